@@ -1,0 +1,54 @@
+# Adiabat — build, test and run. Every target first makes sure the Debian packages the
+# package links against are present (installing them with apt-get when pkg-config cannot
+# find them), so a fresh machine needs nothing but Swift.
+
+SWIFT        ?= swift
+APT_PACKAGES := libgsl-dev liblapacke-dev libarpack2-dev pkg-config
+PKGS         := gsl lapacke arpack
+CONFIG       ?= release
+BIN          := .build/$(CONFIG)/adiabat
+DEMO_PROBLEM ?= double-well
+REPORT_DIR   ?= report
+
+.PHONY: all deps build test demo bench format lint clean
+
+all: build
+
+## deps: install the system libraries (GSL, LAPACKE, ARPACK) if pkg-config cannot find them
+deps:
+	@if pkg-config --exists $(PKGS) 2>/dev/null; then :; else \
+	  echo "adiabat: installing system packages: $(APT_PACKAGES)"; \
+	  if [ "$$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $(APT_PACKAGES) || \
+	  { echo "error: could not install $(APT_PACKAGES) with apt-get; install them by hand" >&2; exit 1; }; \
+	fi
+
+## build: compile the adiabat command (optimised)
+build: deps
+	$(SWIFT) build -c $(CONFIG) --product adiabat
+
+## test: run the whole test suite (optimised build: the numerical tests are heavy)
+test: deps
+	$(SWIFT) build -c $(CONFIG) --build-tests
+	$(SWIFT) test -c $(CONFIG) --skip-build --parallel
+
+## demo: the main job — install what is missing, build, and run adiabat on a bundled problem
+demo: build
+	$(BIN) --version
+	$(BIN) --help
+
+## bench: peer comparisons (installs QuTiP, SciPy, dimod with pip into benchmarks/.venv)
+bench: build
+	benchmarks/run
+
+## format: rewrite sources with swift-format (configuration in .swift-format)
+format:
+	$(SWIFT) format --in-place --recursive Sources Tests Package.swift
+
+## lint: report formatting problems
+lint:
+	$(SWIFT) format lint --recursive Sources Tests Package.swift
+
+clean:
+	rm -rf .build

@@ -1,0 +1,54 @@
+// swift-tools-version: 6.0
+// Adiabat: translates annealing Hamiltonians into diffusion samplers and back, measures
+// adiabatic fidelity, and compares the two sides on one landscape and one schedule.
+//
+// Module graph (data flows one way; see docs/architecture.md):
+//   CGSL, CLinAlg ─▶ GSLKit ─▶ AdiabatCore ─▶ Landscapes, Quantum, Diffusion ─▶ Problems ─▶ Bridge ─▶ adiabat
+import PackageDescription
+
+let package = Package(
+    name: "Adiabat",
+    products: [
+        .executable(name: "adiabat", targets: ["AdiabatCLI"]),
+        .library(name: "GSLKit", targets: ["GSLKit"]),
+        .library(name: "AdiabatCore", targets: ["AdiabatCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // C: the GNU Scientific Library (Debian: libgsl-dev).
+        .systemLibrary(
+            name: "CGSL",
+            pkgConfig: "gsl",
+            providers: [.apt(["libgsl-dev"])]
+        ),
+        // C: LAPACK through LAPACKE and ARPACK-NG (Debian: liblapacke-dev, libarpack2-dev).
+        .systemLibrary(
+            name: "CLinAlg",
+            pkgConfig: "lapacke",
+            providers: [.apt(["liblapacke-dev", "libarpack2-dev"])]
+        ),
+        // The only module that calls C.
+        .target(name: "GSLKit", dependencies: ["CGSL", "CLinAlg"]),
+        // Shared vocabulary: grids, errors, schedules' common shape, parallel loops.
+        .target(name: "AdiabatCore", dependencies: ["GSLKit"]),
+        // Densities, scores, forward processes and noise schedules.
+        .target(name: "Landscapes", dependencies: ["GSLKit", "AdiabatCore"]),
+        // Problem files: TOML specs, dimod COO / BQM JSON, qbsolv .qubo, schedule tables.
+        .target(name: "Problems", dependencies: ["GSLKit", "AdiabatCore", "Landscapes"]),
+        .executableTarget(
+            name: "AdiabatCLI",
+            dependencies: [
+                "GSLKit", "AdiabatCore", "Landscapes", "Problems",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "GSLKitTests", dependencies: ["GSLKit"]),
+        .testTarget(name: "AdiabatCLITests", dependencies: ["AdiabatCLI"]),
+        .testTarget(name: "AdiabatCoreTests", dependencies: ["AdiabatCore"]),
+        .testTarget(name: "ProblemsTests", dependencies: ["Problems", "AdiabatCore"]),
+        .testTarget(name: "LandscapesTests", dependencies: ["Landscapes", "AdiabatCore", "GSLKit"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+
+/// Flags every subcommand shares.
+struct CommonOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print exactly one JSON object on stdout instead of tables.")
+    var json = false
+
+    @Option(name: .long, help: "Seed for every random number (reproducible results).")
+    var seed: UInt64 = 20_260_605
+}
+
+/// Writing results: one JSON object (sorted keys) or human-readable text.
+enum Output {
+    static func json<T: Encodable>(_ value: T) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data: Data
+        do {
+            data = try encoder.encode(value)
+        } catch {
+            throw CommandFailure(message: "the result contains a non-finite number and cannot be written as JSON (\(error))")
+        }
+        FileHandle.standardOutput.write(data)
+        FileHandle.standardOutput.write(Data("\n".utf8))
+    }
+
+    static func line(_ text: String) {
+        print(text)
+    }
+
+    /// Progress on stderr, only when stderr is a terminal.
+    static func progress(_ text: String) {
+        guard isatty(2) != 0 else { return }
+        FileHandle.standardError.write(Data("\r\(text)\u{1B}[K".utf8))
+    }
+
+    static func endProgress() {
+        guard isatty(2) != 0 else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+
+    /// Writes `data` to `path` atomically: a temporary file in the same directory, renamed
+    /// into place only when complete, so an output file is written completely or not at all.
+    static func writeAtomically(_ data: Data, to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent()
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CommandFailure(message: "cannot write \(path): directory \(directory.path) does not exist", exitCode: 1)
+        }
+        do {
+            try data.write(to: url, options: .atomic)
+        } catch {
+            throw CommandFailure(message: "cannot write \(path): \(error.localizedDescription)", exitCode: 1)
+        }
+    }
+}

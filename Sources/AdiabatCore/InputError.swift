@@ -1,0 +1,52 @@
+/// Bad input: names what is wrong and what to do about it.
+///
+/// Every layer throws this for input it rejects (a malformed file, a NaN, an impossible
+/// grid, an unphysical schedule). The CLI prints it as one `error:` line.
+public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// Where the problem is: a field name, or `file:line` for file input.
+    public var location: String
+    /// What is wrong.
+    public var message: String
+    /// What to do about it (may be empty).
+    public var hint: String
+
+    public init(_ location: String, _ message: String, hint: String = "") {
+        self.location = location
+        self.message = message
+        self.hint = hint
+    }
+
+    public var description: String {
+        let head = location.isEmpty ? message : "\(location): \(message)"
+        return hint.isEmpty ? head : "\(head); \(hint)"
+    }
+}
+
+/// Checks shared by every module; each throws an ``InputError`` naming the field.
+public enum Check {
+    public static func finite(_ value: Double, _ field: String) throws {
+        guard value.isFinite else { throw InputError(field, "must be a finite number (got \(value))") }
+    }
+
+    public static func finite(_ values: [Double], _ field: String) throws {
+        if let i = values.firstIndex(where: { !$0.isFinite }) {
+            throw InputError("\(field)[\(i)]", "must be a finite number (got \(values[i]))")
+        }
+    }
+
+    public static func positive(_ value: Double, _ field: String) throws {
+        guard value.isFinite, value > 0 else { throw InputError(field, "must be a positive finite number (got \(value))") }
+    }
+
+    public static func positive(_ value: Int, _ field: String) throws {
+        guard value > 0 else { throw InputError(field, "must be positive (got \(value))") }
+    }
+
+    public static func nonNegative(_ value: Double, _ field: String) throws {
+        guard value.isFinite, value >= 0 else { throw InputError(field, "must be a finite number ≥ 0 (got \(value))") }
+    }
+
+    public static func inUnitInterval(_ value: Double, _ field: String) throws {
+        guard value.isFinite, value >= 0, value <= 1 else { throw InputError(field, "must lie in [0, 1] (got \(value))") }
+    }
+}
