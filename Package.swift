@@ -35,18 +35,21 @@ let package = Package(
         .target(name: "AdiabatCore", dependencies: ["GSLKit"]),
         // Densities, scores, forward processes and noise schedules.
         .target(name: "Landscapes", dependencies: ["GSLKit", "AdiabatCore"]),
+        // Grids and qubit registers: operators, spectra, Schrödinger evolution, fidelity.
+        .target(name: "Quantum", dependencies: ["GSLKit", "AdiabatCore"]),
         // Problem files: TOML specs, dimod COO / BQM JSON, qbsolv .qubo, schedule tables.
-        .target(name: "Problems", dependencies: ["GSLKit", "AdiabatCore", "Landscapes"]),
+        .target(name: "Problems", dependencies: ["GSLKit", "AdiabatCore", "Landscapes", "Quantum"]),
         .executableTarget(
             name: "AdiabatCLI",
             dependencies: [
-                "GSLKit", "AdiabatCore", "Landscapes", "Problems",
+                "GSLKit", "AdiabatCore", "Landscapes", "Quantum", "Problems",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "GSLKitTests", dependencies: ["GSLKit"]),
         .testTarget(name: "AdiabatCLITests", dependencies: ["AdiabatCLI"]),
         .testTarget(name: "AdiabatCoreTests", dependencies: ["AdiabatCore"]),
+        .testTarget(name: "QuantumTests", dependencies: ["Quantum", "AdiabatCore", "GSLKit"]),
         .testTarget(name: "ProblemsTests", dependencies: ["Problems", "AdiabatCore"]),
         .testTarget(name: "LandscapesTests", dependencies: ["Landscapes", "AdiabatCore", "GSLKit"]),
     ],
