@@ -33,7 +33,7 @@ public struct AnnealingProblem: Sendable {
 }
 
 /// The outcome of an annealing evolution.
-public struct AnnealingEvolutionResult: Sendable, Codable {
+public struct AnnealingEvolutionResult: Sendable, Encodable {
     public var method: EvolutionMethod
     public var qubits: Int
     public var totalTime: Double
@@ -65,7 +65,7 @@ public struct AnnealingEvolutionResult: Sendable, Codable {
     public var succeeded: Bool { status == "success" }
 
     enum CodingKeys: String, CodingKey {
-        case method, qubits, schedule, path, fidelity, status, trajectory, statistics
+        case method, qubits, schedule, path, fidelity, status, trajectory, steps, evaluations, seconds
         case totalTime = "total_time"
         case timeUnit = "time_unit"
         case finalProgress = "final_progress"
@@ -75,6 +75,32 @@ public struct AnnealingEvolutionResult: Sendable, Codable {
         case groundEnergy = "ground_energy"
         case groundStates = "ground_states"
         case normError = "norm_error"
+        case rejectedSteps = "rejected_steps"
+    }
+
+    /// Flat JSON: the statistics sit beside the results (`steps`, `evaluations`, …).
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(method, forKey: .method)
+        try c.encode(qubits, forKey: .qubits)
+        try c.encode(totalTime, forKey: .totalTime)
+        try c.encode(schedule, forKey: .schedule)
+        try c.encode(path, forKey: .path)
+        try c.encodeIfPresent(timeUnit, forKey: .timeUnit)
+        try c.encode(finalProgress, forKey: .finalProgress)
+        try c.encode(fidelity, forKey: .fidelity)
+        try c.encode(groundStateProbability, forKey: .groundStateProbability)
+        try c.encode(finalEnergy, forKey: .finalEnergy)
+        try c.encode(finalPathEnergy, forKey: .finalPathEnergy)
+        try c.encode(groundEnergy, forKey: .groundEnergy)
+        try c.encode(groundStates, forKey: .groundStates)
+        try c.encode(normError, forKey: .normError)
+        try c.encode(statistics.steps, forKey: .steps)
+        try c.encode(statistics.rejectedSteps, forKey: .rejectedSteps)
+        try c.encode(statistics.evaluations, forKey: .evaluations)
+        try c.encode(statistics.seconds, forKey: .seconds)
+        try c.encode(status, forKey: .status)
+        try c.encodeIfPresent(trajectory, forKey: .trajectory)
     }
 }
 
