@@ -203,8 +203,10 @@ func distance(_ x: UnsafeBufferPointer<Double>, _ y: UnsafeBufferPointer<Double>
     let ys = SharedReadPointer(y.baseAddress!)  // safe: same length as x
     let s = Parallel.sum(count: n, chunkSize: 1 << 16) { range in
         var acc = 0.0
+        let xb = xs.base
+        let yb = ys.base
         for i in range {
-            let d = xs[i] - ys[i]
+            let d = xb[i] - yb[i]
             acc += d * d
         }
         return acc
@@ -217,7 +219,8 @@ func normSquared(_ x: UnsafeBufferPointer<Double>) -> Double {
     let xs = SharedReadPointer(x.baseAddress!)  // safe: callers pass non-empty states
     return Parallel.sum(count: x.count, chunkSize: 1 << 16) { range in
         var acc = 0.0
-        for i in range { acc += xs[i] * xs[i] }
+        let xb = xs.base
+        for i in range { acc += xb[i] * xb[i] }
         return acc
     }
 }

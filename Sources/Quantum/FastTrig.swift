@@ -14,7 +14,10 @@ public enum FastTrig {
 
     @inline(__always)
     public static func sinCos(_ theta: Double) -> (sin: Double, cos: Double) {
-        let q = (theta * 0.63661977236758134308).rounded(.toNearestOrEven)  // 2/π
+        // Round θ·2/π to the nearest integer by adding and subtracting 1.5·2⁵² (exact for
+        // |θ·2/π| < 2⁵¹, and a plain add where `roundsd` is unavailable, so it vectorises).
+        let shifter = 6755399441055744.0
+        let q = (theta * 0.63661977236758134308 + shifter) - shifter
         let z = ((theta - q * 1.57079625129699707031) - q * 7.54978941586159635336e-8) - q * 5.39030285815811905290e-15
         let zz = z * z
         var s = 1.58962301576546568060e-10
@@ -31,7 +34,7 @@ public enum FastTrig {
         c = c * zz - 1.38888888888730564116e-3
         c = c * zz + 4.16666666666665929218e-2
         let cosZ = 1 - 0.5 * zz + zz * zz * c
-        let quadrant = Int(q) & 3
+        let quadrant = Int(truncatingIfNeeded: Int64(q)) & 3
         let swap = quadrant & 1 == 1
         let sBase = swap ? cosZ : sinZ
         let cBase = swap ? sinZ : cosZ
