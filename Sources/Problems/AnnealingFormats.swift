@@ -169,7 +169,11 @@ public enum AnnealingFormats {
         } catch {
             let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? error.localizedDescription
             var line = 1
-            if let r = detail.range(of: "line "), let n = Int(detail[r.upperBound...].prefix { $0.isNumber }) { line = n }
+            if let r = detail.range(of: "line "), let n = Int(detail[r.upperBound...].prefix { $0.isNumber }) {
+                line = n
+            } else if let r = detail.range(of: "character "), let n = Int(detail[r.upperBound...].prefix { $0.isNumber }) {
+                line = 1 + Array(text.utf8.prefix(n)).filter { $0 == UInt8(ascii: "\n") }.count
+            }
             throw InputError("\(file):\(line)", "bad JSON: \(detail)")
         }
         func lineOf(_ key: String) -> Int {
@@ -234,7 +238,7 @@ public enum AnnealingFormats {
             }
             guard let list = raw as? [Any] else { throw fail(key, "\(key) must be an array of numbers") }
             return try list.enumerated().map { i, v in
-                guard let n = v as? NSNumber, !(v is Bool), n.doubleValue.isFinite else {
+                guard let n = v as? NSNumber, !isJSONBoolean(v), n.doubleValue.isFinite else {
                     throw fail(key, "bad number: \(key)[\(i)] = \(v) is not a finite number")
                 }
                 return n.doubleValue
@@ -253,7 +257,7 @@ public enum AnnealingFormats {
             }
             guard let list = raw as? [Any] else { throw fail(key, "\(key) must be an array of integers") }
             return try list.enumerated().map { i, v in
-                guard let n = v as? NSNumber, !(v is Bool), n.doubleValue == n.doubleValue.rounded(), abs(n.doubleValue) < 1e15 else {
+                guard let n = v as? NSNumber, !isJSONBoolean(v), n.doubleValue == n.doubleValue.rounded(), abs(n.doubleValue) < 1e15 else {
                     throw fail(key, "bad number: \(key)[\(i)] = \(v) is not an integer")
                 }
                 return Int(n.doubleValue)
@@ -292,6 +296,11 @@ public enum AnnealingFormats {
         } catch let e as InputError {
             throw InputError("\(file):1", "\(e.location): \(e.message)", hint: e.hint)
         }
+    }
+
+    /// JSON `true`/`false` arrive as NSNumber too; they are not numbers here.
+    private static func isJSONBoolean(_ value: Any) -> Bool {
+        value is Bool && String(describing: type(of: value)).contains("Boolean")
     }
 
     private static func decode(_ data: Data, type: String, key: String, fail: (String, String, String) -> InputError) throws -> [Double] {

@@ -210,16 +210,23 @@ struct RegisterKernels: Sendable {
     var chunkBits: Int { min(12, qubits) }
 
     /// `ψ ← e^{+iα Σσx} e^{−iβ E} ψ` (the phase first). `β = 0` skips the phase, `α = 0` the rotation.
+    ///
+    /// For `|α| ≤ π/8` each rotation is applied as `cos α·(1 + i tan α σx)`: the pairs see
+    /// `u + i t w` (4 multiplications instead of 8), and the common factor `cosⁿα` joins
+    /// the phase multiplication.
     func phaseThenRotate(_ psi: UnsafeMutableBufferPointer<Double>, beta: Double, alpha: Double) {
         guard let base = psi.baseAddress else { return }
         let p = SharedPointer(base)
         let cb = chunkBits
         let chunk = 1 << cb
         let chunks = (1 << qubits) >> cb
+        let doRotate = alpha != 0
+        let tangentForm = doRotate && abs(alpha) <= Double.pi / 8
         let c = cos(alpha)
         let s = sin(alpha)
-        let doPhase = beta != 0
-        let doRotate = alpha != 0
+        let t = tangentForm ? s / c : 0
+        let scale = tangentForm ? pow(c, Double(qubits)) : 1
+        let doPhase = beta != 0 || scale != 1
         let fast = abs(beta) * maxAbsEnergy <= FastTrig.maximumArgument
         let lowQubits = cb
         diagonal.withUnsafeBufferPointer { dp in
@@ -232,32 +239,41 @@ struct RegisterKernels: Sendable {
                     if doPhase {
                         let e = d + k0
                         if fast {
-                            for j in 0..<chunk {
-                                let (sn, cs) = FastTrig.sinCos(beta * e[j])
-                                let re = v[2 * j]
-                                let im = v[2 * j + 1]
-                                v[2 * j] = re * cs + im * sn
-                                v[2 * j + 1] = im * cs - re * sn
+                            var j = 0
+                            while j + 1 < chunk {
+                                let theta = SIMD2<Double>(e[j], e[j + 1]) * beta
+                                let (sn2, cs2) = FastTrig.sinCos(theta)
+                                let sn = sn2 * scale
+                                let cs = cs2 * scale
+                                let a0 = v[2 * j], b0 = v[2 * j + 1], a1 = v[2 * j + 2], b1 = v[2 * j + 3]
+                                v[2 * j] = a0 * cs[0] + b0 * sn[0]
+                                v[2 * j + 1] = b0 * cs[0] - a0 * sn[0]
+                                v[2 * j + 2] = a1 * cs[1] + b1 * sn[1]
+                                v[2 * j + 3] = b1 * cs[1] - a1 * sn[1]
+                                j += 2
                             }
+                            if j < chunk { phaseOne(v + 2 * j, beta * e[j], scale) }
                         } else {
-                            for j in 0..<chunk {
-                                let theta = beta * e[j]
-                                let sn = sin(theta)
-                                let cs = cos(theta)
-                                let re = v[2 * j]
-                                let im = v[2 * j + 1]
-                                v[2 * j] = re * cs + im * sn
-                                v[2 * j + 1] = im * cs - re * sn
-                            }
+                            for j in 0..<chunk { phaseOne(v + 2 * j, beta * e[j], scale) }
                         }
                     }
                     if doRotate {
                         var q = 0
                         while q + 1 < lowQubits {
-                            rotateQuads(v, mask: 1 << q, range: 0..<(chunk >> 2), c, s)
+                            if tangentForm {
+                                tangentQuads(v, mask: 1 << q, range: 0..<(chunk >> 2), t)
+                            } else {
+                                rotateQuads(v, mask: 1 << q, range: 0..<(chunk >> 2), c, s)
+                            }
                             q += 2
                         }
-                        if q < lowQubits { rotatePairs(v, mask: 1 << q, range: 0..<(chunk >> 1), c, s) }
+                        if q < lowQubits {
+                            if tangentForm {
+                                tangentPairs(v, mask: 1 << q, range: 0..<(chunk >> 1), t)
+                            } else {
+                                rotatePairs(v, mask: 1 << q, range: 0..<(chunk >> 1), c, s)
+                            }
+                        }
                     }
                 }
             }
@@ -269,10 +285,80 @@ struct RegisterKernels: Sendable {
             let groups = (1 << qubits) >> (pair ? 2 : 1)
             let m = 1 << q
             Parallel.forEachChunk(count: groups, minimumChunk: 2048) { range in
-                if pair { rotateQuads(p.base, mask: m, range: range, c, s) } else { rotatePairs(p.base, mask: m, range: range, c, s) }
+                switch (pair, tangentForm) {
+                case (true, true): tangentQuads(p.base, mask: m, range: range, t)
+                case (true, false): rotateQuads(p.base, mask: m, range: range, c, s)
+                case (false, true): tangentPairs(p.base, mask: m, range: range, t)
+                case (false, false): rotatePairs(p.base, mask: m, range: range, c, s)
+                }
             }
             q += pair ? 2 : 1
         }
+    }
+}
+
+/// One amplitude times `scale·e^{−iθ}` (libm trigonometry, any `θ`).
+@inline(__always)
+func phaseOne(_ v: UnsafeMutablePointer<Double>, _ theta: Double, _ scale: Double) {
+    let sn = scale * sin(theta)
+    let cs = scale * cos(theta)
+    let re = v[0]
+    let im = v[1]
+    v[0] = re * cs + im * sn
+    v[1] = im * cs - re * sn
+}
+
+/// `(1 + i t σx)` on qubits `q` and `q+1` (`mask = 2^q`) for the quadruples `t ∈ range`.
+@inline(__always)
+func tangentQuads(_ v: UnsafeMutablePointer<Double>, mask m: Int, range: Range<Int>, _ t: Double) {
+    let m2 = 2 * m
+    var g = range.lowerBound
+    while g < range.upperBound {
+        let low = g & (m - 1)
+        let start = (g - low) << 2 | low
+        let run = min(m - low, range.upperBound - g)
+        var u = v + 2 * start
+        for _ in 0..<run {
+            let w = u + m2
+            let x = u + 2 * m2
+            let y = u + 3 * m2
+            let ur = u[0] - t * w[1], ui = u[1] + t * w[0]
+            let wr = w[0] - t * u[1], wi = w[1] + t * u[0]
+            let xr = x[0] - t * y[1], xi = x[1] + t * y[0]
+            let yr = y[0] - t * x[1], yi = y[1] + t * x[0]
+            u[0] = ur - t * xi
+            u[1] = ui + t * xr
+            x[0] = xr - t * ui
+            x[1] = xi + t * ur
+            w[0] = wr - t * yi
+            w[1] = wi + t * yr
+            y[0] = yr - t * wi
+            y[1] = yi + t * wr
+            u += 2
+        }
+        g += run
+    }
+}
+
+/// `(1 + i t σx)` on qubit `q` for the pairs `t ∈ range`.
+@inline(__always)
+func tangentPairs(_ v: UnsafeMutablePointer<Double>, mask m: Int, range: Range<Int>, _ t: Double) {
+    var g = range.lowerBound
+    while g < range.upperBound {
+        let low = g & (m - 1)
+        let start = (g - low) << 1 | low
+        let run = min(m - low, range.upperBound - g)
+        var u = v + 2 * start
+        for _ in 0..<run {
+            let w = u + 2 * m
+            let ur = u[0], ui = u[1], wr = w[0], wi = w[1]
+            u[0] = ur - t * wi
+            u[1] = ui + t * wr
+            w[0] = wr - t * ui
+            w[1] = wi + t * ur
+            u += 2
+        }
+        g += run
     }
 }
 

@@ -193,6 +193,7 @@ struct AnnealingEvolutionTests {
         let cases: [(EvolutionMethod, EvolutionOptions)] = [
             (.split4, .init(rtol: 1e-10, atol: 0)),
             (.yoshida4, .init(rtol: 1e-10, atol: 0)),
+            (.suzuki4, .init(rtol: 1e-10, atol: 0)),
             (.split2, .init(rtol: 1e-9, atol: 0)),
             (.msadams, .init(rtol: 1e-10, atol: 1e-12)),
             (.rkck, .init(rtol: 1e-10, atol: 1e-12)),
@@ -214,7 +215,7 @@ struct AnnealingEvolutionTests {
         let h = try AnnealingHamiltonian(model: model)
         let problem = try AnnealingProblem(hamiltonian: h, schedule: .cosine, totalTime: 5)
         let reference = try AnnealingEvolution.run(problem, method: .rk8pd, options: .init(rtol: 1e-12, atol: 1e-14)).finalState
-        for method in [EvolutionMethod.split2, .split4, .yoshida4] {
+        for method in [EvolutionMethod.split2, .split4, .suzuki4, .yoshida4] {
             var errors: [Double] = []
             for steps in [40, 80] {
                 let psi = try AnnealingEvolution.run(problem, method: method, options: .init(steps: steps)).finalState
