@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(name: "AdiabatCLITests", dependencies: ["AdiabatCLI"]),
         .testTarget(name: "AdiabatCoreTests", dependencies: ["AdiabatCore"]),
         .testTarget(name: "QuantumTests", dependencies: ["Quantum", "AdiabatCore", "GSLKit"]),
-        .testTarget(name: "ProblemsTests", dependencies: ["Problems", "AdiabatCore", "Quantum"]),
+        .testTarget(name: "ProblemsTests", dependencies: ["Problems", "AdiabatCore", "Quantum", "Landscapes"]),
         .testTarget(name: "LandscapesTests", dependencies: ["Landscapes", "AdiabatCore", "GSLKit"]),
     ],
     swiftLanguageModes: [.v6]

@@ -12,8 +12,9 @@ protocol CompositionStepper {
 /// error control by step doubling.
 ///
 /// Step doubling: one step of `h` and two of `h/2` from the same state; for a method of
-/// order `p` the local error of the two half steps is `‖ψ_h − ψ_{h/2,h/2}‖/(2^p − 1)`. The
-/// step is accepted when that is at most `atol + rtol·‖ψ‖`, the two half steps are kept
+/// order `p` the local error of the two half steps is `‖ψ_h − ψ_{h/2,h/2}‖/(2^p − 1)` (Euclidean
+/// norm of the stored components). The step is accepted when that is at most
+/// `atol + rtol·‖ψ‖`, the two half steps are kept
 /// (no extrapolation, so the propagator stays unitary), and the next `h` is
 /// `h·min(4, max(0.2, 0.9·(tol/err)^{1/(p+1)}))`.
 struct SplitOperatorDriver {
@@ -44,7 +45,8 @@ struct SplitOperatorDriver {
         }
         var t = t0
         if !(h > 0) { h = span / 8 }
-        let tol = options.atol + options.rtol
+        let norm = psi.withUnsafeBufferPointer { normSquared($0) }.squareRoot()
+        let tol = options.atol + options.rtol * norm
         let exponent = 1.0 / Double(order + 1)
         let denominator = Double((1 << order) - 1)
         while t < t1 {
