@@ -418,12 +418,3 @@ func rotatePairs(_ v: UnsafeMutablePointer<Double>, mask m: Int, range: Range<In
         t += run
     }
 }
-
-/// Benchmark access to the split kernels (temporary).
-public struct RegisterBench: Sendable {
-    let k: RegisterKernels
-    public init(qubits: Int, diagonal: [Double]) { k = RegisterKernels(qubits: qubits, diagonal: diagonal) }
-    public func pass(_ psi: UnsafeMutableBufferPointer<Double>, beta: Double, alpha: Double) {
-        k.phaseThenRotate(psi, beta: beta, alpha: alpha)
-    }
-}
