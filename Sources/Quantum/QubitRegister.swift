@@ -114,7 +114,7 @@ public struct TransverseFieldOperator: Sendable {
         let flipMask = sector == .full ? 0 : (1 << (qubits - 1)) - 1
         diagonal.withUnsafeBufferPointer { dp in
             let dBase = SharedReadPointer(dp.baseAddress!)  // safe: dimension ≥ 1
-            Parallel.forEachChunk(count: chunks, minimumChunk: max(1, 8192 >> cb)) { range in
+            balancedFor(count: chunks, grain: max(1, 8192 >> cb)) { range in
                 let d = dBase.base
                 let xs = src.base
                 let ys = dst.base
@@ -187,6 +187,25 @@ public struct TransverseFieldOperator: Sendable {
 
 @inline(__always) func log2Int(_ n: Int) -> Int { Int.bitWidth - 1 - n.leadingZeroBitCount }
 
+/// `body(range)` over `0..<count` in up to `8 × workers` pieces of at least `grain`, handed
+/// out dynamically: when another process holds a core, the free thread takes more pieces
+/// instead of waiting (a static split would idle the finished thread). The pieces are
+/// disjoint, so results do not depend on the schedule.
+func balancedFor(count: Int, grain: Int, _ body: @Sendable (Range<Int>) -> Void) {
+    guard count > 0 else { return }
+    let pieces = min(8 * Parallel.workers, max(1, count / max(grain, 1)))
+    if pieces == 1 || Parallel.workers == 1 {
+        body(0..<count)
+        return
+    }
+    Parallel.forEachTask(pieces) { k in
+        let base = count / pieces
+        let extra = count % pieces
+        let start = k * base + min(k, extra)
+        body(start..<(start + base + (k < extra ? 1 : 0)))
+    }
+}
+
 /// The split-operator primitives on complex interleaved register states (full register):
 /// a diagonal phase `e^{−iβE}` and the transverse rotation `e^{+iαΣσx} = Πᵢ(cos α + i sin α σxᵢ)`,
 /// exact for any `α`, `β`.
@@ -231,7 +250,7 @@ struct RegisterKernels: Sendable {
         let lowQubits = cb
         diagonal.withUnsafeBufferPointer { dp in
             let dBase = SharedReadPointer(dp.baseAddress!)  // safe: dimension ≥ 2
-            Parallel.forEachChunk(count: chunks, minimumChunk: max(1, 4096 >> cb)) { range in
+            balancedFor(count: chunks, grain: max(1, 4096 >> cb)) { range in
                 let d = dBase.base
                 for ci in range {
                     let k0 = ci << cb
@@ -284,7 +303,7 @@ struct RegisterKernels: Sendable {
             let pair = q + 1 < qubits
             let groups = (1 << qubits) >> (pair ? 2 : 1)
             let m = 1 << q
-            Parallel.forEachChunk(count: groups, minimumChunk: 2048) { range in
+            balancedFor(count: groups, grain: 2048) { range in
                 switch (pair, tangentForm) {
                 case (true, true): tangentQuads(p.base, mask: m, range: range, t)
                 case (true, false): rotateQuads(p.base, mask: m, range: range, c, s)
