@@ -209,6 +209,20 @@ struct AnnealingEvolutionTests {
         #expect(reference.fidelity > 0.05 && reference.fidelity < 0.99)
     }
 
+    /// Registers above 2¹² amplitudes run the chunked kernels' high-qubit passes (and an
+    /// odd number of them at 15 qubits): the split propagator must still match GSL.
+    @Test("high-qubit passes: split4 matches rk8pd on 14 and 15 qubits", arguments: [14, 15])
+    func largeRegister(qubits: Int) throws {
+        let model = try spinGlass(qubits: qubits, seed: UInt64(qubits))
+        let problem = try AnnealingProblem(hamiltonian: try AnnealingHamiltonian(model: model), totalTime: 1.5)
+        let a = try AnnealingEvolution.run(problem, method: .split4, options: .init(rtol: 1e-9, atol: 0))
+        let b = try AnnealingEvolution.run(problem, method: .rk8pd, options: .init(rtol: 1e-10, atol: 1e-12))
+        var diff = 0.0
+        for i in 0..<a.finalState.count { diff += pow(a.finalState[i] - b.finalState[i], 2) }
+        #expect(diff.squareRoot() < 1e-6, "state difference \(diff.squareRoot())")
+        #expect(abs(a.fidelity - b.fidelity) < 1e-7)
+    }
+
     @Test("the split-operator propagators converge at their order")
     func splitOrder() throws {
         let model = try spinGlass(qubits: 6, seed: 8)
