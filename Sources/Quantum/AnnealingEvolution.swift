@@ -164,7 +164,7 @@ public enum AnnealingEvolution {
             }
             let odeOptions = ODEOptions(
                 rtol: options.rtol, atol: options.atol, fixedStep: options.steps.map { T / Double($0) },
-                maxSteps: options.maxSteps, checkFinite: false)
+                maxSteps: options.maxSteps)
             let integrator = try ODEIntegrator(
                 problem: ODEProblem(initialTime: 0, initialState: psi, rightHandSide: rhs, jacobian: jacobian), method: ode,
                 options: odeOptions)

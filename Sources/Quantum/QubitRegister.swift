@@ -297,21 +297,35 @@ struct RegisterKernels: Sendable {
                 }
             }
         }
-        guard doRotate else { return }
-        var q = lowQubits
-        while q < qubits {
-            let pair = q + 1 < qubits
-            let groups = (1 << qubits) >> (pair ? 2 : 1)
-            let m = 1 << q
-            balancedFor(count: groups, grain: 2048) { range in
-                switch (pair, tangentForm) {
-                case (true, true): tangentQuads(p.base, mask: m, range: range, t)
-                case (true, false): rotateQuads(p.base, mask: m, range: range, c, s)
-                case (false, true): tangentPairs(p.base, mask: m, range: range, t)
-                case (false, false): rotatePairs(p.base, mask: m, range: range, c, s)
+        guard doRotate, qubits > lowQubits else { return }
+        // All high qubits in one sweep: tiles of `tile` amplitudes at the same offset in
+        // every chunk (a working set of chunks × tile × 16 B ≤ 256 KiB, in L2), so the state
+        // streams through memory once instead of once per pair of high qubits.
+        let high = qubits - lowQubits
+        let tile = max(8, min(chunk, (1 << 14) >> high))
+        balancedFor(count: chunk / tile, grain: 1) { range in
+            for tileIndex in range {
+                let offset = tileIndex * tile
+                var q = 0
+                while q < high {
+                    let pair = q + 1 < high
+                    let mc = 1 << q  // chunk-index mask of high qubit q
+                    let member = mc << cb  // amplitude offset between partners
+                    let groups = chunks >> (pair ? 2 : 1)
+                    for g in 0..<groups {
+                        let low = g & (mc - 1)
+                        let first = pair ? ((g - low) << 2 | low) : ((g - low) << 1 | low)
+                        let u = p.base + 2 * ((first << cb) + offset)
+                        switch (pair, tangentForm) {
+                        case (true, true): tangentRun(u, member: member, count: tile, t)
+                        case (true, false): rotateRun(u, member: member, count: tile, c, s)
+                        case (false, true): tangentPairs(u, mask: member, range: 0..<tile, t)
+                        case (false, false): rotatePairs(u, mask: member, range: 0..<tile, c, s)
+                        }
+                    }
+                    q += pair ? 2 : 1
                 }
             }
-            q += pair ? 2 : 1
         }
     }
 }
@@ -378,6 +392,57 @@ func tangentPairs(_ v: UnsafeMutablePointer<Double>, mask m: Int, range: Range<I
             u += 2
         }
         g += run
+    }
+}
+
+/// `count` consecutive quadruples `(u, u+M, u+2M, u+3M)` (`M = member` amplitudes) under
+/// the tangent-form rotations of two qubits.
+@inline(__always)
+func tangentRun(_ start: UnsafeMutablePointer<Double>, member: Int, count: Int, _ t: Double) {
+    let m2 = 2 * member
+    var u = start
+    for _ in 0..<count {
+        let w = u + m2
+        let x = u + 2 * m2
+        let y = u + 3 * m2
+        let ur = u[0] - t * w[1], ui = u[1] + t * w[0]
+        let wr = w[0] - t * u[1], wi = w[1] + t * u[0]
+        let xr = x[0] - t * y[1], xi = x[1] + t * y[0]
+        let yr = y[0] - t * x[1], yi = y[1] + t * x[0]
+        u[0] = ur - t * xi
+        u[1] = ui + t * xr
+        x[0] = xr - t * ui
+        x[1] = xi + t * ur
+        w[0] = wr - t * yi
+        w[1] = wi + t * yr
+        y[0] = yr - t * wi
+        y[1] = yi + t * wr
+        u += 2
+    }
+}
+
+/// The same with `(cos α, sin α)` rotations.
+@inline(__always)
+func rotateRun(_ start: UnsafeMutablePointer<Double>, member: Int, count: Int, _ c: Double, _ s: Double) {
+    let m2 = 2 * member
+    var u = start
+    for _ in 0..<count {
+        let w = u + m2
+        let x = u + 2 * m2
+        let y = u + 3 * m2
+        let ur = c * u[0] - s * w[1], ui = c * u[1] + s * w[0]
+        let wr = c * w[0] - s * u[1], wi = c * w[1] + s * u[0]
+        let xr = c * x[0] - s * y[1], xi = c * x[1] + s * y[0]
+        let yr = c * y[0] - s * x[1], yi = c * y[1] + s * x[0]
+        u[0] = c * ur - s * xi
+        u[1] = c * ui + s * xr
+        x[0] = c * xr - s * ui
+        x[1] = c * xi + s * ur
+        w[0] = c * wr - s * yi
+        w[1] = c * wi + s * yr
+        y[0] = c * yr - s * wi
+        y[1] = c * yi + s * wr
+        u += 2
     }
 }
 
