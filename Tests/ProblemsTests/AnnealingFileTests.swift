@@ -196,6 +196,44 @@ struct AnnealingFileTests {
         #expect(spec.totalTime == 2.0)
     }
 
+    @Test("a D-Wave-style reverse anneal: GHz table, (time, s) points, classical initial state")
+    func reverseAnnealFile() throws {
+        let folder = try temporaryFile("m.coo", "# vartype=BINARY\n0 0 -1\n1 1 -1\n0 1 2\n").deletingLastPathComponent()
+        let csv = folder.appendingPathComponent("dw.csv")
+        // a smooth synthetic table in GHz: A falls from 1 to 0, B rises from 0.01 to 1
+        var rows = ["s,A(s) (GHz),B(s) (GHz)"]
+        for k in 0...20 {
+            let s = Double(k) / 20
+            rows.append("\(s),\((1 - s) * (1 - s)),\(0.01 + 0.99 * s * s)")
+        }
+        try rows.joined(separator: "\n").write(to: csv, atomically: true, encoding: .utf8)
+        let toml = folder.appendingPathComponent("r.toml")
+        try """
+            kind = "annealing"
+            [problem]
+            file = "m.coo"
+            [schedule]
+            type = "points"
+            file = "dw.csv"
+            time_unit = "ns"
+            points = [[0.0, 1.0], [2.0, 0.6], [4.0, 0.6], [6.0, 1.0]]
+            initial_state = [1, 1]
+            """.write(to: toml, atomically: true, encoding: .utf8)
+        let spec = try AnnealingSpec.load(toml)
+        #expect(spec.totalTime == 6)
+        #expect(spec.initialSpins == [1, 1])  // binary 1 → spin +1 (dimod: z = 2x − 1)
+        let h = try spec.hamiltonian()
+        let problem = try spec.problem(hamiltonian: h, totalTime: nil)
+        #expect(problem.schedule.breakpoints == [2.0 / 6, 4.0 / 6])
+        let a = try AnnealingEvolution.run(problem, method: .split4, options: .init(rtol: 1e-10, atol: 0))
+        let b = try AnnealingEvolution.run(problem, method: .rk8pd, options: .init(rtol: 1e-11, atol: 1e-13))
+        #expect(abs(a.groundStateProbability - b.groundStateProbability) < 1e-7)
+        // x = (1, 1) has energy −1 −1 + 2 = 0; the ground states (1,0), (0,1) have −1:
+        // the reverse anneal must move probability away from the start state
+        #expect(a.groundStateProbability > 1e-3)
+        #expect(throws: InputError.self) { _ = try spec.problem(hamiltonian: h, totalTime: 5) }
+    }
+
     @Test("inline h/J tables and arrays give the same model as the COO file")
     func inlineModels() throws {
         let folder = try temporaryFile("x.coo", "# vartype=SPIN\n0 0 0.5\n1 1 -0.5\n0 1 -1\n1 2 0.25\n").deletingLastPathComponent()
