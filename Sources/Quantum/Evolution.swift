@@ -120,6 +120,9 @@ public struct EvolutionOptions: Sendable, Equatable {
     /// Largest state dimension (real components) for which implicit GSL methods build their
     /// dense Jacobian.
     public var maximumDenseJacobian: Int = 1024
+    /// Qubits: evolve in the even spin-flip sector (half the amplitudes) when every `hᵢ = 0`
+    /// and the run starts in the ground state. The result is the same; off only for tests.
+    public var useSymmetry: Bool = true
 
     public init(
         rtol: Double = 1e-8, atol: Double = 1e-10, steps: Int? = nil, maxSteps: Int = 10_000_000,

@@ -214,15 +214,25 @@ func balancedFor(count: Int, grain: Int, _ body: @Sendable (Range<Int>) -> Void)
 /// chunks applies the phase and the rotations of the low qubits (two qubits at a time, on
 /// quadruples of amplitudes), then one pass per pair of high qubits; all on every core.
 struct RegisterKernels: Sendable {
+    /// Bits of the vector index (`n`, or `n − 1` in a spin-flip sector).
     let qubits: Int
     let diagonal: [Double]
     /// Largest `|E|` (decides whether the fast sincos is accurate).
     let maxAbsEnergy: Double
+    /// In a sector, `±1`: the top qubit's `σx` acts as `±` the flip of all vector bits.
+    let flipSign: Double
 
-    init(qubits: Int, diagonal: [Double]) {
+    init(qubits: Int, diagonal: [Double], flipSign: Double = 0) {
         self.qubits = qubits
         self.diagonal = diagonal
         self.maxAbsEnergy = diagonal.reduce(0) { max($0, abs($1)) }
+        self.flipSign = flipSign
+    }
+
+    /// The kernels of an operator (full register or one sector).
+    init(_ op: TransverseFieldOperator) {
+        let sectorSign: Double = op.sector == .full ? 0 : (op.sector == .even ? 1 : -1)
+        self.init(qubits: op.freeQubits, diagonal: op.diagonal, flipSign: sectorSign)
     }
 
     /// Amplitudes per chunk: 2^12 (64 KiB), within L2.
@@ -244,7 +254,7 @@ struct RegisterKernels: Sendable {
         let c = cos(alpha)
         let s = sin(alpha)
         let t = tangentForm ? s / c : 0
-        let scale = tangentForm ? pow(c, Double(qubits)) : 1
+        let scale = tangentForm ? pow(c, Double(qubits + (flipSign != 0 ? 1 : 0))) : 1
         let doPhase = beta != 0 || scale != 1
         let fast = abs(beta) * maxAbsEnergy <= FastTrig.maximumArgument
         let lowQubits = cb
@@ -297,7 +307,32 @@ struct RegisterKernels: Sendable {
                 }
             }
         }
-        guard doRotate, qubits > lowQubits else { return }
+        guard doRotate else { return }
+        if flipSign != 0 {
+            // σx of the top qubit in a sector: ±(flip of all bits), pairs (k, L − 1 − k)
+            let length = 1 << qubits
+            let tf = flipSign * t
+            let sf = flipSign * s
+            balancedFor(count: length / 2, grain: 4096) { range in
+                for k in range {
+                    let u = p.base + 2 * k
+                    let w = p.base + 2 * (length - 1 - k)
+                    let ur = u[0], ui = u[1], wr = w[0], wi = w[1]
+                    if tangentForm {
+                        u[0] = ur - tf * wi
+                        u[1] = ui + tf * wr
+                        w[0] = wr - tf * ui
+                        w[1] = wi + tf * ur
+                    } else {
+                        u[0] = c * ur - sf * wi
+                        u[1] = c * ui + sf * wr
+                        w[0] = c * wr - sf * ui
+                        w[1] = c * wi + sf * ur
+                    }
+                }
+            }
+        }
+        guard qubits > lowQubits else { return }
         // All high qubits in one sweep: tiles of `tile` amplitudes at the same offset in
         // every chunk (a working set of chunks × tile × 16 B ≤ 256 KiB, in L2), so the state
         // streams through memory once instead of once per pair of high qubits.

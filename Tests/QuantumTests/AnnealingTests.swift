@@ -299,6 +299,27 @@ struct AnnealingEvolutionTests {
         #expect(abs(a.fidelity - b.fidelity) < 1e-6)
     }
 
+    /// With every hᵢ = 0 the run uses the even spin-flip sector (half the amplitudes, the
+    /// top qubit's σx as the flip of all others). It must reproduce the full-register run.
+    @Test("evolution in the even spin-flip sector equals the full-register evolution", arguments: [5, 15])
+    func sectorEvolution(qubits: Int) throws {
+        let model = try spinGlass(qubits: qubits, seed: 21, fieldScale: 0)
+        let problem = try AnnealingProblem(hamiltonian: try AnnealingHamiltonian(model: model), schedule: .cosine, totalTime: 3)
+        for method in [EvolutionMethod.split4, .rk8pd] + (qubits <= 8 ? [EvolutionMethod.rk4imp] : []) {
+            var options = EvolutionOptions(rtol: 1e-10, atol: 1e-12, trajectorySamples: 3)
+            let sector = try AnnealingEvolution.run(problem, method: method, options: options)
+            options.useSymmetry = false
+            let full = try AnnealingEvolution.run(problem, method: method, options: options)
+            #expect(sector.sector == "even" && full.sector == "full")
+            var diff = 0.0
+            for i in 0..<full.finalState.count { diff += pow(full.finalState[i] - sector.finalState[i], 2) }
+            #expect(diff.squareRoot() < 1e-7, "\(method): \(diff.squareRoot())")
+            #expect(abs(full.fidelity - sector.fidelity) < 1e-8)
+            #expect(abs(full.finalEnergy - sector.finalEnergy) < 1e-7)
+            for (a, b) in zip(full.trajectory!, sector.trajectory!) { #expect(abs(a.energy - b.energy) < 1e-7) }
+        }
+    }
+
     @Test("reverse annealing from a classical state; trajectory records each sample")
     func reverseAnneal() throws {
         let model = try spinGlass(qubits: 5, seed: 12)
