@@ -259,13 +259,18 @@ public struct AnnealingSpectrumReport: Sendable, Codable {
         return report
     }
 
+    /// One Lanczos solve per sector serves both the levels and the adiabatic gap.
     static func spectrumPoint(_ h: AnnealingHamiltonian, s: Double, levels: Int, adiabatic: Bool) throws -> SpectrumPoint {
-        let energies = try h.spectrum(at: s, count: levels)
+        let (a, b) = h.path.coefficients(at: s)
+        let d = h.problemDegeneracy(in: h.evolutionSector)
+        let wantGap = adiabatic && d < 32
+        let primaryCount = wantGap ? max(levels, d + 1) : levels
+        let primary = try h.levels(a: a, b: b, count: primaryCount, sector: h.evolutionSector).values
+        var all = primary
+        if h.sectors != nil { all += try h.levels(a: a, b: b, count: levels, sector: .odd).values }
+        let energies = Array(all.sorted().prefix(levels))
         let gap = energies.count > 1 ? energies[1] - energies[0] : .infinity
-        var adiabaticGap: Double? = nil
-        if adiabatic, h.problemDegeneracy(in: h.evolutionSector) < 32 {
-            adiabaticGap = try h.adiabaticGap(at: s)
-        }
+        let adiabaticGap: Double? = wantGap ? (primary.count > d ? primary[d] - primary[0] : .infinity) : nil
         return SpectrumPoint(s: s, energies: energies, gap: gap, adiabaticGap: adiabaticGap)
     }
 
