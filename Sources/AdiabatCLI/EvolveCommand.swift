@@ -44,11 +44,11 @@ struct EvolveCommand: ParsableCommand {
     @Option(name: .long, help: "Integrator: \(EvolutionMethod.allCases.map(\.rawValue).joined(separator: ", ")).")
     var method: EvolutionMethod = .split4
 
-    @Option(name: .long, help: "Relative local tolerance.")
-    var rtol: Double = 1e-8
+    @Option(name: .long, help: "Relative local tolerance (default: 1e-7 of the state's 2-norm for split methods, 1e-8 per component for GSL).")
+    var rtol: Double?
 
-    @Option(name: .long, help: "Absolute local tolerance.")
-    var atol: Double = 1e-10
+    @Option(name: .long, help: "Absolute local tolerance (default: 0 for split methods, 1e-10 for GSL).")
+    var atol: Double?
 
     @Option(name: .long, help: "Fixed number of steps instead of adaptive steps.")
     var steps: Int?
@@ -65,7 +65,9 @@ struct EvolveCommand: ParsableCommand {
         if let t = totalTime, !(t.isFinite && t > 0) {
             throw ValidationError("--total-time must be a positive number (got \(t))")
         }
-        guard rtol.isFinite, atol.isFinite, rtol >= 0, atol >= 0, rtol + atol > 0 else {
+        let defaults = EvolutionOptions.recommended(for: method)
+        let (r, a) = (rtol ?? defaults.rtol, atol ?? defaults.atol)
+        guard r.isFinite, r >= 0, a.isFinite, a >= 0, r + a > 0 else {
             throw ValidationError("--rtol and --atol must be finite, non-negative and not both zero")
         }
         if let s = steps, s < 1 { throw ValidationError("--steps must be positive (got \(s))") }
@@ -94,8 +96,12 @@ struct EvolveCommand: ParsableCommand {
         case .rolandCerf: shape = .rolandCerf(samples: 41)
         }
         let run = try spec.problem(hamiltonian: hamiltonian, totalTime: totalTime, schedule: shape)
-        let options = EvolutionOptions(
-            rtol: rtol, atol: atol, steps: steps, trajectorySamples: trajectory, trajectorySpectrum: instantaneous)
+        var options = EvolutionOptions.recommended(for: method)
+        options.rtol = rtol ?? options.rtol
+        options.atol = atol ?? options.atol
+        options.steps = steps
+        options.trajectorySamples = trajectory
+        options.trajectorySpectrum = instantaneous
         let result = try AnnealingEvolution.run(run, method: method, options: options)
         if common.json {
             try Output.json(EvolveReport(problem: spec.name, result: result))

@@ -137,6 +137,15 @@ public struct EvolutionOptions: Sendable, Equatable {
         self.maximumDenseJacobian = maximumDenseJacobian
     }
 
+    /// Default tolerances per method family. GSL bounds each of the `2N` components by
+    /// `atol + rtol·|yᵢ|` (rtol 1e-8, atol 1e-10). The split-operator controller bounds the
+    /// 2-norm of the whole step's error by `rtol·‖ψ‖` (rtol 1e-7, atol 0). That is already
+    /// stricter than GSL's per-component bound once `N` exceeds ~100 (√N·1e-8 > 1e-7), and
+    /// it gives fidelity errors near 1e-8 on 12–16-qubit glasses (docs/evolution.md).
+    public static func recommended(for method: EvolutionMethod) -> EvolutionOptions {
+        method.isSplitOperator ? EvolutionOptions(rtol: 1e-7, atol: 0) : EvolutionOptions(rtol: 1e-8, atol: 1e-10)
+    }
+
     func validate() throws {
         guard rtol.isFinite, rtol >= 0, atol.isFinite, atol >= 0, rtol + atol > 0 else {
             throw InputError("--rtol/--atol", "must be finite, ≥ 0 and not both 0 (got \(rtol), \(atol))")
