@@ -190,7 +190,7 @@ public enum AnnealingEvolution {
             statistics.rejectedSteps = st.rejectedSteps
             statistics.evaluations = st.evaluations
         } else {
-            let stepper = RegisterSplitStepper(problem: problem, kernels: RegisterKernels(op))
+            let stepper = RegisterSplitStepper(problem: problem, kernels: RegisterKernels(op, model: h.model))
             let driver = SplitOperatorDriver(
                 scheme: method.scheme, order: method.order, options: options,
                 fixedStep: options.steps.map { T / Double($0) })

@@ -229,10 +229,17 @@ struct RegisterKernels: Sendable {
         self.flipSign = flipSign
     }
 
-    /// The kernels of an operator (full register or one sector).
-    init(_ op: TransverseFieldOperator) {
+    /// The factorised phase (nil: phases from the diagonal with one sincos per amplitude).
+    var structure: PhaseStructure? = nil
+
+    /// The kernels of an operator (full register or one sector); with the model, phases use
+    /// the factorised form of ``PhaseStructure``.
+    init(_ op: TransverseFieldOperator, model: IsingModel? = nil) {
         let sectorSign: Double = op.sector == .full ? 0 : (op.sector == .even ? 1 : -1)
         self.init(qubits: op.freeQubits, diagonal: op.diagonal, flipSign: sectorSign)
+        if let model, model.qubits == op.qubits {
+            structure = PhaseStructure(model: model, vectorBits: op.freeQubits, lowBits: chunkBits, topFixed: op.sector != .full)
+        }
     }
 
     /// Amplitudes per chunk: 2^12 (64 KiB), within L2.
@@ -258,14 +265,25 @@ struct RegisterKernels: Sendable {
         let doPhase = beta != 0 || scale != 1
         let fast = abs(beta) * maxAbsEnergy <= FastTrig.maximumArgument
         let lowQubits = cb
+        // Factorised phases: the 2^cb low-part phasors once per pass, shared by all chunks.
+        var lowPhaseStorage: UnsafeMutablePointer<Double>? = nil
+        if doPhase, let structure {
+            lowPhaseStorage = structure.lowPhases(beta: beta)
+        }
+        defer { lowPhaseStorage?.deallocate() }
+        let lowPhase = lowPhaseStorage.map { SharedReadPointer(UnsafePointer($0)) }
         diagonal.withUnsafeBufferPointer { dp in
             let dBase = SharedReadPointer(dp.baseAddress!)  // safe: dimension ≥ 2
             balancedFor(count: chunks, grain: max(1, 4096 >> cb)) { range in
                 let d = dBase.base
+                let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 2 * chunk)
+                defer { scratch.deallocate() }
                 for ci in range {
                     let k0 = ci << cb
                     let v = p.base + 2 * k0
-                    if doPhase {
+                    if doPhase, let structure, let lowPhase {
+                        structure.applyChunk(v, high: ci, beta: beta, scale: scale, lowPhase: lowPhase.base, scratch: scratch)
+                    } else if doPhase {
                         let e = d + k0
                         if fast {
                             var j = 0
@@ -535,5 +553,113 @@ func rotatePairs(_ v: UnsafeMutablePointer<Double>, mask m: Int, range: Range<In
             u += 2
         }
         t += run
+    }
+}
+
+/// The Ising phase `e^{−iβE(k)}` without one `sincos` per amplitude.
+///
+/// Split `k = (hi, lo)` with `lo` the `b` chunk bits. Then
+/// `E = E_lo(lo) + E_hi(hi) + Σ_{i<b} zᵢ(lo) Fᵢ(hi)` with `Fᵢ(hi) = Σ_{j≥b} Jᵢⱼ zⱼ(hi)`, so
+/// `e^{−iβE} = P_lo(lo) · e^{−iβE_hi} · Π_{i<b} fᵢ^{zᵢ}`, `fᵢ = e^{−iβFᵢ}`. Per pass the 2^b
+/// phasors `P_lo` are computed once; per chunk the product over the low spins is built by
+/// doubling (2 complex multiplications per amplitude) from `b + 1` sincos. The products
+/// carry at most ~2b roundings (≈ 3e-15). In a sector the top qubit is fixed at `z = +1`.
+struct PhaseStructure: Sendable {
+    let lowBits: Int
+    let lowEnergy: [Double]
+    let highEnergy: [Double]
+    /// `fields[hi·b + i] = Fᵢ(hi)`.
+    let fields: [Double]
+    /// `Σ|h| + Σ|J| + |offset|`: bounds every partial energy (fast-sincos range check).
+    let bound: Double
+
+    init(model: IsingModel, vectorBits: Int, lowBits b: Int, topFixed: Bool) {
+        let n = model.qubits
+        lowBits = b
+        bound = model.energyScale
+        let highCount = 1 << (vectorBits - b)
+        // spins of the high part (vector bits b..<vectorBits, and the fixed top qubit)
+        func highSpin(_ hi: Int, _ j: Int) -> Double {
+            if j >= vectorBits { return 1 }  // topFixed: qubit n − 1 is +1 in the even/odd basis
+            return (hi >> (j - b)) & 1 == 0 ? 1 : -1
+        }
+        var low = [Double](repeating: model.offset, count: 1 << b)
+        var lowPairs: [Coupling] = []
+        var crossPairs: [Coupling] = []
+        var highPairs: [Coupling] = []
+        for c in model.couplings {
+            if c.j < b { lowPairs.append(c) } else if c.i < b { crossPairs.append(c) } else { highPairs.append(c) }
+        }
+        for lo in 0..<(1 << b) {
+            var e = low[lo]
+            for i in 0..<b { e += model.h[i] * ((lo >> i) & 1 == 0 ? 1 : -1) }
+            for c in lowPairs { e += c.value * (((lo >> c.i) ^ (lo >> c.j)) & 1 == 0 ? 1 : -1) }
+            low[lo] = e
+        }
+        var high = [Double](repeating: 0, count: highCount)
+        var f = [Double](repeating: 0, count: highCount * b)
+        let top = topFixed ? n : vectorBits
+        for hi in 0..<highCount {
+            var e = 0.0
+            for j in b..<top { e += model.h[j] * highSpin(hi, j) }
+            for c in highPairs { e += c.value * highSpin(hi, c.i) * highSpin(hi, c.j) }
+            high[hi] = e
+            for c in crossPairs { f[hi * b + c.i] += c.value * highSpin(hi, c.j) }
+        }
+        lowEnergy = low
+        highEnergy = high
+        fields = f
+    }
+
+    /// `P_lo(lo) = e^{−iβE_lo(lo)}`, interleaved, 2^b complex (caller deallocates).
+    func lowPhases(beta: Double) -> UnsafeMutablePointer<Double> {
+        let count = 1 << lowBits
+        let out = UnsafeMutablePointer<Double>.allocate(capacity: 2 * count)
+        let fast = abs(beta) * bound <= FastTrig.maximumArgument
+        for lo in 0..<count {
+            let x = beta * lowEnergy[lo]
+            let (sn, cs) = fast ? FastTrig.sinCos(x) : (sin(x), cos(x))
+            out[2 * lo] = cs
+            out[2 * lo + 1] = -sn
+        }
+        return out
+    }
+
+    /// Multiplies the chunk `high` (2^b amplitudes at `v`) by `scale·e^{−iβE}`.
+    @inline(__always)
+    func applyChunk(
+        _ v: UnsafeMutablePointer<Double>, high hi: Int, beta: Double, scale: Double, lowPhase: UnsafePointer<Double>,
+        scratch g: UnsafeMutablePointer<Double>
+    ) {
+        let b = lowBits
+        let fast = abs(beta) * bound <= FastTrig.maximumArgument
+        func phasor(_ x: Double) -> (Double, Double) {
+            let (sn, cs) = fast ? FastTrig.sinCos(x) : (sin(x), cos(x))
+            return (cs, -sn)
+        }
+        let (g0r, g0i) = phasor(beta * highEnergy[hi])
+        g[0] = scale * g0r
+        g[1] = scale * g0i
+        for i in 0..<b {
+            let (fr, fi) = phasor(beta * fields[hi * b + i])
+            let half = 1 << i
+            for lo in 0..<half {
+                let gr = g[2 * lo]
+                let gi = g[2 * lo + 1]
+                // z = −1 partner: × conj(f); z = +1: × f
+                g[2 * (lo + half)] = gr * fr + gi * fi
+                g[2 * (lo + half) + 1] = gi * fr - gr * fi
+                g[2 * lo] = gr * fr - gi * fi
+                g[2 * lo + 1] = gi * fr + gr * fi
+            }
+        }
+        for lo in 0..<(1 << b) {
+            let pr = lowPhase[2 * lo] * g[2 * lo] - lowPhase[2 * lo + 1] * g[2 * lo + 1]
+            let pi = lowPhase[2 * lo] * g[2 * lo + 1] + lowPhase[2 * lo + 1] * g[2 * lo]
+            let re = v[2 * lo]
+            let im = v[2 * lo + 1]
+            v[2 * lo] = re * pr - im * pi
+            v[2 * lo + 1] = re * pi + im * pr
+        }
     }
 }
