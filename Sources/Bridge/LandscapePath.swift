@@ -4,21 +4,6 @@ import GSLKit
 import Landscapes
 import Quantum
 
-/// How a landscape's Score Hamiltonian is discretised.
-public enum LandscapeDiscretisation: Sendable, Equatable {
-    /// A uniform 1–3-D grid with a Laplacian stencil order.
-    case grid(UniformGrid, order: LaplacianOrder)
-    /// A radial grid for a radial 3-D landscape, solved per angular-momentum channel.
-    case radial(RadialGrid)
-
-    public var nodeCount: Int {
-        switch self {
-        case .grid(let g, _): return g.count
-        case .radial(let r): return r.points
-        }
-    }
-}
-
 /// The path of Score Hamiltonians `H_t = −∇² + V_t` of a landscape along its forward
 /// (noising) process, `t ∈ [0, t_max]` (THEORY.md §2, §4): potentials, ground states,
 /// spectra and the gap profile.
@@ -28,7 +13,7 @@ public enum LandscapeDiscretisation: Sendable, Equatable {
 /// scores.
 public struct LandscapePath: Sendable {
     public let landscape: any Landscape
-    public let discretisation: LandscapeDiscretisation
+    public let discretisation: Discretisation
     public let process: ForwardProcess
     public let tMax: Double
     public let form: ScoreHamiltonian.PotentialForm
@@ -36,7 +21,7 @@ public struct LandscapePath: Sendable {
     /// - Throws: if the discretisation does not fit the landscape (dimension, or a radial
     ///   grid for a landscape that is not radial), or `t_max` is not positive.
     public init(
-        landscape: any Landscape, discretisation: LandscapeDiscretisation, process: ForwardProcess = .ou, tMax: Double = 3,
+        landscape: any Landscape, discretisation: Discretisation, process: ForwardProcess = .ou, tMax: Double = 3,
         form: ScoreHamiltonian.PotentialForm = .automatic
     ) throws {
         try Check.positive(tMax, "diffusion.t_max")
