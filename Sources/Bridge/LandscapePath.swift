@@ -121,9 +121,10 @@ public struct LandscapePath: Sendable {
     /// The gap profile at `points` diffusion times equally spaced over `[0, t_max]`
     /// (both ends included). Direct solvers (1-D, radial) run the points concurrently;
     /// Lanczos runs them in order from the noise end, each warm-started from its neighbour.
-    public func gapProfile(points: Int, levels: Int = 2, angularMomentum l: Int? = nil, options: SpectrumOptions = SpectrumOptions())
-        throws -> GapProfile
-    {
+    public func gapProfile(
+        points: Int, levels: Int = 2, angularMomentum l: Int? = nil, options: SpectrumOptions = SpectrumOptions(),
+        progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) throws -> GapProfile {
         guard points >= 2 else { throw InputError("profile", "needs at least 2 points (got \(points))") }
         guard points <= 100_000 else { throw InputError("profile", "at most 100000 points (got \(points))") }
         guard levels >= 2 else { throw InputError("levels", "a gap needs at least 2 levels (got \(levels))") }
@@ -137,7 +138,7 @@ public struct LandscapePath: Sendable {
             mode = .parallel
         }
         let path = self
-        return try GapProfile.compute(coordinate: coordinate, parameters: times, mode: mode) { t, previous in
+        return try GapProfile.compute(coordinate: coordinate, parameters: times, mode: mode, progress: progress) { t, previous in
             var local = options
             if let previous, mode == .sequential {
                 if let ground = previous.state(0) { local.initialVector = Array(ground) }

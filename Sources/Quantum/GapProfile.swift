@@ -121,8 +121,11 @@ public struct GapProfile: Sendable, Codable {
     /// (at least two); `previous` is the spectrum of the preceding point in `.sequential`
     /// mode (for a warm start: its ground state as the Lanczos start vector, its energies as
     /// ``SpectrumOptions/levelEstimates``), nil otherwise.
+    ///
+    /// `progress(done, total)` is called after each point (from worker threads in parallel
+    /// mode), e.g. to show progress on a terminal.
     public static func compute(
-        coordinate: PathCoordinate, parameters: [Double], mode: Mode,
+        coordinate: PathCoordinate, parameters: [Double], mode: Mode, progress: (@Sendable (Int, Int) -> Void)? = nil,
         spectrum: @Sendable (Double, Spectrum?) throws -> Spectrum
     ) throws -> GapProfile {
         guard !parameters.isEmpty else { throw InputError("profile", "needs at least one point") }
@@ -130,10 +133,12 @@ public struct GapProfile: Sendable, Codable {
         var results = [Result<Spectrum, any Error>?](repeating: nil, count: ordered.count)
         switch mode {
         case .parallel:
+            let counter = ProgressCounter()
             results.withUnsafeMutableBufferPointer { buffer in
                 let out = SharedPointer(buffer.baseAddress!)  // safe: ordered is non-empty
                 Parallel.forEachTask(ordered.count) { i in
                     out[i] = Result { try spectrum(ordered[i], nil) }
+                    progress?(counter.increment(), ordered.count)
                 }
             }
         case .sequential:
@@ -142,6 +147,7 @@ public struct GapProfile: Sendable, Codable {
                 let result = Result { try spectrum(t, previous) }
                 if case .success(let s) = result { previous = s }
                 results[i] = result
+                progress?(i + 1, ordered.count)
             }
         }
         var points: [Point] = []
@@ -154,5 +160,18 @@ public struct GapProfile: Sendable, Codable {
             points.append(Point(parameter: ordered[i], energies: s.energies, gap: gap))
         }
         return try GapProfile(coordinate: coordinate, points: points)
+    }
+}
+
+/// A thread-safe counter for progress reports.
+final class ProgressCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    func increment() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        count += 1
+        return count
     }
 }
