@@ -16,7 +16,9 @@ import GSLKit
 /// posterior moments `E[W·ŷ|y] = ⟨r L(κ)⟩`, `E|W|² = ⟨r²⟩` under the weight `w` (`L(κ) =
 /// coth κ − 1/κ`, the Langevin function, is the mean of `cos θ` given `r`). This is exact up
 /// to the quadrature: composite 8-point Gauss–Legendre on panels no wider than `√v/2` and
-/// `a·scale/4`, over the window outside which `w` is provably below e^{−50} of its peak.
+/// `a·scale/4`, laid outward from the peak of `w` until `w` has fallen e^{−60} below it, inside
+/// the window outside which `w` is provably below e^{−50} of its peak. Locating the peak by a
+/// scan assumes `w` is unimodal in `r`, as it is for log-concave radial priors (hydrogen).
 public struct RadialGaussianConvolution: RadialLandscape {
     public let prior: any RadialLandscape
     /// `a(t)`.
@@ -25,6 +27,8 @@ public struct RadialGaussianConvolution: RadialLandscape {
     public let variance: Double
     /// max over r of log(q(r) r²), for the quadrature window.
     private let peakLog: Double
+    /// Where the prior's radial mass density p(r)r² peaks (radius of X, before scaling).
+    private let priorPeak: Double
 
     public init(prior: any RadialLandscape, scale a: Double, variance v: Double) throws {
         try Check.positive(a, "scale")
@@ -35,11 +39,17 @@ public struct RadialGaussianConvolution: RadialLandscape {
         // Scan log(q r²) on a geometric grid spanning 1e-6…200 scales of W's radius.
         let length = a * prior.radialScale
         var peak = -Double.infinity
+        var at = length
         for i in 0...4000 {
             let r = length * 1e-6 * pow(2e8, Double(i) / 4000)
-            peak = max(peak, prior.radialLogDensity(r / a) - 3 * log(a) + 2 * log(r))
+            let value = prior.radialLogDensity(r / a) - 3 * log(a) + 2 * log(r)
+            if value > peak {
+                peak = value
+                at = r
+            }
         }
         self.peakLog = peak + 1  // slack for the scan's resolution
+        self.priorPeak = at / a
     }
 
     public var radialScale: Double {
@@ -60,24 +70,34 @@ public struct RadialGaussianConvolution: RadialLandscape {
             let angular: Double = kappa < 1e-8 ? -kappa : log(-expm1(-2 * kappa) / (2 * kappa))
             return prior.radialLogDensity(r / a) - logA3 + 2 * log(r) - d * d / (2 * v) + angular
         }
-        // Lower bound of the peak of log w: its value near r = ρ.
+        // The window outside which w is provably below e^{−50} of its peak: the prior part
+        // log(q r²) never exceeds peakLog, and w near r = ρ bounds the peak from below.
         let probe = max(rho, min(sv, a * prior.radialScale))
         let reference = logWeight(probe)
         let reach = (2 * v * max(peakLog - reference + 50, 50)).squareRoot()
-        let start = max(0, rho - reach)
-        let end = rho + reach
-        let panelWidth = min(sv / 2, a * prior.radialScale / 4)
-        let panels = max(1, Int(((end - start) / panelWidth).rounded(.up)))
-        let width = (end - start) / Double(panels)
+        let lower = max(0, rho - reach)
+        let upper = rho + reach
+        // Locate the peak of log w (unimodal for log-concave radial priors): a scan of 64
+        // points plus ρ and the prior's own peak, then panels outward from it until log w has
+        // fallen 60 below the peak on both sides (or the window ends).
+        var peakR = probe
+        var peakValue = reference
+        for candidate in [min(max(a * priorPeak, lower), upper)] + (0...64).map({ lower + (upper - lower) * Double($0) / 64 }) {
+            guard candidate > 0 else { continue }
+            let value = logWeight(candidate)
+            if value > peakValue {
+                peakValue = value
+                peakR = candidate
+            }
+        }
         let rule = GaussLegendre.eight
         var shift = -Double.infinity
         var mass = 0.0
         var first = 0.0
         var second = 0.0
-        for p in 0..<panels {
-            let left = start + Double(p) * width
+        func panel(_ left: Double, _ w: Double) {
             for q in 0..<rule.nodes.count {
-                let r = left + 0.5 * width * (rule.nodes[q] + 1)
+                let r = left + 0.5 * w * (rule.nodes[q] + 1)
                 guard r > 0 else { continue }
                 let lw = logWeight(r)
                 guard lw.isFinite else { continue }
@@ -89,7 +109,7 @@ public struct RadialGaussianConvolution: RadialLandscape {
                     second *= factor
                     shift = lw
                 }
-                let weight = 0.5 * width * rule.weights[q] * exp(lw - shift)
+                let weight = 0.5 * w * rule.weights[q] * exp(lw - shift)
                 let kappa = rho * r / v
                 let langevin: Double
                 if kappa < 1e-3 {
@@ -100,6 +120,39 @@ public struct RadialGaussianConvolution: RadialLandscape {
                 mass += weight
                 first += weight * (r * langevin - rho)
                 second += weight * (r - rho) * (r + rho)
+            }
+        }
+        // Panels outward from the peak, each as wide as the integrand allows: ≤ √v/2, ≤ 2/|g'|
+        // (e^g changes by ≤ e² across it) and ≤ ½/√|g''| (a Gaussian of that width gets ≥ 2
+        // panels), with g = log w; slope and curvature come from the panel edges already
+        // evaluated.
+        func width(_ slope: Double, _ curvature: Double, _ r: Double) -> Double {
+            var w = sv / 2
+            if abs(slope) > 0 { w = min(w, 2 / abs(slope)) }
+            if abs(curvature) > 0 { w = min(w, 0.5 / abs(curvature).squareRoot()) }
+            return max(w, 1e-12 * (1 + r))
+        }
+        let h0 = min(sv, max(peakR, 1e-300)) * 1e-3
+        let gl = logWeight(max(peakR - h0, peakR * 0.5))
+        let gr = logWeight(peakR + h0)
+        let curvaturePeak = (gl + gr - 2 * peakValue) / (h0 * h0)
+        for direction in [1.0, -1.0] {
+            var edge = peakR
+            var value = peakValue
+            var slope = 0.0
+            var curvature = curvaturePeak.isFinite ? curvaturePeak : 0
+            while direction > 0 ? edge < upper : edge > lower {
+                var w = width(slope, curvature, edge)
+                w = direction > 0 ? min(w, upper - edge) : min(w, edge - lower)
+                panel(direction > 0 ? edge : edge - w, w)
+                let next = edge + direction * w
+                let nextValue = next > 0 ? logWeight(next) : -Double.infinity
+                let newSlope = (nextValue - value) / w
+                if nextValue.isFinite, value.isFinite { curvature = slope == 0 ? curvature : (newSlope - slope) / w }
+                slope = newSlope.isFinite ? newSlope : slope
+                edge = next
+                value = nextValue
+                if !(value >= peakValue - 60) { break }
             }
         }
         return (shift + log(mass), first / mass, second / mass)

@@ -21,6 +21,9 @@ public protocol RadialLandscape: Landscape {
     var radialScale: Double { get }
     /// The law at diffusion time `t`, again radial.
     func radialMarginal(time t: Double, process: ForwardProcess) throws -> any RadialLandscape
+    /// The Score-Hamiltonian potential `V(r) = ¼f² + ½∇·s` (THEORY.md eq. 1); a requirement
+    /// so that a landscape evaluating both at once (a quadrature) can do so.
+    func radialPotential(_ r: Double) -> Double
 }
 
 extension RadialLandscape {
