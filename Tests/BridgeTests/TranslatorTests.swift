@@ -175,6 +175,25 @@ struct TranslatorTests {
         #expect(schedule.rate(at: 0.99) < schedule.rate(at: 0.01))
     }
 
+    /// A Boltzmann density on a grid follows the forward process by convolution on the grid:
+    /// `U = x²/2` is N(0, 1), stationary under OU (levels n at every t) and N(0, 1 + 2t) under
+    /// VE (levels n/(1 + 2t)). The discrete potential of the convolved table must give them to
+    /// the grid's O(h²) (5(n+1)²h²/σ⁴, as for the analytic oscillator).
+    @Test("grid densities along the OU and VE paths keep the exact Gaussian levels")
+    func gridDensityPath() throws {
+        let grid = try UniformGrid(lower: -14, upper: 14, points: 1401)
+        let boltzmann = try GridDensity.boltzmann(grid: grid, energy: grid.axis(0).map { $0 * $0 / 2 })
+        let h = grid.spacing[0]
+        for (process, t) in [(ForwardProcess.ou, 0.7), (.ve, 0.4)] {
+            let path = try LandscapePath(landscape: boltzmann, discretisation: .grid(grid, order: .second), process: process, tMax: 2)
+            let levels = try path.spectrum(atTime: t, levels: 3).energies
+            let variance = process == .ou ? 1 : 1 + 2 * t
+            for n in 0..<3 {
+                #expect(abs(levels[n] - Double(n) / variance) < 5 * pow(Double(n + 1), 2) * h * h, "\(process) t = \(t) level \(n): \(levels[n])")
+            }
+        }
+    }
+
     /// A 2-D profile through Lanczos (sequential, warm-started): the coupled oscillator's gap
     /// is `1/λ_max(Σ_t)` = 1/(1.8e^{−2t} + 1 − e^{−2t}) at O(h²).
     @Test("2-D gap profile of the coupled oscillator")
