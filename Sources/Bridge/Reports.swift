@@ -57,9 +57,6 @@ public struct SpectrumReport: Sendable, Codable {
     ) throws -> SpectrumReport {
         let start = Date()
         try ForwardProcess.checkTime(time)
-        guard time <= problem.tMax * 10 else {
-            throw InputError("time", "\(time) is far beyond t_max = \(problem.tMax) of this problem")
-        }
         if let l, !(problem.discretisation.isRadialGrid) {
             throw InputError("angular-momentum", "applies to radial problems only (got \(l); \(problem.name) is on a uniform grid)")
         }
