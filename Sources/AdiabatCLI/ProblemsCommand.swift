@@ -18,7 +18,9 @@ struct ProblemsCommand: ParsableCommand {
             return
         }
         guard !entries.isEmpty else {
-            Output.line("no bundled problems found (looked in: \(ProblemLocator.bundledDirectories().map(\.path).joined(separator: ", ")))")
+            Output.line(
+                "no bundled problems found (looked in: \(ProblemLocator.bundledDirectories().map(\.path).joined(separator: ", ")))"
+            )
             return
         }
         let width = max(entries.map(\.name.count).max() ?? 4, 4)
@@ -26,7 +28,8 @@ struct ProblemsCommand: ParsableCommand {
         for e in entries {
             let size = e.dimension.map { "\($0)-D" } ?? e.qubits.map { "\($0) q" } ?? "–"
             Output.line(
-                "\(e.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(e.kind.padding(toLength: 10, withPad: " ", startingAt: 0))  \(size.padding(toLength: 5, withPad: " ", startingAt: 0))  \(e.summary)")
+                "\(e.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(e.kind.padding(toLength: 10, withPad: " ", startingAt: 0))  \(size.padding(toLength: 5, withPad: " ", startingAt: 0))  \(e.summary)"
+            )
         }
     }
 }

@@ -48,7 +48,8 @@ struct SpectrumCommand: ParsableCommand {
         let location = try ProblemLocator.locate(problem)
         guard location.kind == .landscape, annealFraction == nil else {
             throw CommandFailure(
-                message: "annealing problems (--s) are not supported by 'spectrum' in this build: the annealing side is built in its own branch and arrives with it",
+                message:
+                    "annealing problems (--s) are not supported by 'spectrum' in this build: the annealing side is built in its own branch and arrives with it",
                 exitCode: 1)
         }
         let loaded = try LandscapeProblem.load(contentsOf: location.url, seed: common.seed)
@@ -83,7 +84,8 @@ struct SpectrumCommand: ParsableCommand {
             Output.line("time        E0                  E1                  gap")
             for p in profile {
                 Output.line(
-                    "\(String(format: "%-10.4f", p.time))  \(Self.number(p.energies[0]))  \(Self.number(p.energies[1]))  \(Self.number(p.gap))")
+                    "\(String(format: "%-10.4f", p.time))  \(Self.number(p.energies[0]))  \(Self.number(p.energies[1]))  \(Self.number(p.gap))"
+                )
             }
             Output.line("min gap \(Self.number(minGap)) at t = \(at)")
         }

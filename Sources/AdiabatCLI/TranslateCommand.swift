@@ -7,7 +7,8 @@ import Problems
 struct TranslateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "translate",
-        abstract: "Score → Hamiltonian (the potential V_t on the grid) or Hamiltonian → score (p, log p, s from the ground state).",
+        abstract:
+            "Score → Hamiltonian (the potential V_t on the grid) or Hamiltonian → score (p, log p, s from the ground state).",
         discussion: """
             --output writes the table (CSV, or JSON for a .json file name) atomically. \
             --round-trip maps there and back and reports max_abs_error on the bulk of the density \
@@ -49,7 +50,8 @@ struct TranslateCommand: ParsableCommand {
         let location = try ProblemLocator.locate(problem)
         guard location.kind == .landscape, annealFraction == nil else {
             throw CommandFailure(
-                message: "annealing problems (--s) are not supported by 'translate' in this build: the annealing side is built in its own branch and arrives with it",
+                message:
+                    "annealing problems (--s) are not supported by 'translate' in this build: the annealing side is built in its own branch and arrives with it",
                 exitCode: 1)
         }
         let loaded = try LandscapeProblem.load(contentsOf: location.url, seed: common.seed)
@@ -65,14 +67,20 @@ struct TranslateCommand: ParsableCommand {
             return
         }
         Output.line("problem   \(report.problem)  (\(report.grid))")
-        Output.line("translate \(report.to == "hamiltonian" ? "score → Hamiltonian" : "Hamiltonian → score") at t = \(report.time), \(report.nodes) nodes")
+        Output.line(
+            "translate \(report.to == "hamiltonian" ? "score → Hamiltonian" : "Hamiltonian → score") at t = \(report.time), \(report.nodes) nodes"
+        )
         if let e0 = report.groundEnergy { Output.line("E0        \(e0)") }
         if let gap = report.gap { Output.line("gap       \(gap)") }
-        if let continued = report.continuedNodes, continued > 0 { Output.line("tails     \(continued) nodes continued by the WKB law") }
+        if let continued = report.continuedNodes, continued > 0 {
+            Output.line("tails     \(continued) nodes continued by the WKB law")
+        }
         if let direction = report.roundTrip, let e = report.maxAbsError, let rms = report.rmsError, let n = report.comparedNodes {
             Output.line("round trip \(direction): max |error| = \(e), p-weighted RMS = \(rms) over \(n) nodes (p ≥ 1e-6 max p)")
         }
-        if let output { Output.line("wrote     \(output) (columns: \(report.columns.joined(separator: ", ")))") } else {
+        if let output {
+            Output.line("wrote     \(output) (columns: \(report.columns.joined(separator: ", ")))")
+        } else {
             Output.line("columns   \(report.columns.joined(separator: ", ")) (give --output FILE to write the table)")
         }
     }

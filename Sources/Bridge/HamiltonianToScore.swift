@@ -61,7 +61,9 @@ public struct RadialGroundStateScore: Sendable {
 /// (the wells are disconnected at this resolution), or when `ψ₀` vanishes in a classically
 /// allowed region (`V < E₀`).
 public enum HamiltonianToScore {
-    public static func translate(_ hamiltonian: GridHamiltonian, options: SpectrumOptions = SpectrumOptions()) throws -> GroundStateScore {
+    public static func translate(_ hamiltonian: GridHamiltonian, options: SpectrumOptions = SpectrumOptions()) throws
+        -> GroundStateScore
+    {
         let grid = hamiltonian.grid
         let n = grid.count
         var local = options
@@ -150,7 +152,9 @@ public enum HamiltonianToScore {
         guard gap > 1e-10 * max(1, abs(e0), min(scale, 1e6)) else {
             throw InputError(
                 "hamiltonian", "the two lowest levels are degenerate to solver precision (E₀ = \(e0), E₁ − E₀ = \(gap))",
-                hint: "the ground state is not unique, so it can have a node and has no score: the wells are disconnected at this resolution (lower the barrier or widen the grid)")
+                hint:
+                    "the ground state is not unique, so it can have a node and has no score: the wells are disconnected at this resolution (lower the barrier or widen the grid)"
+            )
         }
     }
 
@@ -161,7 +165,9 @@ public enum HamiltonianToScore {
         if psi[i] < -1e-6 * peak {
             throw InputError(
                 "hamiltonian", "the lowest eigenvector changes sign (ψ₀ = \(psi[i] / peak) of its peak at \(describe(i)))",
-                hint: "a ground state with a node has no score (log ψ₀ is undefined at the node); for −∇² + V this means the lowest level is numerically degenerate")
+                hint:
+                    "a ground state with a node has no score (log ψ₀ is undefined at the node); for −∇² + V this means the lowest level is numerically degenerate"
+            )
         }
     }
 
@@ -203,7 +209,9 @@ public enum HamiltonianToScore {
             grid.point(i, into: &x)
             throw InputError(
                 "hamiltonian", "the ground state is numerically zero at x = \(x), where V − E₀ = \(potential[i] - e0) < 0",
-                hint: "the density is disconnected there (a barrier the ground state cannot tunnel through at double precision); lower the barrier or shrink the grid")
+                hint:
+                    "the density is disconnected there (a barrier the ground state cannot tunnel through at double precision); lower the barrier or shrink the grid"
+            )
         }
         var heap = MaxHeap()
         for i in 0..<n where !logPsi[i].isNaN { heap.push(logPsi[i], i) }
@@ -213,7 +221,9 @@ public enum HamiltonianToScore {
         var offsets: [[Int]] = [[]]
         for _ in 0..<d { offsets = offsets.flatMap { o in [-1, 0, 1].map { o + [$0] } } }
         offsets.removeAll { $0.allSatisfy { $0 == 0 } }
-        let lengths = offsets.map { o in (0..<d).reduce(0.0) { $0 + Double(o[$1] * o[$1]) * spacing[$1] * spacing[$1] }.squareRoot() }
+        let lengths = offsets.map { o in
+            (0..<d).reduce(0.0) { $0 + Double(o[$1] * o[$1]) * spacing[$1] * spacing[$1] }.squareRoot()
+        }
         var done = [Bool](repeating: false, count: n)
         var index = [Int](repeating: 0, count: d)
         while let (value, i) = heap.pop() {

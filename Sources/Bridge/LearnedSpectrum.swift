@@ -27,7 +27,8 @@ public struct SpectrumComparison: Sendable, Codable, Equatable {
 extension SpectrumComparison {
     /// Both landscapes' Score Hamiltonians on one radial grid, channel `l`.
     public static func radial(
-        _ landscape: any RadialLandscape, reference: any RadialLandscape, grid: RadialGrid, angularMomentum l: Int = 0, levels: Int = 4
+        _ landscape: any RadialLandscape, reference: any RadialLandscape, grid: RadialGrid, angularMomentum l: Int = 0,
+        levels: Int = 4
     ) throws -> SpectrumComparison {
         let a = try ScoreHamiltonian.hamiltonian(of: landscape, on: grid, angularMomentum: l).lowestLevels(levels).energies
         let b = try ScoreHamiltonian.hamiltonian(of: reference, on: grid, angularMomentum: l).lowestLevels(levels).energies

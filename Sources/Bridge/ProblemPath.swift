@@ -15,7 +15,8 @@ extension LandscapeProblem {
             guard case let .grid(grid, order) = discretisation else {
                 throw InputError(file.path, "a ground-state landscape needs a uniform grid")
             }
-            return try HamiltonianToScore.translate(try GridHamiltonian(grid: grid, potential: v, order: order), options: options).density
+            return try HamiltonianToScore.translate(try GridHamiltonian(grid: grid, potential: v, order: order), options: options)
+                .density
         }
     }
 

@@ -58,12 +58,14 @@ public struct SpectrumReport: Sendable, Codable {
         let start = Date()
         try ForwardProcess.checkTime(time)
         if let l, !(problem.discretisation.isRadialGrid) {
-            throw InputError("angular-momentum", "applies to radial problems only (got \(l); \(problem.name) is on a uniform grid)")
+            throw InputError(
+                "angular-momentum", "applies to radial problems only (got \(l); \(problem.name) is on a uniform grid)")
         }
         let path = try LandscapePath(problem: problem)
         let spectrum = try path.spectrum(atTime: time, levels: levels, angularMomentum: l)
         var report = SpectrumReport(
-            problem: problem.name, grid: problem.discretisation.summary, time: time, angularMomentum: l, energies: spectrum.energies,
+            problem: problem.name, grid: problem.discretisation.summary, time: time, angularMomentum: l,
+            energies: spectrum.energies,
             gap: spectrum.gap, method: spectrum.method.rawValue, unknowns: spectrum.dimension,
             operatorApplications: spectrum.statistics.operatorApplications, filterDegree: spectrum.statistics.filterDegree,
             exactEnergies: nil, referenceEnergies: nil, referenceDifferences: nil, profile: nil, minGap: nil, at: nil, seconds: 0)
@@ -86,10 +88,14 @@ public struct SpectrumReport: Sendable, Codable {
     }
 
     /// Closed-form levels: a single Gaussian `Σ nᵢ/σᵢ²(t)`; hydrogen at t = 0 `(1 − 1/n²)/a²`.
-    static func exactLevels(_ problem: LandscapeProblem, path: LandscapePath, time: Double, levels: Int, angularMomentum l: Int) -> [Double]? {
+    static func exactLevels(_ problem: LandscapeProblem, path: LandscapePath, time: Double, levels: Int, angularMomentum l: Int)
+        -> [Double]?
+    {
         guard case .landscape(let l0) = problem.source else { return nil }
-        if let g = l0 as? GaussianMixture, g.components.count == 1, let pushed = try? g.pushedForward(time: time, process: problem.process),
-            let variances = try? SymmetricEigensolver.solve(matrix: pushed.components[0].covariance, dimension: g.dimension).values
+        if let g = l0 as? GaussianMixture, g.components.count == 1,
+            let pushed = try? g.pushedForward(time: time, process: problem.process),
+            let variances = try? SymmetricEigensolver.solve(matrix: pushed.components[0].covariance, dimension: g.dimension)
+                .values
         {
             var all: [Double] = [0]
             for v in variances {
@@ -162,7 +168,8 @@ public struct TranslationTable: Sendable {
         do {
             return try encoder.encode(Body(columns: columns, rows: rows))
         } catch {
-            throw InputError("output", "the table has a non-finite value and cannot be written as JSON", hint: "write CSV instead")
+            throw InputError(
+                "output", "the table has a non-finite value and cannot be written as JSON", hint: "write CSV instead")
         }
     }
 }
@@ -224,7 +231,8 @@ public enum Translation {
             report.gap = result.gap
             report.continuedNodes = 0
             table = TranslationTable(
-                columns: ["r", "p", "log_p", "s_r"], values: [grid.radii, result.logDensity.map { exp($0) }, result.logDensity, result.score])
+                columns: ["r", "p", "log_p", "s_r"],
+                values: [grid.radii, result.logDensity.map { exp($0) }, result.logDensity, result.score])
             if roundTrip { report.fill(try RoundTrip.hamiltonianToScoreToHamiltonian(h)) }
         }
         report.columns = table.columns

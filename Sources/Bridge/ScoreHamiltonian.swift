@@ -45,7 +45,8 @@ public enum ScoreHamiltonian {
         }
         let values: [Double]
         if resolved == .discrete {
-            values = discretePotential(halfLogDensity: try logDensity(of: landscape, on: grid).map { 0.5 * $0 }, grid: grid, order: order)
+            values = discretePotential(
+                halfLogDensity: try logDensity(of: landscape, on: grid).map { 0.5 * $0 }, grid: grid, order: order)
         } else {
             values = analyticPotential(landscape, grid: grid)
         }
@@ -119,7 +120,8 @@ public enum ScoreHamiltonian {
         if let i = values.firstIndex(where: { !$0.isFinite }) {
             var x = [Double](repeating: 0, count: d)
             grid.point(i, into: &x)
-            throw InputError("grid", "log p is \(values[i]) at the node x = \(x)", hint: "the density must be positive on the grid")
+            throw InputError(
+                "grid", "log p is \(values[i]) at the node x = \(x)", hint: "the density must be positive on the grid")
         }
         return values
     }

@@ -93,7 +93,9 @@ public enum BandedEigensolver {
                 for v in x { norm += v * v }
                 norm = norm.squareRoot()
                 guard norm.isFinite, norm > 0 else {
-                    throw GSLError(code: Status.singular, routine: "BandedEigensolver", message: "inverse iteration broke down at level \(slot)")
+                    throw GSLError(
+                        code: Status.singular, routine: "BandedEigensolver",
+                        message: "inverse iteration broke down at level \(slot)")
                 }
                 for i in 0..<n { x[i] /= norm }
             }
@@ -134,7 +136,8 @@ public enum TridiagonalSystem {
         let info = LAPACKE_dptsv(LAPACK_COL_MAJOR, Int32(n), 1, &d, &e, &b, Int32(n))
         if info > 0 {
             throw GSLError(
-                code: Int32(info), routine: "LAPACKE_dptsv", message: "the matrix is not positive definite (leading minor \(info))",
+                code: Int32(info), routine: "LAPACKE_dptsv",
+                message: "the matrix is not positive definite (leading minor \(info))",
                 hint: "shift below the lowest eigenvalue")
         }
         if info < 0 { throw GSLError(code: Int32(info), routine: "LAPACKE_dptsv", message: "argument \(-info) was invalid") }

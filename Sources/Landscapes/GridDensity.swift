@@ -94,7 +94,8 @@ public struct GridDensity: Landscape {
 
     public func divergence(at x: UnsafeBufferPointer<Double>) -> Double {
         let st = GridInterpolation.stencil(grid: grid, at: x)
-        return GridInterpolation.scalar(nodalDivergence, grid: grid, stencil: st) + GridInterpolation.tailDivergence(grid: grid, at: x)
+        return GridInterpolation.scalar(nodalDivergence, grid: grid, stencil: st)
+            + GridInterpolation.tailDivergence(grid: grid, at: x)
     }
 
     // MARK: Forward process
@@ -159,12 +160,14 @@ enum GridDifferences {
                                     second = (v[k + s] - 2 * v[k] + v[k - s]) / (h * h)
                                 } else if i == 0 {
                                     first = (-3 * v[k] + 4 * v[k + s] - v[k + 2 * s]) / (2 * h)
-                                    second = m >= 4
+                                    second =
+                                        m >= 4
                                         ? (2 * v[k] - 5 * v[k + s] + 4 * v[k + 2 * s] - v[k + 3 * s]) / (h * h)
                                         : (v[k] - 2 * v[k + s] + v[k + 2 * s]) / (h * h)
                                 } else {
                                     first = (3 * v[k] - 4 * v[k - s] + v[k - 2 * s]) / (2 * h)
-                                    second = m >= 4
+                                    second =
+                                        m >= 4
                                         ? (2 * v[k] - 5 * v[k - s] + 4 * v[k - 2 * s] - v[k - 3 * s]) / (h * h)
                                         : (v[k] - 2 * v[k - s] + v[k - 2 * s]) / (h * h)
                                 }

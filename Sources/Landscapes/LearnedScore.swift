@@ -38,7 +38,9 @@ public enum ScoreMatching {
     /// coefficients the cross-validated ridge applies to (nil: none).
     static func fit(
         samples: [Double], dimension d: Int, featureCount K: Int, penalised: [Bool]? = nil,
-        features: @Sendable (UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>, UnsafeMutableBufferPointer<Double>) -> Void
+        features:
+            @Sendable (UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>, UnsafeMutableBufferPointer<Double>) ->
+            Void
     ) throws -> Fit {
         let count = samples.count / d
         guard count >= 10 * K else {
@@ -217,7 +219,8 @@ public struct LearnedRadialScore: RadialLandscape {
         }
         guard fit.coefficients[0] < 0 else {
             throw InputError(
-                "samples", "the fitted radial score tends to \(fit.coefficients[0]) ≥ 0 at large r: the learned density is not normalisable",
+                "samples",
+                "the fitted radial score tends to \(fit.coefficients[0]) ≥ 0 at large r: the learned density is not normalisable",
                 hint: "use more samples or a smaller basis_size")
         }
         self.coefficients = fit.coefficients
@@ -316,7 +319,9 @@ public struct LearnedScore: Landscape {
             throw InputError("samples", "need \(d) coordinates per sample (got \(samples.count) numbers)")
         }
         guard D >= 2, D <= 8, D % 2 == 0 else {
-            throw InputError("landscape.degree", "must be an even number from 2 to 8 (got \(D))", hint: "an odd top degree is never normalisable")
+            throw InputError(
+                "landscape.degree", "must be an even number from 2 to 8 (got \(D))",
+                hint: "an odd top degree is never normalisable")
         }
         let n = samples.count / d
         var mean = [Double](repeating: 0, count: d)
@@ -326,7 +331,9 @@ public struct LearnedScore: Landscape {
         for i in 0..<n { for a in 0..<d { sd[a] += pow(samples[i * d + a] - mean[a], 2) } }
         for a in 0..<d {
             sd[a] = (sd[a] / Double(max(n - 1, 1))).squareRoot()
-            guard sd[a] > 0, sd[a].isFinite else { throw InputError("samples", "coordinate \(a) does not vary across the samples") }
+            guard sd[a] > 0, sd[a].isFinite else {
+                throw InputError("samples", "coordinate \(a) does not vary across the samples")
+            }
         }
         var exps: [Int] = []
         func build(_ prefix: [Int], _ remaining: Int) {

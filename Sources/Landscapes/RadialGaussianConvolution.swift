@@ -196,7 +196,8 @@ public struct RadialGaussianConvolution: RadialLandscape {
         try ForwardProcess.checkTime(t)
         if t == 0 { return self }
         let a = process.scale(at: t)
-        return try RadialGaussianConvolution(prior: prior, scale: scale * a, variance: a * a * variance + process.noiseVariance(at: t))
+        return try RadialGaussianConvolution(
+            prior: prior, scale: scale * a, variance: a * a * variance + process.noiseVariance(at: t))
     }
 }
 

@@ -63,7 +63,8 @@ public struct Formula: Sendable, CustomStringConvertible {
             grid.point(k, into: &x)
             values[k] = evaluate(x)
             if !values[k].isFinite {
-                throw InputError(field, "\"\(text)\" is \(values[k]) at x = \(x)", hint: "the formula must be finite at every grid node")
+                throw InputError(
+                    field, "\"\(text)\" is \(values[k]) at x = \(x)", hint: "the formula must be finite at every grid node")
             }
         }
         return values
@@ -73,7 +74,9 @@ public struct Formula: Sendable, CustomStringConvertible {
     public func sample(on grid: RadialGrid, field: String) throws -> [Double] {
         try grid.radii.map { r in
             let v = Self.evaluate(root, [r, 0, 0], r)
-            if !v.isFinite { throw InputError(field, "\"\(text)\" is \(v) at r = \(r)", hint: "the formula must be finite at every radius") }
+            if !v.isFinite {
+                throw InputError(field, "\"\(text)\" is \(v) at r = \(r)", hint: "the formula must be finite at every radius")
+            }
             return v
         }
     }
@@ -226,7 +229,9 @@ public struct Formula: Sendable, CustomStringConvertible {
             }
             if c.isLetter || c == "_" {
                 let start = position
-                while position < characters.count, characters[position].isLetter || characters[position].isNumber || characters[position] == "_" {
+                while position < characters.count,
+                    characters[position].isLetter || characters[position].isNumber || characters[position] == "_"
+                {
                     position += 1
                 }
                 let name = String(characters[start..<position])
@@ -249,7 +254,8 @@ public struct Formula: Sendable, CustomStringConvertible {
                     }
                     position = start
                     throw error(
-                        "unknown function '\(name)' (known: \((Formula.unary.union(Formula.binaryFunctions)).sorted().joined(separator: ", ")))")
+                        "unknown function '\(name)' (known: \((Formula.unary.union(Formula.binaryFunctions)).sorted().joined(separator: ", ")))"
+                    )
                 }
                 switch name {
                 case "x": return .coordinate(0)

@@ -108,7 +108,8 @@ public struct LandscapeProblem: Sendable {
         }
         var reference: (any Landscape)? = nil
         let source = try readLandscape(
-            landscapeSection, type: type, discretisation: discretisation, gridSection: gridSection, directory: directory, seed: seed,
+            landscapeSection, type: type, discretisation: discretisation, gridSection: gridSection, directory: directory,
+            seed: seed,
             reference: &reference)
         try landscapeSection.finish()
         // The grid must fit the density.
@@ -118,7 +119,9 @@ public struct LandscapeProblem: Sendable {
                 guard g.dimension == l.dimension else {
                     throw InputError(
                         gridSection.location(), "[grid] has \(g.dimension) axes but the \(type) landscape is \(l.dimension)-D",
-                        hint: l is any RadialLandscape ? "a radial landscape takes r_max and points" : "give \(l.dimension) entries in lower, upper and points")
+                        hint: l is any RadialLandscape
+                            ? "a radial landscape takes r_max and points"
+                            : "give \(l.dimension) entries in lower, upper and points")
                 }
             case .radial:
                 guard l is any RadialLandscape else {
@@ -184,12 +187,14 @@ public struct LandscapeProblem: Sendable {
             return .landscape(try readExact(s, type: type))
         case "boltzmann":
             guard case .grid(let grid, _) = discretisation else {
-                throw InputError(gridSection.location(), "a Boltzmann density is tabulated on a uniform grid (lower, upper, points)")
+                throw InputError(
+                    gridSection.location(), "a Boltzmann density is tabulated on a uniform grid (lower, upper, points)")
             }
             let temperature = try s.double("temperature", default: 1)
             guard temperature > 0 else { throw s.error("temperature", "must be positive (got \(temperature))") }
             let energy = try readField(s, formulaKey: "energy", grid: grid, directory: directory)
-            return .landscape(try located(s, "energy") { try GridDensity.boltzmann(grid: grid, energy: energy, temperature: temperature) })
+            return .landscape(
+                try located(s, "energy") { try GridDensity.boltzmann(grid: grid, energy: energy, temperature: temperature) })
         case "tabulated":
             guard case .grid(let grid, _) = discretisation else {
                 throw InputError(gridSection.location(), "a tabulated density needs a uniform grid (lower, upper, points)")
@@ -211,7 +216,8 @@ public struct LandscapeProblem: Sendable {
             }
             return .potential(try readField(s, formulaKey: "potential", grid: grid, directory: directory))
         default:  // samples
-            return .landscape(try readSamples(s, discretisation: discretisation, directory: directory, seed: seed, reference: &reference))
+            return .landscape(
+                try readSamples(s, discretisation: discretisation, directory: directory, seed: seed, reference: &reference))
         }
     }
 
@@ -244,7 +250,8 @@ public struct LandscapeProblem: Sendable {
                 _ = try s.doubleMatrices("covariances")
                 _ = try s.doubles("stddevs")
                 try s.finish()
-                throw InputError(s.location(), "missing key 'means' in [landscape] (one point per component, e.g. [[-2.0], [2.0]])")
+                throw InputError(
+                    s.location(), "missing key 'means' in [landscape] (one point per component, e.g. [[-2.0], [2.0]])")
             }
             guard means.count == weights.count else {
                 throw s.error("means", "has \(means.count) components but weights has \(weights.count)")
@@ -294,7 +301,8 @@ public struct LandscapeProblem: Sendable {
             throw s.error("file", "conflicts with \(formulaKey); give a formula or a file, not both")
         case (nil, nil):
             try s.finish()
-            throw InputError(s.location(), "missing key '\(formulaKey)' (a formula such as \"x^4 - 2*x^2\") or 'file' (a CSV table)")
+            throw InputError(
+                s.location(), "missing key '\(formulaKey)' (a formula such as \"x^4 - 2*x^2\") or 'file' (a CSV table)")
         }
     }
 
@@ -324,12 +332,14 @@ public struct LandscapeProblem: Sendable {
         case (let n?, nil):
             guard n >= 10, n <= 50_000_000 else { throw s.error("draw", "must be between 10 and 50000000 (got \(n))") }
             guard let sourceSection else {
-                throw InputError(s.location("draw"), "draw = \(n) needs a [landscape.source] table naming the landscape to sample")
+                throw InputError(
+                    s.location("draw"), "draw = \(n) needs a [landscape.source] table naming the landscape to sample")
             }
             let sourceType = try sourceSection.requireString("type")
             let sampleable = ["gaussian", "gaussian-mixture", "two-moons", "hydrogen"]
             guard sampleable.contains(sourceType) else {
-                throw sourceSection.error("type", "is \"\(sourceType)\"; samples can be drawn from: \(sampleable.joined(separator: ", "))")
+                throw sourceSection.error(
+                    "type", "is \"\(sourceType)\"; samples can be drawn from: \(sampleable.joined(separator: ", "))")
             }
             guard let exact = try readExact(sourceSection, type: sourceType) as? any SampleableLandscape else {
                 throw sourceSection.error("type", "cannot be sampled")
@@ -342,18 +352,22 @@ public struct LandscapeProblem: Sendable {
             reference = exact
         case (nil, let path?):
             if sourceSection != nil { throw s.error("source", "is only used with draw = N") }
-            samples = try SampleTable.read(directory.appendingPathComponent(path), dimension: dimension, origin: s.location("file"))
+            samples = try SampleTable.read(
+                directory.appendingPathComponent(path), dimension: dimension, origin: s.location("file"))
         case (.some, .some):
             throw s.error("file", "conflicts with draw; give a samples file or draw = N, not both")
         case (nil, nil):
             for key in ["basis_size", "length_scale", "degree"] { _ = s.has(key) }
             try s.finish()
-            throw InputError(s.location(), "a samples landscape needs file = \"samples.csv\" or draw = N with a [landscape.source]")
+            throw InputError(
+                s.location(), "a samples landscape needs file = \"samples.csv\" or draw = N with a [landscape.source]")
         }
         if resolvedBasis == "radial" {
             let size = try s.int("basis_size", default: 4)
             let length = try s.double("length_scale")
-            return try located(s, "type") { try LearnedRadialScore(samples: samples, basisSize: size, lengthScale: length, seed: seed) }
+            return try located(s, "type") {
+                try LearnedRadialScore(samples: samples, basisSize: size, lengthScale: length, seed: seed)
+            }
         }
         let degree = try s.int("degree", default: 4)
         return try located(s, "type") { try LearnedScore(samples: samples, dimension: dimension, degree: degree, seed: seed) }
@@ -382,17 +396,22 @@ enum GridTable {
                 let i = Int(f.rounded())
                 guard i >= 0, i < grid.points[a], abs(f - Double(i)) < 1e-6 else {
                     throw InputError(
-                        "\(url.path):\(line)", "coordinate \(row[a]) is not a node of grid axis \(a) (\(grid.lower[a]) to \(grid.upper[a]), \(grid.points[a]) points)")
+                        "\(url.path):\(line)",
+                        "coordinate \(row[a]) is not a node of grid axis \(a) (\(grid.lower[a]) to \(grid.upper[a]), \(grid.points[a]) points)"
+                    )
                 }
                 index += i * strides[a]
             }
-            guard values[index].isNaN else { throw InputError("\(url.path):\(line)", "node \(Array(row.prefix(grid.dimension))) appears twice") }
+            guard values[index].isNaN else {
+                throw InputError("\(url.path):\(line)", "node \(Array(row.prefix(grid.dimension))) appears twice")
+            }
             values[index] = row[grid.dimension]
         }
         if let missing = values.firstIndex(where: { $0.isNaN }) {
             var x = [Double](repeating: 0, count: grid.dimension)
             grid.point(missing, into: &x)
-            throw InputError(url.path, "has no row for the node \(x) (\(values.filter(\.isNaN).count) of \(grid.count) nodes missing)")
+            throw InputError(
+                url.path, "has no row for the node \(x) (\(values.filter(\.isNaN).count) of \(grid.count) nodes missing)")
         }
         return values
     }

@@ -26,7 +26,8 @@ public enum ProblemCatalog {
 
     public static func summary(of location: ProblemLocation) -> ProblemSummary {
         var entry = ProblemSummary(
-            name: location.name, kind: location.kind.rawValue, dimension: nil, qubits: nil, type: nil, summary: "", file: location.url.path)
+            name: location.name, kind: location.kind.rawValue, dimension: nil, qubits: nil, type: nil, summary: "",
+            file: location.url.path)
         guard location.url.pathExtension.lowercased() == "toml" else {
             entry.summary = "\(location.url.pathExtension) annealing file"
             return entry

@@ -72,7 +72,8 @@ public struct GapProfile: Sendable, Codable {
             try Check.finite(p.parameter, "gap profile \(coordinate.parameterName)")
             try Check.finite(p.energies, "gap profile energies at \(coordinate.parameterName) = \(p.parameter)")
             guard p.energies.count >= 2 else {
-                throw InputError("gap profile", "needs at least two levels per point to define a gap", hint: "ask for 2 or more levels")
+                throw InputError(
+                    "gap profile", "needs at least two levels per point to define a gap", hint: "ask for 2 or more levels")
             }
         }
         let sorted = points.sorted { coordinate.progress($0.parameter) < coordinate.progress($1.parameter) }

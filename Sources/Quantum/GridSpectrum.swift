@@ -131,7 +131,8 @@ extension GridHamiltonian {
     ///
     /// - Throws: `InputError` for an impossible request (count out of range, a tridiagonal
     ///   or banded solve asked of a 2-D grid); `GSLError` when the solver fails.
-    public func lowestLevels(_ count: Int, vectors: Bool = false, options: SpectrumOptions = SpectrumOptions()) throws -> Spectrum {
+    public func lowestLevels(_ count: Int, vectors: Bool = false, options: SpectrumOptions = SpectrumOptions()) throws -> Spectrum
+    {
         let n = dimension
         guard count >= 1, count <= n else {
             throw InputError("levels", "must be between 1 and the number of grid nodes \(n) (got \(count))")
@@ -159,7 +160,8 @@ extension GridHamiltonian {
                 states: system.vectors.map { GridSpectrumSupport.orient($0, n: n, scale: normalisation) })
         case .dense:
             guard n <= 4096 else {
-                throw InputError("method", "the dense solver is limited to 4096 unknowns (this grid has \(n))", hint: "use lanczos")
+                throw InputError(
+                    "method", "the dense solver is limited to 4096 unknowns (this grid has \(n))", hint: "use lanczos")
             }
             var matrix = [Double](repeating: 0, count: n * n)
             var unit = [Double](repeating: 0, count: n)
@@ -173,10 +175,12 @@ extension GridHamiltonian {
             let system = try SymmetricEigensolver.solve(matrix: matrix, dimension: n, vectors: vectors)
             return Spectrum(
                 energies: Array(system.values.prefix(count)), method: .dense, statistics: SpectrumStatistics(dimension: n),
-                states: system.vectors.map { GridSpectrumSupport.orient(Array($0.prefix(n * count)), n: n, scale: normalisation) })
+                states: system.vectors.map { GridSpectrumSupport.orient(Array($0.prefix(n * count)), n: n, scale: normalisation) }
+            )
         case .lanczos:
             guard count < n else {
-                throw InputError("levels", "Lanczos computes at most \(n - 1) levels of a \(n)-node grid", hint: "use method dense")
+                throw InputError(
+                    "levels", "Lanczos computes at most \(n - 1) levels of a \(n)-node grid", hint: "use method dense")
             }
             if options.chebyshevFilter, n > GridSpectrumSupport.filterThreshold, 2 * count < n / 4 {
                 return try filteredLanczos(count, vectors: vectors, options: options)
@@ -194,7 +198,8 @@ extension GridHamiltonian {
             tolerance: options.tolerance, maxRestarts: 20_000,
             krylovDimension: min(n, options.krylovDimension ?? max(2 * count + 8, 24)),
             initialVector: options.initialVector)
-        let (system, stats) = try LanczosEigensolver.lowest(count: count, dimension: n, vectors: vectors, options: lanczos) { x, y in
+        let (system, stats) = try LanczosEigensolver.lowest(count: count, dimension: n, vectors: vectors, options: lanczos) {
+            x, y in
             self.apply(x, alpha: 1, beta: -shift, into: y)
         }
         return Spectrum(
@@ -265,7 +270,8 @@ extension GridHamiltonian {
                 tolerance: options.tolerance, maxRestarts: 5000,
                 krylovDimension: min(n, options.krylovDimension ?? max(2 * count + 8, 16)),
                 initialVector: options.initialVector)
-            let (system, stats) = try LanczosEigensolver.lowest(count: count, dimension: n, vectors: true, options: lanczos) { v, y in
+            let (system, stats) = try LanczosEigensolver.lowest(count: count, dimension: n, vectors: true, options: lanczos) {
+                v, y in
                 // previous = T₀ v = v; x = T₁ v; then T_{j+1} = 2·X·T_j − T_{j−1}.
                 _ = previous.update(fromContentsOf: v)
                 self.apply(v, alpha: 1 / e, beta: -c / e, into: x)
@@ -274,7 +280,9 @@ extension GridHamiltonian {
                 var spare = next
                 if m >= 2 {
                     for _ in 2...m {
-                        self.apply(UnsafeBufferPointer(current), alpha: 2 / e, beta: -2 * c / e, gamma: -1, z: UnsafeBufferPointer(before), into: spare)
+                        self.apply(
+                            UnsafeBufferPointer(current), alpha: 2 / e, beta: -2 * c / e, gamma: -1,
+                            z: UnsafeBufferPointer(before), into: spare)
                         let oldBefore = before
                         before = current
                         current = spare

@@ -34,7 +34,9 @@ struct LandscapeCommandTests {
         let co = try jsonObject(try adiabat(["spectrum", "coupled-oscillator", "--levels", "3", "--json"]))
         let e = co["energies"] as? [Double] ?? []
         #expect(e.count == 3)
-        for (k, exact) in [0.0, 5.0 / 9, 10.0 / 9].enumerated() where k < e.count { #expect(abs(e[k] - exact) < 1e-4, "level \(k): \(e[k])") }
+        for (k, exact) in [0.0, 5.0 / 9, 10.0 / 9].enumerated() where k < e.count {
+            #expect(abs(e[k] - exact) < 1e-4, "level \(k): \(e[k])")
+        }
         #expect(abs((co["gap"] as? Double ?? 0) - 5.0 / 9) < 1e-4)
         let h = try jsonObject(try adiabat(["spectrum", "hydrogen-1s", "--angular-momentum", "1", "--levels", "2", "--json"]))
         let eh = h["energies"] as? [Double] ?? []
@@ -60,7 +62,8 @@ struct LandscapeCommandTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let csv = directory.appendingPathComponent("score.csv").path
-        let toScore = try jsonObject(try adiabat(["translate", "double-well", "--to", "score", "--round-trip", "--output", csv, "--json"]))
+        let toScore = try jsonObject(
+            try adiabat(["translate", "double-well", "--to", "score", "--round-trip", "--output", csv, "--json"]))
         #expect((toScore["max_abs_error"] as? Double ?? 1) < 1e-8)
         let text = try String(contentsOfFile: csv, encoding: .utf8)
         let lines = text.split(separator: "\n")
@@ -75,15 +78,21 @@ struct LandscapeCommandTests {
         let table = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
         #expect((table?["columns"] as? [String]) == ["r", "V"])
         // An unwritable output leaves nothing behind and fails with one line.
-        let bad = try adiabat(["translate", "double-well", "--to", "hamiltonian", "--output", directory.appendingPathComponent("no/such/v.csv").path])
+        let bad = try adiabat([
+            "translate", "double-well", "--to", "hamiltonian", "--output", directory.appendingPathComponent("no/such/v.csv").path,
+        ])
         #expect(bad.status != 0 && bad.stderr.hasPrefix("error: ") && bad.stderr.split(separator: "\n").count == 1)
     }
 
-    @Test("bad requests get one error: line", arguments: [
-        ["spectrum", "no-such-problem"], ["spectrum", "double-well", "--angular-momentum", "1"], ["spectrum", "double-well", "--s", "0.5"],
-        ["spectrum", "double-well", "--time", "-1"], ["spectrum", "double-well", "--profile", "1"], ["translate", "double-well"],
-        ["translate", "double-well", "--to", "score", "--time", "1", "--s", "0.2"],
-    ])
+    @Test(
+        "bad requests get one error: line",
+        arguments: [
+            ["spectrum", "no-such-problem"], ["spectrum", "double-well", "--angular-momentum", "1"],
+            ["spectrum", "double-well", "--s", "0.5"],
+            ["spectrum", "double-well", "--time", "-1"], ["spectrum", "double-well", "--profile", "1"],
+            ["translate", "double-well"],
+            ["translate", "double-well", "--to", "score", "--time", "1", "--s", "0.2"],
+        ])
     func errors(arguments: [String]) throws {
         let run = try adiabat(arguments)
         #expect(run.status != 0)

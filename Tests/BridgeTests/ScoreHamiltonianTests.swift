@@ -36,7 +36,9 @@ let landscapeCases: [(name: String, landscape: any Landscape, coarse: UniformGri
         .init(weight: 2, mean: [1, -1, 0.5], covariance: [0.2, 0, 0, 0, 0.2, 0, 0, 0, 0.2]),
     ])
     func g1(_ l: Double, _ u: Double, _ n: Int) -> UniformGrid { try! UniformGrid(lower: l, upper: u, points: n) }
-    func g(_ l: [Double], _ u: [Double], _ n: Int) -> UniformGrid { try! UniformGrid(lower: l, upper: u, points: [Int](repeating: n, count: l.count)) }
+    func g(_ l: [Double], _ u: [Double], _ n: Int) -> UniformGrid {
+        try! UniformGrid(lower: l, upper: u, points: [Int](repeating: n, count: l.count))
+    }
     let boltzmannGrid = g1(-4, 4, 401)
     let boltzmann = try! GridDensity.boltzmann(
         grid: boltzmannGrid, energy: boltzmannGrid.axis(0).map { pow($0 * $0 - 1, 2) * 2 })
@@ -114,7 +116,8 @@ struct ScoreHamiltonianTests {
         let coarse = try res(1499)
         let fine = try res(2999)
         #expect(coarse / fine > 3 && coarse / fine < 5, "ratio \(coarse / fine)")
-        let e0 = try ScoreHamiltonian.hamiltonian(of: p, on: try RadialGrid(rMax: 30, points: 2999), angularMomentum: 0).lowestLevels(1)
+        let e0 = try ScoreHamiltonian.hamiltonian(of: p, on: try RadialGrid(rMax: 30, points: 2999), angularMomentum: 0)
+            .lowestLevels(1)
             .energies[0]
         #expect(abs(e0) < 10 * fine)
         #expect(try res(2999, card: true) > 100 * fine)

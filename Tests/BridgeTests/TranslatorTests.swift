@@ -41,7 +41,9 @@ struct TranslatorTests {
         let double = try GaussianMixture(weights: [0.5, 0.5], means: [[-2], [2]], standardDeviations: [0.5, 0.5])
         let c1 = try RoundTrip.scoreToHamiltonianToScore(double, grid: try UniformGrid(lower: -7, upper: 7, points: 351))
         let f1 = try RoundTrip.scoreToHamiltonianToScore(double, grid: try UniformGrid(lower: -7, upper: 7, points: 701))
-        #expect(c1.maxAbsError / f1.maxAbsError > 3.3 && c1.maxAbsError / f1.maxAbsError < 4.7, "1-D: \(c1.maxAbsError) → \(f1.maxAbsError)")
+        #expect(
+            c1.maxAbsError / f1.maxAbsError > 3.3 && c1.maxAbsError / f1.maxAbsError < 4.7,
+            "1-D: \(c1.maxAbsError) → \(f1.maxAbsError)")
         #expect(f1.maxAbsError < 0.01 && f1.comparedNodes > 200)
 
         let coupled = try GaussianMixture.gaussian(mean: [0, 0], covariance: [1, 0.8, 0.8, 1])
@@ -49,15 +51,20 @@ struct TranslatorTests {
         let g2f = try UniformGrid(lower: [-8, -8], upper: [8, 8], points: [161, 161])
         let c2 = try RoundTrip.scoreToHamiltonianToScore(coupled, grid: g2c)
         let f2 = try RoundTrip.scoreToHamiltonianToScore(coupled, grid: g2f)
-        #expect(c2.maxAbsError / f2.maxAbsError > 3 && c2.maxAbsError / f2.maxAbsError < 5, "2-D: \(c2.maxAbsError) → \(f2.maxAbsError)")
+        #expect(
+            c2.maxAbsError / f2.maxAbsError > 3 && c2.maxAbsError / f2.maxAbsError < 5,
+            "2-D: \(c2.maxAbsError) → \(f2.maxAbsError)")
 
         let hydrogen = try HydrogenOrbital()
         let cr = try RoundTrip.scoreToHamiltonianToScore(hydrogen, grid: try RadialGrid(rMax: 40, points: 1999))
         let fr = try RoundTrip.scoreToHamiltonianToScore(hydrogen, grid: try RadialGrid(rMax: 40, points: 3999))
-        #expect(cr.maxAbsError / fr.maxAbsError > 3 && cr.maxAbsError / fr.maxAbsError < 5, "radial: \(cr.maxAbsError) → \(fr.maxAbsError)")
+        #expect(
+            cr.maxAbsError / fr.maxAbsError > 3 && cr.maxAbsError / fr.maxAbsError < 5,
+            "radial: \(cr.maxAbsError) → \(fr.maxAbsError)")
 
         let anharmonic = try GridHamiltonian(
-            grid: try UniformGrid(lower: -5, upper: 5, points: 801), potential: (0..<801).map { i in
+            grid: try UniformGrid(lower: -5, upper: 5, points: 801),
+            potential: (0..<801).map { i in
                 let x = -5 + Double(i) * 10 / 800
                 return x * x * x * x / 4 - x * x + 0.3 * x
             })
@@ -72,7 +79,8 @@ struct TranslatorTests {
         let back2 = try RoundTrip.hamiltonianToScoreToHamiltonian(try GridHamiltonian(grid: g2c, potential: v2))
         #expect(back2.maxAbsError < 1e-5, "2-D H→s→H: \(back2.maxAbsError)")
         let radial = try RadialHamiltonian(
-            grid: try RadialGrid(rMax: 40, points: 2000), potential: (1...2000).map { 1 - 2 / (Double($0) * 40 / 2001) }, angularMomentum: 0)
+            grid: try RadialGrid(rMax: 40, points: 2000), potential: (1...2000).map { 1 - 2 / (Double($0) * 40 / 2001) },
+            angularMomentum: 0)
         let backR = try RoundTrip.hamiltonianToScoreToHamiltonian(radial)
         #expect(backR.maxAbsError < 1e-8, "radial H→s→H: \(backR.maxAbsError)")
         #expect(abs(backR.groundEnergy) < 1e-3)
@@ -111,7 +119,8 @@ struct TranslatorTests {
         let wall = try GridHamiltonian(grid: grid, potential: grid.axis(0).map { 400 * pow($0 * $0 - 1, 2) })
         #expect(throws: InputError.self) { _ = try HamiltonianToScore.translate(wall) }
         let radial = try RadialHamiltonian(
-            grid: try RadialGrid(rMax: 30, points: 500), potential: (1...500).map { 1 - 2 / (Double($0) * 30 / 501) }, angularMomentum: 1)
+            grid: try RadialGrid(rMax: 30, points: 500), potential: (1...500).map { 1 - 2 / (Double($0) * 30 / 501) },
+            angularMomentum: 1)
         #expect(throws: InputError.self) { _ = try HamiltonianToScore.translate(radial) }
         do {
             _ = try HamiltonianToScore.translate(wall)
@@ -185,11 +194,14 @@ struct TranslatorTests {
         let boltzmann = try GridDensity.boltzmann(grid: grid, energy: grid.axis(0).map { $0 * $0 / 2 })
         let h = grid.spacing[0]
         for (process, t) in [(ForwardProcess.ou, 0.7), (.ve, 0.4)] {
-            let path = try LandscapePath(landscape: boltzmann, discretisation: .grid(grid, order: .second), process: process, tMax: 2)
+            let path = try LandscapePath(
+                landscape: boltzmann, discretisation: .grid(grid, order: .second), process: process, tMax: 2)
             let levels = try path.spectrum(atTime: t, levels: 3).energies
             let variance = process == .ou ? 1 : 1 + 2 * t
             for n in 0..<3 {
-                #expect(abs(levels[n] - Double(n) / variance) < 5 * pow(Double(n + 1), 2) * h * h, "\(process) t = \(t) level \(n): \(levels[n])")
+                #expect(
+                    abs(levels[n] - Double(n) / variance) < 5 * pow(Double(n + 1), 2) * h * h,
+                    "\(process) t = \(t) level \(n): \(levels[n])")
             }
         }
     }

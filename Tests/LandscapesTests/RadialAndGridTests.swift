@@ -159,9 +159,14 @@ struct RadialAndGridTests {
     @Test("grid convolution equals the exact mixture marginal", arguments: [1e-5, 0.05, 0.8])
     func convolution(t: Double) throws {
         let cases: [(GaussianMixture, UniformGrid)] = [
-            (try GaussianMixture(weights: [0.3, 0.7], means: [[-1.5], [1]], standardDeviations: [0.4, 0.6]),
-             try UniformGrid(lower: -9, upper: 9, points: 1801)),
-            (try .gaussian(mean: [0.2, -0.1], covariance: [1, 0.8, 0.8, 1]), try UniformGrid(lower: [-10, -10], upper: [10, 10], points: [201, 201])),
+            (
+                try GaussianMixture(weights: [0.3, 0.7], means: [[-1.5], [1]], standardDeviations: [0.4, 0.6]),
+                try UniformGrid(lower: -9, upper: 9, points: 1801)
+            ),
+            (
+                try .gaussian(mean: [0.2, -0.1], covariance: [1, 0.8, 0.8, 1]),
+                try UniformGrid(lower: [-10, -10], upper: [10, 10], points: [201, 201])
+            ),
         ]
         for (mixture, grid) in cases {
             var x = [Double](repeating: 0, count: grid.dimension)
@@ -227,7 +232,10 @@ struct RadialAndGridTests {
         // With one basis function the estimate is θ₀ = −2·mean(1/r)⁻¹… exactly −E[2/r]/E[1].
         var meanInv = 0.0
         for i in 0..<100_000 {
-            meanInv += 1 / (samples[3 * i] * samples[3 * i] + samples[3 * i + 1] * samples[3 * i + 1] + samples[3 * i + 2] * samples[3 * i + 2]).squareRoot()
+            meanInv +=
+                1
+                / (samples[3 * i] * samples[3 * i] + samples[3 * i + 1] * samples[3 * i + 1] + samples[3 * i + 2]
+                * samples[3 * i + 2]).squareRoot()
         }
         meanInv /= 100_000
         #expect(abs(one.coefficients[0] + 2 * meanInv) < 1e-6)

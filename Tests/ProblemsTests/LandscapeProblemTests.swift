@@ -94,10 +94,12 @@ struct LandscapeProblemTests {
         #expect(e7?.contains("annealing problem") == true, "\(e7 ?? "")")
         // A non-positive-definite covariance.
         let e8 = problemError(
-            minimal.replacingOccurrences(of: "mean = [0.0]\nstddev = 1.0", with: "mean = [0.0, 0.0]\ncovariance = [[1.0, 2.0], [2.0, 1.0]]"))
+            minimal.replacingOccurrences(
+                of: "mean = [0.0]\nstddev = 1.0", with: "mean = [0.0, 0.0]\ncovariance = [[1.0, 2.0], [2.0, 1.0]]"))
         #expect(e8?.contains("positive definite") == true, "\(e8 ?? "")")
         // A radial grid for a landscape that is not radial.
-        let e9 = problemError(minimal.replacingOccurrences(of: "lower = [-8.0]\nupper = [8.0]\npoints = [161]", with: "r_max = 10.0\npoints = 100"))
+        let e9 = problemError(
+            minimal.replacingOccurrences(of: "lower = [-8.0]\nupper = [8.0]\npoints = [161]", with: "r_max = 10.0\npoints = 100"))
         #expect(e9?.contains("r_max") == true, "\(e9 ?? "")")
     }
 
@@ -134,7 +136,8 @@ struct LandscapeProblemTests {
             """
         // Boltzmann from a formula: U = x²/2 at T = 1 gives the score −x.
         let b = try LandscapeProblem.parse(
-            "kind = \"landscape\"\n[landscape]\ntype = \"boltzmann\"\nenergy = \"x^2/2\"\n" + grid, file: directory.appendingPathComponent("b.toml"))
+            "kind = \"landscape\"\n[landscape]\ntype = \"boltzmann\"\nenergy = \"x^2/2\"\n" + grid,
+            file: directory.appendingPathComponent("b.toml"))
         guard case .landscape(let bl) = b.source, let bd = bl as? GridDensity else {
             Issue.record("boltzmann is not a grid density")
             return
@@ -148,15 +151,18 @@ struct LandscapeProblemTests {
         }
         try rows.joined(separator: "\n").write(to: directory.appendingPathComponent("p.csv"), atomically: true, encoding: .utf8)
         let t = try LandscapeProblem.parse(
-            "kind = \"landscape\"\n[landscape]\ntype = \"tabulated\"\nfile = \"p.csv\"\n" + grid, file: directory.appendingPathComponent("t.toml"))
+            "kind = \"landscape\"\n[landscape]\ntype = \"tabulated\"\nfile = \"p.csv\"\n" + grid,
+            file: directory.appendingPathComponent("t.toml"))
         guard case .landscape(let tl) = t.source, let td = tl as? GridDensity else {
             Issue.record("tabulated is not a grid density")
             return
         }
         #expect(abs(td.nodalScore[20] - 2.0) < 1e-6)
         // A table missing a node is refused, naming the node.
-        try rows.dropLast().joined(separator: "\n").write(to: directory.appendingPathComponent("q.csv"), atomically: true, encoding: .utf8)
-        let missing = problemError("kind = \"landscape\"\n[landscape]\ntype = \"tabulated\"\nfile = \"q.csv\"\n" + grid, directory: directory)
+        try rows.dropLast().joined(separator: "\n").write(
+            to: directory.appendingPathComponent("q.csv"), atomically: true, encoding: .utf8)
+        let missing = problemError(
+            "kind = \"landscape\"\n[landscape]\ntype = \"tabulated\"\nfile = \"q.csv\"\n" + grid, directory: directory)
         #expect(missing?.contains("no row for the node") == true, "\(missing ?? "")")
         // Ground state: the potential is kept for the Hamiltonian → score translator.
         let g = try LandscapeProblem.parse(
@@ -170,7 +176,8 @@ struct LandscapeProblemTests {
         // Samples from a file, polynomial basis.
         let stream = RandomSource(seed: 3)
         let samples = (0..<2000).map { _ in "\(stream.gaussian())" }
-        try samples.joined(separator: "\n").write(to: directory.appendingPathComponent("s.csv"), atomically: true, encoding: .utf8)
+        try samples.joined(separator: "\n").write(
+            to: directory.appendingPathComponent("s.csv"), atomically: true, encoding: .utf8)
         let s = try LandscapeProblem.parse(
             "kind = \"landscape\"\n[landscape]\ntype = \"samples\"\nfile = \"s.csv\"\ndegree = 2\n" + grid,
             file: directory.appendingPathComponent("s.toml"))

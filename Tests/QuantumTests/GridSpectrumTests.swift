@@ -108,7 +108,8 @@ struct GridSpectrumTests {
             let s2 = exp(-2 * t) * 0.25 + 1 - exp(-2 * t)
             return try gaussianHamiltonian(grid, variances: [s2]).lowestLevels(3)
         }
-        let parallel = try GapProfile.compute(coordinate: .diffusionTime(tMax: tMax), parameters: times, mode: .parallel, spectrum: spectrum)
+        let parallel = try GapProfile.compute(
+            coordinate: .diffusionTime(tMax: tMax), parameters: times, mode: .parallel, spectrum: spectrum)
         let sequential = try GapProfile.compute(
             coordinate: .diffusionTime(tMax: tMax), parameters: times.reversed(), mode: .sequential, spectrum: spectrum)
         #expect(parallel.points == sequential.points)
