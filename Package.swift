@@ -41,10 +41,12 @@ let package = Package(
         .target(name: "Reports"),
         // Problem files: TOML specs, dimod COO / BQM JSON, qbsolv .qubo, schedule tables.
         .target(name: "Problems", dependencies: ["GSLKit", "AdiabatCore", "Landscapes", "Quantum"]),
+        // The translators: score ⇄ Hamiltonian, landscape paths, spectra and gap profiles.
+        .target(name: "Bridge", dependencies: ["GSLKit", "AdiabatCore", "Landscapes", "Quantum", "Problems"]),
         .executableTarget(
             name: "AdiabatCLI",
             dependencies: [
-                "GSLKit", "AdiabatCore", "Landscapes", "Quantum", "Problems",
+                "GSLKit", "AdiabatCore", "Landscapes", "Quantum", "Problems", "Bridge",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -53,8 +55,9 @@ let package = Package(
         .testTarget(name: "AdiabatCoreTests", dependencies: ["AdiabatCore"]),
         .testTarget(name: "QuantumTests", dependencies: ["Quantum", "AdiabatCore", "GSLKit"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
-        .testTarget(name: "ProblemsTests", dependencies: ["Problems", "AdiabatCore", "Quantum", "Landscapes"]),
+        .testTarget(name: "ProblemsTests", dependencies: ["Problems", "AdiabatCore", "Landscapes", "Quantum"]),
         .testTarget(name: "LandscapesTests", dependencies: ["Landscapes", "AdiabatCore", "GSLKit"]),
+        .testTarget(name: "BridgeTests", dependencies: ["Bridge", "Landscapes", "Quantum", "AdiabatCore", "GSLKit"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import AdiabatCore
 import ArgumentParser
+import Bridge
 import Foundation
 import Problems
 import Quantum
@@ -80,10 +81,9 @@ struct EvolveCommand: ParsableCommand {
 
     func run() throws {
         let location = try ProblemLocator.locate(problem)
-        guard location.kind == .annealing else {
-            throw InputError(
-                location.url.path, "is a landscape problem; 'evolve' on landscapes runs through the Score-Hamiltonian path",
-                hint: "see docs/evolution.md")
+        if location.kind == .landscape {
+            try runLandscape(location)
+            return
         }
         let spec = try AnnealingSpec.load(location.url)
         let hamiltonian = try spec.hamiltonian()
@@ -127,6 +127,71 @@ struct EvolveCommand: ParsableCommand {
         if !result.succeeded {
             throw CommandFailure(message: "the evolution stopped early: \(result.status)")
         }
+    }
+}
+
+extension EvolveCommand {
+    /// A landscape problem: the Score-Hamiltonian path from `t_max` to 0, fidelity with `√p₀`.
+    func runLandscape(_ location: ProblemLocation) throws {
+        let loaded = try LandscapeProblem.load(contentsOf: location.url, seed: common.seed)
+        let path = try LandscapePath(problem: loaded)
+        guard let T = totalTime else {
+            throw InputError("--total-time", "is required for a landscape problem", hint: "pass --total-time T")
+        }
+        let shape: Schedule
+        switch schedule {
+        case .problem, .linear: shape = .linear
+        case .cosine: shape = .cosine
+        case .boundaryCancelling: shape = try .boundaryCancelling(order: order)
+        case .rolandCerf: shape = try LandscapeEvolution.rolandCerf(path: path)
+        }
+        var options = EvolutionOptions.recommended(for: method)
+        options.rtol = rtol ?? options.rtol
+        options.atol = atol ?? options.atol
+        options.steps = steps
+        options.trajectorySamples = trajectory
+        if instantaneous {
+            throw InputError("--instantaneous", "is available for annealing problems only")
+        }
+        let result = try LandscapeEvolution.run(path: path, schedule: shape, totalTime: T, method: method, options: options)
+        if common.json {
+            try Output.json(LandscapeEvolveReport(problem: loaded.name, tMax: path.tMax, schedule: shape.name, result: result))
+        } else {
+            Output.line("problem          \(loaded.name) (landscape, t_max = \(path.tMax), schedule \(shape.name))")
+            Output.line("total time       \(T)")
+            Output.line("method           \(result.method.rawValue): \(result.statistics.steps) steps, \(result.statistics.evaluations) evaluations, \(String(format: "%.3f", result.statistics.seconds)) s")
+            Output.line("fidelity         \(result.fidelity.map { "\($0)" } ?? "-")  (with √p₀)")
+            if let points = result.trajectory {
+                Output.line("")
+                Output.line("τ            u          ⟨H⟩            F(√p₀)")
+                for p in points {
+                    Output.line(String(format: "%-12.5g %-10.5f %-14.8g %.8f", p.time, p.progress, p.energy, p.targetProbability))
+                }
+            }
+            if !result.succeeded { Output.line("status           \(result.status)") }
+        }
+        if !result.succeeded { throw CommandFailure(message: "the evolution stopped early: \(result.status)") }
+    }
+}
+
+/// The JSON object of `adiabat evolve` on a landscape.
+struct LandscapeEvolveReport: Encodable {
+    var problem: String
+    var tMax: Double
+    var schedule: String
+    var result: GridEvolutionResult
+
+    enum CodingKeys: String, CodingKey {
+        case problem, schedule
+        case tMax = "t_max"
+    }
+
+    func encode(to encoder: Encoder) throws {
+        try result.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(problem, forKey: .problem)
+        try c.encode(tMax, forKey: .tMax)
+        try c.encode(schedule, forKey: .schedule)
     }
 }
 

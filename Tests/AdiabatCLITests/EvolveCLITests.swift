@@ -60,6 +60,17 @@ struct EvolveCLITests {
         }
     }
 
+    @Test("evolve on a landscape: the Score-Hamiltonian path from t_max to 0, fidelity with √p₀")
+    func evolveLandscape() throws {
+        let run = try adiabat(["evolve", "double-well", "--total-time", "1", "--steps", "20", "--json"], in: packageRoot)
+        #expect(run.status == 0, "\(run.stderr)")
+        let object = try jsonObject(run.stdout)
+        let fidelity = try #require(object["fidelity"] as? Double)
+        #expect(fidelity > 0 && fidelity <= 1 + 1e-12)
+        #expect(object["method"] as? String == "split4" && object["steps"] as? Int == 20 && object["evaluations"] != nil)
+        #expect(object["t_max"] != nil && object["ground_state_probability"] == nil)
+    }
+
     @Test("spectrum: levels, gap and a profile for a bundled annealing problem")
     func spectrum() throws {
         let run = try adiabat(["spectrum", "sk10", "--s", "0.6", "--levels", "3", "--profile", "5", "--json"], in: packageRoot)
