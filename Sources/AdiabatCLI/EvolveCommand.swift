@@ -45,7 +45,9 @@ struct EvolveCommand: ParsableCommand {
     @Option(name: .long, help: "Integrator: \(EvolutionMethod.allCases.map(\.rawValue).joined(separator: ", ")).")
     var method: EvolutionMethod = .split4
 
-    @Option(name: .long, help: "Relative local tolerance (default: 1e-7 of the state's 2-norm for split methods, 1e-8 per component for GSL).")
+    @Option(
+        name: .long,
+        help: "Relative local tolerance (default: 1e-7 of the state's 2-norm for split methods, 1e-8 per component for GSL).")
     var rtol: Double?
 
     @Option(name: .long, help: "Absolute local tolerance (default: 0 for split methods, 1e-10 for GSL).")
@@ -57,7 +59,8 @@ struct EvolveCommand: ParsableCommand {
     @Option(name: .long, help: "Record the trajectory at N + 1 equally spaced times.")
     var trajectory: Int = 0
 
-    @Flag(name: .long, help: "With --trajectory: also the instantaneous ground-state fidelity and gap (a Lanczos solve per point).")
+    @Flag(
+        name: .long, help: "With --trajectory: also the instantaneous ground-state fidelity and gap (a Lanczos solve per point).")
     var instantaneous = false
 
     @OptionGroup var common: CommonOptions
@@ -106,17 +109,23 @@ struct EvolveCommand: ParsableCommand {
         if common.json {
             try Output.json(EvolveReport(problem: spec.name, result: result))
         } else {
-            Output.line("problem          \(spec.name) (\(result.qubits) qubits, path \(result.path), schedule \(result.schedule))")
+            Output.line(
+                "problem          \(spec.name) (\(result.qubits) qubits, path \(result.path), schedule \(result.schedule))")
             Output.line("total time       \(result.totalTime)\(result.timeUnit.map { " " + $0 } ?? "")")
-            Output.line("method           \(result.method.rawValue): \(result.statistics.steps) steps, \(result.statistics.evaluations) evaluations, \(String(format: "%.3f", result.statistics.seconds)) s")
+            Output.line(
+                "method           \(result.method.rawValue): \(result.statistics.steps) steps, \(result.statistics.evaluations) evaluations, \(String(format: "%.3f", result.statistics.seconds)) s"
+            )
             Output.line("fidelity         \(result.fidelity)")
-            Output.line("P(ground of H_P) \(result.groundStateProbability)  (\(result.groundStates) ground state\(result.groundStates == 1 ? "" : "s"), E₀ = \(result.groundEnergy))")
+            Output.line(
+                "P(ground of H_P) \(result.groundStateProbability)  (\(result.groundStates) ground state\(result.groundStates == 1 ? "" : "s"), E₀ = \(result.groundEnergy))"
+            )
             Output.line("⟨H_P⟩ at the end \(result.finalEnergy)")
             if let points = result.trajectory {
                 Output.line("")
                 Output.line("τ            s          ⟨H⟩            P(ground)     F(inst)       gap")
                 for p in points {
-                    let head = String(format: "%-12.5g %-10.5f %-14.8g %-13.8f ", p.time, p.progress, p.energy, p.targetProbability)
+                    let head = String(
+                        format: "%-12.5g %-10.5f %-14.8g %-13.8f ", p.time, p.progress, p.energy, p.targetProbability)
                     let fidelity = p.instantaneousFidelity.map { String(format: "%.8f", $0) } ?? "-"
                     let gap = p.gap.map { String(format: "%.6g", $0) } ?? "-"
                     Output.line(head + fidelity.padding(toLength: 14, withPad: " ", startingAt: 0) + gap)
@@ -159,7 +168,9 @@ extension EvolveCommand {
         } else {
             Output.line("problem          \(loaded.name) (landscape, t_max = \(path.tMax), schedule \(shape.name))")
             Output.line("total time       \(T)")
-            Output.line("method           \(result.method.rawValue): \(result.statistics.steps) steps, \(result.statistics.evaluations) evaluations, \(String(format: "%.3f", result.statistics.seconds)) s")
+            Output.line(
+                "method           \(result.method.rawValue): \(result.statistics.steps) steps, \(result.statistics.evaluations) evaluations, \(String(format: "%.3f", result.statistics.seconds)) s"
+            )
             Output.line("fidelity         \(result.fidelity.map { "\($0)" } ?? "-")  (with √p₀)")
             if let points = result.trajectory {
                 Output.line("")

@@ -132,8 +132,11 @@ public enum AnnealingEvolution {
         guard availableMethods(qubits: n, options: options).contains(method) else {
             let usable = availableMethods(qubits: n, options: options).map(\.rawValue).joined(separator: ", ")
             throw InputError(
-                "--method", "\(method.rawValue) is implicit and needs a dense \(2 << n)×\(2 << n) Jacobian, too large for \(n) qubits",
-                hint: "implicit GSL steppers are offered up to \(options.maximumDenseJacobian) real components; use one of: \(usable)")
+                "--method",
+                "\(method.rawValue) is implicit and needs a dense \(2 << n)×\(2 << n) Jacobian, too large for \(n) qubits",
+                hint:
+                    "implicit GSL steppers are offered up to \(options.maximumDenseJacobian) real components; use one of: \(usable)"
+            )
         }
         let full = try initialState(problem)
         let sector: SpinFlipSector = options.useSymmetry && h.sectors != nil && problem.initialSpins == nil ? .even : .full
@@ -181,7 +184,8 @@ public enum AnnealingEvolution {
                     break
                 }
                 if sampleSet.contains(mark) {
-                    trajectory.append(try record(problem, whole(integrator.state), at: mark, spectrum: options.trajectorySpectrum))
+                    trajectory.append(
+                        try record(problem, whole(integrator.state), at: mark, spectrum: options.trajectorySpectrum))
                 }
             }
             psi = integrator.state
@@ -212,7 +216,8 @@ public enum AnnealingEvolution {
         statistics.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
 
         var result = try summarise(
-            problem, whole(psi), method: method, statistics: statistics, status: status, trajectory: samples > 0 ? trajectory : nil)
+            problem, whole(psi), method: method, statistics: statistics, status: status,
+            trajectory: samples > 0 ? trajectory : nil)
         result.sector = sector.rawValue
         return result
     }
@@ -264,7 +269,8 @@ public enum AnnealingEvolution {
         if let states = ground.diagonalStates {
             guard states.count == 1 else {
                 throw InputError(
-                    "schedule", "H(s = \(problem.schedule.progress(at: 0))) has \(states.count) degenerate classical ground states at the start",
+                    "schedule",
+                    "H(s = \(problem.schedule.progress(at: 0))) has \(states.count) degenerate classical ground states at the start",
                     hint: "give the initial spins (initial_state in [schedule]) for a reverse anneal")
             }
             psi[2 * states[0]] = 1

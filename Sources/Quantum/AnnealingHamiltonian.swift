@@ -137,7 +137,8 @@ public struct AnnealingHamiltonian: Sendable {
         let d = problemDegeneracy(in: sector)
         guard d < 32 else {
             throw InputError(
-                "model", "H_P has \(problemGround.states.count) degenerate ground states; the adiabatic gap above so many is not computed",
+                "model",
+                "H_P has \(problemGround.states.count) degenerate ground states; the adiabatic gap above so many is not computed",
                 hint: "use a fixed schedule (linear, cosine, boundary-cancelling)")
         }
         let (a, b) = path.coefficients(at: s)
@@ -251,9 +252,10 @@ public struct AnnealingSpectrumReport: Sendable, Codable {
                 report.minGap = m.gap
                 report.at = m.s
             }
-            if let m = points.filter({ $0.adiabaticGap != nil }).min(by: { $0.adiabaticGap! < $1.adiabaticGap! }) {  // safe: filtered
-                report.minAdiabaticGap = m.adiabaticGap
-                report.adiabaticAt = m.s
+            let withGap = points.compactMap { p in p.adiabaticGap.map { (p.s, $0) } }
+            if let m = withGap.min(by: { $0.1 < $1.1 }) {
+                report.minAdiabaticGap = m.1
+                report.adiabaticAt = m.0
             }
         }
         return report

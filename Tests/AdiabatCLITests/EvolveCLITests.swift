@@ -15,7 +15,9 @@ struct EvolveCLITests {
     func evolveJSON() throws {
         var fidelities: [Double] = []
         for method in ["split4", "rk8pd"] {
-            let run = try adiabat(["evolve", problems.appendingPathComponent("sk10.toml").path, "--method", method, "--rtol", "1e-10", "--json"])
+            let run = try adiabat([
+                "evolve", problems.appendingPathComponent("sk10.toml").path, "--method", method, "--rtol", "1e-10", "--json",
+            ])
             #expect(run.status == 0, "\(run.stderr)")
             let object = try jsonObject(run.stdout)
             for key in ["fidelity", "ground_state_probability", "final_energy", "method", "steps", "evaluations"] {
@@ -30,7 +32,8 @@ struct EvolveCLITests {
     @Test("evolve takes a .qubo path directly, with a trajectory")
     func evolveQUBO() throws {
         let run = try adiabat([
-            "evolve", problems.appendingPathComponent("maxcut6.qubo").path, "--total-time", "5", "--trajectory", "4", "--instantaneous", "--json",
+            "evolve", problems.appendingPathComponent("maxcut6.qubo").path, "--total-time", "5", "--trajectory", "4",
+            "--instantaneous", "--json",
         ])
         #expect(run.status == 0, "\(run.stderr)")
         let object = try jsonObject(run.stdout)

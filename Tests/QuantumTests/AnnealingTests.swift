@@ -160,7 +160,8 @@ struct AnnealingEvolutionTests {
     /// Δ/(v²τ_w³)` (one integration by parts; `θ̇/ω` is monotone there), per end. So
     /// `|P_w − P| ≤ 2√P·δ + δ²`, `δ = 2Δ/(v²τ_w³)`. With `Δ = v = 1`, `τ_w = 100`:
     /// `δ = 2e-6`, bound `1.83e-6`. The integration adds ≲ 1e-8 at the tolerances used.
-    @Test("Landau–Zener sweep matches exp(−πΔ²/(2v)) within the finite-window bound", arguments: [EvolutionMethod.split4, .rk8pd])
+    @Test(
+        "Landau–Zener sweep matches exp(−πΔ²/(2v)) within the finite-window bound", arguments: [EvolutionMethod.split4, .rk8pd])
     func landauZener(method: EvolutionMethod) throws {
         for (delta, v) in [(1.0, 1.0), (1.0, 3.0)] {
             let window = 100.0
@@ -251,7 +252,8 @@ struct AnnealingEvolutionTests {
             let r = try AnnealingEvolution.run(problem, method: method, options: .init(rtol: 1e-10, atol: 1e-12))
             #expect(abs(r.fidelity - reference.fidelity) < 1e-6, "\(method)")
         }
-        let big = try AnnealingProblem(hamiltonian: try AnnealingHamiltonian(model: try spinGlass(qubits: 10, seed: 1)), totalTime: 1)
+        let big = try AnnealingProblem(
+            hamiltonian: try AnnealingHamiltonian(model: try spinGlass(qubits: 10, seed: 1)), totalTime: 1)
         #expect {
             _ = try AnnealingEvolution.run(big, method: .bsimp)
         } throws: { error in
