@@ -112,6 +112,9 @@ struct EvolveCommand: ParsableCommand {
             Output.line(
                 "problem          \(spec.name) (\(result.qubits) qubits, path \(result.path), schedule \(result.schedule))")
             Output.line("total time       \(result.totalTime)\(result.timeUnit.map { " " + $0 } ?? "")")
+            if result.sector == "even" {
+                Output.line("symmetry         all hᵢ = 0: evolved in the even spin-flip sector (2^\(result.qubits - 1) amplitudes)")
+            }
             Output.line(
                 "method           \(result.method.rawValue): \(result.statistics.steps) steps, \(result.statistics.evaluations) evaluations, \(String(format: "%.3f", result.statistics.seconds)) s"
             )
