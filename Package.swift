@@ -35,20 +35,26 @@ let package = Package(
         .target(name: "AdiabatCore", dependencies: ["GSLKit"]),
         // Densities, scores, forward processes and noise schedules.
         .target(name: "Landscapes", dependencies: ["GSLKit", "AdiabatCore"]),
+        // Grids and qubit registers: operators, spectra, Schrödinger evolution, fidelity.
+        .target(name: "Quantum", dependencies: ["GSLKit", "AdiabatCore"]),
+        // Reports: self-contained HTML with SVG plots, CSV, resumable sweep cells (no numerics).
+        .target(name: "Reports"),
         // Problem files: TOML specs, dimod COO / BQM JSON, qbsolv .qubo, schedule tables.
-        .target(name: "Problems", dependencies: ["GSLKit", "AdiabatCore", "Landscapes"]),
+        .target(name: "Problems", dependencies: ["GSLKit", "AdiabatCore", "Landscapes", "Quantum"]),
         // Reverse-diffusion samplers, Fokker–Planck density evolution, sample metrics.
         .target(name: "Diffusion", dependencies: ["GSLKit", "AdiabatCore", "Landscapes"]),
         .executableTarget(
             name: "AdiabatCLI",
             dependencies: [
-                "GSLKit", "AdiabatCore", "Landscapes", "Problems", "Diffusion",
+                "GSLKit", "AdiabatCore", "Landscapes", "Quantum", "Problems", "Diffusion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "GSLKitTests", dependencies: ["GSLKit"]),
         .testTarget(name: "AdiabatCLITests", dependencies: ["AdiabatCLI"]),
         .testTarget(name: "AdiabatCoreTests", dependencies: ["AdiabatCore"]),
+        .testTarget(name: "QuantumTests", dependencies: ["Quantum", "AdiabatCore", "GSLKit"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
         .testTarget(name: "ProblemsTests", dependencies: ["Problems", "AdiabatCore"]),
         .testTarget(name: "LandscapesTests", dependencies: ["Landscapes", "AdiabatCore", "GSLKit"]),
         .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "Landscapes", "AdiabatCore", "GSLKit"]),
