@@ -50,9 +50,9 @@ public struct FokkerPlanckProblem: Sendable {
     public var dynamics: FokkerPlanckDynamics
     /// The density at the start (on ``grid``), or nil for the path's prior
     /// `N(0, priorVariance·I)` tabulated on the grid.
-    public var initial: GridDensity?
+    public var initial: GridLaw?
 
-    public init(grid: UniformGrid, score: any ScoreModel, path: DiffusionPath, dynamics: FokkerPlanckDynamics, initial: GridDensity? = nil) {
+    public init(grid: UniformGrid, score: any ScoreModel, path: DiffusionPath, dynamics: FokkerPlanckDynamics, initial: GridLaw? = nil) {
         self.grid = grid
         self.score = score
         self.path = path
@@ -105,7 +105,7 @@ public struct FokkerPlanckStatistics: Sendable, Equatable, Codable {
 
 /// The density at the end of the path.
 public struct FokkerPlanckSolution: Sendable {
-    public let density: GridDensity
+    public let density: GridLaw
     public let method: FokkerPlanckMethod
     public let dynamics: FokkerPlanckDynamics
     public let statistics: FokkerPlanckStatistics
@@ -172,7 +172,7 @@ public enum FokkerPlanckSolver {
     }
 
     /// The prior `N(0, priorVariance·I)` of `path`, tabulated and normalised on `grid`.
-    public static func priorDensity(path: DiffusionPath, grid: UniformGrid) throws -> GridDensity {
+    public static func priorDensity(path: DiffusionPath, grid: UniformGrid) throws -> GridLaw {
         let variance = path.priorVariance
         let d = grid.dimension
         var values = [Double](repeating: 0, count: grid.count)
@@ -183,7 +183,7 @@ public enum FokkerPlanckSolver {
             for a in 0..<d { r2 += x[a] * x[a] }
             values[k] = exp(-0.5 * r2 / variance)
         }
-        let density = try GridDensity(grid: grid, values: values)
+        let density = try GridLaw(grid: grid, values: values)
         if density.wallRatio > 1e-5 {
             throw InputError(
                 "grid", "cuts off the prior N(0, \(variance)·I): its value on a wall is \(density.wallRatio) of the peak",
@@ -346,7 +346,7 @@ final class FokkerPlanckEngine {
     }
 
     /// The final density (renormalised) and the mass error before renormalisation.
-    func result() -> (GridDensity, Double) {
+    func result() -> (GridLaw, Double) {
         var total = 0.0
         for v in rho { total += v }
         total *= grid.cellVolume
@@ -354,6 +354,6 @@ final class FokkerPlanckEngine {
         var clipped = 0.0
         for v in values { clipped += v }
         clipped *= grid.cellVolume
-        return (GridDensity(uncheckedGrid: grid, values: values.map { $0 / clipped }), abs(total - 1))
+        return (GridLaw(uncheckedGrid: grid, values: values.map { $0 / clipped }), abs(total - 1))
     }
 }

@@ -66,7 +66,7 @@ public struct HistogramBinning: Sendable, Equatable, Codable {
     ///
     /// The binning depends on `p₀` and `n` only, never on the samples, so the reference bin
     /// probabilities carry no sample-dependent bias.
-    public static func automatic(reference: GridDensity, samples n: Int) throws -> HistogramBinning {
+    public static func automatic(reference: GridLaw, samples n: Int) throws -> HistogramBinning {
         guard n >= 1 else { throw InputError("samples", "a histogram needs at least one sample (got \(n))") }
         let grid = reference.grid
         let d = grid.dimension

@@ -83,7 +83,7 @@ public struct ScorePerturbation: Sendable {
     }
 
     /// `√(Σᵢ ρᵢ|δ(xᵢ)|² ΔV)` for a density on a grid (the RMS of δ under that density).
-    public func rms(under density: GridDensity) throws -> Double {
+    public func rms(under density: GridLaw) throws -> Double {
         guard density.grid.dimension == dimension else {
             throw InputError("score perturbation", "grid has dimension \(density.grid.dimension), the field \(dimension)")
         }
@@ -141,7 +141,7 @@ public struct RMSNormalisation: Sendable {
         try Check.nonNegative(tMax, "t_max")
         guard nodes >= 4 else { throw InputError("RMS table nodes", "needs at least 4 (got \(nodes))") }
         if tMax == 0 {
-            let p = try GridDensity.tabulate(landscape, on: grid)
+            let p = try GridLaw.tabulate(landscape, on: grid)
             return try constant(try perturbation.rms(under: p))
         }
         var roots: [Double] = []
@@ -149,7 +149,7 @@ public struct RMSNormalisation: Sendable {
         for j in 0..<nodes {
             let root = tMax.squareRoot() * Double(j) / Double(nodes - 1)
             let t = j == nodes - 1 ? tMax : root * root
-            let p = try GridDensity.tabulate(try landscape.marginal(time: t, process: process), on: grid)
+            let p = try GridLaw.tabulate(try landscape.marginal(time: t, process: process), on: grid)
             let rms = try perturbation.rms(under: p)
             guard rms > 0, rms.isFinite else {
                 throw InputError("score perturbation", "δ has RMS \(rms) under p_t at t = \(t); it must not vanish on the mass")

@@ -6,7 +6,7 @@ import Landscapes
 /// The stationary law of Langevin dynamics `dx = b(x) dτ + √2 dW` on a grid with zero-flux
 /// walls, in the same Scharfetter–Gummel discretisation as the time-dependent solver.
 public struct StationarySolution: Sendable {
-    public let density: GridDensity
+    public let density: GridLaw
     /// `max|Lρ| / max|diag(L)·ρ|`: how exactly `ρ` solves the discrete stationary equation.
     public let relativeResidual: Double
     /// "zero-flux recurrence" (1-D) or "banded LU" (2-D).
@@ -68,7 +68,7 @@ public enum StationaryFokkerPlanck {
             method = "banded LU"
         }
         let residual = relativeResidual(op: op, alpha: alpha, beta: beta, rho: values)
-        return StationarySolution(density: try GridDensity(grid: grid, values: values), relativeResidual: residual, method: method)
+        return StationarySolution(density: try GridLaw(grid: grid, values: values), relativeResidual: residual, method: method)
     }
 
     /// The stationary law of Langevin dynamics with the score model's field at time `t`.

@@ -25,7 +25,7 @@ public struct LandscapeDensity: DensityFunction {
 ///
 /// Between nodes it reads as the multilinear interpolant (zero outside the grid). The
 /// comparisons follow THEORY.md §5: `TV = ½Σ|ρ − p|ΔV`, fidelity `F = (Σ√(ρp) ΔV)²`.
-public struct GridDensity: DensityFunction, Equatable {
+public struct GridLaw: DensityFunction, Equatable {
     public let grid: UniformGrid
     public let values: [Double]
 
@@ -62,7 +62,7 @@ public struct GridDensity: DensityFunction, Equatable {
     /// below `wallTolerance` (default 1e-5) times the peak, i.e. a Gaussian reaches ≈ 4.8σ
     /// inside every wall.
     public static func tabulate(_ landscape: any Landscape, on grid: UniformGrid, wallTolerance: Double = 1e-5) throws
-        -> GridDensity
+        -> GridLaw
     {
         guard landscape.dimension == grid.dimension else {
             throw InputError("grid", "has dimension \(grid.dimension), the landscape \(landscape.dimension)")
@@ -87,7 +87,7 @@ public struct GridDensity: DensityFunction, Equatable {
             throw InputError("landscape", "log-density is NaN at grid node \(bad)")
         }
         let values = logs.map { exp($0 - peak) }
-        let density = try GridDensity(grid: grid, values: values)
+        let density = try GridLaw(grid: grid, values: values)
         let ratio = density.wallRatio
         if ratio > wallTolerance {
             throw InputError(
@@ -156,14 +156,14 @@ public struct GridDensity: DensityFunction, Equatable {
         return total
     }
 
-    private func checkSameGrid(_ other: GridDensity) throws {
+    private func checkSameGrid(_ other: GridLaw) throws {
         guard other.grid == grid else {
             throw InputError("density comparison", "the densities live on different grids (\(grid) and \(other.grid))")
         }
     }
 
     /// `TV = ½Σ|ρ − p|ΔV`.
-    public func totalVariation(to other: GridDensity) throws -> Double {
+    public func totalVariation(to other: GridLaw) throws -> Double {
         try checkSameGrid(other)
         var sum = 0.0
         for k in values.indices { sum += abs(values[k] - other.values[k]) }
@@ -171,7 +171,7 @@ public struct GridDensity: DensityFunction, Equatable {
     }
 
     /// `F = (Σ√(ρ p) ΔV)²`.
-    public func fidelity(to other: GridDensity) throws -> Double {
+    public func fidelity(to other: GridLaw) throws -> Double {
         try checkSameGrid(other)
         var sum = 0.0
         for k in values.indices { sum += (values[k] * other.values[k]).squareRoot() }
@@ -180,7 +180,7 @@ public struct GridDensity: DensityFunction, Equatable {
     }
 
     /// `KL(ρ‖p) = Σρ log(ρ/p) ΔV`, or nil when it is infinite (ρ > 0 where p = 0).
-    public func klDivergence(to other: GridDensity) throws -> Double? {
+    public func klDivergence(to other: GridLaw) throws -> Double? {
         try checkSameGrid(other)
         var sum = 0.0
         for k in values.indices where values[k] > 0 {
@@ -191,7 +191,7 @@ public struct GridDensity: DensityFunction, Equatable {
     }
 
     /// TV, fidelity and KL against a reference on the same grid.
-    public func compare(to reference: GridDensity) throws -> DensityComparison {
+    public func compare(to reference: GridLaw) throws -> DensityComparison {
         DensityComparison(
             totalVariation: try totalVariation(to: reference), fidelity: try fidelity(to: reference),
             klDivergence: try klDivergence(to: reference), reverseKLDivergence: try reference.klDivergence(to: self))
