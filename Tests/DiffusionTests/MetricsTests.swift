@@ -163,6 +163,22 @@ struct MetricsTests {
         #expect(fewer.count < binning.count)
     }
 
+    /// `SampleMetrics.evaluate` bundles the figures: exact draws of p₀ sit at the floor, with
+    /// W₁ in 1-D and the energy distance (against independent exact draws) in 2-D within 4
+    /// standard errors of their sampling scale.
+    @Test("SampleMetrics.evaluate: histogram, W₁ (1-D) and energy distance (2-D) for exact draws")
+    func evaluateBundle() throws {
+        let oneD = try SampleMetrics.evaluate(samples: triMixture.sample(count: 50_000, stream: RandomStream(seed: 61)), reference: triMixture, grid: line)
+        expectAtFloor(oneD.histogram, "tri-mix exact draws")
+        let w = try #require(oneD.wasserstein1)
+        #expect(w.value < 0.02 && oneD.energyDistance == nil)
+        let twoD = try SampleMetrics.evaluate(samples: twoMoons.sample(count: 50_000, stream: RandomStream(seed: 62)), reference: twoMoons, grid: moonsBox)
+        expectAtFloor(twoD.histogram, "two-moons exact draws")
+        let e = try #require(twoD.energyDistance)
+        #expect(abs(e.value) < 4 * e.standardError && twoD.wasserstein1 == nil)
+        #expect(throws: InputError.self) { try SampleMetrics.evaluate(samples: [0.1, 0.2, 0.3], reference: twoMoons, grid: moonsBox) }
+    }
+
     @Test("bad histogram input gets one clear error")
     func inputErrors() throws {
         #expect(throws: InputError.self) { try HistogramBinning(lower: [0], upper: [1], bins: [0]) }

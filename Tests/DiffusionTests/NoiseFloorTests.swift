@@ -72,14 +72,16 @@ struct NoiseFloorTests {
         #expect(comparison.fidelity > 0.99)
     }
 
-    /// The 10⁵-sample annealed-Langevin runs (≈ 10⁹–10¹⁰ score evaluations in all).
+    /// The 10⁵-sample annealed-Langevin runs on the 1-D mixtures (10⁹ and 8·10⁹ score
+    /// evaluations). Their Fokker–Planck lags are 5e-4 and 1.2e-3; the chains' O(η) bias
+    /// (η = 0.01, 0.02) adds about as much. (Two-moons at 10⁵ would need ~4·10⁹ evaluations of
+    /// the 32-component score, ≈ 30 CPU-minutes, and is left out.)
     @Test(
         "annealed Langevin at 10⁵ samples (ADIABAT_LONG_TESTS=1)",
         .enabled(if: longTests),
         arguments: [
-            Case(name: "double well", landscape: doubleWell, box: line, method: al(500, 0.01, 0.5), schedule: .cosine, tMax: 2, steps: 40, particles: 100_000),
+            Case(name: "double well", landscape: doubleWell, box: line, method: al(250, 0.01, 0.5), schedule: .cosine, tMax: 2, steps: 40, particles: 100_000),
             Case(name: "tri-mix", landscape: triMixture, box: line, method: al(400, 0.02, 0.3), schedule: .cosine, tMax: 2.5, steps: 200, particles: 100_000),
-            Case(name: "two-moons", landscape: twoMoons, box: moonsBox, method: al(400, 0.02, 0.1), schedule: .cosine, tMax: 2, steps: 100, particles: 100_000),
         ])
     func annealedLangevinLong(_ c: Case) throws {
         try atFloor(c)
