@@ -43,10 +43,12 @@ let package = Package(
         .target(name: "Problems", dependencies: ["GSLKit", "AdiabatCore", "Landscapes", "Quantum"]),
         // Reverse-diffusion samplers, Fokker–Planck density evolution, sample metrics.
         .target(name: "Diffusion", dependencies: ["GSLKit", "AdiabatCore", "Landscapes"]),
+        // The translators: score ⇄ Hamiltonian, landscape paths, spectra and gap profiles.
+        .target(name: "Bridge", dependencies: ["GSLKit", "AdiabatCore", "Landscapes", "Quantum", "Problems"]),
         .executableTarget(
             name: "AdiabatCLI",
             dependencies: [
-                "GSLKit", "AdiabatCore", "Landscapes", "Quantum", "Problems", "Diffusion",
+                "GSLKit", "AdiabatCore", "Landscapes", "Quantum", "Problems", "Bridge", "Diffusion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -55,8 +57,9 @@ let package = Package(
         .testTarget(name: "AdiabatCoreTests", dependencies: ["AdiabatCore"]),
         .testTarget(name: "QuantumTests", dependencies: ["Quantum", "AdiabatCore", "GSLKit"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
-        .testTarget(name: "ProblemsTests", dependencies: ["Problems", "AdiabatCore"]),
+        .testTarget(name: "ProblemsTests", dependencies: ["Problems", "AdiabatCore", "Landscapes", "Quantum"]),
         .testTarget(name: "LandscapesTests", dependencies: ["Landscapes", "AdiabatCore", "GSLKit"]),
+        .testTarget(name: "BridgeTests", dependencies: ["Bridge", "Landscapes", "Quantum", "AdiabatCore", "GSLKit"]),
         .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "Landscapes", "AdiabatCore", "GSLKit"]),
     ],
     swiftLanguageModes: [.v6]

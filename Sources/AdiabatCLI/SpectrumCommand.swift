@@ -1,0 +1,95 @@
+import ArgumentParser
+import Bridge
+import Foundation
+import Problems
+
+/// `adiabat spectrum PROBLEM`: the lowest levels and the gap of the Score Hamiltonian at one
+/// diffusion time, or along the whole path.
+struct SpectrumCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "spectrum",
+        abstract: "Lowest levels and gap of the Score Hamiltonian at diffusion time t, or a gap profile over the path.",
+        discussion: """
+            Solvers: LAPACK's tridiagonal MRRR solver on 1-D and radial grids, LAPACK's band \
+            solver for 1-D higher-order stencils, ARPACK's Lanczos (Chebyshev-accelerated) on 2-D \
+            and 3-D grids. See docs/spectra.md.
+            """)
+
+    @Argument(help: "A problem file or the name of a bundled problem (see 'adiabat problems').")
+    var problem: String
+
+    @Option(name: .long, help: "Diffusion time t (landscape problems).")
+    var time: Double?
+
+    @Option(name: .customLong("s"), help: "Anneal fraction s (annealing problems).")
+    var annealFraction: Double?
+
+    @Option(name: .long, help: "How many of the lowest levels to compute.")
+    var levels: Int = 4
+
+    @Option(name: .long, help: "Angular-momentum channel l (radial problems such as hydrogen-1s).")
+    var angularMomentum: Int?
+
+    @Option(name: .long, help: "Also sample the whole path at N equally spaced times in [0, t_max].")
+    var profile: Int?
+
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        if time != nil && annealFraction != nil { throw ValidationError("give --time (landscapes) or --s (annealing), not both") }
+        if let time, !(time.isFinite && time >= 0) { throw ValidationError("--time must be a finite number ≥ 0") }
+        if levels < 1 || levels > 1000 { throw ValidationError("--levels must be between 1 and 1000") }
+        if let profile, profile < 2 || profile > 100_000 { throw ValidationError("--profile needs between 2 and 100000 points") }
+        if profile != nil && levels < 2 { throw ValidationError("a gap profile needs --levels 2 or more") }
+        if let l = angularMomentum, l < 0 || l > 1000 { throw ValidationError("--angular-momentum must be between 0 and 1000") }
+    }
+
+    func run() throws {
+        let location = try ProblemLocator.locate(problem)
+        guard location.kind == .landscape, annealFraction == nil else {
+            throw CommandFailure(
+                message:
+                    "annealing problems (--s) are not supported by 'spectrum' in this build: the annealing side is built in its own branch and arrives with it",
+                exitCode: 1)
+        }
+        let loaded = try LandscapeProblem.load(contentsOf: location.url, seed: common.seed)
+        let report = try SpectrumReport.compute(
+            problem: loaded, time: time ?? 0, levels: levels, angularMomentum: angularMomentum, profilePoints: profile,
+            progress: { done, total in Output.progress("profile: \(done)/\(total) points") })
+        Output.endProgress()
+        if common.json {
+            try Output.json(report)
+            return
+        }
+        Output.line("problem   \(report.problem)  (\(report.grid))")
+        Output.line("time      \(report.time)\(report.angularMomentum.map { "   channel l = \($0)" } ?? "")")
+        Output.line(
+            "solver    \(report.method), \(report.unknowns) unknowns\(report.filterDegree > 0 ? ", Chebyshev filter degree \(report.filterDegree)" : ""), \(String(format: "%.3f", report.seconds)) s"
+        )
+        var header = "level  energy"
+        if report.exactEnergies != nil { header += "              exact" }
+        if report.referenceEnergies != nil { header += "              reference          difference" }
+        Output.line(header)
+        for (k, e) in report.energies.enumerated() {
+            var line = "\(String(k).padding(toLength: 5, withPad: " ", startingAt: 0))  \(Self.number(e))"
+            if let exact = report.exactEnergies, k < exact.count { line += "  \(Self.number(exact[k]))" }
+            if let reference = report.referenceEnergies, k < reference.count, let d = report.referenceDifferences {
+                line += "  \(Self.number(reference[k]))  \(Self.number(d[k]))"
+            }
+            Output.line(line)
+        }
+        if let gap = report.gap { Output.line("gap    \(Self.number(gap))") }
+        if let profile = report.profile, let minGap = report.minGap, let at = report.at {
+            Output.line("")
+            Output.line("time        E0                  E1                  gap")
+            for p in profile {
+                Output.line(
+                    "\(String(format: "%-10.4f", p.time))  \(Self.number(p.energies[0]))  \(Self.number(p.energies[1]))  \(Self.number(p.gap))"
+                )
+            }
+            Output.line("min gap \(Self.number(minGap)) at t = \(at)")
+        }
+    }
+
+    static func number(_ x: Double) -> String { String(format: "% .10e", x).padding(toLength: 18, withPad: " ", startingAt: 0) }
+}
