@@ -27,7 +27,8 @@ public struct DiffusionPath: Sendable, Equatable {
     public init(process: ForwardProcess = .ou, tMax: Double, schedule: Schedule = .linear, steps: Int) throws {
         try Check.positive(tMax, "t_max")
         if process == .ou, tMax > 50 {
-            throw InputError("t_max", "\(tMax) is absurdly long for the OU process (the data is forgotten by t ≈ 10)", hint: "use t_max ≤ 50")
+            throw InputError(
+                "t_max", "\(tMax) is absurdly long for the OU process (the data is forgotten by t ≈ 10)", hint: "use t_max ≤ 50")
         }
         guard steps >= 1 else {
             throw InputError("steps", "must be at least 1 (got \(steps))", hint: "a sampler needs at least one step; try 100")

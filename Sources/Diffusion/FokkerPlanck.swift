@@ -52,7 +52,9 @@ public struct FokkerPlanckProblem: Sendable {
     /// `N(0, priorVariance·I)` tabulated on the grid.
     public var initial: GridLaw?
 
-    public init(grid: UniformGrid, score: any ScoreModel, path: DiffusionPath, dynamics: FokkerPlanckDynamics, initial: GridLaw? = nil) {
+    public init(
+        grid: UniformGrid, score: any ScoreModel, path: DiffusionPath, dynamics: FokkerPlanckDynamics, initial: GridLaw? = nil
+    ) {
         self.grid = grid
         self.score = score
         self.path = path
@@ -315,7 +317,9 @@ final class FokkerPlanckEngine {
     }
 
     /// TR-BDF2 on axis `a` over `[θ₀, θ₀ + Δ]` of the current step.
-    private func trBDF2(axis a: Int, from theta0: Double, duration dt: Double, linear: Double, weight: Double, time: (Double) -> Double)
+    private func trBDF2(
+        axis a: Int, from theta0: Double, duration dt: Double, linear: Double, weight: Double, time: (Double) -> Double
+    )
         throws
     {
         let gamma = 2 - 2.0.squareRoot()

@@ -117,7 +117,8 @@ public enum ParticleSampler {
             Parallel.forEachTask(blocks) { b in
                 let lo = b * blockSize
                 let m = min(blockSize, n - lo)
-                streams[b].fillGaussian(UnsafeMutableBufferPointer(start: x.base + lo * d, count: m * d), standardDeviation: sigma)
+                streams[b].fillGaussian(
+                    UnsafeMutableBufferPointer(start: x.base + lo * d, count: m * d), standardDeviation: sigma)
             }
         }
         var draws = problem.initialParticles == nil ? n * d : 0
@@ -166,7 +167,8 @@ public enum ParticleSampler {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) * 1e-9
         return SamplingSolution(
             samples: state.samples(), dimension: d, method: method, path: path, seed: problem.seed,
-            statistics: SamplingStatistics(steps: path.steps, scoreEvaluations: evaluations, gaussianDraws: draws, seconds: seconds))
+            statistics: SamplingStatistics(
+                steps: path.steps, scoreEvaluations: evaluations, gaussianDraws: draws, seconds: seconds))
     }
 
     // MARK: Steps
@@ -483,12 +485,14 @@ final class ParticleState: @unchecked Sendable {
             switch f.kind {
             case .score:
                 throw DiffusionFailure(
-                    message: "the score is not finite at step \(step + 1) (t = \(time)) for particle \(f.particle) at \(position)",
+                    message:
+                        "the score is not finite at step \(step + 1) (t = \(time)) for particle \(f.particle) at \(position)",
                     hint: "check the score model (a learned score may be undefined far from its data)", partialResult: samples())
             case .position:
                 throw DiffusionFailure(
                     message: "particle \(f.particle) diverged at step \(step + 1) (t = \(time))",
-                    hint: "the step is too large for this score's stiffness: use more steps or a schedule with small steps near t = 0 (e.g. cosine)",
+                    hint:
+                        "the step is too large for this score's stiffness: use more steps or a schedule with small steps near t = 0 (e.g. cosine)",
                     partialResult: samples())
             case .none:
                 break

@@ -89,7 +89,8 @@ public struct LangevinSettings: Sendable, Equatable, Codable {
         }
         guard stepSize <= 1 else {
             throw InputError(
-                "Langevin step size", "\(stepSize) is absurd: in units of the level variance, Langevin steps above 1 are unstable or grossly biased (unstable from 2 on a Gaussian)",
+                "Langevin step size",
+                "\(stepSize) is absurd: in units of the level variance, Langevin steps above 1 are unstable or grossly biased (unstable from 2 on a Gaussian)",
                 hint: "use 0.01–0.05")
         }
         try Check.positive(dataScale, "Langevin data scale")
@@ -127,7 +128,8 @@ public enum SamplerMethod: Sendable, Equatable {
         case .probabilityFlow(let s): return "probability-flow/\(s.rawValue)"
         case .annealedLangevin(let l): return "annealed-langevin/M=\(l.stepsPerLevel),η=\(l.stepSize)"
         case .predictorCorrector(let pc):
-            return "predictor-corrector/\(pc.predictor.rawValue)+\(pc.corrector.stepsPerLevel)×langevin(η=\(pc.corrector.stepSize))"
+            return
+                "predictor-corrector/\(pc.predictor.rawValue)+\(pc.corrector.stepsPerLevel)×langevin(η=\(pc.corrector.stepSize))"
         }
     }
 
@@ -162,7 +164,8 @@ public enum SamplerMethod: Sendable, Equatable {
             try pc.corrector.validate()
             if path.process == .ou, path.largestStep > 1 {
                 throw InputError(
-                    "steps", "the largest predictor step in diffusion time is \(path.largestStep), longer than the OU relaxation time 1",
+                    "steps",
+                    "the largest predictor step in diffusion time is \(path.largestStep), longer than the OU relaxation time 1",
                     hint: "use at least \(Int((path.tMax).rounded(.up)) * 4) steps")
             }
         }

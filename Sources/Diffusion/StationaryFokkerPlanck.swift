@@ -159,7 +159,8 @@ public enum StationaryFokkerPlanck {
                         beta[a].withUnsafeBufferPointer { be in
                             // safe: non-empty buffers
                             op.solveLines(
-                                axis: a, alpha: al.baseAddress!, beta: be.baseAddress!, c: 0.5, rhs: r.baseAddress!, into: r.baseAddress!)
+                                axis: a, alpha: al.baseAddress!, beta: be.baseAddress!, c: 0.5, rhs: r.baseAddress!,
+                                into: r.baseAddress!)
                         }
                     }
                 }
@@ -191,7 +192,9 @@ public enum StationaryFokkerPlanck {
                     alpha[a].withUnsafeBufferPointer { al in
                         beta[a].withUnsafeBufferPointer { be in
                             // safe: non-empty buffers
-                            op.applyAdd(axis: a, alpha: al.baseAddress!, beta: be.baseAddress!, c: 1, r.baseAddress!, into: o.baseAddress!)
+                            op.applyAdd(
+                                axis: a, alpha: al.baseAddress!, beta: be.baseAddress!, c: 1, r.baseAddress!, into: o.baseAddress!
+                            )
                         }
                     }
                 }

@@ -42,7 +42,8 @@ struct FokkerPlanckTests {
             for steps in [100, 200, 400] {
                 let path = try DiffusionPath(tMax: tMax, schedule: .linear, steps: steps)
                 let solution = try FokkerPlanckSolver.run(
-                    FokkerPlanckProblem(grid: fine, score: ExactScore(doubleWell), path: path, dynamics: .reverseSDE, initial: start),
+                    FokkerPlanckProblem(
+                        grid: fine, score: ExactScore(doubleWell), path: path, dynamics: .reverseSDE, initial: start),
                     method: method)
                 errors.append(try solution.density.totalVariation(to: reference))
             }
@@ -64,7 +65,8 @@ struct FokkerPlanckTests {
         func run(_ steps: Int, _ method: FokkerPlanckMethod) throws -> GridLaw {
             let path = try DiffusionPath(tMax: tMax, schedule: .linear, steps: steps)
             return try FokkerPlanckSolver.run(
-                FokkerPlanckProblem(grid: grid, score: ExactScore(coupledOscillator), path: path, dynamics: .reverseSDE, initial: start),
+                FokkerPlanckProblem(
+                    grid: grid, score: ExactScore(coupledOscillator), path: path, dynamics: .reverseSDE, initial: start),
                 method: method
             ).density
         }
@@ -99,7 +101,8 @@ struct FokkerPlanckTests {
         let reference = try GridLaw.tabulate(doubleWell, on: line)
         let errors = try [10.0, 40.0, 160.0].map { total in
             try FokkerPlanckSolver.run(
-                FokkerPlanckProblem(grid: line, score: ExactScore(doubleWell), path: path, dynamics: .langevinPath(totalTime: total)),
+                FokkerPlanckProblem(
+                    grid: line, score: ExactScore(doubleWell), path: path, dynamics: .langevinPath(totalTime: total)),
                 method: .trBDF2
             ).density.totalVariation(to: reference)
         }
@@ -139,8 +142,10 @@ struct FokkerPlanckTests {
     static let perturbed: [(String, GaussianMixture, UniformGrid)] = [
         ("double well", doubleWell, try! UniformGrid(lower: -6, upper: 6, points: 801)),
         ("coupled oscillator", coupledOscillator, try! UniformGrid(lower: [-6, -6], upper: [6, 6], points: [81, 81])),
-        ("two-moons σ=0.2", try! GaussianMixture.twoMoons(componentsPerArc: 8, standardDeviation: 0.2),
-         try! UniformGrid(lower: [-2, -2], upper: [3, 2.5], points: [81, 73])),
+        (
+            "two-moons σ=0.2", try! GaussianMixture.twoMoons(componentsPerArc: 8, standardDeviation: 0.2),
+            try! UniformGrid(lower: [-2, -2], upper: [3, 2.5], points: [81, 73])
+        ),
     ]
 
     /// THEORY.md §6: with s + εδ (δ of unit RMS under p) the stationary law moves linearly in
@@ -173,18 +178,21 @@ struct FokkerPlanckTests {
         let path = try DiffusionPath(tMax: 3, steps: 10)
         let cube = try UniformGrid(lower: [-5, -5, -5], upper: [5, 5, 5], points: [5, 5, 5])
         #expect(throws: InputError.self) {
-            try FokkerPlanckSolver.run(FokkerPlanckProblem(grid: cube, score: ExactScore(doubleWell), path: path, dynamics: .reverseSDE))
+            try FokkerPlanckSolver.run(
+                FokkerPlanckProblem(grid: cube, score: ExactScore(doubleWell), path: path, dynamics: .reverseSDE))
         }
         let narrow = try UniformGrid(lower: -2, upper: 2, points: 101)
         do {
-            _ = try FokkerPlanckSolver.run(FokkerPlanckProblem(grid: narrow, score: ExactScore(doubleWell), path: path, dynamics: .reverseSDE))
+            _ = try FokkerPlanckSolver.run(
+                FokkerPlanckProblem(grid: narrow, score: ExactScore(doubleWell), path: path, dynamics: .reverseSDE))
             Issue.record("a grid that cuts off the prior must be refused")
         } catch let error as InputError {
             #expect(error.description.contains("widen the grid"))
         }
         let plane = try UniformGrid(lower: [-5, -5], upper: [5, 5], points: [21, 21])
         #expect(throws: InputError.self) {
-            try FokkerPlanckSolver.run(FokkerPlanckProblem(grid: plane, score: ExactScore(doubleWell), path: path, dynamics: .reverseSDE))
+            try FokkerPlanckSolver.run(
+                FokkerPlanckProblem(grid: plane, score: ExactScore(doubleWell), path: path, dynamics: .reverseSDE))
         }
         #expect(throws: InputError.self) {
             try FokkerPlanckSolver.run(
@@ -192,11 +200,14 @@ struct FokkerPlanckTests {
         }
         #expect(throws: InputError.self) {
             try FokkerPlanckSolver.run(
-                FokkerPlanckProblem(grid: line, score: ExactScore(doubleWell), path: path, dynamics: .annealedLangevin(LangevinSettings(), substeps: 0)))
+                FokkerPlanckProblem(
+                    grid: line, score: ExactScore(doubleWell), path: path,
+                    dynamics: .annealedLangevin(LangevinSettings(), substeps: 0)))
         }
         do {
             _ = try FokkerPlanckSolver.run(
-                FokkerPlanckProblem(grid: line, score: TimeIndependentScore(BrokenLandscape()), path: path, dynamics: .reverseSDE))
+                FokkerPlanckProblem(grid: line, score: TimeIndependentScore(BrokenLandscape()), path: path, dynamics: .reverseSDE)
+            )
             Issue.record("a NaN score must fail the run")
         } catch let failure as DiffusionFailure {
             #expect(failure.message.contains("not finite"))

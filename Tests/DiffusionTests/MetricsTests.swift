@@ -36,7 +36,8 @@ struct MetricsTests {
             let c = try Histogram(samples: samples, binning: binning).compare(toProbabilities: [p, 1 - p])
             var direct = 0.0
             for k in 0...n {
-                let logChoose = (try SpecialFunctions.logGamma(Double(n + 1))) - (try SpecialFunctions.logGamma(Double(k + 1)))
+                let logChoose =
+                    (try SpecialFunctions.logGamma(Double(n + 1))) - (try SpecialFunctions.logGamma(Double(k + 1)))
                     - (try SpecialFunctions.logGamma(Double(n - k + 1)))
                 direct += exp(logChoose + Double(k) * log(p) + Double(n - k) * log(1 - p)) * abs(Double(k) - Double(n) * p)
             }
@@ -76,7 +77,8 @@ struct MetricsTests {
         var tvSE = 0.0
         var fSE = 0.0
         for seed in 1...40 {
-            let c = try compareToReference(shifted.sample(count: 20_000, stream: RandomStream(seed: UInt64(100 + seed))), target, box: line)
+            let c = try compareToReference(
+                shifted.sample(count: 20_000, stream: RandomStream(seed: UInt64(100 + seed))), target, box: line)
             tvs.append(c.totalVariation)
             fs.append(c.fidelity)
             tvSE = c.totalVariationStandardError
@@ -99,15 +101,19 @@ struct MetricsTests {
         }
         // Samples of N(0.5, 1): population W₁ to N(0, 1) is 0.5; the estimate's bias is
         // O(n^{−1/2}) well below 5 standard errors here, whose size is ~1/√n.
-        let samples = try GaussianMixture.gaussian(mean: [0.5], covariance: [1]).sample(count: 100_000, stream: RandomStream(seed: 3))
+        let samples = try GaussianMixture.gaussian(mean: [0.5], covariance: [1]).sample(
+            count: 100_000, stream: RandomStream(seed: 3))
         let w = try SampleDistances.wasserstein1(samples: samples, cdf: normalCDF, lower: -8, upper: 8)
         #expect(abs(w.value - 0.5) < 5 * w.standardError && w.standardError < 0.01, "W1 \(w.value) ± \(w.standardError)")
         // From a density by quadrature: the same number.
         let viaDensity = try SampleDistances.wasserstein1(
-            samples: samples, reference: LandscapeDensity(try GaussianMixture.gaussian(mean: [0], covariance: [1])), lower: -8, upper: 8)
+            samples: samples, reference: LandscapeDensity(try GaussianMixture.gaussian(mean: [0], covariance: [1])), lower: -8,
+            upper: 8)
         #expect(abs(viaDensity.value - w.value) < 1e-6)
         #expect(throws: InputError.self) { try SampleDistances.wasserstein1(samples: [], cdf: normalCDF, lower: -8, upper: 8) }
-        #expect(throws: InputError.self) { try SampleDistances.wasserstein1(samples: [.nan], cdf: normalCDF, lower: -8, upper: 8) }
+        #expect(throws: InputError.self) {
+            try SampleDistances.wasserstein1(samples: [.nan], cdf: normalCDF, lower: -8, upper: 8)
+        }
     }
 
     /// The energy statistic against its O(n²) definition (U-statistic) on small sets: exact in
@@ -140,12 +146,16 @@ struct MetricsTests {
         let same = try SampleDistances.energyDistance(a, b, dimension: 2, maxPoints: 3000)
         #expect(abs(same.value) < 4 * same.standardError && same.samplesUsed == 3000)
         // Two-moons shifted by 0.3 along x: D² ≈ 0.05, against a standard error ~2e-3.
-        let shifted = twoMoons.sample(count: 20_000, stream: RandomStream(seed: 7)).enumerated().map { $0.offset % 2 == 0 ? $0.element + 0.3 : $0.element }
+        let shifted = twoMoons.sample(count: 20_000, stream: RandomStream(seed: 7)).enumerated().map {
+            $0.offset % 2 == 0 ? $0.element + 0.3 : $0.element
+        }
         let different = try SampleDistances.energyDistance(shifted, b, dimension: 2, maxPoints: 3000)
         #expect(different.value > 4 * different.standardError)
         // The group standard error describes the scatter over subsamples (12 subsample seeds;
         // the observed sd must lie within a factor 2 of the reported error).
-        let values = try (1...12).map { try SampleDistances.energyDistance(shifted, b, dimension: 2, maxPoints: 3000, seed: UInt64($0)).value }
+        let values = try (1...12).map {
+            try SampleDistances.energyDistance(shifted, b, dimension: 2, maxPoints: 3000, seed: UInt64($0)).value
+        }
         let sd = moments(values).variance.squareRoot()
         #expect(sd > different.standardError / 2 && sd < different.standardError * 2, "sd \(sd) vs SE \(different.standardError)")
         #expect(throws: InputError.self) { try SampleDistances.energyDistance([1, 2, 3], b, dimension: 2) }
@@ -168,15 +178,19 @@ struct MetricsTests {
     /// standard errors of their sampling scale.
     @Test("SampleMetrics.evaluate: histogram, W₁ (1-D) and energy distance (2-D) for exact draws")
     func evaluateBundle() throws {
-        let oneD = try SampleMetrics.evaluate(samples: triMixture.sample(count: 50_000, stream: RandomStream(seed: 61)), reference: triMixture, grid: line)
+        let oneD = try SampleMetrics.evaluate(
+            samples: triMixture.sample(count: 50_000, stream: RandomStream(seed: 61)), reference: triMixture, grid: line)
         expectAtFloor(oneD.histogram, "tri-mix exact draws")
         let w = try #require(oneD.wasserstein1)
         #expect(w.value < 0.02 && oneD.energyDistance == nil)
-        let twoD = try SampleMetrics.evaluate(samples: twoMoons.sample(count: 50_000, stream: RandomStream(seed: 62)), reference: twoMoons, grid: moonsBox)
+        let twoD = try SampleMetrics.evaluate(
+            samples: twoMoons.sample(count: 50_000, stream: RandomStream(seed: 62)), reference: twoMoons, grid: moonsBox)
         expectAtFloor(twoD.histogram, "two-moons exact draws")
         let e = try #require(twoD.energyDistance)
         #expect(abs(e.value) < 4 * e.standardError && twoD.wasserstein1 == nil)
-        #expect(throws: InputError.self) { try SampleMetrics.evaluate(samples: [0.1, 0.2, 0.3], reference: twoMoons, grid: moonsBox) }
+        #expect(throws: InputError.self) {
+            try SampleMetrics.evaluate(samples: [0.1, 0.2, 0.3], reference: twoMoons, grid: moonsBox)
+        }
     }
 
     @Test("bad histogram input gets one clear error")
@@ -191,6 +205,8 @@ struct MetricsTests {
         #expect(throws: InputError.self) { try h.compare(toProbabilities: [0.5, 0.5]) }
         #expect(throws: InputError.self) { try h.compare(toProbabilities: [0.5, 0.5, 0.5, 0.5]) }
         #expect(throws: InputError.self) { try h.compare(to: LandscapeDensity(twoMoons)) }
-        #expect(throws: InputError.self) { try HistogramBinning.automatic(reference: try GridLaw.tabulate(doubleWell, on: line), samples: 0) }
+        #expect(throws: InputError.self) {
+            try HistogramBinning.automatic(reference: try GridLaw.tabulate(doubleWell, on: line), samples: 0)
+        }
     }
 }

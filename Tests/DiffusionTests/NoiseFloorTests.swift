@@ -41,25 +41,51 @@ struct NoiseFloorTests {
     static let heun = SamplerMethod.reverseSDE(.heun)
     static let rk4 = SamplerMethod.probabilityFlow(.rk4)
     static func pc(_ scale: Double) -> SamplerMethod {
-        .predictorCorrector(PredictorCorrectorSettings(predictor: .heun, corrector: LangevinSettings(stepsPerLevel: 1, stepSize: 0.05, dataScale: scale)))
+        .predictorCorrector(
+            PredictorCorrectorSettings(
+                predictor: .heun, corrector: LangevinSettings(stepsPerLevel: 1, stepSize: 0.05, dataScale: scale)))
     }
     static func al(_ m: Int, _ eta: Double, _ scale: Double) -> SamplerMethod {
         .annealedLangevin(LangevinSettings(stepsPerLevel: m, stepSize: eta, dataScale: scale))
     }
 
     static let cases: [Case] = [
-        Case(name: "double well", landscape: doubleWell, box: line, method: heun, schedule: .cosine, tMax: 7, steps: 200, particles: 100_000),
-        Case(name: "double well", landscape: doubleWell, box: line, method: rk4, schedule: .cosine, tMax: 7, steps: 50, particles: 100_000),
-        Case(name: "double well", landscape: doubleWell, box: line, method: pc(0.5), schedule: .cosine, tMax: 7, steps: 100, particles: 100_000),
-        Case(name: "double well", landscape: doubleWell, box: line, method: al(125, 0.02, 0.5), schedule: .cosine, tMax: 2, steps: 20, particles: 20_000),
-        Case(name: "tri-mix", landscape: triMixture, box: line, method: heun, schedule: .cosine, tMax: 7, steps: 200, particles: 100_000),
-        Case(name: "tri-mix", landscape: triMixture, box: line, method: rk4, schedule: .cosine, tMax: 7, steps: 50, particles: 100_000),
-        Case(name: "tri-mix", landscape: triMixture, box: line, method: pc(0.3), schedule: .cosine, tMax: 7, steps: 100, particles: 100_000),
-        Case(name: "tri-mix", landscape: triMixture, box: line, method: al(100, 0.05, 0.3), schedule: .cosine, tMax: 2.5, steps: 100, particles: 10_000),
-        Case(name: "two-moons", landscape: twoMoons, box: moonsBox, method: heun, schedule: .cosine, tMax: 7, steps: 200, particles: 100_000),
-        Case(name: "two-moons", landscape: twoMoons, box: moonsBox, method: rk4, schedule: .cosine, tMax: 7, steps: 50, particles: 100_000),
-        Case(name: "two-moons", landscape: twoMoons, box: moonsBox, method: pc(0.1), schedule: .cosine, tMax: 7, steps: 150, particles: 100_000),
-        Case(name: "two-moons", landscape: twoMoons, box: moonsBox, method: al(60, 0.05, 0.1), schedule: .cosine, tMax: 2, steps: 50, particles: 10_000),
+        Case(
+            name: "double well", landscape: doubleWell, box: line, method: heun, schedule: .cosine, tMax: 7, steps: 200,
+            particles: 100_000),
+        Case(
+            name: "double well", landscape: doubleWell, box: line, method: rk4, schedule: .cosine, tMax: 7, steps: 50,
+            particles: 100_000),
+        Case(
+            name: "double well", landscape: doubleWell, box: line, method: pc(0.5), schedule: .cosine, tMax: 7, steps: 100,
+            particles: 100_000),
+        Case(
+            name: "double well", landscape: doubleWell, box: line, method: al(125, 0.02, 0.5), schedule: .cosine, tMax: 2,
+            steps: 20, particles: 20_000),
+        Case(
+            name: "tri-mix", landscape: triMixture, box: line, method: heun, schedule: .cosine, tMax: 7, steps: 200,
+            particles: 100_000),
+        Case(
+            name: "tri-mix", landscape: triMixture, box: line, method: rk4, schedule: .cosine, tMax: 7, steps: 50,
+            particles: 100_000),
+        Case(
+            name: "tri-mix", landscape: triMixture, box: line, method: pc(0.3), schedule: .cosine, tMax: 7, steps: 100,
+            particles: 100_000),
+        Case(
+            name: "tri-mix", landscape: triMixture, box: line, method: al(100, 0.05, 0.3), schedule: .cosine, tMax: 2.5,
+            steps: 100, particles: 10_000),
+        Case(
+            name: "two-moons", landscape: twoMoons, box: moonsBox, method: heun, schedule: .cosine, tMax: 7, steps: 200,
+            particles: 100_000),
+        Case(
+            name: "two-moons", landscape: twoMoons, box: moonsBox, method: rk4, schedule: .cosine, tMax: 7, steps: 50,
+            particles: 100_000),
+        Case(
+            name: "two-moons", landscape: twoMoons, box: moonsBox, method: pc(0.1), schedule: .cosine, tMax: 7, steps: 150,
+            particles: 100_000),
+        Case(
+            name: "two-moons", landscape: twoMoons, box: moonsBox, method: al(60, 0.05, 0.1), schedule: .cosine, tMax: 2,
+            steps: 50, particles: 10_000),
     ]
 
     @Test("exact scores, fine steps: TV at the noise floor", arguments: cases)
@@ -80,8 +106,12 @@ struct NoiseFloorTests {
         "annealed Langevin at 10⁵ samples (ADIABAT_LONG_TESTS=1)",
         .enabled(if: longTests),
         arguments: [
-            Case(name: "double well", landscape: doubleWell, box: line, method: al(250, 0.01, 0.5), schedule: .cosine, tMax: 2, steps: 40, particles: 100_000),
-            Case(name: "tri-mix", landscape: triMixture, box: line, method: al(400, 0.02, 0.3), schedule: .cosine, tMax: 2.5, steps: 200, particles: 100_000),
+            Case(
+                name: "double well", landscape: doubleWell, box: line, method: al(250, 0.01, 0.5), schedule: .cosine, tMax: 2,
+                steps: 40, particles: 100_000),
+            Case(
+                name: "tri-mix", landscape: triMixture, box: line, method: al(400, 0.02, 0.3), schedule: .cosine, tMax: 2.5,
+                steps: 200, particles: 100_000),
         ])
     func annealedLangevinLong(_ c: Case) throws {
         try atFloor(c)
@@ -98,7 +128,8 @@ struct NoiseFloorTests {
             let fine = try DiffusionPath(tMax: 7, schedule: .cosine, steps: 400)
             let law = try FokkerPlanckSolver.run(
                 FokkerPlanckProblem(grid: line, score: ExactScore(p0), path: fine, dynamics: .reverseSDE), method: .trBDF2)
-            expectAtFloor(try compareToReference(particles.samples, p0, box: line, reference: law.density), "reverse SDE vs Fokker–Planck")
+            expectAtFloor(
+                try compareToReference(particles.samples, p0, box: line, reference: law.density), "reverse SDE vs Fokker–Planck")
         }
     }
 
@@ -115,12 +146,14 @@ struct NoiseFloorTests {
             SamplingProblem(score: ExactScore(doubleWell), path: path, particles: 20_000, seed: 5),
             method: .annealedLangevin(settings))
         let law = try FokkerPlanckSolver.run(
-            FokkerPlanckProblem(grid: line, score: ExactScore(doubleWell), path: path, dynamics: .annealedLangevin(settings, substeps: 10)),
+            FokkerPlanckProblem(
+                grid: line, score: ExactScore(doubleWell), path: path, dynamics: .annealedLangevin(settings, substeps: 10)),
             method: .trBDF2)
         let againstLaw = try compareToReference(particles.samples, doubleWell, box: line, reference: law.density)
         expectAtFloor(againstLaw, "annealed Langevin vs its Fokker–Planck law")
         let againstTarget = try compareToReference(particles.samples, doubleWell, box: line)
-        #expect(againstTarget.excessOverFloor > 30, "the lagging run should be far from p₀ (excess \(againstTarget.excessOverFloor))")
+        #expect(
+            againstTarget.excessOverFloor > 30, "the lagging run should be far from p₀ (excess \(againstTarget.excessOverFloor))")
     }
 
     /// Langevin dynamics with a perturbed, non-gradient score (ε = 1) on the coupled
@@ -141,9 +174,12 @@ struct NoiseFloorTests {
             SamplingProblem(score: model, path: path, particles: 50_000, seed: 31),
             method: .annealedLangevin(LangevinSettings(stepsPerLevel: 2500, stepSize: 0.004, dataScale: 1)))
         expectAtFloor(
-            try compareToReference(particles.samples, coupledOscillator, box: grid, reference: law.density), "perturbed Langevin vs stationary law")
+            try compareToReference(particles.samples, coupledOscillator, box: grid, reference: law.density),
+            "perturbed Langevin vs stationary law")
         let againstTarget = try compareToReference(particles.samples, coupledOscillator, box: grid)
-        #expect(againstTarget.excessOverFloor > 20, "the perturbed law should differ visibly from p₀ (excess \(againstTarget.excessOverFloor))")
+        #expect(
+            againstTarget.excessOverFloor > 20,
+            "the perturbed law should differ visibly from p₀ (excess \(againstTarget.excessOverFloor))")
     }
 
     /// The criterion can fail: Euler–Maruyama with 30 linear steps is biased well beyond it.
@@ -151,7 +187,8 @@ struct NoiseFloorTests {
     func coarseRunFails() throws {
         let path = try DiffusionPath(tMax: 7, schedule: .linear, steps: 30)
         let solution = try ParticleSampler.run(
-            SamplingProblem(score: ExactScore(doubleWell), path: path, particles: 100_000, seed: 7), method: .reverseSDE(.eulerMaruyama))
+            SamplingProblem(score: ExactScore(doubleWell), path: path, particles: 100_000, seed: 7),
+            method: .reverseSDE(.eulerMaruyama))
         let comparison = try compareToReference(solution.samples, doubleWell, box: line)
         #expect(comparison.totalVariation > comparison.noiseFloor + 4 * comparison.noiseFloorStandardDeviation)
     }

@@ -82,7 +82,9 @@ struct SamplerTests {
     static let stochasticMethods: [SamplerMethod] = [
         .reverseSDE(.eulerMaruyama), .reverseSDE(.exponential), .reverseSDE(.heun),
         .annealedLangevin(LangevinSettings(stepsPerLevel: 3, stepSize: 0.2, dataScale: 0.5)),
-        .predictorCorrector(PredictorCorrectorSettings(predictor: .eulerMaruyama, corrector: LangevinSettings(stepsPerLevel: 2, stepSize: 0.1, dataScale: 0.5))),
+        .predictorCorrector(
+            PredictorCorrectorSettings(
+                predictor: .eulerMaruyama, corrector: LangevinSettings(stepsPerLevel: 2, stepSize: 0.1, dataScale: 0.5))),
     ]
 
     /// With 2·10⁵ particles the sample variance has standard error `v·√(2/n)` ≈ 0.32 %;
@@ -156,7 +158,8 @@ struct SamplerTests {
                 let path = try DiffusionPath(tMax: tMax, schedule: .linear, steps: steps)
                 let solution = try ParticleSampler.run(
                     SamplingProblem(
-                        score: ExactScore(Self.gaussianData), path: path, particles: start.count, seed: 1, initialParticles: start),
+                        score: ExactScore(Self.gaussianData), path: path, particles: start.count, seed: 1, initialParticles: start
+                    ),
                     method: .probabilityFlow(scheme))
                 errors.append(zip(solution.samples, start).map { abs($0 - $1 * scale) }.max() ?? 0)
             }
@@ -181,7 +184,8 @@ struct SamplerTests {
         for steps in [40, 80, 160] {
             let path = try DiffusionPath(tMax: tMax, schedule: .cosine, steps: steps)
             let solution = try ParticleSampler.run(
-                SamplingProblem(score: ExactScore(triMixture), path: path, particles: start.count, seed: 1, initialParticles: start),
+                SamplingProblem(
+                    score: ExactScore(triMixture), path: path, particles: start.count, seed: 1, initialParticles: start),
                 method: .probabilityFlow(.rk4))
             errors.append(zip(solution.samples, exact).map { abs($0 - $1) }.max() ?? 0)
         }
@@ -215,9 +219,12 @@ struct SamplerTests {
     func independentOfSplit() throws {
         let path = try DiffusionPath(tMax: 3, schedule: .linear, steps: 20)
         let method = SamplerMethod.reverseSDE(.heun)
-        let small = try ParticleSampler.run(SamplingProblem(score: ExactScore(doubleWell), path: path, particles: 1500, seed: 9), method: method)
-        let large = try ParticleSampler.run(SamplingProblem(score: ExactScore(doubleWell), path: path, particles: 5000, seed: 9), method: method)
-        let same = Array(small.samples.prefix(ParticleSampler.blockSize)) == Array(large.samples.prefix(ParticleSampler.blockSize))
+        let small = try ParticleSampler.run(
+            SamplingProblem(score: ExactScore(doubleWell), path: path, particles: 1500, seed: 9), method: method)
+        let large = try ParticleSampler.run(
+            SamplingProblem(score: ExactScore(doubleWell), path: path, particles: 5000, seed: 9), method: method)
+        let same =
+            Array(small.samples.prefix(ParticleSampler.blockSize)) == Array(large.samples.prefix(ParticleSampler.blockSize))
         #expect(same)
     }
 
@@ -229,7 +236,8 @@ struct SamplerTests {
         for (process, tMax) in [(ForwardProcess.ou, 3.0), (.ve, 8.0)] {
             let path = try DiffusionPath(process: process, tMax: tMax, schedule: .linear, steps: 1)
             // A zero-length Langevin run leaves the prior untouched: one level with a tiny step.
-            let zero = ScoreFamily(dimension: 1, name: "zero") { _ in try GaussianMixture.gaussian(mean: [0], covariance: [1e12]) }
+            let zero = ScoreFamily(dimension: 1, name: "zero") { _ in try GaussianMixture.gaussian(mean: [0], covariance: [1e12])
+            }
             let solution = try ParticleSampler.run(
                 SamplingProblem(score: zero, path: path, particles: n, seed: 5),
                 method: .annealedLangevin(LangevinSettings(stepsPerLevel: 1, stepSize: 1e-12, dataScale: 1e-6)))
@@ -250,7 +258,8 @@ struct SamplerTests {
         let start = pT.sample(count: n, stream: RandomStream(seed: 77))
         let path = try DiffusionPath(process: .ve, tMax: tMax, schedule: .cosine, steps: 300)
         let solution = try ParticleSampler.run(
-            SamplingProblem(score: ExactScore(doubleWell, process: .ve), path: path, particles: n, seed: 78, initialParticles: start),
+            SamplingProblem(
+                score: ExactScore(doubleWell, process: .ve), path: path, particles: n, seed: 78, initialParticles: start),
             method: .reverseSDE(.heun))
         expectAtFloor(try compareToReference(solution.samples, doubleWell, box: line), "VE reverse SDE")
     }
@@ -266,15 +275,20 @@ struct SamplerTests {
         #expect(throws: InputError.self) { try DiffusionPath(tMax: 3, schedule: reverse, steps: 10) }
         let coarse = try DiffusionPath(tMax: 6, steps: 3)
         do {
-            _ = try ParticleSampler.run(SamplingProblem(score: score, path: coarse, particles: 10, seed: 1), method: .reverseSDE(.eulerMaruyama))
+            _ = try ParticleSampler.run(
+                SamplingProblem(score: score, path: coarse, particles: 10, seed: 1), method: .reverseSDE(.eulerMaruyama))
             Issue.record("a step of 2 in diffusion time must be refused")
         } catch let error as InputError {
             #expect(error.description.contains("longer than the OU relaxation time"))
         }
         let path = try DiffusionPath(tMax: 3, steps: 30)
-        for bad in [LangevinSettings(stepsPerLevel: 0), LangevinSettings(stepSize: 0), LangevinSettings(stepSize: 5), LangevinSettings(stepSize: .nan), LangevinSettings(dataScale: -1)] {
+        for bad in [
+            LangevinSettings(stepsPerLevel: 0), LangevinSettings(stepSize: 0), LangevinSettings(stepSize: 5),
+            LangevinSettings(stepSize: .nan), LangevinSettings(dataScale: -1),
+        ] {
             #expect(throws: InputError.self) {
-                try ParticleSampler.run(SamplingProblem(score: score, path: path, particles: 10, seed: 1), method: .annealedLangevin(bad))
+                try ParticleSampler.run(
+                    SamplingProblem(score: score, path: path, particles: 10, seed: 1), method: .annealedLangevin(bad))
             }
         }
         #expect(throws: InputError.self) {
@@ -282,11 +296,13 @@ struct SamplerTests {
         }
         #expect(throws: InputError.self) {
             try ParticleSampler.run(
-                SamplingProblem(score: score, path: path, particles: 2, seed: 1, initialParticles: [0, .nan]), method: .reverseSDE(.heun))
+                SamplingProblem(score: score, path: path, particles: 2, seed: 1, initialParticles: [0, .nan]),
+                method: .reverseSDE(.heun))
         }
         #expect(throws: InputError.self) {
             try ParticleSampler.run(
-                SamplingProblem(score: score, path: path, particles: 2, seed: 1, initialParticles: [0]), method: .reverseSDE(.heun))
+                SamplingProblem(score: score, path: path, particles: 2, seed: 1, initialParticles: [0]),
+                method: .reverseSDE(.heun))
         }
     }
 
