@@ -326,8 +326,10 @@ final class FokkerPlanckEngine {
         let n = grid.count
         // Stage 1 (trapezoid to θ₀ + γΔ): (I − γΔ/2·L(θ₀+γΔ)) ρ* = (I + γΔ/2·L(θ₀)) ρ.
         try coefficients(axis: a, time: time(theta0), linear: linear, weight: weight)
-        previous = rho
-        work = rho
+        for k in 0..<n {  // copy in place: no allocation per step
+            previous[k] = rho[k]
+            work[k] = rho[k]
+        }
         previous.withUnsafeBufferPointer { p in
             work.withUnsafeMutableBufferPointer { w in
                 applyAdd(axis: a, c: 0.5 * gamma * dt, p.baseAddress!, into: w.baseAddress!)  // safe: non-empty

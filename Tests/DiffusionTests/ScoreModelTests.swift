@@ -137,3 +137,43 @@ struct ScoreModelTests {
         #expect(abs((sum * grid.cellVolume).squareRoot() - 0.25) < 1e-12)
     }
 }
+
+@Suite("Sampling runs: defaults")
+struct SamplingRunTests {
+    /// `ℓ² = d / max(−∇·s)` over the mass: a mixture's narrowest component width (the
+    /// maximum sits at a component centre, where other components add < 1e-3 of curvature).
+    @Test("the default Langevin data scale is the narrowest component width")
+    func dataScale() throws {
+        #expect(abs(try LangevinSettings.dataScale(of: doubleWell, on: line) - 0.5) < 1e-3)
+        #expect(abs(try LangevinSettings.dataScale(of: triMixture, on: line) - 0.3) < 1e-2)
+        let grid = try UniformGrid(lower: [-2, -1.5], upper: [3, 2], points: [201, 141])
+        #expect(abs(try LangevinSettings.dataScale(of: twoMoons, on: grid) - 0.1) < 5e-3)
+    }
+
+    @Test("a sampling run picks each sampler's default method and reports its figures")
+    func defaults() throws {
+        let path = try DiffusionPath(tMax: 5, schedule: .cosine, steps: 60)
+        let expected: [SamplerKind: String] = [
+            .reverseSDE: "reverse-sde/heun", .probabilityFlow: "probability-flow/rk4",
+            .annealedLangevin: "annealed-langevin/M=10,η=0.02",
+            .predictorCorrector: "predictor-corrector/heun+1×langevin(η=0.05)",
+        ]
+        for (kind, name) in expected {
+            let run = SamplingRun(landscape: doubleWell, grid: line, path: path, sampler: kind, particles: 2000, seed: 3)
+            #expect(try run.resolvedMethod()?.name == name)
+        }
+        let fp = try SamplingRun(landscape: doubleWell, grid: line, path: path, sampler: .fokkerPlanck, particles: 0, seed: 3)
+            .run()
+        // Implicit Euler (the default) is first order: 60 steps leave TV of a few 1e-2.
+        #expect(fp.report.tvStderr == 0 && fp.density != nil && fp.samples == nil && fp.report.tv < 0.05)
+        let particles = try SamplingRun(
+            landscape: doubleWell, grid: line, path: path, sampler: .reverseSDE, particles: 2000, seed: 3
+        ).run()
+        #expect(particles.samples?.count == 2000 && particles.report.wasserstein1 != nil && particles.report.tvStderr > 0)
+        #expect(throws: InputError.self) {
+            try SamplingRun(
+                landscape: doubleWell, grid: line, path: path, sampler: .fokkerPlanck, particles: 0, seed: 3, scoreError: -1
+            ).run()
+        }
+    }
+}
