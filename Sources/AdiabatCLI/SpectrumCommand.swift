@@ -1,18 +1,24 @@
+import AdiabatCore
 import ArgumentParser
 import Bridge
 import Foundation
 import Problems
+import Quantum
 
 /// `adiabat spectrum PROBLEM`: the lowest levels and the gap of the Score Hamiltonian at one
-/// diffusion time, or along the whole path.
+/// diffusion time, or along the whole path; for annealing problems, of `H(s)` at one anneal
+/// fraction `s` or along the path (`AnnealingSpectrumReport`, docs/annealing.md).
 struct SpectrumCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "spectrum",
-        abstract: "Lowest levels and gap of the Score Hamiltonian at diffusion time t, or a gap profile over the path.",
+        abstract: "Lowest levels and gap of the Score Hamiltonian at diffusion time t (or of H(s) for annealing problems), or a gap profile over the path.",
         discussion: """
             Solvers: LAPACK's tridiagonal MRRR solver on 1-D and radial grids, LAPACK's band \
             solver for 1-D higher-order stencils, ARPACK's Lanczos (Chebyshev-accelerated) on 2-D \
-            and 3-D grids. See docs/spectra.md.
+            and 3-D grids. See docs/spectra.md. Annealing problems: ARPACK's Lanczos on the \
+            matrix-free register (GSL's dense solver up to 256 states), both spin-flip sectors when \
+            every hᵢ = 0; 'adiabatic_gap' is the gap above the levels that end in H_P's ground \
+            space. See docs/annealing.md.
             """)
 
     @Argument(help: "A problem file or the name of a bundled problem (see 'adiabat problems').")
@@ -46,11 +52,12 @@ struct SpectrumCommand: ParsableCommand {
 
     func run() throws {
         let location = try ProblemLocator.locate(problem)
-        guard location.kind == .landscape, annealFraction == nil else {
-            throw CommandFailure(
-                message:
-                    "annealing problems (--s) are not supported by 'spectrum' in this build: the annealing side is built in its own branch and arrives with it",
-                exitCode: 1)
+        if location.kind == .annealing {
+            try runAnnealing(location)
+            return
+        }
+        guard annealFraction == nil else {
+            throw InputError("--s", "applies to annealing problems; \(location.name) is a landscape", hint: "use --time t")
         }
         let loaded = try LandscapeProblem.load(contentsOf: location.url, seed: common.seed)
         let report = try SpectrumReport.compute(
@@ -88,6 +95,35 @@ struct SpectrumCommand: ParsableCommand {
                 )
             }
             Output.line("min gap \(Self.number(minGap)) at t = \(at)")
+        }
+    }
+
+    /// The annealing branch: levels of `H(s)` and, with `--profile`, the gap along the path.
+    func runAnnealing(_ location: ProblemLocation) throws {
+        guard time == nil, angularMomentum == nil else {
+            throw InputError("--time", "applies to landscape problems; \(location.name) is an annealing problem", hint: "use --s s")
+        }
+        let s = annealFraction ?? 0.5
+        guard s.isFinite, s >= 0, s <= 1 else { throw InputError("--s", "must lie in [0, 1] (got \(s))") }
+        guard levels >= 2 else { throw InputError("--levels", "must be at least 2 for an annealing spectrum (got \(levels))") }
+        let spec = try AnnealingSpec.load(location.url)
+        let report = try AnnealingSpectrumReport.compute(hamiltonian: try spec.hamiltonian(), s: s, levels: levels, profile: profile)
+        if common.json {
+            try Output.json(report)
+            return
+        }
+        Output.line("problem   \(spec.name) (\(report.qubits) qubits, symmetry: \(report.symmetry))")
+        Output.line("H_P       ground energy \(report.groundEnergy), \(report.groundStates) ground state\(report.groundStates == 1 ? "" : "s")")
+        Output.line("s = \(report.s): levels \(report.energies.map { String(format: "%.10g", $0) }.joined(separator: "  "))")
+        Output.line("gap E₁ − E₀ = \(report.gap)\(report.adiabaticGap.map { ", adiabatic gap \($0)" } ?? "")")
+        if let points = report.profile {
+            Output.line("")
+            Output.line("s          gap            adiabatic gap")
+            for p in points {
+                Output.line(String(format: "%-10.5f %-14.8g ", p.s, p.gap) + (p.adiabaticGap.map { String(format: "%.8g", $0) } ?? "-"))
+            }
+            if let m = report.minGap, let at = report.at { Output.line("min gap \(m) at s = \(at)") }
+            if let m = report.minAdiabaticGap, let at = report.adiabaticAt { Output.line("min adiabatic gap \(m) at s = \(at)") }
         }
     }
 

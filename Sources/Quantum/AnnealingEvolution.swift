@@ -1,0 +1,406 @@
+import AdiabatCore
+import Foundation
+import GSLKit
+
+/// A transverse-field annealing run: `i∂τψ = H(u(τ/T))ψ`, `τ ∈ [0, T]`, with
+/// `H(s) = −A(s)Σσx + B(s)H_P` (THEORY.md §4), in plain data.
+public struct AnnealingProblem: Sendable {
+    public var hamiltonian: AnnealingHamiltonian
+    /// `r = τ/T ↦ s`.
+    public var schedule: Schedule
+    /// Total run time `T` (in the path's time unit; dimensionless for the default path).
+    public var totalTime: Double
+    /// A classical initial state (spins ±1), e.g. for reverse annealing; nil: the ground
+    /// state of `H(u(0))` (the uniform superposition on the default path).
+    public var initialSpins: [Int]?
+
+    public init(hamiltonian: AnnealingHamiltonian, schedule: Schedule = .linear, totalTime: Double, initialSpins: [Int]? = nil)
+        throws
+    {
+        try Check.positive(totalTime, "total time")
+        if let z = initialSpins { _ = try hamiltonian.model.state(of: z) }
+        self.hamiltonian = hamiltonian
+        self.schedule = schedule
+        self.totalTime = totalTime
+        self.initialSpins = initialSpins
+    }
+
+    /// `(A, B)` at run time `τ`.
+    @inline(__always)
+    func coefficients(at tau: Double) -> (a: Double, b: Double) {
+        hamiltonian.path.coefficients(at: schedule.progress(at: tau / totalTime))
+    }
+}
+
+/// The outcome of an annealing evolution.
+public struct AnnealingEvolutionResult: Sendable, Encodable {
+    public var method: EvolutionMethod
+    public var qubits: Int
+    public var totalTime: Double
+    public var schedule: String
+    public var path: String
+    public var timeUnit: String?
+    /// Final progress `u(1)` (1 unless the schedule ends elsewhere).
+    public var finalProgress: Double
+    /// `‖P₀ψ(T)‖²`, `P₀` the projector on the ground space of `H(u(1))` (THEORY.md §4; for
+    /// a degenerate ground space the whole space counts).
+    public var fidelity: Double
+    /// Probability of measuring a ground state of `H_P` at the end.
+    public var groundStateProbability: Double
+    /// `⟨ψ(T)|H_P|ψ(T)⟩` in the problem's energy units (offset included).
+    public var finalEnergy: Double
+    /// `⟨ψ(T)|H(u(1))|ψ(T)⟩`.
+    public var finalPathEnergy: Double
+    /// Exact ground energy of `H_P` and how many ground states it has.
+    public var groundEnergy: Double
+    public var groundStates: Int
+    /// `|‖ψ(T)‖² − 1|`: the propagator's unitarity defect (split methods: rounding only).
+    public var normError: Double
+    /// `full`, or `even` when the run used the spin-flip symmetry (half the amplitudes).
+    public var sector: String = "full"
+    public var statistics: EvolutionStatistics
+    public var status: String
+    public var trajectory: [TrajectoryPoint]?
+    /// The final state (interleaved complex, whole register), not encoded.
+    public var finalState: [Double] = []
+
+    public var succeeded: Bool { status == "success" }
+
+    enum CodingKeys: String, CodingKey {
+        case method, qubits, schedule, path, fidelity, status, trajectory, steps, evaluations, seconds, sector
+        case totalTime = "total_time"
+        case timeUnit = "time_unit"
+        case finalProgress = "final_progress"
+        case groundStateProbability = "ground_state_probability"
+        case finalEnergy = "final_energy"
+        case finalPathEnergy = "final_path_energy"
+        case groundEnergy = "ground_energy"
+        case groundStates = "ground_states"
+        case normError = "norm_error"
+        case rejectedSteps = "rejected_steps"
+    }
+
+    /// Flat JSON: the statistics sit beside the results (`steps`, `evaluations`, …).
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(method, forKey: .method)
+        try c.encode(qubits, forKey: .qubits)
+        try c.encode(totalTime, forKey: .totalTime)
+        try c.encode(schedule, forKey: .schedule)
+        try c.encode(path, forKey: .path)
+        try c.encodeIfPresent(timeUnit, forKey: .timeUnit)
+        try c.encode(finalProgress, forKey: .finalProgress)
+        try c.encode(fidelity, forKey: .fidelity)
+        try c.encode(groundStateProbability, forKey: .groundStateProbability)
+        try c.encode(finalEnergy, forKey: .finalEnergy)
+        try c.encode(finalPathEnergy, forKey: .finalPathEnergy)
+        try c.encode(groundEnergy, forKey: .groundEnergy)
+        try c.encode(groundStates, forKey: .groundStates)
+        try c.encode(normError, forKey: .normError)
+        try c.encode(sector, forKey: .sector)
+        try c.encode(statistics.steps, forKey: .steps)
+        try c.encode(statistics.rejectedSteps, forKey: .rejectedSteps)
+        try c.encode(statistics.evaluations, forKey: .evaluations)
+        try c.encode(statistics.seconds, forKey: .seconds)
+        try c.encode(status, forKey: .status)
+        try c.encodeIfPresent(trajectory, forKey: .trajectory)
+    }
+}
+
+/// Real-time evolution along an annealing path, with GSL's steppers or the split-operator
+/// propagators.
+public enum AnnealingEvolution {
+    /// The methods that can run on `qubits` qubits with `options` (implicit GSL steppers
+    /// only while their dense Jacobian is affordable).
+    public static func availableMethods(qubits: Int, options: EvolutionOptions = EvolutionOptions()) -> [EvolutionMethod] {
+        EvolutionMethod.allCases.filter { m in
+            guard let ode = m.odeMethod, ode.requiresJacobian else { return true }
+            return (2 << qubits) <= options.maximumDenseJacobian
+        }
+    }
+
+    /// Runs `problem` with `method`.
+    ///
+    /// - Throws: ``InputError`` for an unusable method/size pair (naming the methods that
+    ///   work), a bad initial state or bad options. Numerical failures are a status.
+    public static func run(
+        _ problem: AnnealingProblem, method: EvolutionMethod = .split4, options: EvolutionOptions = EvolutionOptions()
+    ) throws -> AnnealingEvolutionResult {
+        try options.validate()
+        let h = problem.hamiltonian
+        let n = h.qubits
+        guard availableMethods(qubits: n, options: options).contains(method) else {
+            let usable = availableMethods(qubits: n, options: options).map(\.rawValue).joined(separator: ", ")
+            throw InputError(
+                "--method",
+                "\(method.rawValue) is implicit and needs a dense \(2 << n)×\(2 << n) Jacobian, too large for \(n) qubits",
+                hint:
+                    "implicit GSL steppers are offered up to \(options.maximumDenseJacobian) real components; use one of: \(usable)"
+            )
+        }
+        let full = try initialState(problem)
+        let sector: SpinFlipSector = options.useSymmetry && h.sectors != nil && problem.initialSpins == nil ? .even : .full
+        var psi = sector == .full ? full : project(full, qubits: n)
+        let op = h.operatorFor(sector)
+        let T = problem.totalTime
+        // Stops: schedule kinks, trajectory samples, the end.
+        var marks = problem.schedule.breakpoints.map { $0 * T }
+        let samples = options.trajectorySamples
+        let sampleTimes = samples > 0 ? (0...samples).map { Double($0) * T / Double(samples) } : []
+        marks += sampleTimes
+        marks.append(T)
+        marks = Array(Set(marks.filter { $0 > 0 && $0 <= T })).sorted()
+        let sampleSet = Set(sampleTimes)
+
+        var trajectory: [TrajectoryPoint] = []
+        func whole(_ state: [Double]) -> [Double] { sector == .full ? state : embed(state, qubits: n) }
+        if samples > 0 { trajectory.append(try record(problem, whole(psi), at: 0, spectrum: options.trajectorySpectrum)) }
+        var statistics = EvolutionStatistics()
+        var status = EvolutionStatus.success
+        let clock = ContinuousClock()
+        let started = clock.now
+
+        if let ode = method.odeMethod {
+            let path = h.path
+            let schedule = problem.schedule
+            let rhs: ODEProblem.RightHandSide = { t, y, dydt in
+                let (a, b) = path.coefficients(at: schedule.progress(at: t / T))
+                op.applyMinusI(a: a, b: b, y, into: dydt)
+            }
+            var jacobian: ODEProblem.Jacobian? = nil
+            if ode.requiresJacobian {
+                jacobian = denseJacobian(problem, op)
+            }
+            let odeOptions = ODEOptions(
+                rtol: options.rtol, atol: options.atol, fixedStep: options.steps.map { T / Double($0) },
+                maxSteps: options.maxSteps)
+            let integrator = try ODEIntegrator(
+                problem: ODEProblem(initialTime: 0, initialState: psi, rightHandSide: rhs, jacobian: jacobian), method: ode,
+                options: odeOptions)
+            for mark in marks {
+                let s = try integrator.advance(to: mark)
+                if s != .success {
+                    status = EvolutionStatus(s, time: integrator.time)
+                    break
+                }
+                if sampleSet.contains(mark) {
+                    trajectory.append(
+                        try record(problem, whole(integrator.state), at: mark, spectrum: options.trajectorySpectrum))
+                }
+            }
+            psi = integrator.state
+            let st = integrator.statistics
+            statistics.steps = st.steps
+            statistics.rejectedSteps = st.rejectedSteps
+            statistics.evaluations = st.evaluations
+        } else {
+            let stepper = RegisterSplitStepper(problem: problem, kernels: RegisterKernels(op, model: h.model))
+            let driver = SplitOperatorDriver(
+                scheme: method.scheme, order: method.order, options: options,
+                fixedStep: options.steps.map { T / Double($0) })
+            var scratch = [Double](repeating: 0, count: psi.count)
+            var half = options.steps == nil ? [Double](repeating: 0, count: psi.count) : []
+            var stepGuess = 0.0
+            var t = 0.0
+            for mark in marks {
+                status = try driver.advance(
+                    stepper, &psi, scratch: &scratch, half: &half, from: t, to: mark, h: &stepGuess, statistics: &statistics)
+                if status != .success { break }
+                t = mark
+                if sampleSet.contains(mark) {
+                    trajectory.append(try record(problem, whole(psi), at: mark, spectrum: options.trajectorySpectrum))
+                }
+            }
+        }
+        let elapsed = clock.now - started
+        statistics.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+
+        var result = try summarise(
+            problem, whole(psi), method: method, statistics: statistics, status: status,
+            trajectory: samples > 0 ? trajectory : nil)
+        result.sector = sector.rawValue
+        return result
+    }
+
+    /// The even-sector components `c_k = (ψ_k + ψ_k̄)/√2` (`k` with the top qubit in `|0⟩`).
+    static func project(_ psi: [Double], qubits n: Int) -> [Double] {
+        let half = 1 << (n - 1)
+        let all = (1 << n) - 1
+        let r = 1 / 2.0.squareRoot()
+        var c = [Double](repeating: 0, count: 2 * half)
+        for k in 0..<half {
+            c[2 * k] = r * (psi[2 * k] + psi[2 * (k ^ all)])
+            c[2 * k + 1] = r * (psi[2 * k + 1] + psi[2 * (k ^ all) + 1])
+        }
+        return c
+    }
+
+    /// The whole-register state of even-sector components.
+    static func embed(_ c: [Double], qubits n: Int) -> [Double] {
+        let half = 1 << (n - 1)
+        let all = (1 << n) - 1
+        let r = 1 / 2.0.squareRoot()
+        var psi = [Double](repeating: 0, count: 4 * half)
+        for k in 0..<half {
+            psi[2 * k] = r * c[2 * k]
+            psi[2 * k + 1] = r * c[2 * k + 1]
+            psi[2 * (k ^ all)] = r * c[2 * k]
+            psi[2 * (k ^ all) + 1] = r * c[2 * k + 1]
+        }
+        return psi
+    }
+
+    /// The initial state (interleaved complex, unit norm).
+    public static func initialState(_ problem: AnnealingProblem) throws -> [Double] {
+        let h = problem.hamiltonian
+        let dim = 1 << h.qubits
+        var psi = [Double](repeating: 0, count: 2 * dim)
+        if let spins = problem.initialSpins {
+            psi[2 * (try h.model.state(of: spins))] = 1
+            return psi
+        }
+        let (a, b) = problem.coefficients(at: 0)
+        if b == 0 && a > 0 {
+            let amplitude = 1 / Double(dim).squareRoot()
+            for k in 0..<dim { psi[2 * k] = amplitude }
+            return psi
+        }
+        let ground = try h.groundSpace(a: a, b: b)
+        if let states = ground.diagonalStates {
+            guard states.count == 1 else {
+                throw InputError(
+                    "schedule",
+                    "H(s = \(problem.schedule.progress(at: 0))) has \(states.count) degenerate classical ground states at the start",
+                    hint: "give the initial spins (initial_state in [schedule]) for a reverse anneal")
+            }
+            psi[2 * states[0]] = 1
+            return psi
+        }
+        guard ground.vectors.count == 1, let v = ground.vectors.first else {
+            throw InputError(
+                "schedule", "H at the start has a \(ground.vectors.count)-fold degenerate ground space",
+                hint: "give the initial spins (initial_state in [schedule])")
+        }
+        let sign: Double = v.reduce(0, +) < 0 ? -1 : 1
+        for k in 0..<dim { psi[2 * k] = sign * v[k] }
+        return psi
+    }
+
+    /// The dense Jacobian of `f = −iHψ` in real form: `∂f_re/∂ψ_im = H`, `∂f_im/∂ψ_re = −H`,
+    /// and `∂f/∂τ = −i (∂H/∂τ) ψ` with `∂H/∂τ = H(A'·u̇, B'·u̇)`, `u̇ = rate/T`.
+    static func denseJacobian(_ problem: AnnealingProblem, _ op: TransverseFieldOperator) -> ODEProblem.Jacobian {
+        let path = problem.hamiltonian.path
+        let schedule = problem.schedule
+        let T = problem.totalTime
+        let n = op.dimension
+        return { t, y, dfdy, dfdt in
+            let r = t / T
+            let u = schedule.progress(at: r)
+            let (a, b) = path.coefficients(at: u)
+            let (da, db) = path.derivatives(at: u)
+            let rate = schedule.rate(at: r) / T
+            let m = 2 * n
+            for i in 0..<(m * m) { dfdy[i] = 0 }
+            var unit = [Double](repeating: 0, count: n)
+            var column = [Double](repeating: 0, count: n)
+            for l in 0..<n {
+                unit[l] = 1
+                unit.withUnsafeBufferPointer { u in column.withUnsafeMutableBufferPointer { op.apply(a: a, b: b, u, into: $0) } }
+                unit[l] = 0
+                for k in 0..<n where column[k] != 0 {
+                    dfdy[(2 * k) * m + (2 * l + 1)] = column[k]
+                    dfdy[(2 * k + 1) * m + (2 * l)] = -column[k]
+                }
+            }
+            op.applyMinusI(a: da * rate, b: db * rate, y, into: dfdt)
+        }
+    }
+
+    /// One trajectory point.
+    static func record(_ problem: AnnealingProblem, _ psi: [Double], at tau: Double, spectrum: Bool) throws -> TrajectoryPoint {
+        let h = problem.hamiltonian
+        let u = problem.schedule.progress(at: tau / problem.totalTime)
+        let (a, b) = h.path.coefficients(at: u)
+        let energy = h.register.expectation(a: a, b: b, psi) / max(psi.withUnsafeBufferPointer { normSquared($0) }, 1e-300)
+        var point = TrajectoryPoint(
+            time: tau, progress: u, energy: energy, targetProbability: probability(of: h.problemGround.states, in: psi),
+            instantaneousFidelity: nil, gap: nil)
+        if spectrum {
+            point.instantaneousFidelity = try fidelity(h, psi, a: a, b: b)
+            if h.problemDegeneracy(in: h.evolutionSector) < 32 { point.gap = try h.adiabaticGap(at: u) }
+        }
+        return point
+    }
+
+    static func probability(of states: [Int], in psi: [Double]) -> Double {
+        var p = 0.0
+        for k in states { p += psi[2 * k] * psi[2 * k] + psi[2 * k + 1] * psi[2 * k + 1] }
+        return p
+    }
+
+    /// `‖P₀ψ‖²` for the ground space of `H(a, b)`.
+    static func fidelity(_ h: AnnealingHamiltonian, _ psi: [Double], a: Double, b: Double) throws -> Double {
+        let ground = try h.groundSpace(a: a, b: b)
+        if let states = ground.diagonalStates { return probability(of: states, in: psi) }
+        var total = 0.0
+        for v in ground.vectors {
+            var re = 0.0
+            var im = 0.0
+            for k in 0..<v.count {
+                re += v[k] * psi[2 * k]
+                im += v[k] * psi[2 * k + 1]
+            }
+            total += re * re + im * im
+        }
+        return total
+    }
+
+    static func summarise(
+        _ problem: AnnealingProblem, _ psi: [Double], method: EvolutionMethod, statistics: EvolutionStatistics,
+        status: EvolutionStatus, trajectory: [TrajectoryPoint]?
+    ) throws -> AnnealingEvolutionResult {
+        let h = problem.hamiltonian
+        let uEnd = problem.schedule.progress(at: 1)
+        let (a, b) = h.path.coefficients(at: uEnd)
+        let norm2 = psi.withUnsafeBufferPointer { normSquared($0) }
+        var problemEnergy = 0.0
+        let diag = h.register.diagonal
+        for k in 0..<diag.count { problemEnergy += (psi[2 * k] * psi[2 * k] + psi[2 * k + 1] * psi[2 * k + 1]) * diag[k] }
+        return AnnealingEvolutionResult(
+            method: method, qubits: h.qubits, totalTime: problem.totalTime, schedule: problem.schedule.name, path: h.path.name,
+            timeUnit: h.path.timeUnit?.rawValue, finalProgress: uEnd, fidelity: try fidelity(h, psi, a: a, b: b),
+            groundStateProbability: probability(of: h.problemGround.states, in: psi), finalEnergy: problemEnergy,
+            finalPathEnergy: h.register.expectation(a: a, b: b, psi), groundEnergy: h.problemGround.energy,
+            groundStates: h.problemGround.states.count, normError: abs(norm2 - 1), statistics: statistics,
+            status: status.description, trajectory: trajectory, finalState: psi)
+    }
+}
+
+/// The split-operator step on a register: the time-carrying part is the Ising phase,
+/// `e^{−i(∫B dτ)E}` over each `P` sub-step (3-point Gauss–Legendre for the integral), the
+/// frozen part the rotation `e^{+iA(τ)ℓΣσx}` at the time reached. A phase and the rotation
+/// that follows it share one pass over the state.
+struct RegisterSplitStepper: CompositionStepper {
+    let problem: AnnealingProblem
+    let kernels: RegisterKernels
+
+    init(problem: AnnealingProblem, kernels: RegisterKernels) {
+        self.problem = problem
+        self.kernels = kernels
+    }
+
+    func step(_ psi: UnsafeMutableBufferPointer<Double>, from t: Double, size h: Double, scheme: SplittingScheme) throws -> Int {
+        var time = t
+        let problem = self.problem
+        for j in 0..<scheme.b.count {
+            let next = time + scheme.a[j] * h
+            let beta = gaussIntegral(time, next) { problem.coefficients(at: $0).b }
+            time = next
+            let alpha = problem.coefficients(at: time).a * scheme.b[j] * h
+            kernels.phaseThenRotate(psi, beta: beta, alpha: alpha)
+        }
+        let last = time + scheme.a[scheme.a.count - 1] * h
+        kernels.phaseThenRotate(psi, beta: gaussIntegral(time, last) { problem.coefficients(at: $0).b }, alpha: 0)
+        return scheme.b.count + 1
+    }
+}

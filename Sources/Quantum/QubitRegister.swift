@@ -1,0 +1,665 @@
+import AdiabatCore
+import Foundation
+
+/// Limits and conventions of the matrix-free qubit register.
+///
+/// A state of `n` qubits is `2^n` amplitudes; basis index `k = Σᵢ bᵢ 2ⁱ` with `bᵢ = 1` for
+/// `|1⟩` on qubit `i` (spin `zᵢ = −1`). Complex vectors are interleaved `(re, im)`, so the
+/// real index of amplitude `k` is `2k + part`: a Pauli `σxᵢ` is then the XOR of the real
+/// index with `2^{i+1}`, and real and complex kernels share one code path.
+public enum QubitRegister {
+    /// The largest register: `2^26` amplitudes are 1 GiB as complex doubles, and an
+    /// adaptive integrator keeps several such vectors.
+    public static let maximumQubits = 26
+
+    /// Checks a register size.
+    public static func validate(qubits n: Int) throws {
+        guard n >= 1 else { throw InputError("model", "has no variables") }
+        guard n <= maximumQubits else {
+            throw InputError(
+                "model", "has \(n) variables; the register holds at most \(maximumQubits) qubits",
+                hint: "2^\(n) amplitudes would need \(1 << max(0, n - 26)) GiB per state vector")
+        }
+    }
+}
+
+/// A sector of the global spin flip `P = Π σxᵢ` (a symmetry of the path when every `hᵢ = 0`).
+public enum SpinFlipSector: String, Sendable, Codable, CaseIterable {
+    /// The whole register.
+    case full
+    /// `P = +1`: the uniform superposition and everything the path reaches from it.
+    case even
+    /// `P = −1`.
+    case odd
+}
+
+/// `H(a, b) = −a Σᵢ σxᵢ + b · diag(E)` on a qubit register (or one spin-flip sector of it),
+/// applied matrix-free on contiguous buffers, on all cores for large registers.
+///
+/// Sectors: with `hᵢ = 0`, `E(k) = E(k̄)` (`k̄` all spins flipped). The states
+/// `(|k⟩ ± |k̄⟩)/√2` with qubit `n−1` in `|0⟩` form a basis of the `P = ±1` sector, of size
+/// `2^{n−1}`. There `σxᵢ` (`i < n−1`) acts as usual on the low `n−1` bits, and `σx_{n−1}`
+/// becomes `±` the flip of all `n−1` low bits (`σx_{n−1}|k⟩ = |k̄ ⊕ 2^{n−1}−1⟩`).
+public struct TransverseFieldOperator: Sendable {
+    /// Physical qubits.
+    public let qubits: Int
+    public let sector: SpinFlipSector
+    /// `E(k)` for every basis state of the sector (offset included).
+    public let diagonal: [Double]
+
+    /// Vector length in amplitudes.
+    public var dimension: Int { diagonal.count }
+
+    /// - Parameter diagonal: the `2^n` energies of ``IsingModel/diagonal()`` (for a sector,
+    ///   only the first half is kept; the caller guarantees the flip symmetry).
+    public init(qubits n: Int, diagonal: [Double], sector: SpinFlipSector = .full) throws {
+        try QubitRegister.validate(qubits: n)
+        guard diagonal.count == 1 << n else {
+            throw InputError("diagonal", "has \(diagonal.count) entries for \(n) qubits (needs \(1 << n))")
+        }
+        if sector != .full && n < 2 {
+            throw InputError("sector", "a spin-flip sector needs at least 2 qubits")
+        }
+        self.qubits = n
+        self.sector = sector
+        self.diagonal = sector == .full ? diagonal : Array(diagonal.prefix(1 << (n - 1)))
+    }
+
+    /// The operator of an Ising model (computes its diagonal).
+    public init(model: IsingModel, sector: SpinFlipSector = .full) throws {
+        if sector != .full && !model.hasSpinFlipSymmetry {
+            throw InputError("sector", "the model has non-zero fields hᵢ, so the spin flip is not a symmetry")
+        }
+        try self.init(qubits: model.qubits, diagonal: try model.diagonal(), sector: sector)
+    }
+
+    /// Qubits whose `σx` acts bit-wise inside the vector.
+    var freeQubits: Int { sector == .full ? qubits : qubits - 1 }
+
+    /// `y = H x` for real `x` (length ``dimension``).
+    public func apply(a: Double, b: Double, _ x: UnsafeBufferPointer<Double>, into y: UnsafeMutableBufferPointer<Double>) {
+        kernel(a: a, b: b, x, y, shift: 0, minusI: false)
+    }
+
+    /// `y = H x` for complex interleaved `x` (length 2·``dimension``).
+    public func applyComplex(a: Double, b: Double, _ x: UnsafeBufferPointer<Double>, into y: UnsafeMutableBufferPointer<Double>) {
+        kernel(a: a, b: b, x, y, shift: 1, minusI: false)
+    }
+
+    /// `y = −i H x` for complex interleaved `x`: the right-hand side of `i∂ψ = Hψ`.
+    public func applyMinusI(a: Double, b: Double, _ x: UnsafeBufferPointer<Double>, into y: UnsafeMutableBufferPointer<Double>) {
+        kernel(a: a, b: b, x, y, shift: 1, minusI: true)
+    }
+
+    /// Chunked gather: for each chunk of `2^cb` amplitudes, `y = b·E⊙x − a·Σ_{low q} x[k ⊕ 2^q]`
+    /// in one pass (the partners of the low qubits lie in the chunk), then `−a·x[k ⊕ 2^q]`
+    /// for each high qubit from the partner chunk (contiguous), then the spin-flip partner
+    /// (sectors) and the `−i` (evolution). Raw pointers only: no per-element calls.
+    private func kernel(
+        a: Double, b: Double, _ x: UnsafeBufferPointer<Double>, _ y: UnsafeMutableBufferPointer<Double>, shift: Int,
+        minusI: Bool
+    ) {
+        let length = dimension << shift
+        precondition(x.count >= length && y.count >= length, "TransverseFieldOperator: buffer too short")
+        guard let xb = x.baseAddress, let yb = y.baseAddress else { return }
+        let src = SharedReadPointer(xb)
+        let dst = SharedPointer(yb)
+        let free = freeQubits
+        let amplitudes = dimension
+        let cb = min(11, log2Int(amplitudes))
+        let chunk = 1 << cb
+        let chunks = amplitudes >> cb
+        let lowQubits = min(free, cb)
+        let flipSign: Double = sector == .odd ? -1 : 1
+        let flipMask = sector == .full ? 0 : (1 << (qubits - 1)) - 1
+        diagonal.withUnsafeBufferPointer { dp in
+            let dBase = SharedReadPointer(dp.baseAddress!)  // safe: dimension ≥ 1
+            balancedFor(count: chunks, grain: max(1, 8192 >> cb)) { range in
+                let d = dBase.base
+                let xs = src.base
+                let ys = dst.base
+                for c in range {
+                    let k0 = c << cb
+                    if shift == 1 {
+                        for j in 0..<chunk {
+                            let k = k0 + j
+                            var re = 0.0
+                            var im = 0.0
+                            for q in 0..<lowQubits {
+                                let p = 2 * (k ^ (1 << q))
+                                re += xs[p]
+                                im += xs[p + 1]
+                            }
+                            let bd = b * d[k]
+                            ys[2 * k] = bd * xs[2 * k] - a * re
+                            ys[2 * k + 1] = bd * xs[2 * k + 1] - a * im
+                        }
+                    } else {
+                        for j in 0..<chunk {
+                            let k = k0 + j
+                            var acc = 0.0
+                            for q in 0..<lowQubits { acc += xs[k ^ (1 << q)] }
+                            ys[k] = b * d[k] * xs[k] - a * acc
+                        }
+                    }
+                    let width = chunk << shift
+                    let yc = ys + (k0 << shift)
+                    if lowQubits < free {
+                        for q in lowQubits..<free {
+                            let xp = xs + ((k0 ^ (1 << q)) << shift)
+                            for j in 0..<width { yc[j] -= a * xp[j] }
+                        }
+                    }
+                    if flipMask != 0 {
+                        let fa = flipSign * a
+                        if shift == 1 {
+                            for j in 0..<chunk {
+                                let p = 2 * ((k0 + j) ^ flipMask)
+                                yc[2 * j] -= fa * xs[p]
+                                yc[2 * j + 1] -= fa * xs[p + 1]
+                            }
+                        } else {
+                            for j in 0..<chunk { yc[j] -= fa * xs[(k0 + j) ^ flipMask] }
+                        }
+                    }
+                    if minusI {
+                        // (re, im) → (im, −re)
+                        for j in 0..<chunk {
+                            let re = yc[2 * j]
+                            yc[2 * j] = yc[2 * j + 1]
+                            yc[2 * j + 1] = -re
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `⟨x|H|x⟩` for complex interleaved `x` (not normalised), with a scratch buffer.
+    public func expectation(a: Double, b: Double, _ x: [Double]) -> Double {
+        var y = [Double](repeating: 0, count: x.count)
+        x.withUnsafeBufferPointer { xp in y.withUnsafeMutableBufferPointer { applyComplex(a: a, b: b, xp, into: $0) } }
+        var s = 0.0
+        for i in 0..<x.count { s += x[i] * y[i] }
+        return s
+    }
+}
+
+@inline(__always) func log2Int(_ n: Int) -> Int { Int.bitWidth - 1 - n.leadingZeroBitCount }
+
+/// `body(range)` over `0..<count` in up to `8 × workers` pieces of at least `grain`, handed
+/// out dynamically: when another process holds a core, the free thread takes more pieces
+/// instead of waiting (a static split would idle the finished thread). The pieces are
+/// disjoint, so results do not depend on the schedule.
+func balancedFor(count: Int, grain: Int, _ body: @Sendable (Range<Int>) -> Void) {
+    guard count > 0 else { return }
+    let pieces = min(8 * Parallel.workers, max(1, count / max(grain, 1)))
+    if pieces == 1 || Parallel.workers == 1 {
+        body(0..<count)
+        return
+    }
+    Parallel.forEachTask(pieces) { k in
+        let base = count / pieces
+        let extra = count % pieces
+        let start = k * base + min(k, extra)
+        body(start..<(start + base + (k < extra ? 1 : 0)))
+    }
+}
+
+/// The split-operator primitives on complex interleaved register states (full register):
+/// a diagonal phase `e^{−iβE}` and the transverse rotation `e^{+iαΣσx} = Πᵢ(cos α + i sin α σxᵢ)`,
+/// exact for any `α`, `β`.
+///
+/// Memory traffic decides the speed, so the work is fused: one pass over cache-sized
+/// chunks applies the phase and the rotations of the low qubits (two qubits at a time, on
+/// quadruples of amplitudes), then one pass per pair of high qubits; all on every core.
+struct RegisterKernels: Sendable {
+    /// Bits of the vector index (`n`, or `n − 1` in a spin-flip sector).
+    let qubits: Int
+    let diagonal: [Double]
+    /// Largest `|E|` (decides whether the fast sincos is accurate).
+    let maxAbsEnergy: Double
+    /// In a sector, `±1`: the top qubit's `σx` acts as `±` the flip of all vector bits.
+    let flipSign: Double
+
+    init(qubits: Int, diagonal: [Double], flipSign: Double = 0) {
+        self.qubits = qubits
+        self.diagonal = diagonal
+        self.maxAbsEnergy = diagonal.reduce(0) { max($0, abs($1)) }
+        self.flipSign = flipSign
+    }
+
+    /// The factorised phase (nil: phases from the diagonal with one sincos per amplitude).
+    var structure: PhaseStructure? = nil
+
+    /// The kernels of an operator (full register or one sector); with the model, phases use
+    /// the factorised form of ``PhaseStructure``.
+    init(_ op: TransverseFieldOperator, model: IsingModel? = nil) {
+        let sectorSign: Double = op.sector == .full ? 0 : (op.sector == .even ? 1 : -1)
+        self.init(qubits: op.freeQubits, diagonal: op.diagonal, flipSign: sectorSign)
+        if let model, model.qubits == op.qubits {
+            structure = PhaseStructure(model: model, vectorBits: op.freeQubits, lowBits: chunkBits, topFixed: op.sector != .full)
+        }
+    }
+
+    /// Amplitudes per chunk: 2^12 (64 KiB), within L2.
+    var chunkBits: Int { min(12, qubits) }
+
+    /// `ψ ← e^{+iα Σσx} e^{−iβ E} ψ` (the phase first). `β = 0` skips the phase, `α = 0` the rotation.
+    ///
+    /// For `|α| ≤ π/8` each rotation is applied as `cos α·(1 + i tan α σx)`: the pairs see
+    /// `u + i t w` (4 multiplications instead of 8), and the common factor `cosⁿα` joins
+    /// the phase multiplication.
+    func phaseThenRotate(_ psi: UnsafeMutableBufferPointer<Double>, beta: Double, alpha: Double) {
+        guard let base = psi.baseAddress else { return }
+        let p = SharedPointer(base)
+        let cb = chunkBits
+        let chunk = 1 << cb
+        let chunks = (1 << qubits) >> cb
+        let doRotate = alpha != 0
+        let tangentForm = doRotate && abs(alpha) <= Double.pi / 8
+        let c = cos(alpha)
+        let s = sin(alpha)
+        let t = tangentForm ? s / c : 0
+        let scale = tangentForm ? pow(c, Double(qubits + (flipSign != 0 ? 1 : 0))) : 1
+        let doPhase = beta != 0 || scale != 1
+        let fast = abs(beta) * maxAbsEnergy <= FastTrig.maximumArgument
+        let lowQubits = cb
+        // Factorised phases: the 2^cb low-part phasors once per pass, shared by all chunks.
+        var lowPhaseStorage: UnsafeMutablePointer<Double>? = nil
+        if doPhase, let structure {
+            lowPhaseStorage = structure.lowPhases(beta: beta)
+        }
+        defer { lowPhaseStorage?.deallocate() }
+        let lowPhase = lowPhaseStorage.map { SharedReadPointer(UnsafePointer($0)) }
+        diagonal.withUnsafeBufferPointer { dp in
+            let dBase = SharedReadPointer(dp.baseAddress!)  // safe: dimension ≥ 2
+            balancedFor(count: chunks, grain: max(1, 4096 >> cb)) { range in
+                let d = dBase.base
+                let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 2 * chunk)
+                defer { scratch.deallocate() }
+                for ci in range {
+                    let k0 = ci << cb
+                    let v = p.base + 2 * k0
+                    if doPhase, let structure, let lowPhase {
+                        structure.applyChunk(v, high: ci, beta: beta, scale: scale, lowPhase: lowPhase.base, scratch: scratch)
+                    } else if doPhase {
+                        let e = d + k0
+                        if fast {
+                            var j = 0
+                            while j + 1 < chunk {
+                                let theta = SIMD2<Double>(e[j], e[j + 1]) * beta
+                                let (sn2, cs2) = FastTrig.sinCos(theta)
+                                let sn = sn2 * scale
+                                let cs = cs2 * scale
+                                let a0 = v[2 * j], b0 = v[2 * j + 1], a1 = v[2 * j + 2], b1 = v[2 * j + 3]
+                                v[2 * j] = a0 * cs[0] + b0 * sn[0]
+                                v[2 * j + 1] = b0 * cs[0] - a0 * sn[0]
+                                v[2 * j + 2] = a1 * cs[1] + b1 * sn[1]
+                                v[2 * j + 3] = b1 * cs[1] - a1 * sn[1]
+                                j += 2
+                            }
+                            if j < chunk { phaseOne(v + 2 * j, beta * e[j], scale) }
+                        } else {
+                            for j in 0..<chunk { phaseOne(v + 2 * j, beta * e[j], scale) }
+                        }
+                    }
+                    if doRotate {
+                        var q = 0
+                        while q + 1 < lowQubits {
+                            if tangentForm {
+                                tangentQuads(v, mask: 1 << q, range: 0..<(chunk >> 2), t)
+                            } else {
+                                rotateQuads(v, mask: 1 << q, range: 0..<(chunk >> 2), c, s)
+                            }
+                            q += 2
+                        }
+                        if q < lowQubits {
+                            if tangentForm {
+                                tangentPairs(v, mask: 1 << q, range: 0..<(chunk >> 1), t)
+                            } else {
+                                rotatePairs(v, mask: 1 << q, range: 0..<(chunk >> 1), c, s)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        guard doRotate else { return }
+        if flipSign != 0 {
+            // σx of the top qubit in a sector: ±(flip of all bits), pairs (k, L − 1 − k)
+            let length = 1 << qubits
+            let tf = flipSign * t
+            let sf = flipSign * s
+            balancedFor(count: length / 2, grain: 4096) { range in
+                for k in range {
+                    let u = p.base + 2 * k
+                    let w = p.base + 2 * (length - 1 - k)
+                    let ur = u[0], ui = u[1], wr = w[0], wi = w[1]
+                    if tangentForm {
+                        u[0] = ur - tf * wi
+                        u[1] = ui + tf * wr
+                        w[0] = wr - tf * ui
+                        w[1] = wi + tf * ur
+                    } else {
+                        u[0] = c * ur - sf * wi
+                        u[1] = c * ui + sf * wr
+                        w[0] = c * wr - sf * ui
+                        w[1] = c * wi + sf * ur
+                    }
+                }
+            }
+        }
+        guard qubits > lowQubits else { return }
+        // All high qubits in one sweep: tiles of `tile` amplitudes at the same offset in
+        // every chunk (a working set of chunks × tile × 16 B ≤ 256 KiB, in L2), so the state
+        // streams through memory once instead of once per pair of high qubits.
+        let high = qubits - lowQubits
+        let tile = max(8, min(chunk, (1 << 14) >> high))
+        balancedFor(count: chunk / tile, grain: 1) { range in
+            for tileIndex in range {
+                let offset = tileIndex * tile
+                var q = 0
+                while q < high {
+                    let pair = q + 1 < high
+                    let mc = 1 << q  // chunk-index mask of high qubit q
+                    let member = mc << cb  // amplitude offset between partners
+                    let groups = chunks >> (pair ? 2 : 1)
+                    for g in 0..<groups {
+                        let low = g & (mc - 1)
+                        let first = pair ? ((g - low) << 2 | low) : ((g - low) << 1 | low)
+                        let u = p.base + 2 * ((first << cb) + offset)
+                        switch (pair, tangentForm) {
+                        case (true, true): tangentRun(u, member: member, count: tile, t)
+                        case (true, false): rotateRun(u, member: member, count: tile, c, s)
+                        case (false, true): tangentPairs(u, mask: member, range: 0..<tile, t)
+                        case (false, false): rotatePairs(u, mask: member, range: 0..<tile, c, s)
+                        }
+                    }
+                    q += pair ? 2 : 1
+                }
+            }
+        }
+    }
+}
+
+/// One amplitude times `scale·e^{−iθ}` (libm trigonometry, any `θ`).
+@inline(__always)
+func phaseOne(_ v: UnsafeMutablePointer<Double>, _ theta: Double, _ scale: Double) {
+    let sn = scale * sin(theta)
+    let cs = scale * cos(theta)
+    let re = v[0]
+    let im = v[1]
+    v[0] = re * cs + im * sn
+    v[1] = im * cs - re * sn
+}
+
+/// `(1 + i t σx)` on qubits `q` and `q+1` (`mask = 2^q`) for the quadruples `t ∈ range`.
+@inline(__always)
+func tangentQuads(_ v: UnsafeMutablePointer<Double>, mask m: Int, range: Range<Int>, _ t: Double) {
+    let m2 = 2 * m
+    var g = range.lowerBound
+    while g < range.upperBound {
+        let low = g & (m - 1)
+        let start = (g - low) << 2 | low
+        let run = min(m - low, range.upperBound - g)
+        var u = v + 2 * start
+        for _ in 0..<run {
+            let w = u + m2
+            let x = u + 2 * m2
+            let y = u + 3 * m2
+            let ur = u[0] - t * w[1], ui = u[1] + t * w[0]
+            let wr = w[0] - t * u[1], wi = w[1] + t * u[0]
+            let xr = x[0] - t * y[1], xi = x[1] + t * y[0]
+            let yr = y[0] - t * x[1], yi = y[1] + t * x[0]
+            u[0] = ur - t * xi
+            u[1] = ui + t * xr
+            x[0] = xr - t * ui
+            x[1] = xi + t * ur
+            w[0] = wr - t * yi
+            w[1] = wi + t * yr
+            y[0] = yr - t * wi
+            y[1] = yi + t * wr
+            u += 2
+        }
+        g += run
+    }
+}
+
+/// `(1 + i t σx)` on qubit `q` for the pairs `t ∈ range`.
+@inline(__always)
+func tangentPairs(_ v: UnsafeMutablePointer<Double>, mask m: Int, range: Range<Int>, _ t: Double) {
+    var g = range.lowerBound
+    while g < range.upperBound {
+        let low = g & (m - 1)
+        let start = (g - low) << 1 | low
+        let run = min(m - low, range.upperBound - g)
+        var u = v + 2 * start
+        for _ in 0..<run {
+            let w = u + 2 * m
+            let ur = u[0], ui = u[1], wr = w[0], wi = w[1]
+            u[0] = ur - t * wi
+            u[1] = ui + t * wr
+            w[0] = wr - t * ui
+            w[1] = wi + t * ur
+            u += 2
+        }
+        g += run
+    }
+}
+
+/// `count` consecutive quadruples `(u, u+M, u+2M, u+3M)` (`M = member` amplitudes) under
+/// the tangent-form rotations of two qubits.
+@inline(__always)
+func tangentRun(_ start: UnsafeMutablePointer<Double>, member: Int, count: Int, _ t: Double) {
+    let m2 = 2 * member
+    var u = start
+    for _ in 0..<count {
+        let w = u + m2
+        let x = u + 2 * m2
+        let y = u + 3 * m2
+        let ur = u[0] - t * w[1], ui = u[1] + t * w[0]
+        let wr = w[0] - t * u[1], wi = w[1] + t * u[0]
+        let xr = x[0] - t * y[1], xi = x[1] + t * y[0]
+        let yr = y[0] - t * x[1], yi = y[1] + t * x[0]
+        u[0] = ur - t * xi
+        u[1] = ui + t * xr
+        x[0] = xr - t * ui
+        x[1] = xi + t * ur
+        w[0] = wr - t * yi
+        w[1] = wi + t * yr
+        y[0] = yr - t * wi
+        y[1] = yi + t * wr
+        u += 2
+    }
+}
+
+/// The same with `(cos α, sin α)` rotations.
+@inline(__always)
+func rotateRun(_ start: UnsafeMutablePointer<Double>, member: Int, count: Int, _ c: Double, _ s: Double) {
+    let m2 = 2 * member
+    var u = start
+    for _ in 0..<count {
+        let w = u + m2
+        let x = u + 2 * m2
+        let y = u + 3 * m2
+        let ur = c * u[0] - s * w[1], ui = c * u[1] + s * w[0]
+        let wr = c * w[0] - s * u[1], wi = c * w[1] + s * u[0]
+        let xr = c * x[0] - s * y[1], xi = c * x[1] + s * y[0]
+        let yr = c * y[0] - s * x[1], yi = c * y[1] + s * x[0]
+        u[0] = c * ur - s * xi
+        u[1] = c * ui + s * xr
+        x[0] = c * xr - s * ui
+        x[1] = c * xi + s * ur
+        w[0] = c * wr - s * yi
+        w[1] = c * wi + s * yr
+        y[0] = c * yr - s * wi
+        y[1] = c * yi + s * wr
+        u += 2
+    }
+}
+
+/// Rotations of qubits `q` and `q+1` (`mask = 2^q`) on the quadruples `t ∈ range`: quadruple
+/// `t` starts at amplitude `(t mod m) + 4m·⌊t/m⌋`, its members are `+0, +m, +2m, +3m`.
+@inline(__always)
+func rotateQuads(_ v: UnsafeMutablePointer<Double>, mask m: Int, range: Range<Int>, _ c: Double, _ s: Double) {
+    let m2 = 2 * m  // doubles per amplitude offset m
+    var t = range.lowerBound
+    while t < range.upperBound {
+        let low = t & (m - 1)
+        let start = (t - low) << 2 | low
+        let run = min(m - low, range.upperBound - t)
+        var u = v + 2 * start
+        for _ in 0..<run {
+            let w = u + m2
+            let x = u + 2 * m2
+            let y = u + 3 * m2
+            // qubit q: (u, w) and (x, y)
+            let ur = c * u[0] - s * w[1], ui = c * u[1] + s * w[0]
+            let wr = c * w[0] - s * u[1], wi = c * w[1] + s * u[0]
+            let xr = c * x[0] - s * y[1], xi = c * x[1] + s * y[0]
+            let yr = c * y[0] - s * x[1], yi = c * y[1] + s * x[0]
+            // qubit q+1: (u, x) and (w, y)
+            u[0] = c * ur - s * xi
+            u[1] = c * ui + s * xr
+            x[0] = c * xr - s * ui
+            x[1] = c * xi + s * ur
+            w[0] = c * wr - s * yi
+            w[1] = c * wi + s * yr
+            y[0] = c * yr - s * wi
+            y[1] = c * yi + s * wr
+            u += 2
+        }
+        t += run
+    }
+}
+
+/// Rotation of qubit `q` (`mask = 2^q`) on the pairs `t ∈ range`.
+@inline(__always)
+func rotatePairs(_ v: UnsafeMutablePointer<Double>, mask m: Int, range: Range<Int>, _ c: Double, _ s: Double) {
+    var t = range.lowerBound
+    while t < range.upperBound {
+        let low = t & (m - 1)
+        let start = (t - low) << 1 | low
+        let run = min(m - low, range.upperBound - t)
+        var u = v + 2 * start
+        for _ in 0..<run {
+            let w = u + 2 * m
+            let ur = u[0], ui = u[1], wr = w[0], wi = w[1]
+            u[0] = c * ur - s * wi
+            u[1] = c * ui + s * wr
+            w[0] = c * wr - s * ui
+            w[1] = c * wi + s * ur
+            u += 2
+        }
+        t += run
+    }
+}
+
+/// The Ising phase `e^{−iβE(k)}` without one `sincos` per amplitude.
+///
+/// Split `k = (hi, lo)` with `lo` the `b` chunk bits. Then
+/// `E = E_lo(lo) + E_hi(hi) + Σ_{i<b} zᵢ(lo) Fᵢ(hi)` with `Fᵢ(hi) = Σ_{j≥b} Jᵢⱼ zⱼ(hi)`, so
+/// `e^{−iβE} = P_lo(lo) · e^{−iβE_hi} · Π_{i<b} fᵢ^{zᵢ}`, `fᵢ = e^{−iβFᵢ}`. Per pass the 2^b
+/// phasors `P_lo` are computed once; per chunk the product over the low spins is built by
+/// doubling (2 complex multiplications per amplitude) from `b + 1` sincos. The products
+/// carry at most ~2b roundings (≈ 3e-15). In a sector the top qubit is fixed at `z = +1`.
+struct PhaseStructure: Sendable {
+    let lowBits: Int
+    let lowEnergy: [Double]
+    let highEnergy: [Double]
+    /// `fields[hi·b + i] = Fᵢ(hi)`.
+    let fields: [Double]
+    /// `Σ|h| + Σ|J| + |offset|`: bounds every partial energy (fast-sincos range check).
+    let bound: Double
+
+    init(model: IsingModel, vectorBits: Int, lowBits b: Int, topFixed: Bool) {
+        let n = model.qubits
+        lowBits = b
+        bound = model.energyScale
+        let highCount = 1 << (vectorBits - b)
+        // spins of the high part (vector bits b..<vectorBits, and the fixed top qubit)
+        func highSpin(_ hi: Int, _ j: Int) -> Double {
+            if j >= vectorBits { return 1 }  // topFixed: qubit n − 1 is +1 in the even/odd basis
+            return (hi >> (j - b)) & 1 == 0 ? 1 : -1
+        }
+        var low = [Double](repeating: model.offset, count: 1 << b)
+        var lowPairs: [Coupling] = []
+        var crossPairs: [Coupling] = []
+        var highPairs: [Coupling] = []
+        for c in model.couplings {
+            if c.j < b { lowPairs.append(c) } else if c.i < b { crossPairs.append(c) } else { highPairs.append(c) }
+        }
+        for lo in 0..<(1 << b) {
+            var e = low[lo]
+            for i in 0..<b { e += model.h[i] * ((lo >> i) & 1 == 0 ? 1 : -1) }
+            for c in lowPairs { e += c.value * (((lo >> c.i) ^ (lo >> c.j)) & 1 == 0 ? 1 : -1) }
+            low[lo] = e
+        }
+        var high = [Double](repeating: 0, count: highCount)
+        var f = [Double](repeating: 0, count: highCount * b)
+        let top = topFixed ? n : vectorBits
+        for hi in 0..<highCount {
+            var e = 0.0
+            for j in b..<top { e += model.h[j] * highSpin(hi, j) }
+            for c in highPairs { e += c.value * highSpin(hi, c.i) * highSpin(hi, c.j) }
+            high[hi] = e
+            for c in crossPairs { f[hi * b + c.i] += c.value * highSpin(hi, c.j) }
+        }
+        lowEnergy = low
+        highEnergy = high
+        fields = f
+    }
+
+    /// `P_lo(lo) = e^{−iβE_lo(lo)}`, interleaved, 2^b complex (caller deallocates).
+    func lowPhases(beta: Double) -> UnsafeMutablePointer<Double> {
+        let count = 1 << lowBits
+        let out = UnsafeMutablePointer<Double>.allocate(capacity: 2 * count)
+        let fast = abs(beta) * bound <= FastTrig.maximumArgument
+        for lo in 0..<count {
+            let x = beta * lowEnergy[lo]
+            let (sn, cs) = fast ? FastTrig.sinCos(x) : (sin(x), cos(x))
+            out[2 * lo] = cs
+            out[2 * lo + 1] = -sn
+        }
+        return out
+    }
+
+    /// Multiplies the chunk `high` (2^b amplitudes at `v`) by `scale·e^{−iβE}`.
+    @inline(__always)
+    func applyChunk(
+        _ v: UnsafeMutablePointer<Double>, high hi: Int, beta: Double, scale: Double, lowPhase: UnsafePointer<Double>,
+        scratch g: UnsafeMutablePointer<Double>
+    ) {
+        let b = lowBits
+        let fast = abs(beta) * bound <= FastTrig.maximumArgument
+        func phasor(_ x: Double) -> (Double, Double) {
+            let (sn, cs) = fast ? FastTrig.sinCos(x) : (sin(x), cos(x))
+            return (cs, -sn)
+        }
+        let (g0r, g0i) = phasor(beta * highEnergy[hi])
+        g[0] = scale * g0r
+        g[1] = scale * g0i
+        for i in 0..<b {
+            let (fr, fi) = phasor(beta * fields[hi * b + i])
+            let half = 1 << i
+            for lo in 0..<half {
+                let gr = g[2 * lo]
+                let gi = g[2 * lo + 1]
+                // z = −1 partner: × conj(f); z = +1: × f
+                g[2 * (lo + half)] = gr * fr + gi * fi
+                g[2 * (lo + half) + 1] = gi * fr - gr * fi
+                g[2 * lo] = gr * fr - gi * fi
+                g[2 * lo + 1] = gi * fr + gr * fi
+            }
+        }
+        for lo in 0..<(1 << b) {
+            let pr = lowPhase[2 * lo] * g[2 * lo] - lowPhase[2 * lo + 1] * g[2 * lo + 1]
+            let pi = lowPhase[2 * lo] * g[2 * lo + 1] + lowPhase[2 * lo + 1] * g[2 * lo]
+            let re = v[2 * lo]
+            let im = v[2 * lo + 1]
+            v[2 * lo] = re * pr - im * pi
+            v[2 * lo + 1] = re * pi + im * pr
+        }
+    }
+}

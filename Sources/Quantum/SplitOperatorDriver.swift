@@ -1,0 +1,84 @@
+import AdiabatCore
+import Foundation
+
+/// A propagator that advances a state by one step of a ``SplittingScheme`` in place.
+protocol CompositionStepper {
+    /// Advances `psi` from `t` by `h` with the given splitting; returns the number of
+    /// exponential passes applied.
+    func step(_ psi: UnsafeMutableBufferPointer<Double>, from t: Double, size h: Double, scheme: SplittingScheme) throws -> Int
+}
+
+/// Drives a ``CompositionStepper`` over `[t0, t1]` with a fixed step count or with local
+/// error control by step doubling.
+///
+/// Step doubling: one step of `h` and two of `h/2` from the same state; for a method of
+/// order `p` the local error of the two half steps is `‖ψ_h − ψ_{h/2,h/2}‖/(2^p − 1)` (Euclidean
+/// norm of the stored components). The step is accepted when that is at most
+/// `atol + rtol·‖ψ‖`, the two half steps are kept
+/// (no extrapolation, so the propagator stays unitary), and the next `h` is
+/// `h·min(4, max(0.2, 0.9·(tol/err)^{1/(p+1)}))`.
+struct SplitOperatorDriver {
+    let scheme: SplittingScheme
+    let order: Int
+    let options: EvolutionOptions
+    /// Fixed step size, when the run uses a fixed step count.
+    let fixedStep: Double?
+
+    /// Advances `psi` to `t1`; `h` carries the step-size guess across calls.
+    func advance(
+        _ stepper: CompositionStepper, _ psi: inout [Double], scratch: inout [Double], half: inout [Double],
+        from t0: Double, to t1: Double, h: inout Double, statistics: inout EvolutionStatistics
+    ) throws -> EvolutionStatus {
+        let span = t1 - t0
+        guard span > 0 else { return .success }
+        if let fixed = fixedStep {
+            let n = max(1, Int((span / fixed - 1e-9).rounded(.up)))
+            let size = span / Double(n)
+            for k in 0..<n {
+                if statistics.steps >= options.maxSteps { return .maxStepsReached(time: t0 + Double(k) * size) }
+                statistics.evaluations += try psi.withUnsafeMutableBufferPointer {
+                    try stepper.step($0, from: t0 + Double(k) * size, size: size, scheme: scheme)
+                }
+                statistics.steps += 1
+            }
+            return .success
+        }
+        var t = t0
+        if !(h > 0) { h = span / 8 }
+        let norm = psi.withUnsafeBufferPointer { normSquared($0) }.squareRoot()
+        let tol = options.atol + options.rtol * norm
+        let exponent = 1.0 / Double(order + 1)
+        let denominator = Double((1 << order) - 1)
+        while t < t1 {
+            if statistics.steps >= options.maxSteps { return .maxStepsReached(time: t) }
+            var size = min(h, t1 - t)
+            let last = size >= t1 - t
+            if last { size = t1 - t }
+            // one big step into scratch
+            for i in 0..<psi.count { scratch[i] = psi[i] }
+            statistics.evaluations += try scratch.withUnsafeMutableBufferPointer {
+                try stepper.step($0, from: t, size: size, scheme: scheme)
+            }
+            for i in 0..<psi.count { half[i] = psi[i] }
+            statistics.evaluations += try half.withUnsafeMutableBufferPointer { buffer -> Int in
+                let a = try stepper.step(buffer, from: t, size: 0.5 * size, scheme: scheme)
+                return a + (try stepper.step(buffer, from: t + 0.5 * size, size: 0.5 * size, scheme: scheme))
+            }
+            let err =
+                scratch.withUnsafeBufferPointer { s in half.withUnsafeBufferPointer { distance(s, $0) } } / denominator
+            guard err.isFinite else { return .failed("the state became non-finite at τ = \(t); check the path's coefficients") }
+            let factor = err > 0 ? min(4, max(0.2, 0.9 * pow(tol / err, exponent))) : 4
+            if err <= tol {
+                swap(&psi, &half)
+                t = last ? t1 : t + size
+                statistics.steps += 1
+                if !last || factor < 1 { h = size * factor }
+            } else {
+                statistics.rejectedSteps += 1
+                h = size * factor
+                if h < 1e-14 * max(abs(t), abs(t1), 1) { return .stepSizeTooSmall(time: t) }
+            }
+        }
+        return .success
+    }
+}
