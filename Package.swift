@@ -41,12 +41,14 @@ let package = Package(
         .target(name: "Reports"),
         // Problem files: TOML specs, dimod COO / BQM JSON, qbsolv .qubo, schedule tables.
         .target(name: "Problems", dependencies: ["GSLKit", "AdiabatCore", "Landscapes", "Quantum"]),
+        // Reverse-diffusion samplers, Fokker–Planck density evolution, sample metrics.
+        .target(name: "Diffusion", dependencies: ["GSLKit", "AdiabatCore", "Landscapes"]),
         // The translators: score ⇄ Hamiltonian, landscape paths, spectra and gap profiles.
         .target(name: "Bridge", dependencies: ["GSLKit", "AdiabatCore", "Landscapes", "Quantum", "Problems"]),
         .executableTarget(
             name: "AdiabatCLI",
             dependencies: [
-                "GSLKit", "AdiabatCore", "Landscapes", "Quantum", "Problems", "Bridge",
+                "GSLKit", "AdiabatCore", "Landscapes", "Quantum", "Problems", "Bridge", "Diffusion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,6 +60,7 @@ let package = Package(
         .testTarget(name: "ProblemsTests", dependencies: ["Problems", "AdiabatCore", "Landscapes", "Quantum"]),
         .testTarget(name: "LandscapesTests", dependencies: ["Landscapes", "AdiabatCore", "GSLKit"]),
         .testTarget(name: "BridgeTests", dependencies: ["Bridge", "Landscapes", "Quantum", "AdiabatCore", "GSLKit"]),
+        .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "Landscapes", "AdiabatCore", "GSLKit"]),
     ],
     swiftLanguageModes: [.v6]
 )
