@@ -37,6 +37,8 @@ let package = Package(
         .target(name: "Landscapes", dependencies: ["GSLKit", "AdiabatCore"]),
         // Grids and qubit registers: operators, spectra, Schrödinger evolution, fidelity.
         .target(name: "Quantum", dependencies: ["GSLKit", "AdiabatCore"]),
+        // Reports: self-contained HTML with SVG plots, CSV, resumable sweep cells (no numerics).
+        .target(name: "Reports"),
         // Problem files: TOML specs, dimod COO / BQM JSON, qbsolv .qubo, schedule tables.
         .target(name: "Problems", dependencies: ["GSLKit", "AdiabatCore", "Landscapes", "Quantum"]),
         .executableTarget(
@@ -50,6 +52,7 @@ let package = Package(
         .testTarget(name: "AdiabatCLITests", dependencies: ["AdiabatCLI"]),
         .testTarget(name: "AdiabatCoreTests", dependencies: ["AdiabatCore"]),
         .testTarget(name: "QuantumTests", dependencies: ["Quantum", "AdiabatCore", "GSLKit"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
         .testTarget(name: "ProblemsTests", dependencies: ["Problems", "AdiabatCore"]),
         .testTarget(name: "LandscapesTests", dependencies: ["Landscapes", "AdiabatCore", "GSLKit"]),
     ],

@@ -1,0 +1,249 @@
+import Foundation
+
+/// An axis scale.
+public enum AxisScale: String, Sendable, Codable {
+    case linear
+    case log
+}
+
+/// One line (and optional markers) on a plot.
+public struct PlotSeries: Sendable {
+    public var label: String
+    public var x: [Double]
+    public var y: [Double]
+    /// Optional ± error bars (same length as y).
+    public var errors: [Double]?
+    public var dashed: Bool
+    public var markers: Bool
+
+    public init(label: String, x: [Double], y: [Double], errors: [Double]? = nil, dashed: Bool = false, markers: Bool = true) {
+        self.label = label
+        self.x = x
+        self.y = y
+        self.errors = errors
+        self.dashed = dashed
+        self.markers = markers
+    }
+}
+
+/// A self-contained SVG line plot: axes with "nice" ticks (linear or decade), grid lines,
+/// series with markers and error bars, a legend. No scripts, no external resources, so a
+/// report opens in any browser without a network.
+public struct SVGPlot: Sendable {
+    public var title: String
+    public var xLabel: String
+    public var yLabel: String
+    public var xScale: AxisScale = .linear
+    public var yScale: AxisScale = .linear
+    public var series: [PlotSeries] = []
+    /// Horizontal reference lines (value, label).
+    public var referenceLines: [(value: Double, label: String)] = []
+    public var width: Double = 640
+    public var height: Double = 400
+    /// Fixed y range (otherwise from the data).
+    public var yRange: ClosedRange<Double>? = nil
+
+    public init(title: String, xLabel: String, yLabel: String, xScale: AxisScale = .linear, yScale: AxisScale = .linear) {
+        self.title = title
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+        self.xScale = xScale
+        self.yScale = yScale
+    }
+
+    /// Colour-blind-safe palette (Okabe–Ito).
+    static let palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
+
+    private func transform(_ v: Double, _ scale: AxisScale) -> Double? {
+        switch scale {
+        case .linear: return v.isFinite ? v : nil
+        case .log: return v > 0 && v.isFinite ? log10(v) : nil
+        }
+    }
+
+    /// The data range on a (transformed) axis, padded; a degenerate range is widened.
+    private func range(_ values: [Double], _ scale: AxisScale) -> (Double, Double) {
+        let t = values.compactMap { transform($0, scale) }
+        guard var lo = t.min(), var hi = t.max() else { return (0, 1) }
+        if hi - lo < 1e-12 {
+            let pad = scale == .log ? 0.5 : max(abs(lo) * 0.1, 0.5)
+            lo -= pad
+            hi += pad
+        } else if scale == .linear {
+            let pad = 0.04 * (hi - lo)
+            lo -= pad
+            hi += pad
+        } else {
+            let pad = max(0.08, 0.04 * (hi - lo))
+            lo = floor((lo - pad) * 4) / 4
+            hi = ceil((hi + pad) * 4) / 4
+        }
+        return (lo, hi)
+    }
+
+    /// Tick positions (in transformed units) and labels.
+    static func ticks(_ lo: Double, _ hi: Double, _ scale: AxisScale) -> [(Double, String)] {
+        switch scale {
+        case .log:
+            let first = Int(ceil(lo - 1e-9))
+            let last = Int(floor(hi + 1e-9))
+            var out: [(Double, String)] = []
+            let step = max(1, (last - first + 1) / 8 + ((last - first + 1) % 8 == 0 ? 0 : 1))
+            var e = first
+            while e <= last {
+                out.append((Double(e), decadeLabel(e)))
+                e += step
+            }
+            if out.count < 3 {
+                // Less than a decade: label a few mantissas.
+                for m in [1.0, 2, 5] {
+                    for e in (Int(floor(lo)) - 1)...(Int(ceil(hi)) + 1) {
+                        let v = log10(m) + Double(e)
+                        if v >= lo - 1e-9, v <= hi + 1e-9, !out.contains(where: { abs($0.0 - v) < 1e-9 }) {
+                            out.append((v, format(m * pow(10, Double(e)))))
+                        }
+                    }
+                }
+                out.sort { $0.0 < $1.0 }
+            }
+            return out
+        case .linear:
+            let span = hi - lo
+            let raw = span / 6
+            let magnitude = pow(10, floor(log10(raw)))
+            let step = [1.0, 2, 2.5, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
+            var v = ceil(lo / step) * step
+            var out: [(Double, String)] = []
+            while v <= hi + 1e-9 * step {
+                out.append((v, format(abs(v) < 1e-12 * step ? 0 : v)))
+                v += step
+            }
+            return out
+        }
+    }
+
+    static func decadeLabel(_ e: Int) -> String {
+        switch e {
+        case 0: return "1"
+        case 1: return "10"
+        case 2: return "100"
+        case -1: return "0.1"
+        case -2: return "0.01"
+        default: return "1e\(e)"
+        }
+    }
+
+    static func format(_ v: Double) -> String {
+        if v == 0 { return "0" }
+        let a = abs(v)
+        if a >= 1e5 || a < 1e-3 { return String(format: "%.0e", v) }
+        if v == v.rounded() { return String(format: "%.0f", v) }
+        var s = String(format: "%.4g", v)
+        if s.contains("."), !s.contains("e") {
+            while s.hasSuffix("0") { s.removeLast() }
+        }
+        return s
+    }
+
+    /// The SVG document.
+    public func render() -> String {
+        let left = 70.0
+        let right = 160.0
+        let top = 36.0
+        let bottom = 52.0
+        let plotW = width - left - right
+        let plotH = height - top - bottom
+        let allX = series.flatMap(\.x)
+        var allY = series.flatMap { s -> [Double] in
+            guard let e = s.errors else { return s.y }
+            return zip(s.y, e).flatMap { [$0 - $1, $0 + $1] } + s.y
+        }
+        allY += referenceLines.map(\.value)
+        let (x0, x1) = range(allX, xScale)
+        var (y0, y1) = range(allY, yScale)
+        if let yRange, let lo = transform(yRange.lowerBound, yScale), let hi = transform(yRange.upperBound, yScale) {
+            (y0, y1) = (lo, hi)
+        }
+        func px(_ v: Double) -> Double? { transform(v, xScale).map { left + ($0 - x0) / (x1 - x0) * plotW } }
+        func py(_ v: Double) -> Double? { transform(v, yScale).map { top + plotH - ($0 - y0) / (y1 - y0) * plotH } }
+        func f(_ v: Double) -> String { String(format: "%.2f", v) }
+
+        var svg = """
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(f(width))" height="\(f(height))" viewBox="0 0 \(f(width)) \(f(height))" font-family="sans-serif" font-size="12">
+            <rect x="0" y="0" width="\(f(width))" height="\(f(height))" fill="white"/>
+            <text x="\(f(left + plotW / 2))" y="20" text-anchor="middle" font-size="14" font-weight="bold">\(escapeXML(title))</text>
+
+            """
+        // Grid and ticks.
+        for (t, label) in Self.ticks(x0, x1, xScale) {
+            let x = left + (t - x0) / (x1 - x0) * plotW
+            svg += "<line x1=\"\(f(x))\" y1=\"\(f(top))\" x2=\"\(f(x))\" y2=\"\(f(top + plotH))\" stroke=\"#e5e5e5\"/>\n"
+            svg += "<text x=\"\(f(x))\" y=\"\(f(top + plotH + 16))\" text-anchor=\"middle\">\(escapeXML(label))</text>\n"
+        }
+        for (t, label) in Self.ticks(y0, y1, yScale) {
+            let y = top + plotH - (t - y0) / (y1 - y0) * plotH
+            svg += "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(left + plotW))\" y2=\"\(f(y))\" stroke=\"#e5e5e5\"/>\n"
+            svg += "<text x=\"\(f(left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(escapeXML(label))</text>\n"
+        }
+        svg += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotW))\" height=\"\(f(plotH))\" fill=\"none\" stroke=\"#444\"/>\n"
+        svg += "<text x=\"\(f(left + plotW / 2))\" y=\"\(f(height - 12))\" text-anchor=\"middle\">\(escapeXML(xLabel))</text>\n"
+        svg += "<text x=\"16\" y=\"\(f(top + plotH / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 16 \(f(top + plotH / 2)))\">\(escapeXML(yLabel))</text>\n"
+        svg += "<clipPath id=\"plotarea\"><rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotW))\" height=\"\(f(plotH))\"/></clipPath>\n"
+        svg += "<g clip-path=\"url(#plotarea)\">\n"
+        for (value, label) in referenceLines {
+            guard let y = py(value) else { continue }
+            svg += "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(left + plotW))\" y2=\"\(f(y))\" stroke=\"#888\" stroke-dasharray=\"2,3\"/>\n"
+            svg += "<text x=\"\(f(left + plotW - 4))\" y=\"\(f(y - 4))\" text-anchor=\"end\" fill=\"#666\">\(escapeXML(label))</text>\n"
+        }
+        for (k, s) in series.enumerated() {
+            let colour = Self.palette[k % Self.palette.count]
+            let points = zip(s.x, s.y).compactMap { x, y -> (Double, Double)? in
+                guard let a = px(x), let b = py(y) else { return nil }
+                return (a, b)
+            }
+            if points.count > 1 {
+                let list = points.map { "\(f($0.0)),\(f($0.1))" }.joined(separator: " ")
+                let dash = s.dashed ? " stroke-dasharray=\"6,4\"" : ""
+                svg += "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\"\(dash) points=\"\(list)\"/>\n"
+            }
+            if let errors = s.errors {
+                for i in s.x.indices where i < errors.count {
+                    guard let x = px(s.x[i]), let lo = py(s.y[i] - errors[i]) ?? py(s.y[i]), let hi = py(s.y[i] + errors[i]) else { continue }
+                    svg += "<line x1=\"\(f(x))\" y1=\"\(f(lo))\" x2=\"\(f(x))\" y2=\"\(f(hi))\" stroke=\"\(colour)\"/>\n"
+                }
+            }
+            if s.markers {
+                for (x, y) in points { svg += "<circle cx=\"\(f(x))\" cy=\"\(f(y))\" r=\"3\" fill=\"\(colour)\"/>\n" }
+            }
+        }
+        svg += "</g>\n"
+        // Legend.
+        for (k, s) in series.enumerated() {
+            let colour = Self.palette[k % Self.palette.count]
+            let y = top + 10 + Double(k) * 18
+            let x = left + plotW + 12
+            let dash = s.dashed ? " stroke-dasharray=\"6,4\"" : ""
+            svg += "<line x1=\"\(f(x))\" y1=\"\(f(y))\" x2=\"\(f(x + 22))\" y2=\"\(f(y))\" stroke=\"\(colour)\" stroke-width=\"2\"\(dash)/>\n"
+            svg += "<text x=\"\(f(x + 28))\" y=\"\(f(y + 4))\">\(escapeXML(s.label))</text>\n"
+        }
+        svg += "</svg>\n"
+        return svg
+    }
+}
+
+/// Escapes text for XML/HTML content and attributes.
+public func escapeXML(_ s: String) -> String {
+    var out = ""
+    out.reserveCapacity(s.count)
+    for c in s {
+        switch c {
+        case "&": out += "&amp;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        case "\"": out += "&quot;"
+        case "'": out += "&#39;"
+        default: out.append(c)
+        }
+    }
+    return out
+}
