@@ -41,10 +41,12 @@ let package = Package(
         .target(name: "Reports"),
         // Problem files: TOML specs, dimod COO / BQM JSON, qbsolv .qubo, schedule tables.
         .target(name: "Problems", dependencies: ["GSLKit", "AdiabatCore", "Landscapes", "Quantum"]),
+        // Translators between the quantum and the diffusion side (score ⇄ Hamiltonian, flip chains).
+        .target(name: "Bridge", dependencies: ["GSLKit", "AdiabatCore", "Landscapes", "Quantum", "Problems"]),
         .executableTarget(
             name: "AdiabatCLI",
             dependencies: [
-                "GSLKit", "AdiabatCore", "Landscapes", "Quantum", "Problems",
+                "GSLKit", "AdiabatCore", "Landscapes", "Quantum", "Problems", "Bridge",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -55,6 +57,7 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
         .testTarget(name: "ProblemsTests", dependencies: ["Problems", "AdiabatCore"]),
         .testTarget(name: "LandscapesTests", dependencies: ["Landscapes", "AdiabatCore", "GSLKit"]),
+        .testTarget(name: "BridgeTests", dependencies: ["Bridge", "Quantum", "Problems", "AdiabatCore", "GSLKit"]),
     ],
     swiftLanguageModes: [.v6]
 )
