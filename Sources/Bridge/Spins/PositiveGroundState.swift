@@ -14,6 +14,9 @@ public struct GroundStateOptions: Sendable, Equatable {
     public var lanczos: LanczosOptions = LanczosOptions(tolerance: 0)
     /// Also compute the gap `E₁ − E₀` (one more level per sector).
     public var gap: Bool = false
+    /// A starting guess `log ψ` (full register, e.g. the ground state at a nearby point of a
+    /// path): it starts the Lanczos iteration, which then needs far fewer restarts.
+    public var start: [Double]? = nil
 
     public init(tolerance: Double = 1e-14, maxSweeps: Int? = nil, lanczos: LanczosOptions = LanczosOptions(tolerance: 0), gap: Bool = false) {
         self.tolerance = tolerance
@@ -101,7 +104,13 @@ extension SpinFlipHamiltonian {
         let stoquastic = gauged(gauge).shifted(by: -dMin)
         let sector: SpinFlipSector = hasSpinFlipSymmetry ? .even : .full
         let count = options.gap && !hasSpinFlipSymmetry ? 2 : 1
-        let system = try stoquastic.lowest(count: count, sector: sector, vectors: true, options: options.lanczos)
+        var lanczos = options.lanczos
+        if let start = options.start, start.count == dimension, start.allSatisfy({ $0.isFinite }) {
+            let top = start.max() ?? 0
+            let full = start.map { exp($0 - top) }
+            lanczos.initialVector = sector == .full ? full : Array(full.prefix(dimension / 2))
+        }
+        let system = try stoquastic.lowest(count: count, sector: sector, vectors: true, options: lanczos)
         guard let slice = system.vector(0) else {
             throw GSLError(code: -1, routine: "positiveGroundState", message: "the eigen-solver returned no vector")
         }
@@ -153,7 +162,7 @@ extension SpinFlipHamiltonian {
         var bestResidual = Double.infinity
         var stalled = 0
         var sweeps = 0
-        var lazy = false
+        var mixed = false
         let termCount = moves.count
         let chunkSize = 1 << 13
         let chunks = (size + chunkSize - 1) / chunkSize
@@ -228,20 +237,24 @@ extension SpinFlipHamiltonian {
                 stalled += 1
             }
             if bestResidual <= tolerance || sweeps >= maxSweeps || !residual.isFinite { break }
-            if stalled >= 3 {
-                if lazy { break }
-                // Plain sweeps have stalled: switch to lazy ones (see below).
-                lazy = true
+            if !mixed && stalled >= 3 {
+                // Plain sweeps have stalled: alternate lazy and plain ones (see below).
+                mixed = true
                 stalled = 0
+            } else if mixed && stalled >= 8 {
+                break
             }
+            let lazy = mixed && sweeps % 2 == 0
             // Rayleigh quotient of the current iterate (positive sums of the size of E₀').
             let rayleigh = (dpsi2 - psiWpsi) / psi2
             if rayleigh.isFinite && rayleigh < 0 { e0 = rayleigh }
             // The hypercube is bipartite, so the plain map also has the eigenvalue −1 (the
             // Perron vector with signs alternating by parity): a relative error
             // b·(−1)^{|x|} inherited from the eigen-solver never decays and leaves a residual
-            // ~2b·V(x). A lazy sweep, the geometric mean of ψ and Mψ, removes it (to first
-            // order in b) while the other error modes keep contracting.
+            // ~2b·V(x); near the end of an anneal, where the walk bounces between the classical
+            // ground state and its neighbours, eigenvalues close to −1 do the same. A lazy
+            // sweep (the geometric mean of ψ and Mψ, eigenvalues (1+λ)/2) removes them, and
+            // alternating lazy and plain sweeps contracts every mode by |λ(1+λ)/2| per pair.
             if lazy {
                 for x in 0..<size { next[x] = 0.5 * (next[x] + phi[x]) }
             }

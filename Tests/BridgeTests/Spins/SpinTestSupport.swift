@@ -3,7 +3,7 @@ import Foundation
 import GSLKit
 import Quantum
 
-@testable import Bridge
+import Bridge
 
 /// A Sherrington–Kirkpatrick instance: `Jᵢⱼ ~ N(0, 1/n)` on all pairs, `hᵢ ~ N(0, σ_h²)`.
 func sherringtonKirkpatrick(qubits n: Int, seed: UInt64, fieldScale: Double = 0.5) throws -> IsingModel {

@@ -4,7 +4,7 @@ import GSLKit
 import Quantum
 import Testing
 
-@testable import Bridge
+import Bridge
 
 @Suite("Discrete translators: Hamiltonian ⇄ concrete score")
 struct SpinTranslationTests {
