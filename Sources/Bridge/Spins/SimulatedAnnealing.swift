@@ -132,7 +132,7 @@ public enum SimulatedAnnealing {
                 let z = SharedPointer(sp.baseAddress!)  // safe: samples·n ≥ 1
                 let e = SharedPointer(ep.baseAddress!)  // safe: samples ≥ 1
                 Parallel.forEachTask(streams.blocks) { block in
-                    let rng = streams.stream(block)
+                    var rng = Xoshiro256(seed: streams.stream(block))
                     var field = [Double](repeating: 0, count: n)
                     for r in streams.range(block, samples: samples) {
                         let zr = z.base + r * n
@@ -141,7 +141,7 @@ public enum SimulatedAnnealing {
                             let f = fp.baseAddress!  // safe: n ≥ 1
                             graph.localFields(zr, into: f)
                             for beta in schedule {
-                                for _ in 0..<perBeta { graph.sweep(zr, fields: f, beta: beta, rng: rng) }
+                                for _ in 0..<perBeta { graph.sweep(zr, fields: f, beta: beta, rng: &rng) }
                             }
                         }
                         e[r] = graph.energy(zr)
@@ -252,7 +252,7 @@ struct CSRGraph: @unchecked Sendable {
 
     /// One Metropolis sweep at `β` over spins `0…n−1` in order.
     @inline(__always)
-    func sweep(_ z: UnsafeMutablePointer<Int8>, fields f: UnsafeMutablePointer<Double>, beta: Double, rng: RandomStream) {
+    func sweep(_ z: UnsafeMutablePointer<Int8>, fields f: UnsafeMutablePointer<Double>, beta: Double, rng: inout Xoshiro256) {
         offsets.withUnsafeBufferPointer { op in
             neighbours.withUnsafeBufferPointer { np in
                 couplings.withUnsafeBufferPointer { cp in
@@ -275,4 +275,47 @@ struct CSRGraph: @unchecked Sendable {
             }
         }
     }
+}
+
+/// xoshiro256+ (Blackman & Vigna, 2018): a small, fast generator whose state lives in
+/// registers, so the Metropolis loop can inline it (a GSL stream is a C call per draw).
+/// Seeded from a ``GSLKit/RandomStream`` by SplitMix64, so runs stay reproducible from
+/// `--seed`. Doubles use the top 53 bits (uniform on [0, 1) with spacing 2⁻⁵³).
+struct Xoshiro256 {
+    private var s0: UInt64
+    private var s1: UInt64
+    private var s2: UInt64
+    private var s3: UInt64
+
+    init(seed stream: RandomStream) {
+        var x = UInt64(stream.uniform() * 9_007_199_254_740_992) ^ (UInt64(stream.uniform() * 9_007_199_254_740_992) << 11)
+        func splitMix(_ x: inout UInt64) -> UInt64 {
+            x &+= 0x9E37_79B9_7F4A_7C15
+            var z = x
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        s0 = splitMix(&x)
+        s1 = splitMix(&x)
+        s2 = splitMix(&x)
+        s3 = splitMix(&x)
+    }
+
+    @inline(__always)
+    mutating func next() -> UInt64 {
+        let result = s0 &+ s3
+        let t = s1 << 17
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
+        s2 ^= t
+        s3 = (s3 << 45) | (s3 >> 19)
+        return result
+    }
+
+    /// Uniform on [0, 1).
+    @inline(__always)
+    mutating func uniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 }
