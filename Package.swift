@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(name: "AdiabatCoreTests", dependencies: ["AdiabatCore"]),
         .testTarget(name: "QuantumTests", dependencies: ["Quantum", "AdiabatCore", "GSLKit"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
-        .testTarget(name: "ProblemsTests", dependencies: ["Problems", "AdiabatCore"]),
+        .testTarget(name: "ProblemsTests", dependencies: ["Problems", "AdiabatCore", "Quantum", "Landscapes"]),
         .testTarget(name: "LandscapesTests", dependencies: ["Landscapes", "AdiabatCore", "GSLKit"]),
         .testTarget(name: "BridgeTests", dependencies: ["Bridge", "Quantum", "Problems", "AdiabatCore", "GSLKit"]),
     ],

@@ -58,5 +58,5 @@ struct CommandFailure: Error {
 enum AdiabatVersion {
     static let string = "0.1.0"
     /// Subcommands, in the order `--help` lists them.
-    static let subcommands: [ParsableCommand.Type] = []
+    static let subcommands: [ParsableCommand.Type] = [SpectrumCommand.self, EvolveCommand.self]
 }

@@ -33,7 +33,7 @@ public struct AnnealingProblem: Sendable {
 }
 
 /// The outcome of an annealing evolution.
-public struct AnnealingEvolutionResult: Sendable, Codable {
+public struct AnnealingEvolutionResult: Sendable, Encodable {
     public var method: EvolutionMethod
     public var qubits: Int
     public var totalTime: Double
@@ -65,7 +65,7 @@ public struct AnnealingEvolutionResult: Sendable, Codable {
     public var succeeded: Bool { status == "success" }
 
     enum CodingKeys: String, CodingKey {
-        case method, qubits, schedule, path, fidelity, status, trajectory, statistics
+        case method, qubits, schedule, path, fidelity, status, trajectory, steps, evaluations, seconds
         case totalTime = "total_time"
         case timeUnit = "time_unit"
         case finalProgress = "final_progress"
@@ -75,6 +75,32 @@ public struct AnnealingEvolutionResult: Sendable, Codable {
         case groundEnergy = "ground_energy"
         case groundStates = "ground_states"
         case normError = "norm_error"
+        case rejectedSteps = "rejected_steps"
+    }
+
+    /// Flat JSON: the statistics sit beside the results (`steps`, `evaluations`, …).
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(method, forKey: .method)
+        try c.encode(qubits, forKey: .qubits)
+        try c.encode(totalTime, forKey: .totalTime)
+        try c.encode(schedule, forKey: .schedule)
+        try c.encode(path, forKey: .path)
+        try c.encodeIfPresent(timeUnit, forKey: .timeUnit)
+        try c.encode(finalProgress, forKey: .finalProgress)
+        try c.encode(fidelity, forKey: .fidelity)
+        try c.encode(groundStateProbability, forKey: .groundStateProbability)
+        try c.encode(finalEnergy, forKey: .finalEnergy)
+        try c.encode(finalPathEnergy, forKey: .finalPathEnergy)
+        try c.encode(groundEnergy, forKey: .groundEnergy)
+        try c.encode(groundStates, forKey: .groundStates)
+        try c.encode(normError, forKey: .normError)
+        try c.encode(statistics.steps, forKey: .steps)
+        try c.encode(statistics.rejectedSteps, forKey: .rejectedSteps)
+        try c.encode(statistics.evaluations, forKey: .evaluations)
+        try c.encode(statistics.seconds, forKey: .seconds)
+        try c.encode(status, forKey: .status)
+        try c.encodeIfPresent(trajectory, forKey: .trajectory)
     }
 }
 
@@ -160,7 +186,7 @@ public enum AnnealingEvolution {
         } else {
             let stepper = RegisterSplitStepper(problem: problem)
             let driver = SplitOperatorDriver(
-                weights: method.compositionWeights, order: method.order, options: options,
+                scheme: method.scheme, order: method.order, options: options,
                 fixedStep: options.steps.map { T / Double($0) })
             var scratch = [Double](repeating: 0, count: psi.count)
             var half = options.steps == nil ? [Double](repeating: 0, count: psi.count) : []
@@ -308,8 +334,10 @@ public enum AnnealingEvolution {
     }
 }
 
-/// The split-operator step on a register: for each Strang sub-step (midpoint `τₘ`, length
-/// `ℓ`), `e^{−iBℓE/2} e^{+iAℓΣσx} e^{−iBℓE/2}` with `A, B` at `τₘ`; adjacent phases merge.
+/// The split-operator step on a register: the time-carrying part is the Ising phase,
+/// `e^{−i(∫B dτ)E}` over each `P` sub-step (3-point Gauss–Legendre for the integral), the
+/// frozen part the rotation `e^{+iA(τ)ℓΣσx}` at the time reached. A phase and the rotation
+/// that follows it share one pass over the state.
 struct RegisterSplitStepper: CompositionStepper {
     let problem: AnnealingProblem
     let kernels: RegisterKernels
@@ -319,20 +347,18 @@ struct RegisterSplitStepper: CompositionStepper {
         kernels = RegisterKernels(qubits: problem.hamiltonian.qubits, diagonal: problem.hamiltonian.register.diagonal)
     }
 
-    func step(_ psi: UnsafeMutableBufferPointer<Double>, from t: Double, size h: Double, weights: [Double]) throws -> Int {
-        var pendingPhase = 0.0
-        var passes = 0
-        var start = t
-        for w in weights {
-            let length = w * h
-            let (a, b) = problem.coefficients(at: start + 0.5 * length)
-            let halfPhase = 0.5 * b * length
-            kernels.phaseThenRotate(psi, beta: pendingPhase + halfPhase, alpha: a * length)
-            passes += 1
-            pendingPhase = halfPhase
-            start += length
+    func step(_ psi: UnsafeMutableBufferPointer<Double>, from t: Double, size h: Double, scheme: SplittingScheme) throws -> Int {
+        var time = t
+        let problem = self.problem
+        for j in 0..<scheme.b.count {
+            let next = time + scheme.a[j] * h
+            let beta = gaussIntegral(time, next) { problem.coefficients(at: $0).b }
+            time = next
+            let alpha = problem.coefficients(at: time).a * scheme.b[j] * h
+            kernels.phaseThenRotate(psi, beta: beta, alpha: alpha)
         }
-        kernels.phaseThenRotate(psi, beta: pendingPhase, alpha: 0)
-        return passes + 1
+        let last = time + scheme.a[scheme.a.count - 1] * h
+        kernels.phaseThenRotate(psi, beta: gaussIntegral(time, last) { problem.coefficients(at: $0).b }, alpha: 0)
+        return scheme.b.count + 1
     }
 }

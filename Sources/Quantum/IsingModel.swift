@@ -240,10 +240,11 @@ public struct IsingModel: Sendable, Equatable {
                 let hm = upper
                 let neighbours = lower[m]
                 Parallel.forEachChunk(count: half, minimumChunk: 1 << 14) { range in
+                    let e = p.base
                     for k in range {
                         var field = hm
                         for (j, jv) in neighbours { field += (k >> j) & 1 == 0 ? jv : -jv }
-                        p[k + half] = p[k] - 2 * field
+                        e[k + half] = e[k] - 2 * field
                     }
                 }
             }

@@ -1,24 +1,24 @@
 import AdiabatCore
 import Foundation
 
-/// A propagator that advances a state by one composition step of midpoint Strang
-/// sub-steps (``StrangComposition``) in place.
+/// A propagator that advances a state by one step of a ``SplittingScheme`` in place.
 protocol CompositionStepper {
-    /// Advances `psi` from `t` by `h` with the given stage weights; returns the number of
+    /// Advances `psi` from `t` by `h` with the given splitting; returns the number of
     /// exponential passes applied.
-    func step(_ psi: UnsafeMutableBufferPointer<Double>, from t: Double, size h: Double, weights: [Double]) throws -> Int
+    func step(_ psi: UnsafeMutableBufferPointer<Double>, from t: Double, size h: Double, scheme: SplittingScheme) throws -> Int
 }
 
 /// Drives a ``CompositionStepper`` over `[t0, t1]` with a fixed step count or with local
 /// error control by step doubling.
 ///
 /// Step doubling: one step of `h` and two of `h/2` from the same state; for a method of
-/// order `p` the local error of the two half steps is `‖ψ_h − ψ_{h/2,h/2}‖/(2^p − 1)`. The
-/// step is accepted when that is at most `atol + rtol·‖ψ‖`, the two half steps are kept
+/// order `p` the local error of the two half steps is `‖ψ_h − ψ_{h/2,h/2}‖/(2^p − 1)` (Euclidean
+/// norm of the stored components). The step is accepted when that is at most
+/// `atol + rtol·‖ψ‖`, the two half steps are kept
 /// (no extrapolation, so the propagator stays unitary), and the next `h` is
 /// `h·min(4, max(0.2, 0.9·(tol/err)^{1/(p+1)}))`.
 struct SplitOperatorDriver {
-    let weights: [Double]
+    let scheme: SplittingScheme
     let order: Int
     let options: EvolutionOptions
     /// Fixed step size, when the run uses a fixed step count.
@@ -37,7 +37,7 @@ struct SplitOperatorDriver {
             for k in 0..<n {
                 if statistics.steps >= options.maxSteps { return .maxStepsReached(time: t0 + Double(k) * size) }
                 statistics.evaluations += try psi.withUnsafeMutableBufferPointer {
-                    try stepper.step($0, from: t0 + Double(k) * size, size: size, weights: weights)
+                    try stepper.step($0, from: t0 + Double(k) * size, size: size, scheme: scheme)
                 }
                 statistics.steps += 1
             }
@@ -45,7 +45,8 @@ struct SplitOperatorDriver {
         }
         var t = t0
         if !(h > 0) { h = span / 8 }
-        let tol = options.atol + options.rtol
+        let norm = psi.withUnsafeBufferPointer { normSquared($0) }.squareRoot()
+        let tol = options.atol + options.rtol * norm
         let exponent = 1.0 / Double(order + 1)
         let denominator = Double((1 << order) - 1)
         while t < t1 {
@@ -56,12 +57,12 @@ struct SplitOperatorDriver {
             // one big step into scratch
             for i in 0..<psi.count { scratch[i] = psi[i] }
             statistics.evaluations += try scratch.withUnsafeMutableBufferPointer {
-                try stepper.step($0, from: t, size: size, weights: weights)
+                try stepper.step($0, from: t, size: size, scheme: scheme)
             }
             for i in 0..<psi.count { half[i] = psi[i] }
             statistics.evaluations += try half.withUnsafeMutableBufferPointer { buffer -> Int in
-                let a = try stepper.step(buffer, from: t, size: 0.5 * size, weights: weights)
-                return a + (try stepper.step(buffer, from: t + 0.5 * size, size: 0.5 * size, weights: weights))
+                let a = try stepper.step(buffer, from: t, size: 0.5 * size, scheme: scheme)
+                return a + (try stepper.step(buffer, from: t + 0.5 * size, size: 0.5 * size, scheme: scheme))
             }
             let err =
                 scratch.withUnsafeBufferPointer { s in half.withUnsafeBufferPointer { distance(s, $0) } } / denominator

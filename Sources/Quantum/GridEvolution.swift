@@ -1,0 +1,384 @@
+import AdiabatCore
+import Foundation
+import GSLKit
+
+/// Real-time evolution on a grid, `i∂τψ = (−∇² + V(τ))ψ`, Dirichlet walls, in plain data.
+///
+/// The potential is supplied per run time (`τ ↦ V(τ)` on the grid nodes), so any path can
+/// drive it: a landscape's Score-Hamiltonian path composes its schedule and diffusion time
+/// into this closure. States are complex interleaved, normalised with the cell volume
+/// (`Σ|ψ|²ΔV = 1`).
+public struct GridEvolutionProblem: Sendable {
+    public var grid: UniformGrid
+    public var totalTime: Double
+    /// Interleaved complex initial state (length `2·grid.count`).
+    public var initialState: [Double]
+    /// `V(τ)` at every node (flat, last axis fastest).
+    public var potential: @Sendable (Double) throws -> [Double]
+    /// Stencil of `−∇²` (the GSL path uses it exactly; the split-operator path uses its
+    /// symbol on the sine basis, identical for `.second`).
+    public var order: LaplacianOrder
+    /// Run times where the potential has a kink (integrators stop there).
+    public var breakpoints: [Double]
+
+    public init(
+        grid: UniformGrid, totalTime: Double, initialState: [Double], order: LaplacianOrder = .second, breakpoints: [Double] = [],
+        potential: @escaping @Sendable (Double) throws -> [Double]
+    ) throws {
+        try Check.positive(totalTime, "total time")
+        guard initialState.count == 2 * grid.count else {
+            throw InputError("initial state", "has \(initialState.count) reals for \(grid.count) complex amplitudes")
+        }
+        try Check.finite(initialState, "initial state")
+        self.grid = grid
+        self.totalTime = totalTime
+        self.initialState = initialState
+        self.order = order
+        self.breakpoints = breakpoints.filter { $0 > 0 && $0 < totalTime }.sorted()
+        self.potential = potential
+    }
+}
+
+/// The outcome of a grid evolution.
+public struct GridEvolutionResult: Sendable, Encodable {
+    public var method: EvolutionMethod
+    public var totalTime: Double
+    /// `|⟨target|ψ(T)⟩|²` with the cell volume (nil without a target).
+    public var fidelity: Double?
+    /// `|‖ψ(T)‖² − ‖ψ(0)‖²|` (cell-volume norm).
+    public var normError: Double
+    public var statistics: EvolutionStatistics
+    public var status: String
+    public var trajectory: [TrajectoryPoint]?
+    /// The final state (interleaved complex), not encoded.
+    public var finalState: [Double] = []
+
+    public var succeeded: Bool { status == "success" }
+
+    enum CodingKeys: String, CodingKey {
+        case method, fidelity, status, trajectory, steps, evaluations, seconds
+        case totalTime = "total_time"
+        case normError = "norm_error"
+        case rejectedSteps = "rejected_steps"
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(method, forKey: .method)
+        try c.encode(totalTime, forKey: .totalTime)
+        try c.encodeIfPresent(fidelity, forKey: .fidelity)
+        try c.encode(normError, forKey: .normError)
+        try c.encode(statistics.steps, forKey: .steps)
+        try c.encode(statistics.rejectedSteps, forKey: .rejectedSteps)
+        try c.encode(statistics.evaluations, forKey: .evaluations)
+        try c.encode(statistics.seconds, forKey: .seconds)
+        try c.encode(status, forKey: .status)
+        try c.encodeIfPresent(trajectory, forKey: .trajectory)
+    }
+}
+
+/// Time-dependent Schrödinger evolution on grids: GSL's steppers on the matrix-free
+/// ``GridHamiltonian``, or the split-operator sine-transform propagator.
+///
+/// **Why a sine transform.** The 3-point Laplacian with Dirichlet walls is diagonalised
+/// exactly by the type-I discrete sine transform (eigenvalues `(2 − 2cos(πk/(N+1)))/h²`), so
+/// the kinetic factor `e^{−iKτ}` is exact for the same discrete operator the GSL path and
+/// the eigensolvers use, and the only error is the splitting error (2nd or 4th order). A
+/// periodic FFT would put the walls in the wrong place; Crank–Nicolson would add its own
+/// 2nd-order error to the kinetic part and needs an ADI or sparse solve in 2-D and 3-D. The
+/// DST-I of length N is a complex FFT of length `2(N+1)` of the odd extension: choose
+/// `points` with `N + 1` a product of small primes (e.g. 255, 511, 1023 points) for speed.
+public enum GridEvolution {
+    /// Runs `problem`; `target` (real or complex interleaved, any normalisation) gives the
+    /// fidelity `|⟨target|ψ⟩|²/(‖target‖²‖ψ‖²)` at the end and on the trajectory.
+    public static func run(
+        _ problem: GridEvolutionProblem, method: EvolutionMethod = .split4, options: EvolutionOptions = EvolutionOptions(),
+        target: [Double]? = nil
+    ) throws -> GridEvolutionResult {
+        try options.validate()
+        let grid = problem.grid
+        let n = grid.count
+        if let target {
+            guard target.count == n || target.count == 2 * n else {
+                throw InputError("target", "has \(target.count) values for \(n) nodes")
+            }
+        }
+        if let ode = method.odeMethod, ode.requiresJacobian, 2 * n > options.maximumDenseJacobian {
+            let usable = EvolutionMethod.allCases.filter { !($0.odeMethod?.requiresJacobian ?? false) }.map(\.rawValue)
+            throw InputError(
+                "--method", "\(method.rawValue) is implicit and needs a dense \(2 * n)×\(2 * n) Jacobian, too large for \(n) grid nodes",
+                hint: "use one of: \(usable.joined(separator: ", "))")
+        }
+        if method.isSplitOperator && problem.order != .second {
+            throw InputError(
+                "--method", "\(method.rawValue) diagonalises the 3-point Laplacian exactly; this problem uses the \(problem.order.rawValue)-order stencil",
+                hint: "use the second-order stencil, or a GSL method (rk8pd, msadams, …)")
+        }
+        let T = problem.totalTime
+        let samples = options.trajectorySamples
+        let sampleTimes = samples > 0 ? (0...samples).map { Double($0) * T / Double(samples) } : []
+        var marks = problem.breakpoints + sampleTimes + [T]
+        marks = Array(Set(marks.filter { $0 > 0 && $0 <= T })).sorted()
+        let sampleSet = Set(sampleTimes)
+        let volume = grid.cellVolume
+        let initialNorm = problem.initialState.withUnsafeBufferPointer { normSquared($0) } * volume
+
+        var psi = problem.initialState
+        var trajectory: [TrajectoryPoint] = []
+        func record(_ state: [Double], _ tau: Double) throws {
+            let v = try problem.potential(tau)
+            let h = try GridHamiltonian(grid: grid, potential: v, order: problem.order)
+            var hy = [Double](repeating: 0, count: state.count)
+            state.withUnsafeBufferPointer { s in hy.withUnsafeMutableBufferPointer { h.applyComplex(s, into: $0) } }
+            var e = 0.0
+            var norm = 0.0
+            for i in 0..<state.count {
+                e += state[i] * hy[i]
+                norm += state[i] * state[i]
+            }
+            trajectory.append(
+                TrajectoryPoint(
+                    time: tau, progress: tau / T, energy: e / max(norm, 1e-300),
+                    targetProbability: target.map { overlap($0, state) } ?? 0, instantaneousFidelity: nil, gap: nil))
+        }
+        if samples > 0 { try record(psi, 0) }
+        var statistics = EvolutionStatistics()
+        var status = EvolutionStatus.success
+        let clock = ContinuousClock()
+        let started = clock.now
+        if let ode = method.odeMethod {
+            let order = problem.order
+            let potential = problem.potential
+            let rhs: ODEProblem.RightHandSide = { t, y, dydt in
+                let h = try GridHamiltonian(grid: grid, potential: try potential(t), order: order)
+                h.applyComplex(y, into: dydt)
+                var j = 0
+                while j < 2 * n {
+                    let re = dydt[j]
+                    dydt[j] = dydt[j + 1]
+                    dydt[j + 1] = -re
+                    j += 2
+                }
+            }
+            var jacobian: ODEProblem.Jacobian? = nil
+            if ode.requiresJacobian {
+                jacobian = { t, y, dfdy, dfdt in
+                    let h = try GridHamiltonian(grid: grid, potential: try potential(t), order: order)
+                    let m = 2 * n
+                    for i in 0..<(m * m) { dfdy[i] = 0 }
+                    var unit = [Double](repeating: 0, count: n)
+                    var column = [Double](repeating: 0, count: n)
+                    for l in 0..<n {
+                        unit[l] = 1
+                        unit.withUnsafeBufferPointer { u in column.withUnsafeMutableBufferPointer { h.apply(u, into: $0) } }
+                        unit[l] = 0
+                        for k in 0..<n where column[k] != 0 {
+                            dfdy[(2 * k) * m + 2 * l + 1] = column[k]
+                            dfdy[(2 * k + 1) * m + 2 * l] = -column[k]
+                        }
+                    }
+                    // ∂f/∂τ = −i V̇ ψ, V̇ by a centred difference (step ~ ε^{1/3}·T)
+                    let dt = 1e-5 * max(T, 1)
+                    let vp = try potential(t + dt)
+                    let vm = try potential(t - dt)
+                    for k in 0..<n {
+                        let vdot = (vp[k] - vm[k]) / (2 * dt)
+                        dfdt[2 * k] = vdot * y[2 * k + 1]
+                        dfdt[2 * k + 1] = -vdot * y[2 * k]
+                    }
+                }
+            }
+            let integrator = try ODEIntegrator(
+                problem: ODEProblem(initialTime: 0, initialState: psi, rightHandSide: rhs, jacobian: jacobian), method: ode,
+                options: ODEOptions(
+                    rtol: options.rtol, atol: options.atol, fixedStep: options.steps.map { T / Double($0) }, maxSteps: options.maxSteps))
+            for mark in marks {
+                let s = try integrator.advance(to: mark)
+                if s != .success {
+                    status = EvolutionStatus(s, time: integrator.time)
+                    break
+                }
+                if sampleSet.contains(mark) { try record(integrator.state, mark) }
+            }
+            psi = integrator.state
+            let st = integrator.statistics
+            statistics.steps = st.steps
+            statistics.rejectedSteps = st.rejectedSteps
+            statistics.evaluations = st.evaluations
+        } else {
+            let stepper = try SineSplitStepper(grid: grid, potential: problem.potential)
+            let driver = SplitOperatorDriver(
+                scheme: method.scheme, order: method.order, options: options, fixedStep: options.steps.map { T / Double($0) })
+            var scratch = [Double](repeating: 0, count: psi.count)
+            var half = options.steps == nil ? [Double](repeating: 0, count: psi.count) : []
+            var guess = 0.0
+            var t = 0.0
+            for mark in marks {
+                status = try driver.advance(stepper, &psi, scratch: &scratch, half: &half, from: t, to: mark, h: &guess, statistics: &statistics)
+                if status != .success { break }
+                t = mark
+                if sampleSet.contains(mark) { try record(psi, mark) }
+            }
+        }
+        let elapsed = clock.now - started
+        statistics.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let finalNorm = psi.withUnsafeBufferPointer { normSquared($0) } * volume
+        return GridEvolutionResult(
+            method: method, totalTime: T, fidelity: target.map { overlap($0, psi) }, normError: abs(finalNorm - initialNorm),
+            statistics: statistics, status: status.description, trajectory: samples > 0 ? trajectory : nil, finalState: psi)
+    }
+
+    /// `|⟨a|b⟩|²/(‖a‖²‖b‖²)` for `a` real (length n) or complex, `b` complex (length 2n).
+    public static func overlap(_ a: [Double], _ b: [Double]) -> Double {
+        let n = b.count / 2
+        var re = 0.0
+        var im = 0.0
+        var na = 0.0
+        var nb = 0.0
+        if a.count == n {
+            for k in 0..<n {
+                re += a[k] * b[2 * k]
+                im += a[k] * b[2 * k + 1]
+                na += a[k] * a[k]
+            }
+        } else {
+            for k in 0..<n {
+                re += a[2 * k] * b[2 * k] + a[2 * k + 1] * b[2 * k + 1]
+                im += a[2 * k] * b[2 * k + 1] - a[2 * k + 1] * b[2 * k]
+                na += a[2 * k] * a[2 * k] + a[2 * k + 1] * a[2 * k + 1]
+            }
+        }
+        for v in b { nb += v * v }
+        return (re * re + im * im) / max(na * nb, 1e-300)
+    }
+}
+
+/// The split-operator step on a grid: kinetic part `e^{−iKτ}` (time-carrying, exact through
+/// the sine transform, axis by axis) and potential part `e^{−iV(τ)ℓ}` frozen at the time
+/// reached (one potential evaluation per stage).
+final class SineSplitStepper: CompositionStepper, @unchecked Sendable {
+    let grid: UniformGrid
+    let potential: @Sendable (Double) throws -> [Double]
+    /// Per axis: the eigenvalues `λ_k` (k = 1…N) of the 3-point `−∂²`.
+    let symbols: [[Double]]
+    /// Per worker and axis: an FFT of length `2(N+1)` and its scratch.
+    let transforms: [[ComplexFFT]]
+    let workers: Int
+
+    init(grid: UniformGrid, potential: @escaping @Sendable (Double) throws -> [Double]) throws {
+        self.grid = grid
+        self.potential = potential
+        symbols = (0..<grid.dimension).map { a in
+            let n = grid.points[a]
+            let h = grid.spacing[a]
+            return (1...n).map { k in (2 - 2 * cos(Double.pi * Double(k) / Double(n + 1))) / (h * h) }
+        }
+        let lines = grid.dimension == 1 ? 1 : grid.count / grid.points.min()!  // safe: dimension ≥ 1
+        workers = max(1, min(Parallel.workers, lines))
+        transforms = try (0..<workers).map { _ in try grid.points.map { try ComplexFFT(count: 2 * ($0 + 1)) } }
+    }
+
+    func step(_ psi: UnsafeMutableBufferPointer<Double>, from t: Double, size h: Double, scheme: SplittingScheme) throws -> Int {
+        var time = t
+        var passes = 0
+        for j in 0..<scheme.b.count {
+            try kinetic(psi, tau: scheme.a[j] * h)
+            time += scheme.a[j] * h
+            try potentialPhase(psi, v: try potential(time), theta: scheme.b[j] * h)
+            passes += 2
+        }
+        try kinetic(psi, tau: scheme.a[scheme.a.count - 1] * h)
+        return passes + 1
+    }
+
+    private func potentialPhase(_ psi: UnsafeMutableBufferPointer<Double>, v: [Double], theta: Double) throws {
+        guard v.count == grid.count else {
+            throw InputError("potential", "has \(v.count) values for \(grid.count) grid nodes")
+        }
+        for k in 0..<v.count {
+            let x = theta * v[k]
+            let (sn, cs) = abs(x) < FastTrig.maximumArgument ? FastTrig.sinCos(x) : (sin(x), cos(x))
+            let re = psi[2 * k]
+            let im = psi[2 * k + 1]
+            psi[2 * k] = re * cs + im * sn
+            psi[2 * k + 1] = im * cs - re * sn
+        }
+    }
+
+    /// `ψ ← e^{−iKτ}ψ`, `K = Σ_axes −∂²_a` (the axis factors commute).
+    private func kinetic(_ psi: UnsafeMutableBufferPointer<Double>, tau: Double) throws {
+        guard let base = psi.baseAddress else { return }
+        let p = SharedPointer(base)
+        let strides = grid.strides
+        for a in 0..<grid.dimension {
+            let n = grid.points[a]
+            let stride = strides[a]
+            let lines = grid.count / n
+            // phases e^{−iλ_k τ} and the normalisation −1/(2(N+1)) of the two transforms
+            let norm = -1.0 / Double(2 * (n + 1))
+            let phase = symbols[a].map { (cos($0 * tau) * norm, -sin($0 * tau) * norm) }
+            let failures = ResultSlots<Error>(count: workers)
+            Parallel.forEachTask(workers) { w in
+                let fft = self.transforms[w][a]
+                let m = 2 * (n + 1)
+                var buffer = [Double](repeating: 0, count: 2 * m)
+                var z = [Double](repeating: 0, count: 2 * n)
+                let range = chunk(w, of: self.workers, count: lines)
+                do {
+                    try buffer.withUnsafeMutableBufferPointer { b in
+                        for line in range {
+                            // first node of the line: split the flat index around axis a
+                            let outer = line / stride
+                            let inner = line % stride
+                            let start = outer * stride * n + inner
+                            oddExtension(b, m: m, n: n) { j in (p.base[2 * (start + j * stride)], p.base[2 * (start + j * stride) + 1]) }
+                            try fft.forward(b)
+                            // Z_k = Y_k·e^{−iλτ}·norm for k = 1…N, then odd-extend Z and transform again
+                            for k in 1...n {
+                                let (c, s) = phase[k - 1]
+                                let yr = b[2 * k]
+                                let yi = b[2 * k + 1]
+                                z[2 * (k - 1)] = yr * c - yi * s
+                                z[2 * (k - 1) + 1] = yr * s + yi * c
+                            }
+                            oddExtension(b, m: m, n: n) { j in (z[2 * j], z[2 * j + 1]) }
+                            try fft.forward(b)
+                            for j in 0..<n {
+                                let k = 2 * (start + j * stride)
+                                p.base[k] = b[2 * (j + 1)]
+                                p.base[k + 1] = b[2 * (j + 1) + 1]
+                            }
+                        }
+                    }
+                } catch {
+                    failures.store(w, error)
+                }
+            }
+            if let failure = failures.values.first { throw failure }
+        }
+    }
+}
+
+/// `[0, x₁…x_N, 0, −x_N…−x₁]` (complex interleaved) into `b` of `m = 2(N+1)` complex slots.
+@inline(__always)
+private func oddExtension(_ b: UnsafeMutableBufferPointer<Double>, m: Int, n: Int, _ value: (Int) -> (Double, Double)) {
+    b[0] = 0
+    b[1] = 0
+    b[2 * (n + 1)] = 0
+    b[2 * (n + 1) + 1] = 0
+    for j in 0..<n {
+        let (re, im) = value(j)
+        b[2 * (j + 1)] = re
+        b[2 * (j + 1) + 1] = im
+        b[2 * (m - 1 - j)] = -re
+        b[2 * (m - 1 - j) + 1] = -im
+    }
+}
+
+/// The `c`-th of `chunks` near-equal ranges of `0..<count`.
+private func chunk(_ c: Int, of chunks: Int, count: Int) -> Range<Int> {
+    let base = count / chunks
+    let extra = count % chunks
+    let start = c * base + min(c, extra)
+    return start..<(start + base + (c < extra ? 1 : 0))
+}

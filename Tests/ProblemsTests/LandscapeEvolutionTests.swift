@@ -1,0 +1,44 @@
+import AdiabatCore
+import Foundation
+import Landscapes
+import Problems
+import Quantum
+import Testing
+
+@Suite("Landscape evolution (Score-Hamiltonian path)")
+struct LandscapeEvolutionTests {
+    /// Along the OU path a Gaussian stays Gaussian and every Score Hamiltonian has gap
+    /// ≥ min(1, 1/σ²); the adiabatic theorem makes `1 − F` fall like `T⁻²` (observed: 0.30,
+    /// 0.23, 0.029, 1.5e-3, ≈1e-4 for T = 0.5 … 128). At the data end
+    /// `√p₀` is the ground state (energy 0), so fidelity → 1.
+    @Test("on a Gaussian path the fidelity rises to 1 as T grows; split and GSL agree")
+    func gaussianPath() throws {
+        let landscape = try GaussianMixture.gaussian(mean: [1.0], covariance: [0.5])
+        let grid = try UniformGrid(lower: -8, upper: 8, points: 255)
+        var infidelities: [Double] = []
+        for T in [0.5, 2, 8, 32, 128] {
+            let (problem, target) = try LandscapeEvolution.problem(landscape: landscape, grid: grid, tMax: 3, totalTime: T)
+            let r = try GridEvolution.run(problem, method: .split4, options: .init(rtol: 1e-9, atol: 0), target: target)
+            infidelities.append(1 - r.fidelity!)
+        }
+        for k in 1..<infidelities.count { #expect(infidelities[k] < infidelities[k - 1], "\(infidelities)") }
+        // asymptotic regime: 4× the time divides 1 − F by ≈ 16 (T⁻²); demand more than 10
+        #expect(infidelities[3] / infidelities[4] > 10, "\(infidelities)")
+        #expect(infidelities.last! < 2e-4, "\(infidelities)")
+        let (problem, target) = try LandscapeEvolution.problem(landscape: landscape, grid: grid, tMax: 3, totalTime: 2)
+        let a = try GridEvolution.run(problem, method: .split4, options: .init(rtol: 1e-10, atol: 0), target: target)
+        let b = try GridEvolution.run(problem, method: .rk8pd, options: .init(rtol: 1e-10, atol: 1e-12), target: target)
+        #expect(abs(a.fidelity! - b.fidelity!) < 1e-6)
+    }
+
+    @Test("the start state is the ground state of the first Hamiltonian: H√p ≈ 0 on the grid")
+    func startIsGround() throws {
+        let landscape = try GaussianMixture(weights: [0.3, 0.7], means: [[-2.0], [1.5]], standardDeviations: [0.5, 0.8])
+        let grid = try UniformGrid(lower: -9, upper: 9, points: 511)
+        let psi = try LandscapeEvolution.groundState(landscape, process: .ou, time: 0.5, grid: grid)
+        let v = try LandscapeEvolution.potential(landscape, process: .ou, time: 0.5, grid: grid)
+        let h = try GridHamiltonian(grid: grid, potential: v)
+        // second-order stencil: ‖H√p‖/‖√p‖ = O(h²·max|∂⁴√p/√p|) ≈ 1e-2 here
+        #expect(h.rayleighQuotient(psi) < 1e-3)
+    }
+}
