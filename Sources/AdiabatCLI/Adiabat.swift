@@ -58,5 +58,7 @@ struct CommandFailure: Error {
 enum AdiabatVersion {
     static let string = "0.1.0"
     /// Subcommands, in the order `--help` lists them.
-    static let subcommands: [ParsableCommand.Type] = [SpectrumCommand.self, EvolveCommand.self]
+    static let subcommands: [ParsableCommand.Type] = [
+        SpectrumCommand.self, TranslateCommand.self, EvolveCommand.self, SampleCommand.self,
+    ]
 }

@@ -30,6 +30,10 @@ struct SpectrumCommand: ParsableCommand {
     @Option(name: .long, help: "Sample the whole path at N equally spaced s.")
     var profile: Int?
 
+    /// A law on spins (`--beta`, `--law`, `--diffusion-time`): then the levels of its Score
+    /// Hamiltonian instead of H(s) (SpinCommands.swift).
+    @OptionGroup var law: SpinLawOptions
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -39,6 +43,10 @@ struct SpectrumCommand: ParsableCommand {
     }
 
     func run() throws {
+        if law.isSet {
+            try SpinCommands.scoreSpectrum(problem: problem, law: law, levels: levels, json: common.json)
+            return
+        }
         let location = try ProblemLocator.locate(problem)
         guard location.kind == .annealing else {
             throw InputError(location.url.path, "is a landscape problem; this build's 'spectrum' handles annealing problems")

@@ -37,7 +37,7 @@ public struct AnnealedFlipChainOptions: Sendable {
     /// across it; nil keeps the uniform grid.
     public var maximumLogRateJump: Double? = 0.5
     /// Ground states to a residual of `1e-10 ×` scale: the rates' relative accuracy.
-    public var groundState = GroundStateOptions(tolerance: 1e-10)
+    public var groundState = GroundStateOptions(tolerance: 1e-10, lanczos: LanczosOptions(tolerance: 1e-12))
 
     public init(
         samples: Int = 1000, cells: Int = 100, seed: UInt64 = 20_260_605, driverFloor: Double = 1e-6,

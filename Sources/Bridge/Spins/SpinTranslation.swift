@@ -53,8 +53,20 @@ public struct SpinTranslation: Sendable {
     /// `H(s)` → concrete score → Score Hamiltonian, compared entry by entry with `H(s) − E₀`
     /// (after undoing the gauge): the round trip of THEORY.md §3.
     public func roundTrip(problemGround: [Int]? = nil) throws -> SpinRoundTripReport {
+        try report(roundTrip: true, problemGround: problemGround)
+    }
+
+    /// The translation's summary; with `roundTrip` also the round-trip errors.
+    public func report(roundTrip: Bool, problemGround: [Int]? = nil) throws -> SpinRoundTripReport {
+        let law = try self.law()
+        var report = SpinRoundTripReport(
+            qubits: hamiltonian.qubits, s: s, evaluatedAt: evaluatedAt, a: a, b: b, c: c, groundEnergy: groundState.energy,
+            gap: groundState.gap, gauge: groundState.gauge.qubits, stoquasticAsWritten: hamiltonian.isStoquasticAsWritten,
+            maxAbsError: nil, diagonalError: nil, offDiagonalError: nil, sweeps: groundState.sweeps,
+            sector: groundState.sector.rawValue, problemGroundProbability: problemGround.map { law.probability(of: $0) },
+            minimumProbability: law.logProbabilities.min().map { exp($0) } ?? 0, scale: hamiltonian.scale)
+        guard roundTrip else { return report }
         let hs = try scoreHamiltonian().hamiltonian.gauged(groundState.gauge)  // back to the original frame
-        let e0 = groundState.energy
         let shift = groundState.energyShift
         let relative = groundState.relativeEnergy
         var diagonalError = 0.0
@@ -72,14 +84,10 @@ public struct SpinTranslation: Sendable {
             seen.insert(t.mask)
         }
         for t in hamiltonian.terms where !seen.contains(t.mask) { offDiagonalError = max(offDiagonalError, abs(t.coefficient)) }
-        let law = try self.law()
-        return SpinRoundTripReport(
-            qubits: hamiltonian.qubits, s: s, evaluatedAt: evaluatedAt, a: a, b: b, c: c, groundEnergy: e0,
-            gap: groundState.gap, gauge: groundState.gauge.qubits, stoquasticAsWritten: hamiltonian.isStoquasticAsWritten,
-            maxAbsError: max(diagonalError, offDiagonalError), diagonalError: diagonalError, offDiagonalError: offDiagonalError,
-            sweeps: groundState.sweeps, sector: groundState.sector.rawValue,
-            problemGroundProbability: problemGround.map { law.probability(of: $0) },
-            minimumProbability: law.logProbabilities.min().map { exp($0) } ?? 0, scale: hamiltonian.scale)
+        report.maxAbsError = max(diagonalError, offDiagonalError)
+        report.diagonalError = diagonalError
+        report.offDiagonalError = offDiagonalError
+        return report
     }
 }
 
@@ -98,10 +106,10 @@ public struct SpinRoundTripReport: Sendable, Codable, Equatable {
     /// Qubits whose `σz` the stoquastic gauge applies (empty: stoquastic as written).
     public var gauge: [Int]
     public var stoquasticAsWritten: Bool
-    /// `max |(Score Hamiltonian) − (H(s) − E₀)|` over all matrix entries.
-    public var maxAbsError: Double
-    public var diagonalError: Double
-    public var offDiagonalError: Double
+    /// `max |(Score Hamiltonian) − (H(s) − E₀)|` over all matrix entries (round trip only).
+    public var maxAbsError: Double?
+    public var diagonalError: Double?
+    public var offDiagonalError: Double?
     /// Refinement sweeps of the ground state.
     public var sweeps: Int
     public var sector: String
@@ -161,10 +169,10 @@ public struct SpinLawTranslationReport: Sendable, Codable, Equatable {
     public var law: String
     public var gamma: Double
     public var spectrum: SpinScoreSpectrum
-    /// `max_x |√p'(x) − √p(x)|` after law → Hamiltonian → ground state → law.
-    public var maxAbsError: Double
-    /// `E₀` found by the eigen-solver (0 in exact arithmetic).
-    public var groundEnergy: Double
+    /// `max_x |√p'(x) − √p(x)|` after law → Hamiltonian → ground state → law (round trip only).
+    public var maxAbsError: Double?
+    /// `E₀` found by the eigen-solver (0 in exact arithmetic; round trip only).
+    public var groundEnergy: Double?
 
     enum CodingKeys: String, CodingKey {
         case qubits, law, gamma, spectrum
@@ -173,10 +181,16 @@ public struct SpinLawTranslationReport: Sendable, Codable, Equatable {
     }
 
     /// Builds the Score Hamiltonian of `law` with rate `gamma`, its lowest `levels` levels,
-    /// and the round trip of the amplitudes.
-    public static func compute(law: SpinDistribution, name: String, gamma: Double, levels: Int = 4) throws -> SpinLawTranslationReport {
+    /// and (with `roundTrip`) the round trip of the amplitudes.
+    public static func compute(law: SpinDistribution, name: String, gamma: Double, levels: Int = 4, roundTrip: Bool = true) throws
+        -> SpinLawTranslationReport
+    {
         let score = try SpinScoreHamiltonian(law: law, gamma: gamma)
         let spectrum = try score.spectrum(levels: levels)
+        guard roundTrip else {
+            return SpinLawTranslationReport(
+                qubits: law.qubits, law: name, gamma: gamma, spectrum: spectrum, maxAbsError: nil, groundEnergy: nil)
+        }
         let ground = try score.hamiltonian.positiveGroundState(context: "the Score Hamiltonian")
         var worst = 0.0
         for x in 0..<law.dimension {
