@@ -24,6 +24,9 @@ struct SpinLawOptions: ParsableArguments {
     @Option(name: .long, help: "Inverse temperature β of the Boltzmann law p ∝ e^{−βE} (implies --law boltzmann).")
     var beta: Double?
 
+    @Option(name: .customLong("law-file"), help: "A law given as a table: CSV with one weight per basis state (one column, or a column named p).")
+    var lawFile: String?
+
     @Option(name: .customLong("diffusion-time"), help: "Diffuse the law by independent spin flips for time t first (p_t = p₀ ∗ k_t).")
     var diffusionTime: Double?
 
@@ -34,12 +37,13 @@ struct SpinLawOptions: ParsableArguments {
     var gamma: Double = 1
 
     /// Whether any law option was given (then `spectrum`/`translate` build a Score Hamiltonian).
-    var isSet: Bool { law != nil || beta != nil || diffusionTime != nil }
+    var isSet: Bool { law != nil || beta != nil || diffusionTime != nil || lawFile != nil }
 
     func validate() throws {
         if let b = beta, !(b.isFinite && b >= 0) { throw ValidationError("--beta must be a finite number ≥ 0 (got \(b))") }
         if law == .groundStates && beta != nil { throw ValidationError("--beta goes with --law boltzmann, not ground-states") }
         if law == .boltzmann && beta == nil { throw ValidationError("--law boltzmann needs --beta β") }
+        if lawFile != nil && (law != nil || beta != nil) { throw ValidationError("--law-file gives the law itself; drop --law/--beta") }
         if let t = diffusionTime, !(t.isFinite && t >= 0) { throw ValidationError("--diffusion-time must be finite and ≥ 0 (got \(t))") }
         guard flipRate.isFinite, flipRate > 0 else { throw ValidationError("--flip-rate must be positive (got \(flipRate))") }
         guard gamma.isFinite, gamma > 0 else { throw ValidationError("--gamma must be positive (got \(gamma))") }
@@ -49,6 +53,21 @@ struct SpinLawOptions: ParsableArguments {
         let base: SpinLawSpecification = beta.map { .boltzmann(beta: $0) } ?? .groundStates
         guard let t = diffusionTime, t > 0 else { return base }
         return .diffused(base, rate: flipRate, time: t)
+    }
+
+    /// The law for `model` (from `--law-file`, or the specification) and its description.
+    func law(for model: IsingModel) throws -> (SpinDistribution, String) {
+        if let lawFile {
+            var law = try SpinDistribution.load(csv: URL(fileURLWithPath: lawFile))
+            var name = "table \(lawFile)"
+            if let t = diffusionTime, t > 0 {
+                law = try law.diffused(rate: flipRate, time: t)
+                name += " diffused (γ = \(flipRate), t = \(t))"
+            }
+            return (law, name)
+        }
+        let spec = specification()
+        return (try spec.law(for: model), spec.description)
     }
 }
 
@@ -89,9 +108,8 @@ enum SpinCommands {
     /// levels of the Score Hamiltonian (4) of a law on the problem's spins.
     static func scoreSpectrum(problem: String, law options: SpinLawOptions, levels: Int, json: Bool) throws {
         let (_, loaded) = try load(problem)
-        let spec = options.specification()
-        let law = try spec.law(for: loaded.spec.model.ising)
-        let report = try SpinLawTranslationReport.compute(law: law, name: spec.description, gamma: options.gamma, levels: levels)
+        let (law, name) = try options.law(for: loaded.spec.model.ising)
+        let report = try SpinLawTranslationReport.compute(law: law, name: name, gamma: options.gamma, levels: levels)
         if json {
             try Output.json(SpinScoreSpectrumReport(problem: loaded.spec.name, report: report))
             return
@@ -153,9 +171,8 @@ enum SpinCommands {
     }
 
     static func translateLaw(_ loaded: SpinProblem, options: SpinLawOptions, roundTrip: Bool, output: String?, json: Bool) throws {
-        let spec = options.specification()
-        let law = try spec.law(for: loaded.spec.model.ising)
-        let report = try SpinLawTranslationReport.compute(law: law, name: spec.description, gamma: options.gamma, roundTrip: roundTrip)
+        let (law, name) = try options.law(for: loaded.spec.model.ising)
+        let report = try SpinLawTranslationReport.compute(law: law, name: name, gamma: options.gamma, roundTrip: roundTrip)
         var out = SpinTranslateReport(problem: loaded.spec.name, to: "hamiltonian", output: nil, translation: nil, law: report)
         if let output {
             let score = try SpinScoreHamiltonian(law: law, gamma: options.gamma)
@@ -288,7 +305,13 @@ enum SpinCommands {
         if path.lowercased().hasSuffix(".json") {
             let object: [String: Any] = [
                 "columns": columns,
-                "rows": rows.map { row in row.enumerated().map { i, cell -> Any in i == 1 ? cell : (Double(cell) ?? cell) } },
+                "rows": rows.map { row in
+                    row.enumerated().map { i, cell -> Any in
+                        // numbers as numbers (non-finite ones, e.g. an overflowed ratio, stay text)
+                        if i != 1, let v = Double(cell), v.isFinite { return v }
+                        return cell
+                    }
+                },
             ]
             data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         } else {

@@ -82,6 +82,25 @@ struct SpinCLITests {
         #expect((diffused["gap"] as? Double ?? 0) > 0)
     }
 
+    /// The law ψ₀(s)² written by translate, read back as a table: its Score Hamiltonian with
+    /// Γ = A(s) is H(s) − E₀, so it has the same gap (17 significant digits in the CSV).
+    @Test("spectrum --law-file of ψ₀(s)² with Γ = A(s) has the gap of H(s)")
+    func lawFileSpectrum() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("adiabat-spin-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let csv = folder.appendingPathComponent("law.csv")
+        let t = try object(["translate", "sk10", "--s", "0.5", "--output", csv.path, "--json"])
+        let a = try #require(t["a"] as? Double)
+        let gap = try #require(t["gap"] as? Double)
+        let o = try object(["spectrum", "sk10", "--law-file", csv.path, "--gamma", "\(a)", "--json"])
+        #expect(abs((o["gap"] as? Double ?? .nan) - gap) < 1e-10)
+        // a table that is not 2ⁿ long is refused with one error line
+        let bad = folder.appendingPathComponent("bad.csv")
+        try "0.5\n0.5\n0.25\n".write(to: bad, atomically: true, encoding: .utf8)
+        let run = try adiabat(["spectrum", "sk10", "--law-file", bad.path])
+        #expect(run.status != 0 && run.stderr.contains("2ⁿ"))
+    }
+
     @Test("bad combinations give one error line")
     func errors() throws {
         let cases: [([String], String)] = [

@@ -73,3 +73,55 @@ public struct SpinProblem: Sendable {
         try CatalysedAnnealing(hamiltonian: try spec.hamiltonian(), catalyst: catalyst)
     }
 }
+
+extension SpinDistribution {
+    /// Reads a law from a CSV file: either one weight per row, or a table with a header row
+    /// whose column `p` holds the weights (e.g. the table `adiabat translate --output` writes).
+    /// Rows are basis states `0…2ⁿ−1` in order; `#` comments and blank lines are skipped.
+    public static func load(csv url: URL) throws -> SpinDistribution {
+        let text: String
+        do {
+            text = try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw InputError(url.path, "cannot read the file (\(error.localizedDescription))")
+        }
+        return try parse(csv: text, file: url.path)
+    }
+
+    /// Parses the CSV of ``load(csv:)``; `file` names it in errors.
+    public static func parse(csv text: String, file: String) throws -> SpinDistribution {
+        var column: Int? = nil
+        var weights: [Double] = []
+        var sawHeader = false
+        for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            if !sawHeader && weights.isEmpty && Double(cells[0]) == nil {
+                guard let p = cells.firstIndex(of: "p") else {
+                    throw InputError("\(file):\(number + 1)", "the header has no column named p", hint: "name the weight column p, or give one number per row")
+                }
+                column = p
+                sawHeader = true
+                continue
+            }
+            let index = column ?? 0
+            if column == nil && cells.count != 1 {
+                throw InputError("\(file):\(number + 1)", "has \(cells.count) values; without a header each row holds one weight")
+            }
+            guard index < cells.count, let w = Double(cells[index]) else {
+                throw InputError("\(file):\(number + 1)", "has no number in column \(index + 1)")
+            }
+            guard w.isFinite, w >= 0 else { throw InputError("\(file):\(number + 1)", "weight must be finite and ≥ 0 (got \(w))") }
+            weights.append(w)
+        }
+        guard weights.count >= 2, weights.count & (weights.count - 1) == 0 else {
+            throw InputError(file, "has \(weights.count) weights; a law on n spins needs 2ⁿ (one per basis state, in order)")
+        }
+        do {
+            return try table(weights)
+        } catch let e as InputError {
+            throw InputError(file, "\(e.location) \(e.message)", hint: e.hint)
+        }
+    }
+}
