@@ -36,7 +36,11 @@ test: deps
 ## demo: the main job — install what is missing, build, and run adiabat on a bundled problem
 demo: build
 	$(BIN) --version
-	$(BIN) --help
+	$(BIN) problems
+	$(BIN) spectrum $(DEMO_PROBLEM) --levels 4
+	$(BIN) spectrum $(DEMO_PROBLEM) --levels 2 --profile 16
+	$(BIN) spectrum hydrogen-1s --angular-momentum 1 --levels 3
+	$(BIN) translate $(DEMO_PROBLEM) --to score --round-trip
 
 ## bench: peer comparisons (installs QuTiP, SciPy, dimod with pip into benchmarks/.venv)
 bench: build

@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "Reports"),
         // Problem files: TOML specs, dimod COO / BQM JSON, qbsolv .qubo, schedule tables.
         .target(name: "Problems", dependencies: ["GSLKit", "AdiabatCore", "Landscapes", "Quantum"]),
-        // Translators between the quantum and the diffusion side (score ⇄ Hamiltonian, flip chains).
+        // The translators: score ⇄ Hamiltonian (continuous and on spins), landscape paths, flip chains.
         .target(name: "Bridge", dependencies: ["GSLKit", "AdiabatCore", "Landscapes", "Quantum", "Problems"]),
         .executableTarget(
             name: "AdiabatCLI",
@@ -55,9 +55,9 @@ let package = Package(
         .testTarget(name: "AdiabatCoreTests", dependencies: ["AdiabatCore"]),
         .testTarget(name: "QuantumTests", dependencies: ["Quantum", "AdiabatCore", "GSLKit"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
-        .testTarget(name: "ProblemsTests", dependencies: ["Problems", "AdiabatCore", "Quantum", "Landscapes"]),
+        .testTarget(name: "ProblemsTests", dependencies: ["Problems", "AdiabatCore", "Landscapes", "Quantum"]),
         .testTarget(name: "LandscapesTests", dependencies: ["Landscapes", "AdiabatCore", "GSLKit"]),
-        .testTarget(name: "BridgeTests", dependencies: ["Bridge", "Quantum", "Problems", "AdiabatCore", "GSLKit"]),
+        .testTarget(name: "BridgeTests", dependencies: ["Bridge", "Landscapes", "Quantum", "Problems", "AdiabatCore", "GSLKit"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -59,6 +59,6 @@ enum AdiabatVersion {
     static let string = "0.1.0"
     /// Subcommands, in the order `--help` lists them.
     static let subcommands: [ParsableCommand.Type] = [
-        SpectrumCommand.self, TranslateCommand.self, EvolveCommand.self, SampleCommand.self,
+        ProblemsCommand.self, SpectrumCommand.self, TranslateCommand.self, EvolveCommand.self, SampleCommand.self,
     ]
 }

@@ -1,45 +1,64 @@
 import AdiabatCore
 import ArgumentParser
+import Bridge
 import Foundation
 import Problems
 import Quantum
 
-/// `adiabat spectrum` (annealing branch): the lowest levels of `H(s)` and, with
-/// `--profile N`, the gap along the whole path. The landscape branch lives with the
-/// landscape subcommands; both share this file name and are merged by the integrator.
+/// `adiabat spectrum PROBLEM`: the lowest levels and the gap of the Score Hamiltonian at one
+/// diffusion time or along the whole path (landscapes); of `H(s)` and its gap profile
+/// (annealing problems); or of the Score Hamiltonian of a law on spins (`--beta`, `--law`,
+/// `--law-file`; SpinCommands.swift).
+///
+/// Merged from three branches (landscapes: issue 3; annealing: issue 4; spin laws: issue 5).
 struct SpectrumCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "spectrum",
-        abstract: "Lowest levels of H(s) = −A(s)Σσx + B(s)H_P, and the gap profile along the path.",
+        abstract: "Lowest levels and gap of the Score Hamiltonian (landscapes at time t, laws on spins) or of H(s) (annealing), or a gap profile.",
         discussion: """
-            Levels come from ARPACK's Lanczos method on the matrix-free register (GSL's dense \
-            solver for at most 256 states). With all fields hᵢ = 0 the global spin flip is a \
-            symmetry; both sectors are solved and merged, and 'adiabatic_gap' is the gap above the \
-            levels that end in H_P's ground space within the sector the evolution stays in.
+            Landscapes: LAPACK's tridiagonal MRRR solver on 1-D and radial grids, LAPACK's band \
+            solver for 1-D higher-order stencils, ARPACK's Lanczos (Chebyshev-accelerated) on 2-D \
+            and 3-D grids (docs/spectra.md). Annealing problems: ARPACK's Lanczos on the \
+            matrix-free register; with all fields hᵢ = 0 both spin-flip sectors are solved and \
+            merged, and 'adiabatic_gap' is the gap above the levels that end in H_P's ground space \
+            (docs/annealing.md). With --beta, --law or --law-file: the Score Hamiltonian \
+            −ΓΣσx + diag(ΓΣ√(p(xⁱ)/p(x))) of that law on the problem's spins (docs/discrete.md).
             """)
 
-    @Argument(help: "Problem file (.toml, .coo, .json, .qubo) or bundled problem name.")
+    @Argument(help: "A problem file or the name of a bundled problem (see 'adiabat problems').")
     var problem: String
 
-    @Option(name: .long, help: "Anneal fraction s in [0, 1].")
-    var s: Double = 0.5
+    @Option(name: .long, help: "Diffusion time t (landscape problems).")
+    var time: Double?
 
-    @Option(name: .long, help: "Number of levels (at least 2).")
+    @Option(name: .customLong("s"), help: "Anneal fraction s in [0, 1] (annealing problems; default 0.5).")
+    var annealFraction: Double?
+
+    @Option(name: .long, help: "How many of the lowest levels to compute.")
     var levels: Int = 4
 
-    @Option(name: .long, help: "Sample the whole path at N equally spaced s.")
+    @Option(name: .long, help: "Angular-momentum channel l (radial problems such as hydrogen-1s).")
+    var angularMomentum: Int?
+
+    @Option(name: .long, help: "Also sample the whole path at N equally spaced times (landscapes) or s (annealing).")
     var profile: Int?
 
-    /// A law on spins (`--beta`, `--law`, `--diffusion-time`): then the levels of its Score
-    /// Hamiltonian instead of H(s) (SpinCommands.swift).
+    /// A law on spins: then the levels of its Score Hamiltonian instead of H(s).
     @OptionGroup var law: SpinLawOptions
 
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-        guard s.isFinite, s >= 0, s <= 1 else { throw ValidationError("--s must lie in [0, 1] (got \(s))") }
-        guard levels >= 2 else { throw ValidationError("--levels must be at least 2 (got \(levels))") }
-        if let p = profile, p < 2 { throw ValidationError("--profile needs at least 2 points (got \(p))") }
+        if time != nil && annealFraction != nil { throw ValidationError("give --time (landscapes) or --s (annealing), not both") }
+        if let time, !(time.isFinite && time >= 0) { throw ValidationError("--time must be a finite number ≥ 0") }
+        if let s = annealFraction, !(s.isFinite && s >= 0 && s <= 1) { throw ValidationError("--s must lie in [0, 1] (got \(s))") }
+        if levels < 1 || levels > 1000 { throw ValidationError("--levels must be between 1 and 1000") }
+        if let profile, profile < 2 || profile > 100_000 { throw ValidationError("--profile needs between 2 and 100000 points") }
+        if profile != nil && levels < 2 { throw ValidationError("a gap profile needs --levels 2 or more") }
+        if let l = angularMomentum, l < 0 || l > 1000 { throw ValidationError("--angular-momentum must be between 0 and 1000") }
+        if law.isSet && (time != nil || annealFraction != nil || profile != nil) {
+            throw ValidationError("--beta/--law/--law-file give a law on spins; drop --time, --s and --profile")
+        }
     }
 
     func run() throws {
@@ -48,11 +67,60 @@ struct SpectrumCommand: ParsableCommand {
             return
         }
         let location = try ProblemLocator.locate(problem)
-        guard location.kind == .annealing else {
-            throw InputError(location.url.path, "is a landscape problem; this build's 'spectrum' handles annealing problems")
+        if location.kind == .annealing {
+            guard time == nil, angularMomentum == nil else {
+                throw InputError(location.url.path, "is an annealing problem; use --s (not --time or --angular-momentum)")
+            }
+            try annealingSpectrum(location)
+            return
         }
+        guard annealFraction == nil else {
+            throw InputError(location.url.path, "is a landscape problem; use --time (not --s)")
+        }
+        let loaded = try LandscapeProblem.load(contentsOf: location.url, seed: common.seed)
+        let report = try SpectrumReport.compute(
+            problem: loaded, time: time ?? 0, levels: levels, angularMomentum: angularMomentum, profilePoints: profile,
+            progress: { done, total in Output.progress("profile: \(done)/\(total) points") })
+        Output.endProgress()
+        if common.json {
+            try Output.json(report)
+            return
+        }
+        Output.line("problem   \(report.problem)  (\(report.grid))")
+        Output.line("time      \(report.time)\(report.angularMomentum.map { "   channel l = \($0)" } ?? "")")
+        Output.line(
+            "solver    \(report.method), \(report.unknowns) unknowns\(report.filterDegree > 0 ? ", Chebyshev filter degree \(report.filterDegree)" : ""), \(String(format: "%.3f", report.seconds)) s"
+        )
+        var header = "level  energy"
+        if report.exactEnergies != nil { header += "              exact" }
+        if report.referenceEnergies != nil { header += "              reference          difference" }
+        Output.line(header)
+        for (k, e) in report.energies.enumerated() {
+            var line = "\(String(k).padding(toLength: 5, withPad: " ", startingAt: 0))  \(Self.number(e))"
+            if let exact = report.exactEnergies, k < exact.count { line += "  \(Self.number(exact[k]))" }
+            if let reference = report.referenceEnergies, k < reference.count, let d = report.referenceDifferences {
+                line += "  \(Self.number(reference[k]))  \(Self.number(d[k]))"
+            }
+            Output.line(line)
+        }
+        if let gap = report.gap { Output.line("gap    \(Self.number(gap))") }
+        if let profile = report.profile, let minGap = report.minGap, let at = report.at {
+            Output.line("")
+            Output.line("time        E0                  E1                  gap")
+            for p in profile {
+                Output.line(
+                    "\(String(format: "%-10.4f", p.time))  \(Self.number(p.energies[0]))  \(Self.number(p.energies[1]))  \(Self.number(p.gap))"
+                )
+            }
+            Output.line("min gap \(Self.number(minGap)) at t = \(at)")
+        }
+    }
+
+    /// The annealing branch: levels of `H(s)` and, with `--profile N`, the gap along the path.
+    func annealingSpectrum(_ location: ProblemLocation) throws {
         let spec = try AnnealingSpec.load(location.url)
-        let report = try AnnealingSpectrumReport.compute(hamiltonian: try spec.hamiltonian(), s: s, levels: levels, profile: profile)
+        let report = try AnnealingSpectrumReport.compute(
+            hamiltonian: try spec.hamiltonian(), s: annealFraction ?? 0.5, levels: levels, profile: profile)
         if common.json {
             try Output.json(report)
             return
@@ -72,4 +140,6 @@ struct SpectrumCommand: ParsableCommand {
             if let m = report.minAdiabaticGap, let at = report.adiabaticAt { Output.line("min adiabatic gap \(m) at s = \(at)") }
         }
     }
+
+    static func number(_ x: Double) -> String { String(format: "% .10e", x).padding(toLength: 18, withPad: " ", startingAt: 0) }
 }

@@ -1,21 +1,26 @@
 import AdiabatCore
 import ArgumentParser
+import Bridge
 import Foundation
+import Problems
 
-/// `adiabat translate` (annealing branch; the landscape branch is merged in by the
-/// integrator): Hamiltonian H(s) → concrete score and back, or a law on spins → its Score
-/// Hamiltonian. The work is in `SpinCommands.translate`.
+/// `adiabat translate PROBLEM`: runs a translator and writes its table. Landscapes:
+/// score → Hamiltonian or back (issue 3). Annealing problems: H(s) → the law ψ₀(s)² and its
+/// concrete score, or a law on spins → its Score Hamiltonian (issue 5, SpinCommands.swift).
 struct TranslateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "translate",
-        abstract: "Hamiltonian → score (the law ψ₀(s)² and its concrete score) or law → Score Hamiltonian, with round trips.",
+        abstract: "Score ⇄ Hamiltonian: landscapes on their grid, annealing Hamiltonians ⇄ concrete scores on spins.",
         discussion: """
-            Annealing problems: --s s translates H(s) = −A(s)Σσx + B(s)H_P (+ an XX catalyst) into \
-            the law ψ₀² and the concrete score ψ₀(x⊕T)²/ψ₀(x)²; --round-trip rebuilds the Score \
-            Hamiltonian from the score and reports max_abs_error against H(s) − E₀. A non-stoquastic \
-            catalyst that no σz gauge removes is refused (sign problem). --to hamiltonian with \
-            --beta β or --law ground-states (and --diffusion-time t) builds the Score Hamiltonian of \
-            that law. --output writes the table (CSV, or JSON for a .json name). See docs/discrete.md.
+            Landscapes: --to hamiltonian (the potential V_t on the grid) or --to score (p, log p, s \
+            from the ground state); --round-trip reports max_abs_error on the bulk of the density \
+            (p ≥ 1e-6 max p); see docs/translators.md. Annealing problems: --s s translates \
+            H(s) = −A(s)Σσx + B(s)H_P (+ an XX catalyst) into the law ψ₀² and the concrete score \
+            ψ₀(x⊕T)²/ψ₀(x)² (the default --to score); --round-trip rebuilds the Score Hamiltonian \
+            and reports max_abs_error against H(s) − E₀. A non-stoquastic catalyst that no σz gauge \
+            removes is refused (sign problem). --to hamiltonian with --beta, --law or --law-file \
+            builds the Score Hamiltonian of that law on the spins; see docs/discrete.md. \
+            --output writes the table (CSV, or JSON for a .json file name) atomically.
             """)
 
     enum Target: String, CaseIterable, ExpressibleByArgument {
@@ -23,11 +28,14 @@ struct TranslateCommand: ParsableCommand {
         case score
     }
 
-    @Argument(help: "Problem file (.toml, .coo, .json, .qubo) or bundled problem name.")
+    @Argument(help: "A problem file or the name of a bundled problem (see 'adiabat problems').")
     var problem: String
 
-    @Option(name: .long, help: "What to translate to (annealing default: score).")
+    @Option(name: .long, help: "What to translate to (required for landscapes; annealing default: score).")
     var to: Target?
+
+    @Option(name: .long, help: "Diffusion time t (landscape problems).")
+    var time: Double?
 
     @Option(name: .customLong("s"), help: "Anneal fraction s in [0, 1] (annealing problems).")
     var annealFraction: Double?
@@ -35,25 +43,60 @@ struct TranslateCommand: ParsableCommand {
     @Option(name: .long, help: "Write the table here (.csv or .json).")
     var output: String?
 
-    @Flag(name: .long, help: "Translate there and back and report max_abs_error.")
+    @Flag(name: .long, help: "Translate there and back and report the difference.")
     var roundTrip = false
 
+    /// A law on spins for `--to hamiltonian` on an annealing problem.
     @OptionGroup var law: SpinLawOptions
 
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
+        if time != nil && annealFraction != nil { throw ValidationError("give --time (landscapes) or --s (annealing), not both") }
+        if let time, !(time.isFinite && time >= 0) { throw ValidationError("--time must be a finite number ≥ 0") }
         if let s = annealFraction, !(s.isFinite && s >= 0 && s <= 1) { throw ValidationError("--s must lie in [0, 1] (got \(s))") }
         if let output, output.isEmpty { throw ValidationError("--output needs a file name") }
-        if to == .score && law.isSet { throw ValidationError("--beta/--law/--diffusion-time define a law: use --to hamiltonian") }
+        if to == .score && law.isSet { throw ValidationError("--beta/--law/--law-file define a law: use --to hamiltonian") }
         if to == .hamiltonian && annealFraction != nil {
-            throw ValidationError("--s goes with --to score (H(s) → score); --to hamiltonian takes a law (--beta or --law)")
+            throw ValidationError("--s goes with --to score (H(s) → score); --to hamiltonian takes a law (--beta, --law or --law-file)")
         }
     }
 
     func run() throws {
-        try SpinCommands.translate(
-            problem: problem, s: annealFraction, toHamiltonian: to == .hamiltonian, roundTrip: roundTrip, output: output, law: law,
-            json: common.json)
+        let location = try ProblemLocator.locate(problem)
+        if location.kind == .annealing {
+            guard time == nil else { throw InputError(location.url.path, "is an annealing problem; use --s (not --time)") }
+            try SpinCommands.translate(
+                problem: problem, s: annealFraction, toHamiltonian: to == .hamiltonian, roundTrip: roundTrip, output: output, law: law,
+                json: common.json)
+            return
+        }
+        guard annealFraction == nil, !law.isSet else {
+            throw InputError(location.url.path, "is a landscape problem; use --time (not --s or a law on spins)")
+        }
+        guard let to else { throw InputError("--to", "is required for a landscape problem", hint: "--to hamiltonian or --to score") }
+        let loaded = try LandscapeProblem.load(contentsOf: location.url, seed: common.seed)
+        var (report, table) = try Translation.run(
+            problem: loaded, to: Translation.Target(rawValue: to.rawValue) ?? .hamiltonian, time: time ?? 0, roundTrip: roundTrip)
+        if let output {
+            let data = output.lowercased().hasSuffix(".json") ? try table.json() : table.csv()
+            try Output.writeAtomically(data, to: output)
+            report.output = output
+        }
+        if common.json {
+            try Output.json(report)
+            return
+        }
+        Output.line("problem   \(report.problem)  (\(report.grid))")
+        Output.line("translate \(report.to == "hamiltonian" ? "score → Hamiltonian" : "Hamiltonian → score") at t = \(report.time), \(report.nodes) nodes")
+        if let e0 = report.groundEnergy { Output.line("E0        \(e0)") }
+        if let gap = report.gap { Output.line("gap       \(gap)") }
+        if let continued = report.continuedNodes, continued > 0 { Output.line("tails     \(continued) nodes continued by the WKB law") }
+        if let direction = report.roundTrip, let e = report.maxAbsError, let rms = report.rmsError, let n = report.comparedNodes {
+            Output.line("round trip \(direction): max |error| = \(e), p-weighted RMS = \(rms) over \(n) nodes (p ≥ 1e-6 max p)")
+        }
+        if let output { Output.line("wrote     \(output) (columns: \(report.columns.joined(separator: ", ")))") } else {
+            Output.line("columns   \(report.columns.joined(separator: ", ")) (give --output FILE to write the table)")
+        }
     }
 }

@@ -7,7 +7,7 @@ import Testing
 import Bridge
 
 @Suite("Distribution → Score Hamiltonian (THEORY.md (4)), discrete diffusion marginals")
-struct ScoreHamiltonianTests {
+struct SpinScoreHamiltonianTests {
     @Test("p_t = p₀ ∗ k_t equals the brute-force convolution, zeros included")
     func diffusionMarginal() throws {
         let n = 4
