@@ -274,10 +274,18 @@ enum FlipKernel {
                                 }
                             }
                         } else if top == 0 {
-                            for k in range {
-                                var acc = diagonalScale * d[k] * src[k]
-                                for t in 0..<termCount { acc += c[t] * src[k ^ m[t]] }
-                                dst[k] = acc
+                            // Blocks of 2048 states, one pass per term: x[k ⊕ T] is a permutation
+                            // inside the block (low bits of T) of a contiguous partner block.
+                            var start = range.lowerBound
+                            while start < range.upperBound {
+                                let end = min(range.upperBound, start + 2048)
+                                for k in start..<end { dst[k] = diagonalScale * d[k] * src[k] }
+                                for t in 0..<termCount {
+                                    let mask = m[t]
+                                    let coefficient = c[t]
+                                    for k in start..<end { dst[k] += coefficient * src[k ^ mask] }
+                                }
+                                start = end
                             }
                         } else {
                             for k in range {
