@@ -131,7 +131,9 @@ enum SpinCommands {
         let (_, loaded) = try load(problem)
         if toHamiltonian || options.isSet {
             guard options.isSet else {
-                throw InputError("--to hamiltonian", "needs a law on spins", hint: "give --beta β (Boltzmann) or --law ground-states with --diffusion-time t")
+                throw InputError(
+                    "--to hamiltonian", "needs a law on spins",
+                    hint: "give --beta β (Boltzmann), --law ground-states with --diffusion-time t, or --law-file FILE")
             }
             try translateLaw(loaded, options: options, roundTrip: roundTrip, output: output, json: json)
             return
@@ -224,7 +226,8 @@ enum SpinCommands {
             let run = try loaded.spec.problem(
                 hamiltonian: annealing.hamiltonian, totalTime: o.totalTime, schedule: nil)
             let schedule = o.schedule == .problem ? run.schedule : try Self.schedule(o.schedule, order: o.order, spec: loaded.spec, hamiltonian: annealing.hamiltonian)
-            let chain = try FlipChainAnnealingProblem(annealing: annealing, schedule: schedule, totalTime: run.totalTime)
+            let start = try run.initialSpins.map { try annealing.hamiltonian.model.state(of: $0) }
+            let chain = try FlipChainAnnealingProblem(annealing: annealing, schedule: schedule, totalTime: run.totalTime, initialState: start)
             result = try AnnealedFlipChain.run(chain, options: AnnealedFlipChainOptions(samples: o.samples, cells: o.steps ?? 100, seed: o.seed))
         case .reverseFlip:
             let model = loaded.spec.model.ising

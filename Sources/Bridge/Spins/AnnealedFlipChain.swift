@@ -6,19 +6,27 @@ import Quantum
 /// The classical counterpart of a quantum anneal (THEORY.md §3): the flip chain whose rates
 /// follow the path, `r_T(x, τ) = |c_T(s(τ))| · ψ₀(x⊕T; s(τ))/ψ₀(x; s(τ))` (`A(s)·√ratio` on the
 /// transverse-field path), run for time `T` with the schedule `s(τ/T)` the quantum side uses,
-/// from `ψ₀(s(0))²` (the uniform law on the default path).
+/// from `ψ₀(s(0))²` (the uniform law on the default path) or from a classical state (the
+/// problem's `initial_state`, as the quantum evolution does for a reverse anneal).
 public struct FlipChainAnnealingProblem: Sendable {
     public var annealing: CatalysedAnnealing
     /// `r = τ/T ↦ s`.
     public var schedule: Schedule
     /// Total run time `T` (same units as the quantum evolution).
     public var totalTime: Double
+    /// A classical start (basis index), e.g. for a reverse anneal; nil: exact draws from
+    /// `ψ₀(s(0))²`.
+    public var initialState: Int?
 
-    public init(annealing: CatalysedAnnealing, schedule: Schedule = .linear, totalTime: Double) throws {
+    public init(annealing: CatalysedAnnealing, schedule: Schedule = .linear, totalTime: Double, initialState: Int? = nil) throws {
         try Check.positive(totalTime, "total time")
+        if let k = initialState, k < 0 || k >= 1 << annealing.qubits {
+            throw InputError("initial state", "\(k) is outside the \(annealing.qubits)-qubit register")
+        }
         self.annealing = annealing
         self.schedule = schedule
         self.totalTime = totalTime
+        self.initialState = initialState
     }
 }
 
@@ -189,7 +197,9 @@ public enum AnnealedFlipChain {
         var states: [Int] = []
         let streams = SampleStreams(seed: options.seed, samples: options.samples)
         let grid = try forEachCell(problem, options: options, moves: list) { a, b in
-            if states.isEmpty {
+            if states.isEmpty, let k = problem.initialState {
+                states = [Int](repeating: k, count: options.samples)
+            } else if states.isEmpty {
                 // Exact draws from ψ₀(s(0))².
                 let initial = try SpinDistribution(qubits: problem.annealing.qubits, logWeights: a.logAmplitude.map { 2 * $0 })
                 states = initial.sample(
