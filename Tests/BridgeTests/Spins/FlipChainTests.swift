@@ -157,6 +157,22 @@ struct FlipChainTests {
         #expect(chi2 < chiSquaredCritical(degreesOfFreedom: df, tail: Self.alpha), "χ² = \(chi2), df = \(df)")
     }
 
+    @Test("a classical start is kept by a short chain; a state outside the register is refused")
+    func annealedChainInitialState() throws {
+        let model = try sherringtonKirkpatrick(qubits: 5, seed: 4)
+        let annealing = try CatalysedAnnealing(hamiltonian: try AnnealingHamiltonian(model: model))
+        // a reverse anneal that barely moves: every chain is still in its start state
+        let schedule = try Schedule.piecewiseLinear(r: [0, 1], u: [0.9, 0.9], name: "hold")
+        let problem = try FlipChainAnnealingProblem(annealing: annealing, schedule: schedule, totalTime: 1e-9, initialState: 13)
+        let result = try AnnealedFlipChain.run(problem, options: AnnealedFlipChainOptions(samples: 200, cells: 2, seed: 1))
+        #expect(result.states.allSatisfy { $0 == 13 })
+        // held long enough at s = 0.9 the same chains spread out over ψ₀(0.9)²
+        let long = try FlipChainAnnealingProblem(annealing: annealing, schedule: schedule, totalTime: 50, initialState: 13)
+        let spread = try AnnealedFlipChain.run(long, options: AnnealedFlipChainOptions(samples: 200, cells: 2, seed: 1))
+        #expect(Set(spread.states).count > 1)
+        #expect(throws: InputError.self) { try FlipChainAnnealingProblem(annealing: annealing, totalTime: 1, initialState: 32) }
+    }
+
     @Test("a slow annealed flip chain ends in the ground state; a fast one does not")
     func annealedChainAdiabatic() throws {
         let model = try sherringtonKirkpatrick(qubits: 8, seed: 2)
