@@ -35,10 +35,27 @@ struct Adiabat: ParsableCommand {
             if code == .success || error is CleanExit {
                 exit(withError: error)
             }
-            let message = self.message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-            let text = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message
-            fail("\(text) (see 'adiabat --help')", code: code.rawValue == 0 ? 64 : code.rawValue)
+            fail(oneLine(parseError: error), code: code.rawValue == 0 ? 64 : code.rawValue)
         }
+    }
+
+    /// An argument-parser error as one line: every line of its message (for an invalid
+    /// choice that includes the list of valid values), without the usage block, and a pointer
+    /// to the help of the subcommand that was run.
+    static func oneLine(parseError error: Error) -> String {
+        var parts: [String] = []
+        for raw in message(for: error).split(separator: "\n") {
+            var line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("Usage:") || line.hasPrefix("See '") { continue }
+            if line.hasPrefix("Error: ") { line.removeFirst(7) }
+            if line.hasPrefix("- ") { line.removeFirst(2) }
+            parts.append(line)
+        }
+        var text = parts.joined(separator: " ")
+        let names = configuration.subcommands.map { $0._commandName }
+        let arguments = CommandLine.arguments.dropFirst()
+        let help = arguments.first.flatMap { names.contains($0) ? "adiabat \($0) --help" : nil } ?? "adiabat --help"
+        return "\(text.isEmpty ? "\(error)" : text) (see '\(help)')"
     }
 
     static func fail(_ message: String, code: Int32 = 1) -> Never {

@@ -1,5 +1,6 @@
 import AdiabatCore
 import ArgumentParser
+import Bridge
 import Foundation
 import Problems
 import Quantum
@@ -44,11 +45,13 @@ struct EvolveCommand: ParsableCommand {
     @Option(name: .long, help: "Integrator: \(EvolutionMethod.allCases.map(\.rawValue).joined(separator: ", ")).")
     var method: EvolutionMethod = .split4
 
-    @Option(name: .long, help: "Relative local tolerance.")
-    var rtol: Double = 1e-8
+    @Option(
+        name: .long,
+        help: "Relative local tolerance (default: 1e-7 of the state's 2-norm for split methods, 1e-8 per component for GSL).")
+    var rtol: Double?
 
-    @Option(name: .long, help: "Absolute local tolerance.")
-    var atol: Double = 1e-10
+    @Option(name: .long, help: "Absolute local tolerance (default: 0 for split methods, 1e-10 for GSL).")
+    var atol: Double?
 
     @Option(name: .long, help: "Fixed number of steps instead of adaptive steps.")
     var steps: Int?
@@ -56,7 +59,8 @@ struct EvolveCommand: ParsableCommand {
     @Option(name: .long, help: "Record the trajectory at N + 1 equally spaced times.")
     var trajectory: Int = 0
 
-    @Flag(name: .long, help: "With --trajectory: also the instantaneous ground-state fidelity and gap (a Lanczos solve per point).")
+    @Flag(
+        name: .long, help: "With --trajectory: also the instantaneous ground-state fidelity and gap (a Lanczos solve per point).")
     var instantaneous = false
 
     @OptionGroup var common: CommonOptions
@@ -65,7 +69,9 @@ struct EvolveCommand: ParsableCommand {
         if let t = totalTime, !(t.isFinite && t > 0) {
             throw ValidationError("--total-time must be a positive number (got \(t))")
         }
-        guard rtol.isFinite, atol.isFinite, rtol >= 0, atol >= 0, rtol + atol > 0 else {
+        let defaults = EvolutionOptions.recommended(for: method)
+        let (r, a) = (rtol ?? defaults.rtol, atol ?? defaults.atol)
+        guard r.isFinite, r >= 0, a.isFinite, a >= 0, r + a > 0 else {
             throw ValidationError("--rtol and --atol must be finite, non-negative and not both zero")
         }
         if let s = steps, s < 1 { throw ValidationError("--steps must be positive (got \(s))") }
@@ -78,10 +84,9 @@ struct EvolveCommand: ParsableCommand {
 
     func run() throws {
         let location = try ProblemLocator.locate(problem)
-        guard location.kind == .annealing else {
-            throw InputError(
-                location.url.path, "is a landscape problem; 'evolve' on landscapes runs through the Score-Hamiltonian path",
-                hint: "see docs/evolution.md")
+        if location.kind == .landscape {
+            try runLandscape(location)
+            return
         }
         // A [catalyst] section runs through the catalysed evolution (SpinCommands.swift).
         if try SpinCommands.evolveIfCatalysed(
@@ -101,23 +106,36 @@ struct EvolveCommand: ParsableCommand {
         case .rolandCerf: shape = .rolandCerf(samples: 41)
         }
         let run = try spec.problem(hamiltonian: hamiltonian, totalTime: totalTime, schedule: shape)
-        let options = EvolutionOptions(
-            rtol: rtol, atol: atol, steps: steps, trajectorySamples: trajectory, trajectorySpectrum: instantaneous)
+        var options = EvolutionOptions.recommended(for: method)
+        options.rtol = rtol ?? options.rtol
+        options.atol = atol ?? options.atol
+        options.steps = steps
+        options.trajectorySamples = trajectory
+        options.trajectorySpectrum = instantaneous
         let result = try AnnealingEvolution.run(run, method: method, options: options)
         if common.json {
             try Output.json(EvolveReport(problem: spec.name, result: result))
         } else {
-            Output.line("problem          \(spec.name) (\(result.qubits) qubits, path \(result.path), schedule \(result.schedule))")
+            Output.line(
+                "problem          \(spec.name) (\(result.qubits) qubits, path \(result.path), schedule \(result.schedule))")
             Output.line("total time       \(result.totalTime)\(result.timeUnit.map { " " + $0 } ?? "")")
-            Output.line("method           \(result.method.rawValue): \(result.statistics.steps) steps, \(result.statistics.evaluations) evaluations, \(String(format: "%.3f", result.statistics.seconds)) s")
+            if result.sector == "even" {
+                Output.line("symmetry         all hᵢ = 0: evolved in the even spin-flip sector (2^\(result.qubits - 1) amplitudes)")
+            }
+            Output.line(
+                "method           \(result.method.rawValue): \(result.statistics.steps) steps, \(result.statistics.evaluations) evaluations, \(String(format: "%.3f", result.statistics.seconds)) s"
+            )
             Output.line("fidelity         \(result.fidelity)")
-            Output.line("P(ground of H_P) \(result.groundStateProbability)  (\(result.groundStates) ground state\(result.groundStates == 1 ? "" : "s"), E₀ = \(result.groundEnergy))")
+            Output.line(
+                "P(ground of H_P) \(result.groundStateProbability)  (\(result.groundStates) ground state\(result.groundStates == 1 ? "" : "s"), E₀ = \(result.groundEnergy))"
+            )
             Output.line("⟨H_P⟩ at the end \(result.finalEnergy)")
             if let points = result.trajectory {
                 Output.line("")
                 Output.line("τ            s          ⟨H⟩            P(ground)     F(inst)       gap")
                 for p in points {
-                    let head = String(format: "%-12.5g %-10.5f %-14.8g %-13.8f ", p.time, p.progress, p.energy, p.targetProbability)
+                    let head = String(
+                        format: "%-12.5g %-10.5f %-14.8g %-13.8f ", p.time, p.progress, p.energy, p.targetProbability)
                     let fidelity = p.instantaneousFidelity.map { String(format: "%.8f", $0) } ?? "-"
                     let gap = p.gap.map { String(format: "%.6g", $0) } ?? "-"
                     Output.line(head + fidelity.padding(toLength: 14, withPad: " ", startingAt: 0) + gap)
@@ -128,6 +146,73 @@ struct EvolveCommand: ParsableCommand {
         if !result.succeeded {
             throw CommandFailure(message: "the evolution stopped early: \(result.status)")
         }
+    }
+}
+
+extension EvolveCommand {
+    /// A landscape problem: the Score-Hamiltonian path from `t_max` to 0, fidelity with `√p₀`.
+    func runLandscape(_ location: ProblemLocation) throws {
+        let loaded = try LandscapeProblem.load(contentsOf: location.url, seed: common.seed)
+        let path = try LandscapePath(problem: loaded)
+        guard let T = totalTime else {
+            throw InputError("--total-time", "is required for a landscape problem", hint: "pass --total-time T")
+        }
+        let shape: Schedule
+        switch schedule {
+        case .problem, .linear: shape = .linear
+        case .cosine: shape = .cosine
+        case .boundaryCancelling: shape = try .boundaryCancelling(order: order)
+        case .rolandCerf: shape = try LandscapeEvolution.rolandCerf(path: path)
+        }
+        var options = EvolutionOptions.recommended(for: method)
+        options.rtol = rtol ?? options.rtol
+        options.atol = atol ?? options.atol
+        options.steps = steps
+        options.trajectorySamples = trajectory
+        if instantaneous {
+            throw InputError("--instantaneous", "is available for annealing problems only")
+        }
+        let result = try LandscapeEvolution.run(path: path, schedule: shape, totalTime: T, method: method, options: options)
+        if common.json {
+            try Output.json(LandscapeEvolveReport(problem: loaded.name, tMax: path.tMax, schedule: shape.name, result: result))
+        } else {
+            Output.line("problem          \(loaded.name) (landscape, t_max = \(path.tMax), schedule \(shape.name))")
+            Output.line("total time       \(T)")
+            Output.line(
+                "method           \(result.method.rawValue): \(result.statistics.steps) steps, \(result.statistics.evaluations) evaluations, \(String(format: "%.3f", result.statistics.seconds)) s"
+            )
+            Output.line("fidelity         \(result.fidelity.map { "\($0)" } ?? "-")  (with √p₀)")
+            if let points = result.trajectory {
+                Output.line("")
+                Output.line("τ            u          ⟨H⟩            F(√p₀)")
+                for p in points {
+                    Output.line(String(format: "%-12.5g %-10.5f %-14.8g %.8f", p.time, p.progress, p.energy, p.targetProbability))
+                }
+            }
+            if !result.succeeded { Output.line("status           \(result.status)") }
+        }
+        if !result.succeeded { throw CommandFailure(message: "the evolution stopped early: \(result.status)") }
+    }
+}
+
+/// The JSON object of `adiabat evolve` on a landscape.
+struct LandscapeEvolveReport: Encodable {
+    var problem: String
+    var tMax: Double
+    var schedule: String
+    var result: GridEvolutionResult
+
+    enum CodingKeys: String, CodingKey {
+        case problem, schedule
+        case tMax = "t_max"
+    }
+
+    func encode(to encoder: Encoder) throws {
+        try result.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(problem, forKey: .problem)
+        try c.encode(tMax, forKey: .tMax)
+        try c.encode(schedule, forKey: .schedule)
     }
 }
 

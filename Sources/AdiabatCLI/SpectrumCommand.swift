@@ -6,23 +6,19 @@ import Problems
 import Quantum
 
 /// `adiabat spectrum PROBLEM`: the lowest levels and the gap of the Score Hamiltonian at one
-/// diffusion time or along the whole path (landscapes); of `H(s)` and its gap profile
-/// (annealing problems); or of the Score Hamiltonian of a law on spins (`--beta`, `--law`,
-/// `--law-file`; SpinCommands.swift).
-///
-/// Merged from three branches (landscapes: issue 3; annealing: issue 4; spin laws: issue 5).
+/// diffusion time, or along the whole path; for annealing problems, of `H(s)` at one anneal
+/// fraction `s` or along the path (`AnnealingSpectrumReport`, docs/annealing.md).
 struct SpectrumCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "spectrum",
-        abstract: "Lowest levels and gap of the Score Hamiltonian (landscapes at time t, laws on spins) or of H(s) (annealing), or a gap profile.",
+        abstract: "Lowest levels and gap of the Score Hamiltonian at diffusion time t (or of H(s) for annealing problems), or a gap profile over the path.",
         discussion: """
-            Landscapes: LAPACK's tridiagonal MRRR solver on 1-D and radial grids, LAPACK's band \
+            Solvers: LAPACK's tridiagonal MRRR solver on 1-D and radial grids, LAPACK's band \
             solver for 1-D higher-order stencils, ARPACK's Lanczos (Chebyshev-accelerated) on 2-D \
-            and 3-D grids (docs/spectra.md). Annealing problems: ARPACK's Lanczos on the \
-            matrix-free register; with all fields hᵢ = 0 both spin-flip sectors are solved and \
-            merged, and 'adiabatic_gap' is the gap above the levels that end in H_P's ground space \
-            (docs/annealing.md). With --beta, --law or --law-file: the Score Hamiltonian \
-            −ΓΣσx + diag(ΓΣ√(p(xⁱ)/p(x))) of that law on the problem's spins (docs/discrete.md).
+            and 3-D grids. See docs/spectra.md. Annealing problems: ARPACK's Lanczos on the \
+            matrix-free register (GSL's dense solver up to 256 states), both spin-flip sectors when \
+            every hᵢ = 0; 'adiabatic_gap' is the gap above the levels that end in H_P's ground \
+            space. See docs/annealing.md. With --beta, --law or --law-file: the Score Hamiltonian of             that law on the problem's spins (docs/discrete.md).
             """)
 
     @Argument(help: "A problem file or the name of a bundled problem (see 'adiabat problems').")
@@ -31,7 +27,7 @@ struct SpectrumCommand: ParsableCommand {
     @Option(name: .long, help: "Diffusion time t (landscape problems).")
     var time: Double?
 
-    @Option(name: .customLong("s"), help: "Anneal fraction s in [0, 1] (annealing problems; default 0.5).")
+    @Option(name: .customLong("s"), help: "Anneal fraction s (annealing problems).")
     var annealFraction: Double?
 
     @Option(name: .long, help: "How many of the lowest levels to compute.")
@@ -40,10 +36,11 @@ struct SpectrumCommand: ParsableCommand {
     @Option(name: .long, help: "Angular-momentum channel l (radial problems such as hydrogen-1s).")
     var angularMomentum: Int?
 
-    @Option(name: .long, help: "Also sample the whole path at N equally spaced times (landscapes) or s (annealing).")
+    @Option(name: .long, help: "Also sample the whole path at N equally spaced times in [0, t_max].")
     var profile: Int?
 
-    /// A law on spins: then the levels of its Score Hamiltonian instead of H(s).
+    /// A law on spins (`--beta`, `--law`, `--law-file`): then the levels of its Score Hamiltonian
+    /// −ΓΣσx + diag(ΓΣ√(p(xⁱ)/p(x))) on the problem's spins (SpinCommands.swift, docs/discrete.md).
     @OptionGroup var law: SpinLawOptions
 
     @OptionGroup var common: CommonOptions
@@ -51,7 +48,6 @@ struct SpectrumCommand: ParsableCommand {
     func validate() throws {
         if time != nil && annealFraction != nil { throw ValidationError("give --time (landscapes) or --s (annealing), not both") }
         if let time, !(time.isFinite && time >= 0) { throw ValidationError("--time must be a finite number ≥ 0") }
-        if let s = annealFraction, !(s.isFinite && s >= 0 && s <= 1) { throw ValidationError("--s must lie in [0, 1] (got \(s))") }
         if levels < 1 || levels > 1000 { throw ValidationError("--levels must be between 1 and 1000") }
         if let profile, profile < 2 || profile > 100_000 { throw ValidationError("--profile needs between 2 and 100000 points") }
         if profile != nil && levels < 2 { throw ValidationError("a gap profile needs --levels 2 or more") }
@@ -68,14 +64,11 @@ struct SpectrumCommand: ParsableCommand {
         }
         let location = try ProblemLocator.locate(problem)
         if location.kind == .annealing {
-            guard time == nil, angularMomentum == nil else {
-                throw InputError(location.url.path, "is an annealing problem; use --s (not --time or --angular-momentum)")
-            }
-            try annealingSpectrum(location)
+            try runAnnealing(location)
             return
         }
         guard annealFraction == nil else {
-            throw InputError(location.url.path, "is a landscape problem; use --time (not --s)")
+            throw InputError("--s", "applies to annealing problems; \(location.name) is a landscape", hint: "use --time t")
         }
         let loaded = try LandscapeProblem.load(contentsOf: location.url, seed: common.seed)
         let report = try SpectrumReport.compute(
@@ -116,11 +109,16 @@ struct SpectrumCommand: ParsableCommand {
         }
     }
 
-    /// The annealing branch: levels of `H(s)` and, with `--profile N`, the gap along the path.
-    func annealingSpectrum(_ location: ProblemLocation) throws {
+    /// The annealing branch: levels of `H(s)` and, with `--profile`, the gap along the path.
+    func runAnnealing(_ location: ProblemLocation) throws {
+        guard time == nil, angularMomentum == nil else {
+            throw InputError("--time", "applies to landscape problems; \(location.name) is an annealing problem", hint: "use --s s")
+        }
+        let s = annealFraction ?? 0.5
+        guard s.isFinite, s >= 0, s <= 1 else { throw InputError("--s", "must lie in [0, 1] (got \(s))") }
+        guard levels >= 2 else { throw InputError("--levels", "must be at least 2 for an annealing spectrum (got \(levels))") }
         let spec = try AnnealingSpec.load(location.url)
-        let report = try AnnealingSpectrumReport.compute(
-            hamiltonian: try spec.hamiltonian(), s: annealFraction ?? 0.5, levels: levels, profile: profile)
+        let report = try AnnealingSpectrumReport.compute(hamiltonian: try spec.hamiltonian(), s: s, levels: levels, profile: profile)
         if common.json {
             try Output.json(report)
             return
@@ -133,8 +131,7 @@ struct SpectrumCommand: ParsableCommand {
             Output.line("")
             Output.line("s          gap            adiabatic gap")
             for p in points {
-                Output.line(
-                    String(format: "%-10.5f %-14.8g ", p.s, p.gap) + (p.adiabaticGap.map { String(format: "%.8g", $0) } ?? "-"))
+                Output.line(String(format: "%-10.5f %-14.8g ", p.s, p.gap) + (p.adiabaticGap.map { String(format: "%.8g", $0) } ?? "-"))
             }
             if let m = report.minGap, let at = report.at { Output.line("min gap \(m) at s = \(at)") }
             if let m = report.minAdiabaticGap, let at = report.adiabaticAt { Output.line("min adiabatic gap \(m) at s = \(at)") }

@@ -267,8 +267,8 @@ enum SpinCommands {
     /// split-operator methods fall back to rk8pd). Returns false when the problem has no
     /// catalyst, so the annealing branch runs as before.
     static func evolveIfCatalysed(
-        location: ProblemLocation, totalTime: Double?, schedule choice: ScheduleChoice, order: Int, method: EvolutionMethod, rtol: Double,
-        atol: Double, json: Bool
+        location: ProblemLocation, totalTime: Double?, schedule choice: ScheduleChoice, order: Int, method: EvolutionMethod, rtol: Double?,
+        atol: Double?, json: Bool
     ) throws -> Bool {
         guard location.url.pathExtension.lowercased() == "toml" else { return false }
         let loaded = try SpinProblem.load(location.url)
@@ -277,8 +277,11 @@ enum SpinCommands {
         let run = try loaded.spec.problem(hamiltonian: annealing.hamiltonian, totalTime: totalTime, schedule: nil)
         let schedule = choice == .problem ? run.schedule : try Self.schedule(choice, order: order, spec: loaded.spec, hamiltonian: annealing.hamiltonian)
         let ode = method.odeMethod ?? .rk8pd
+        // the GSL family's default tolerances (per component)
+        let defaults = EvolutionOptions.recommended(for: EvolutionMethod(rawValue: ode.rawValue) ?? .rk8pd)
         let result = try CatalysedEvolution.run(
-            try CatalysedAnnealingRun(annealing: annealing, schedule: schedule, totalTime: run.totalTime), method: ode, rtol: rtol, atol: atol)
+            try CatalysedAnnealingRun(annealing: annealing, schedule: schedule, totalTime: run.totalTime), method: ode,
+            rtol: rtol ?? defaults.rtol, atol: atol ?? defaults.atol)
         if json {
             try Output.json(CatalysedEvolveReport(problem: loaded.spec.name, result: result))
         } else {

@@ -65,7 +65,8 @@ public enum AnnealingFormats {
                 if let range = content.range(of: "vartype", options: .caseInsensitive) {
                     var rest = content[range.upperBound...].drop { $0 == " " || $0 == "\t" }
                     guard let sep = rest.first, sep == "=" || sep == ":" else {
-                        throw InputError("\(file):\(line)", "bad header '\(content)'", hint: "write '# vartype=SPIN' or '# vartype=BINARY'")
+                        throw InputError(
+                            "\(file):\(line)", "bad header '\(content)'", hint: "write '# vartype=SPIN' or '# vartype=BINARY'")
                     }
                     rest = rest.dropFirst().drop { $0 == " " || $0 == "\t" }
                     let word = rest.prefix { !$0.isWhitespace }.uppercased()
@@ -114,7 +115,8 @@ public enum AnnealingFormats {
     /// nothing here, but we refuse labels above 2³¹ as certainly broken.
     private static func label(_ token: Substring, _ file: String, _ line: Int) throws -> Int {
         guard let v = Int(token) else {
-            throw InputError("\(file):\(line)", "variable label '\(token)' is not an integer", hint: "COO labels are non-negative integers")
+            throw InputError(
+                "\(file):\(line)", "variable label '\(token)' is not an integer", hint: "COO labels are non-negative integers")
         }
         guard v >= 0, v < 1 << 31 else {
             throw InputError("\(file):\(line)", "variable label \(v) is out of range (COO labels are 0 … 2³¹−1)")
@@ -128,7 +130,8 @@ public enum AnnealingFormats {
     public static func writeCOO(_ model: BinaryQuadraticModel) throws -> String {
         let numeric = try model.labels.map { label -> Int in
             guard let v = Int(label), v >= 0 else {
-                throw InputError("COO", "label '\(label)' is not a non-negative integer; COO needs integer labels", hint: "write JSON instead")
+                throw InputError(
+                    "COO", "label '\(label)' is not a non-negative integer; COO needs integer labels", hint: "write JSON instead")
             }
             return v
         }
@@ -193,7 +196,8 @@ public enum AnnealingFormats {
             throw fail("basetype", "bad header: basetype is '\(basetype)', expected 'BinaryQuadraticModel'")
         }
         guard let version = root["version"] as? [String: Any], let schema = version["bqm_schema"] as? String else {
-            throw fail("version", "bad header: missing version.bqm_schema", hint: "write the file with dimod's bqm.to_serializable()")
+            throw fail(
+                "version", "bad header: missing version.bqm_schema", hint: "write the file with dimod's bqm.to_serializable()")
         }
         guard schema.hasPrefix("3.") else {
             throw fail("bqm_schema", "bad header: bqm_schema \(schema) is not supported (only 3.x)")
@@ -211,7 +215,9 @@ public enum AnnealingFormats {
                 if d == d.rounded(), abs(d) < 1e15 { return String(Int(d)) }
                 return "\(d)"
             }
-            if value is [Any], let data = try? JSONSerialization.data(withJSONObject: value), let s = String(data: data, encoding: .utf8) {
+            if value is [Any], let data = try? JSONSerialization.data(withJSONObject: value),
+                let s = String(data: data, encoding: .utf8)
+            {
                 return s
             }
             throw fail("variable_labels", "variable_labels[\(i)] is not a string, number or list")
@@ -251,13 +257,17 @@ public enum AnnealingFormats {
                     throw fail(key, "\(key) is not base64 data although use_bytes is true")
                 }
                 return try decode(data, type: indexType, key: key, fail: fail).map { value in
-                    guard value == value.rounded(), abs(value) < 1e15 else { throw fail(key, "bad number: \(key) holds \(value)") }
+                    guard value == value.rounded(), abs(value) < 1e15 else {
+                        throw fail(key, "bad number: \(key) holds \(value)")
+                    }
                     return Int(value)
                 }
             }
             guard let list = raw as? [Any] else { throw fail(key, "\(key) must be an array of integers") }
             return try list.enumerated().map { i, v in
-                guard let n = v as? NSNumber, !isJSONBoolean(v), n.doubleValue == n.doubleValue.rounded(), abs(n.doubleValue) < 1e15 else {
+                guard let n = v as? NSNumber, !isJSONBoolean(v), n.doubleValue == n.doubleValue.rounded(),
+                    abs(n.doubleValue) < 1e15
+                else {
                     throw fail(key, "bad number: \(key)[\(i)] = \(v) is not an integer")
                 }
                 return Int(n.doubleValue)
@@ -277,10 +287,12 @@ public enum AnnealingFormats {
         guard head.count == biases.count, tail.count == biases.count else {
             throw fail(
                 "quadratic_head",
-                "wrong count: quadratic_head (\(head.count)), quadratic_tail (\(tail.count)) and quadratic_biases (\(biases.count)) must have equal length")
+                "wrong count: quadratic_head (\(head.count)), quadratic_tail (\(tail.count)) and quadratic_biases (\(biases.count)) must have equal length"
+            )
         }
         if let declared = root["num_interactions"] as? NSNumber, declared.intValue != biases.count {
-            throw fail("num_interactions", "wrong count: num_interactions is \(declared.intValue) but \(biases.count) biases are listed")
+            throw fail(
+                "num_interactions", "wrong count: num_interactions is \(declared.intValue) but \(biases.count) biases are listed")
         }
         for (key, list) in [("quadratic_head", head), ("quadratic_tail", tail)] {
             if let i = list.firstIndex(where: { $0 < 0 || $0 >= n }) {
@@ -292,7 +304,8 @@ public enum AnnealingFormats {
         }
         let couplings = (0..<biases.count).map { Coupling(head[$0], tail[$0], biases[$0]) }
         do {
-            return try BinaryQuadraticModel(labels: labels, vartype: vartype, linear: linear, quadratic: couplings, offset: offset)
+            return try BinaryQuadraticModel(
+                labels: labels, vartype: vartype, linear: linear, quadratic: couplings, offset: offset)
         } catch let e as InputError {
             throw InputError("\(file):1", "\(e.location): \(e.message)", hint: e.hint)
         }
@@ -303,11 +316,15 @@ public enum AnnealingFormats {
         value is Bool && String(describing: type(of: value)).contains("Boolean")
     }
 
-    private static func decode(_ data: Data, type: String, key: String, fail: (String, String, String) -> InputError) throws -> [Double] {
+    private static func decode(_ data: Data, type: String, key: String, fail: (String, String, String) -> InputError) throws
+        -> [Double]
+    {
         let bytes = [UInt8](data)
         func read<T>(_: T.Type, _ convert: (T) -> Double) throws -> [Double] {
             let size = MemoryLayout<T>.size
-            guard bytes.count % size == 0 else { throw fail(key, "wrong count: \(bytes.count) bytes is not a whole number of \(type)", "") }
+            guard bytes.count % size == 0 else {
+                throw fail(key, "wrong count: \(bytes.count) bytes is not a whole number of \(type)", "")
+            }
             return bytes.withUnsafeBytes { raw in
                 (0..<(bytes.count / size)).map { convert(raw.loadUnaligned(fromByteOffset: $0 * size, as: T.self)) }
             }
@@ -373,7 +390,8 @@ public enum AnnealingFormats {
                 guard header == nil else { throw InputError("\(file):\(line)", "bad header: a second 'p' line") }
                 guard fields.count == 6, fields[1] == "qubo" else {
                     throw InputError(
-                        "\(file):\(line)", "bad header '\(content)'", hint: "expected 'p qubo topology maxNodes nNodes nCouplers'")
+                        "\(file):\(line)", "bad header '\(content)'", hint: "expected 'p qubo topology maxNodes nNodes nCouplers'"
+                    )
                 }
                 let maxNodes = try integer(fields[3], file, line, "maxNodes")
                 let nodes = try integer(fields[4], file, line, "nNodes")
@@ -388,7 +406,8 @@ public enum AnnealingFormats {
                 continue
             }
             guard let h = header else {
-                throw InputError("\(file):\(line)", "bad header: data before the 'p qubo …' line", hint: "the program line comes first")
+                throw InputError(
+                    "\(file):\(line)", "bad header: data before the 'p qubo …' line", hint: "the program line comes first")
             }
             guard fields.count == 3 else {
                 throw InputError("\(file):\(line)", "expected 'i j weight' (3 fields), found \(fields.count)")
@@ -397,11 +416,15 @@ public enum AnnealingFormats {
             let j = try integer(fields[1], file, line, "node")
             let w = try number(fields[2], file, line, "weight")
             for node in [i, j] where node < 0 || node >= h.maxNodes {
-                throw InputError("\(file):\(line)", "label out of range: node \(node) is outside 0…\(h.maxNodes - 1) (maxNodes = \(h.maxNodes))")
+                throw InputError(
+                    "\(file):\(line)",
+                    "label out of range: node \(node) is outside 0…\(h.maxNodes - 1) (maxNodes = \(h.maxNodes))")
             }
             if i == j {
                 guard couplerLines.isEmpty else {
-                    throw InputError("\(file):\(line)", "node line '\(content)' after the coupler lines", hint: "list the nNodes node lines first")
+                    throw InputError(
+                        "\(file):\(line)", "node line '\(content)' after the coupler lines",
+                        hint: "list the nNodes node lines first")
                 }
                 guard seenNodes.insert(i).inserted else { throw InputError("\(file):\(line)", "duplicate node \(i)") }
                 nodeLines.append((i, w))
@@ -415,14 +438,19 @@ public enum AnnealingFormats {
                 couplerLines.append((i, j, w))
             }
         }
-        guard let h = header else { throw InputError("\(file):1", "bad header: no 'p qubo topology maxNodes nNodes nCouplers' line") }
+        guard let h = header else {
+            throw InputError("\(file):1", "bad header: no 'p qubo topology maxNodes nNodes nCouplers' line")
+        }
         guard nodeLines.count == h.nodes else {
             throw InputError(
-                "\(file):\(max(lastLine, h.line))", "wrong count: the header (line \(h.line)) declares \(h.nodes) nodes but \(nodeLines.count) node lines follow")
+                "\(file):\(max(lastLine, h.line))",
+                "wrong count: the header (line \(h.line)) declares \(h.nodes) nodes but \(nodeLines.count) node lines follow")
         }
         guard couplerLines.count == h.couplers else {
             throw InputError(
-                "\(file):\(max(lastLine, h.line))", "wrong count: the header (line \(h.line)) declares \(h.couplers) couplers but \(couplerLines.count) coupler lines follow")
+                "\(file):\(max(lastLine, h.line))",
+                "wrong count: the header (line \(h.line)) declares \(h.couplers) couplers but \(couplerLines.count) coupler lines follow"
+            )
         }
         let variables = Array(seenNodes.union(couplerLines.flatMap { [$0.0, $0.1] })).sorted()
         guard !variables.isEmpty else { throw InputError("\(file):\(h.line)", "the problem has no nodes") }
@@ -431,7 +459,8 @@ public enum AnnealingFormats {
         var linear = [Double](repeating: 0, count: variables.count)
         for (i, w) in nodeLines { linear[index[i] ?? 0] = w }  // safe: every node is in the index
         let quadratic = couplerLines.map { Coupling(index[$0.0] ?? 0, index[$0.1] ?? 0, $0.2) }
-        return try BinaryQuadraticModel(labels: variables.map(String.init), vartype: .binary, linear: linear, quadratic: quadratic)
+        return try BinaryQuadraticModel(
+            labels: variables.map(String.init), vartype: .binary, linear: linear, quadratic: quadratic)
     }
 
     /// Writes a qbsolv `.qubo` file (the model converted to BINARY; integer labels). The

@@ -94,7 +94,8 @@ public struct AnnealingSpec: Sendable {
         var model: BinaryQuadraticModel
         if let file = try problem.string("file") {
             for key in ["h", "J", "offset", "labels"] where problem.has(key) {
-                throw problem.error(key, "cannot be combined with file = \"\(file)\"", hint: "give the model inline or in a file, not both")
+                throw problem.error(
+                    key, "cannot be combined with file = \"\(file)\"", hint: "give the model inline or in a file, not both")
             }
             let url = resolve(file, directory)
             guard ProblemLocator.annealingExtensions.contains(url.pathExtension.lowercased()) else {
@@ -259,7 +260,8 @@ public struct AnnealingSpec: Sendable {
                 let n = max(linear.count, labels?.count ?? 0)
                 guard i < n, j < n else {
                     throw problem.error(
-                        "J", "entry \(k + 1): label out of range: variable \(max(i, j)) but h has \(n) entries", hint: "extend h (use 0 for no field)")
+                        "J", "entry \(k + 1): label out of range: variable \(max(i, j)) but h has \(n) entries",
+                        hint: "extend h (use 0 for no field)")
                 }
                 quadratic.append(Coupling(i, j, row[2]))
             }
@@ -268,7 +270,9 @@ public struct AnnealingSpec: Sendable {
         let names = labels ?? (0..<linear.count).map(String.init)
         if linear.isEmpty && !names.isEmpty { linear = [Double](repeating: 0, count: names.count) }
         guard !names.isEmpty else {
-            throw InputError(problem.location(), "[problem] defines no variables", hint: "give file = \"x.coo\" or inline h = [...] and J = [[i, j, J], ...]")
+            throw InputError(
+                problem.location(), "[problem] defines no variables",
+                hint: "give file = \"x.coo\" or inline h = [...] and J = [[i, j, J], ...]")
         }
         guard names.count == linear.count else {
             throw problem.error("labels", "wrong count: \(names.count) labels for \(linear.count) entries of h")
@@ -287,7 +291,9 @@ public struct AnnealingSpec: Sendable {
 
     /// A runnable problem: `totalTime` overrides the file's default (a `points` schedule has
     /// a fixed duration that it must then match); `schedule` overrides the file's shape.
-    public func problem(hamiltonian h: AnnealingHamiltonian, totalTime requested: Double?, schedule override: AnnealingScheduleSpec? = nil)
+    public func problem(
+        hamiltonian h: AnnealingHamiltonian, totalTime requested: Double?, schedule override: AnnealingScheduleSpec? = nil
+    )
         throws -> AnnealingProblem
     {
         let shape = override ?? schedule
@@ -303,6 +309,7 @@ public struct AnnealingSpec: Sendable {
         guard let T = total else {
             throw InputError("--total-time", "is required: \(name) sets no total_time", hint: "pass --total-time T")
         }
-        return try AnnealingProblem(hamiltonian: h, schedule: try shape.schedule(for: h), totalTime: T, initialSpins: initialSpins)
+        return try AnnealingProblem(
+            hamiltonian: h, schedule: try shape.schedule(for: h), totalTime: T, initialSpins: initialSpins)
     }
 }

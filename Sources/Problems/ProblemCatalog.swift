@@ -30,6 +30,7 @@ public enum ProblemCatalog {
             file: location.url.path)
         guard location.url.pathExtension.lowercased() == "toml" else {
             entry.summary = "\(location.url.pathExtension) annealing file"
+            entry.qubits = try? AnnealingSpec.load(location.url).model.variableCount
             return entry
         }
         do {
@@ -48,6 +49,13 @@ public enum ProblemCatalog {
             }
         } catch {
             entry.summary = "unreadable: \(error)"
+        }
+        if location.kind == .annealing {
+            do {
+                entry.qubits = try AnnealingSpec.load(location.url).model.variableCount
+            } catch {
+                entry.summary = "unreadable: \(error)"
+            }
         }
         return entry
     }

@@ -56,16 +56,18 @@ public struct AnnealingEvolutionResult: Sendable, Encodable {
     public var groundStates: Int
     /// `|‖ψ(T)‖² − 1|`: the propagator's unitarity defect (split methods: rounding only).
     public var normError: Double
+    /// `full`, or `even` when the run used the spin-flip symmetry (half the amplitudes).
+    public var sector: String = "full"
     public var statistics: EvolutionStatistics
     public var status: String
     public var trajectory: [TrajectoryPoint]?
-    /// The final state (interleaved complex), not encoded.
+    /// The final state (interleaved complex, whole register), not encoded.
     public var finalState: [Double] = []
 
     public var succeeded: Bool { status == "success" }
 
     enum CodingKeys: String, CodingKey {
-        case method, qubits, schedule, path, fidelity, status, trajectory, steps, evaluations, seconds
+        case method, qubits, schedule, path, fidelity, status, trajectory, steps, evaluations, seconds, sector
         case totalTime = "total_time"
         case timeUnit = "time_unit"
         case finalProgress = "final_progress"
@@ -95,6 +97,7 @@ public struct AnnealingEvolutionResult: Sendable, Encodable {
         try c.encode(groundEnergy, forKey: .groundEnergy)
         try c.encode(groundStates, forKey: .groundStates)
         try c.encode(normError, forKey: .normError)
+        try c.encode(sector, forKey: .sector)
         try c.encode(statistics.steps, forKey: .steps)
         try c.encode(statistics.rejectedSteps, forKey: .rejectedSteps)
         try c.encode(statistics.evaluations, forKey: .evaluations)
@@ -129,10 +132,16 @@ public enum AnnealingEvolution {
         guard availableMethods(qubits: n, options: options).contains(method) else {
             let usable = availableMethods(qubits: n, options: options).map(\.rawValue).joined(separator: ", ")
             throw InputError(
-                "--method", "\(method.rawValue) is implicit and needs a dense \(2 << n)×\(2 << n) Jacobian, too large for \(n) qubits",
-                hint: "implicit GSL steppers are offered up to \(options.maximumDenseJacobian) real components; use one of: \(usable)")
+                "--method",
+                "\(method.rawValue) is implicit and needs a dense \(2 << n)×\(2 << n) Jacobian, too large for \(n) qubits",
+                hint:
+                    "implicit GSL steppers are offered up to \(options.maximumDenseJacobian) real components; use one of: \(usable)"
+            )
         }
-        var psi = try initialState(problem)
+        let full = try initialState(problem)
+        let sector: SpinFlipSector = options.useSymmetry && h.sectors != nil && problem.initialSpins == nil ? .even : .full
+        var psi = sector == .full ? full : project(full, qubits: n)
+        let op = h.operatorFor(sector)
         let T = problem.totalTime
         // Stops: schedule kinks, trajectory samples, the end.
         var marks = problem.schedule.breakpoints.map { $0 * T }
@@ -144,14 +153,14 @@ public enum AnnealingEvolution {
         let sampleSet = Set(sampleTimes)
 
         var trajectory: [TrajectoryPoint] = []
-        if samples > 0 { trajectory.append(try record(problem, psi, at: 0, spectrum: options.trajectorySpectrum)) }
+        func whole(_ state: [Double]) -> [Double] { sector == .full ? state : embed(state, qubits: n) }
+        if samples > 0 { trajectory.append(try record(problem, whole(psi), at: 0, spectrum: options.trajectorySpectrum)) }
         var statistics = EvolutionStatistics()
         var status = EvolutionStatus.success
         let clock = ContinuousClock()
         let started = clock.now
 
         if let ode = method.odeMethod {
-            let op = h.register
             let path = h.path
             let schedule = problem.schedule
             let rhs: ODEProblem.RightHandSide = { t, y, dydt in
@@ -160,11 +169,11 @@ public enum AnnealingEvolution {
             }
             var jacobian: ODEProblem.Jacobian? = nil
             if ode.requiresJacobian {
-                jacobian = denseJacobian(problem)
+                jacobian = denseJacobian(problem, op)
             }
             let odeOptions = ODEOptions(
                 rtol: options.rtol, atol: options.atol, fixedStep: options.steps.map { T / Double($0) },
-                maxSteps: options.maxSteps, checkFinite: false)
+                maxSteps: options.maxSteps)
             let integrator = try ODEIntegrator(
                 problem: ODEProblem(initialTime: 0, initialState: psi, rightHandSide: rhs, jacobian: jacobian), method: ode,
                 options: odeOptions)
@@ -175,7 +184,8 @@ public enum AnnealingEvolution {
                     break
                 }
                 if sampleSet.contains(mark) {
-                    trajectory.append(try record(problem, integrator.state, at: mark, spectrum: options.trajectorySpectrum))
+                    trajectory.append(
+                        try record(problem, whole(integrator.state), at: mark, spectrum: options.trajectorySpectrum))
                 }
             }
             psi = integrator.state
@@ -184,7 +194,7 @@ public enum AnnealingEvolution {
             statistics.rejectedSteps = st.rejectedSteps
             statistics.evaluations = st.evaluations
         } else {
-            let stepper = RegisterSplitStepper(problem: problem)
+            let stepper = RegisterSplitStepper(problem: problem, kernels: RegisterKernels(op, model: h.model))
             let driver = SplitOperatorDriver(
                 scheme: method.scheme, order: method.order, options: options,
                 fixedStep: options.steps.map { T / Double($0) })
@@ -198,14 +208,46 @@ public enum AnnealingEvolution {
                 if status != .success { break }
                 t = mark
                 if sampleSet.contains(mark) {
-                    trajectory.append(try record(problem, psi, at: mark, spectrum: options.trajectorySpectrum))
+                    trajectory.append(try record(problem, whole(psi), at: mark, spectrum: options.trajectorySpectrum))
                 }
             }
         }
         let elapsed = clock.now - started
         statistics.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
 
-        return try summarise(problem, psi, method: method, statistics: statistics, status: status, trajectory: samples > 0 ? trajectory : nil)
+        var result = try summarise(
+            problem, whole(psi), method: method, statistics: statistics, status: status,
+            trajectory: samples > 0 ? trajectory : nil)
+        result.sector = sector.rawValue
+        return result
+    }
+
+    /// The even-sector components `c_k = (ψ_k + ψ_k̄)/√2` (`k` with the top qubit in `|0⟩`).
+    static func project(_ psi: [Double], qubits n: Int) -> [Double] {
+        let half = 1 << (n - 1)
+        let all = (1 << n) - 1
+        let r = 1 / 2.0.squareRoot()
+        var c = [Double](repeating: 0, count: 2 * half)
+        for k in 0..<half {
+            c[2 * k] = r * (psi[2 * k] + psi[2 * (k ^ all)])
+            c[2 * k + 1] = r * (psi[2 * k + 1] + psi[2 * (k ^ all) + 1])
+        }
+        return c
+    }
+
+    /// The whole-register state of even-sector components.
+    static func embed(_ c: [Double], qubits n: Int) -> [Double] {
+        let half = 1 << (n - 1)
+        let all = (1 << n) - 1
+        let r = 1 / 2.0.squareRoot()
+        var psi = [Double](repeating: 0, count: 4 * half)
+        for k in 0..<half {
+            psi[2 * k] = r * c[2 * k]
+            psi[2 * k + 1] = r * c[2 * k + 1]
+            psi[2 * (k ^ all)] = r * c[2 * k]
+            psi[2 * (k ^ all) + 1] = r * c[2 * k + 1]
+        }
+        return psi
     }
 
     /// The initial state (interleaved complex, unit norm).
@@ -227,7 +269,8 @@ public enum AnnealingEvolution {
         if let states = ground.diagonalStates {
             guard states.count == 1 else {
                 throw InputError(
-                    "schedule", "H(s = \(problem.schedule.progress(at: 0))) has \(states.count) degenerate classical ground states at the start",
+                    "schedule",
+                    "H(s = \(problem.schedule.progress(at: 0))) has \(states.count) degenerate classical ground states at the start",
                     hint: "give the initial spins (initial_state in [schedule]) for a reverse anneal")
             }
             psi[2 * states[0]] = 1
@@ -245,8 +288,7 @@ public enum AnnealingEvolution {
 
     /// The dense Jacobian of `f = −iHψ` in real form: `∂f_re/∂ψ_im = H`, `∂f_im/∂ψ_re = −H`,
     /// and `∂f/∂τ = −i (∂H/∂τ) ψ` with `∂H/∂τ = H(A'·u̇, B'·u̇)`, `u̇ = rate/T`.
-    static func denseJacobian(_ problem: AnnealingProblem) -> ODEProblem.Jacobian {
-        let op = problem.hamiltonian.register
+    static func denseJacobian(_ problem: AnnealingProblem, _ op: TransverseFieldOperator) -> ODEProblem.Jacobian {
         let path = problem.hamiltonian.path
         let schedule = problem.schedule
         let T = problem.totalTime
@@ -342,9 +384,9 @@ struct RegisterSplitStepper: CompositionStepper {
     let problem: AnnealingProblem
     let kernels: RegisterKernels
 
-    init(problem: AnnealingProblem) {
+    init(problem: AnnealingProblem, kernels: RegisterKernels) {
         self.problem = problem
-        kernels = RegisterKernels(qubits: problem.hamiltonian.qubits, diagonal: problem.hamiltonian.register.diagonal)
+        self.kernels = kernels
     }
 
     func step(_ psi: UnsafeMutableBufferPointer<Double>, from t: Double, size h: Double, scheme: SplittingScheme) throws -> Int {

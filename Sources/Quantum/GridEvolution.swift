@@ -106,12 +106,14 @@ public enum GridEvolution {
         if let ode = method.odeMethod, ode.requiresJacobian, 2 * n > options.maximumDenseJacobian {
             let usable = EvolutionMethod.allCases.filter { !($0.odeMethod?.requiresJacobian ?? false) }.map(\.rawValue)
             throw InputError(
-                "--method", "\(method.rawValue) is implicit and needs a dense \(2 * n)×\(2 * n) Jacobian, too large for \(n) grid nodes",
+                "--method",
+                "\(method.rawValue) is implicit and needs a dense \(2 * n)×\(2 * n) Jacobian, too large for \(n) grid nodes",
                 hint: "use one of: \(usable.joined(separator: ", "))")
         }
         if method.isSplitOperator && problem.order != .second {
             throw InputError(
-                "--method", "\(method.rawValue) diagonalises the 3-point Laplacian exactly; this problem uses the \(problem.order.rawValue)-order stencil",
+                "--method",
+                "\(method.rawValue) diagonalises the 3-point Laplacian exactly; this problem uses the \(problem.order.rawValue)-order stencil",
                 hint: "use the second-order stencil, or a GSL method (rk8pd, msadams, …)")
         }
         let T = problem.totalTime
@@ -191,7 +193,8 @@ public enum GridEvolution {
             let integrator = try ODEIntegrator(
                 problem: ODEProblem(initialTime: 0, initialState: psi, rightHandSide: rhs, jacobian: jacobian), method: ode,
                 options: ODEOptions(
-                    rtol: options.rtol, atol: options.atol, fixedStep: options.steps.map { T / Double($0) }, maxSteps: options.maxSteps))
+                    rtol: options.rtol, atol: options.atol, fixedStep: options.steps.map { T / Double($0) },
+                    maxSteps: options.maxSteps))
             for mark in marks {
                 let s = try integrator.advance(to: mark)
                 if s != .success {
@@ -214,7 +217,8 @@ public enum GridEvolution {
             var guess = 0.0
             var t = 0.0
             for mark in marks {
-                status = try driver.advance(stepper, &psi, scratch: &scratch, half: &half, from: t, to: mark, h: &guess, statistics: &statistics)
+                status = try driver.advance(
+                    stepper, &psi, scratch: &scratch, half: &half, from: t, to: mark, h: &guess, statistics: &statistics)
                 if status != .success { break }
                 t = mark
                 if sampleSet.contains(mark) { try record(psi, mark) }
@@ -331,7 +335,9 @@ final class SineSplitStepper: CompositionStepper, @unchecked Sendable {
                             let outer = line / stride
                             let inner = line % stride
                             let start = outer * stride * n + inner
-                            oddExtension(b, m: m, n: n) { j in (p.base[2 * (start + j * stride)], p.base[2 * (start + j * stride) + 1]) }
+                            oddExtension(b, m: m, n: n) { j in
+                                (p.base[2 * (start + j * stride)], p.base[2 * (start + j * stride) + 1])
+                            }
                             try fft.forward(b)
                             // Z_k = Y_k·e^{−iλτ}·norm for k = 1…N, then odd-extend Z and transform again
                             for k in 1...n {

@@ -55,7 +55,8 @@ public struct BinaryQuadraticModel: Sendable, Equatable {
             guard c.i != c.j else {
                 throw InputError(
                     "quadratic[\(k)]", "couples variable '\(labels[c.i])' to itself",
-                    hint: "a self-coupling is a linear term for BINARY (x² = x) and a constant for SPIN (z² = 1); write it as such")
+                    hint:
+                        "a self-coupling is a linear term for BINARY (x² = x) and a constant for SPIN (z² = 1); write it as such")
             }
             try Check.finite(c.value, "quadratic[\(k)]")
             let key = min(c.i, c.j) * n + max(c.i, c.j)
@@ -107,7 +108,8 @@ public struct BinaryQuadraticModel: Sendable, Equatable {
         if target == vartype { return self }
         if target == .spin {
             let m = ising
-            return BinaryQuadraticModel(uncheckedLabels: labels, vartype: .spin, linear: m.h, quadratic: m.couplings, offset: m.offset)
+            return BinaryQuadraticModel(
+                uncheckedLabels: labels, vartype: .spin, linear: m.h, quadratic: m.couplings, offset: m.offset)
         }
         // E = Σ hᵢ(2xᵢ − 1) + Σ Jᵢⱼ(2xᵢ − 1)(2xⱼ − 1) + c
         var q = linear.map { 2 * $0 }

@@ -214,15 +214,32 @@ func balancedFor(count: Int, grain: Int, _ body: @Sendable (Range<Int>) -> Void)
 /// chunks applies the phase and the rotations of the low qubits (two qubits at a time, on
 /// quadruples of amplitudes), then one pass per pair of high qubits; all on every core.
 struct RegisterKernels: Sendable {
+    /// Bits of the vector index (`n`, or `n − 1` in a spin-flip sector).
     let qubits: Int
     let diagonal: [Double]
     /// Largest `|E|` (decides whether the fast sincos is accurate).
     let maxAbsEnergy: Double
+    /// In a sector, `±1`: the top qubit's `σx` acts as `±` the flip of all vector bits.
+    let flipSign: Double
 
-    init(qubits: Int, diagonal: [Double]) {
+    init(qubits: Int, diagonal: [Double], flipSign: Double = 0) {
         self.qubits = qubits
         self.diagonal = diagonal
         self.maxAbsEnergy = diagonal.reduce(0) { max($0, abs($1)) }
+        self.flipSign = flipSign
+    }
+
+    /// The factorised phase (nil: phases from the diagonal with one sincos per amplitude).
+    var structure: PhaseStructure? = nil
+
+    /// The kernels of an operator (full register or one sector); with the model, phases use
+    /// the factorised form of ``PhaseStructure``.
+    init(_ op: TransverseFieldOperator, model: IsingModel? = nil) {
+        let sectorSign: Double = op.sector == .full ? 0 : (op.sector == .even ? 1 : -1)
+        self.init(qubits: op.freeQubits, diagonal: op.diagonal, flipSign: sectorSign)
+        if let model, model.qubits == op.qubits {
+            structure = PhaseStructure(model: model, vectorBits: op.freeQubits, lowBits: chunkBits, topFixed: op.sector != .full)
+        }
     }
 
     /// Amplitudes per chunk: 2^12 (64 KiB), within L2.
@@ -244,18 +261,29 @@ struct RegisterKernels: Sendable {
         let c = cos(alpha)
         let s = sin(alpha)
         let t = tangentForm ? s / c : 0
-        let scale = tangentForm ? pow(c, Double(qubits)) : 1
+        let scale = tangentForm ? pow(c, Double(qubits + (flipSign != 0 ? 1 : 0))) : 1
         let doPhase = beta != 0 || scale != 1
         let fast = abs(beta) * maxAbsEnergy <= FastTrig.maximumArgument
         let lowQubits = cb
+        // Factorised phases: the 2^cb low-part phasors once per pass, shared by all chunks.
+        var lowPhaseStorage: UnsafeMutablePointer<Double>? = nil
+        if doPhase, let structure {
+            lowPhaseStorage = structure.lowPhases(beta: beta)
+        }
+        defer { lowPhaseStorage?.deallocate() }
+        let lowPhase = lowPhaseStorage.map { SharedReadPointer(UnsafePointer($0)) }
         diagonal.withUnsafeBufferPointer { dp in
             let dBase = SharedReadPointer(dp.baseAddress!)  // safe: dimension ≥ 2
             balancedFor(count: chunks, grain: max(1, 4096 >> cb)) { range in
                 let d = dBase.base
+                let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 2 * chunk)
+                defer { scratch.deallocate() }
                 for ci in range {
                     let k0 = ci << cb
                     let v = p.base + 2 * k0
-                    if doPhase {
+                    if doPhase, let structure, let lowPhase {
+                        structure.applyChunk(v, high: ci, beta: beta, scale: scale, lowPhase: lowPhase.base, scratch: scratch)
+                    } else if doPhase {
                         let e = d + k0
                         if fast {
                             var j = 0
@@ -298,20 +326,59 @@ struct RegisterKernels: Sendable {
             }
         }
         guard doRotate else { return }
-        var q = lowQubits
-        while q < qubits {
-            let pair = q + 1 < qubits
-            let groups = (1 << qubits) >> (pair ? 2 : 1)
-            let m = 1 << q
-            balancedFor(count: groups, grain: 2048) { range in
-                switch (pair, tangentForm) {
-                case (true, true): tangentQuads(p.base, mask: m, range: range, t)
-                case (true, false): rotateQuads(p.base, mask: m, range: range, c, s)
-                case (false, true): tangentPairs(p.base, mask: m, range: range, t)
-                case (false, false): rotatePairs(p.base, mask: m, range: range, c, s)
+        if flipSign != 0 {
+            // σx of the top qubit in a sector: ±(flip of all bits), pairs (k, L − 1 − k)
+            let length = 1 << qubits
+            let tf = flipSign * t
+            let sf = flipSign * s
+            balancedFor(count: length / 2, grain: 4096) { range in
+                for k in range {
+                    let u = p.base + 2 * k
+                    let w = p.base + 2 * (length - 1 - k)
+                    let ur = u[0], ui = u[1], wr = w[0], wi = w[1]
+                    if tangentForm {
+                        u[0] = ur - tf * wi
+                        u[1] = ui + tf * wr
+                        w[0] = wr - tf * ui
+                        w[1] = wi + tf * ur
+                    } else {
+                        u[0] = c * ur - sf * wi
+                        u[1] = c * ui + sf * wr
+                        w[0] = c * wr - sf * ui
+                        w[1] = c * wi + sf * ur
+                    }
                 }
             }
-            q += pair ? 2 : 1
+        }
+        guard qubits > lowQubits else { return }
+        // All high qubits in one sweep: tiles of `tile` amplitudes at the same offset in
+        // every chunk (a working set of chunks × tile × 16 B ≤ 256 KiB, in L2), so the state
+        // streams through memory once instead of once per pair of high qubits.
+        let high = qubits - lowQubits
+        let tile = max(8, min(chunk, (1 << 14) >> high))
+        balancedFor(count: chunk / tile, grain: 1) { range in
+            for tileIndex in range {
+                let offset = tileIndex * tile
+                var q = 0
+                while q < high {
+                    let pair = q + 1 < high
+                    let mc = 1 << q  // chunk-index mask of high qubit q
+                    let member = mc << cb  // amplitude offset between partners
+                    let groups = chunks >> (pair ? 2 : 1)
+                    for g in 0..<groups {
+                        let low = g & (mc - 1)
+                        let first = pair ? ((g - low) << 2 | low) : ((g - low) << 1 | low)
+                        let u = p.base + 2 * ((first << cb) + offset)
+                        switch (pair, tangentForm) {
+                        case (true, true): tangentRun(u, member: member, count: tile, t)
+                        case (true, false): rotateRun(u, member: member, count: tile, c, s)
+                        case (false, true): tangentPairs(u, mask: member, range: 0..<tile, t)
+                        case (false, false): rotatePairs(u, mask: member, range: 0..<tile, c, s)
+                        }
+                    }
+                    q += pair ? 2 : 1
+                }
+            }
         }
     }
 }
@@ -381,6 +448,57 @@ func tangentPairs(_ v: UnsafeMutablePointer<Double>, mask m: Int, range: Range<I
     }
 }
 
+/// `count` consecutive quadruples `(u, u+M, u+2M, u+3M)` (`M = member` amplitudes) under
+/// the tangent-form rotations of two qubits.
+@inline(__always)
+func tangentRun(_ start: UnsafeMutablePointer<Double>, member: Int, count: Int, _ t: Double) {
+    let m2 = 2 * member
+    var u = start
+    for _ in 0..<count {
+        let w = u + m2
+        let x = u + 2 * m2
+        let y = u + 3 * m2
+        let ur = u[0] - t * w[1], ui = u[1] + t * w[0]
+        let wr = w[0] - t * u[1], wi = w[1] + t * u[0]
+        let xr = x[0] - t * y[1], xi = x[1] + t * y[0]
+        let yr = y[0] - t * x[1], yi = y[1] + t * x[0]
+        u[0] = ur - t * xi
+        u[1] = ui + t * xr
+        x[0] = xr - t * ui
+        x[1] = xi + t * ur
+        w[0] = wr - t * yi
+        w[1] = wi + t * yr
+        y[0] = yr - t * wi
+        y[1] = yi + t * wr
+        u += 2
+    }
+}
+
+/// The same with `(cos α, sin α)` rotations.
+@inline(__always)
+func rotateRun(_ start: UnsafeMutablePointer<Double>, member: Int, count: Int, _ c: Double, _ s: Double) {
+    let m2 = 2 * member
+    var u = start
+    for _ in 0..<count {
+        let w = u + m2
+        let x = u + 2 * m2
+        let y = u + 3 * m2
+        let ur = c * u[0] - s * w[1], ui = c * u[1] + s * w[0]
+        let wr = c * w[0] - s * u[1], wi = c * w[1] + s * u[0]
+        let xr = c * x[0] - s * y[1], xi = c * x[1] + s * y[0]
+        let yr = c * y[0] - s * x[1], yi = c * y[1] + s * x[0]
+        u[0] = c * ur - s * xi
+        u[1] = c * ui + s * xr
+        x[0] = c * xr - s * ui
+        x[1] = c * xi + s * ur
+        w[0] = c * wr - s * yi
+        w[1] = c * wi + s * yr
+        y[0] = c * yr - s * wi
+        y[1] = c * yi + s * wr
+        u += 2
+    }
+}
+
 /// Rotations of qubits `q` and `q+1` (`mask = 2^q`) on the quadruples `t ∈ range`: quadruple
 /// `t` starts at amplitude `(t mod m) + 4m·⌊t/m⌋`, its members are `+0, +m, +2m, +3m`.
 @inline(__always)
@@ -435,5 +553,113 @@ func rotatePairs(_ v: UnsafeMutablePointer<Double>, mask m: Int, range: Range<In
             u += 2
         }
         t += run
+    }
+}
+
+/// The Ising phase `e^{−iβE(k)}` without one `sincos` per amplitude.
+///
+/// Split `k = (hi, lo)` with `lo` the `b` chunk bits. Then
+/// `E = E_lo(lo) + E_hi(hi) + Σ_{i<b} zᵢ(lo) Fᵢ(hi)` with `Fᵢ(hi) = Σ_{j≥b} Jᵢⱼ zⱼ(hi)`, so
+/// `e^{−iβE} = P_lo(lo) · e^{−iβE_hi} · Π_{i<b} fᵢ^{zᵢ}`, `fᵢ = e^{−iβFᵢ}`. Per pass the 2^b
+/// phasors `P_lo` are computed once; per chunk the product over the low spins is built by
+/// doubling (2 complex multiplications per amplitude) from `b + 1` sincos. The products
+/// carry at most ~2b roundings (≈ 3e-15). In a sector the top qubit is fixed at `z = +1`.
+struct PhaseStructure: Sendable {
+    let lowBits: Int
+    let lowEnergy: [Double]
+    let highEnergy: [Double]
+    /// `fields[hi·b + i] = Fᵢ(hi)`.
+    let fields: [Double]
+    /// `Σ|h| + Σ|J| + |offset|`: bounds every partial energy (fast-sincos range check).
+    let bound: Double
+
+    init(model: IsingModel, vectorBits: Int, lowBits b: Int, topFixed: Bool) {
+        let n = model.qubits
+        lowBits = b
+        bound = model.energyScale
+        let highCount = 1 << (vectorBits - b)
+        // spins of the high part (vector bits b..<vectorBits, and the fixed top qubit)
+        func highSpin(_ hi: Int, _ j: Int) -> Double {
+            if j >= vectorBits { return 1 }  // topFixed: qubit n − 1 is +1 in the even/odd basis
+            return (hi >> (j - b)) & 1 == 0 ? 1 : -1
+        }
+        var low = [Double](repeating: model.offset, count: 1 << b)
+        var lowPairs: [Coupling] = []
+        var crossPairs: [Coupling] = []
+        var highPairs: [Coupling] = []
+        for c in model.couplings {
+            if c.j < b { lowPairs.append(c) } else if c.i < b { crossPairs.append(c) } else { highPairs.append(c) }
+        }
+        for lo in 0..<(1 << b) {
+            var e = low[lo]
+            for i in 0..<b { e += model.h[i] * ((lo >> i) & 1 == 0 ? 1 : -1) }
+            for c in lowPairs { e += c.value * (((lo >> c.i) ^ (lo >> c.j)) & 1 == 0 ? 1 : -1) }
+            low[lo] = e
+        }
+        var high = [Double](repeating: 0, count: highCount)
+        var f = [Double](repeating: 0, count: highCount * b)
+        let top = topFixed ? n : vectorBits
+        for hi in 0..<highCount {
+            var e = 0.0
+            for j in b..<top { e += model.h[j] * highSpin(hi, j) }
+            for c in highPairs { e += c.value * highSpin(hi, c.i) * highSpin(hi, c.j) }
+            high[hi] = e
+            for c in crossPairs { f[hi * b + c.i] += c.value * highSpin(hi, c.j) }
+        }
+        lowEnergy = low
+        highEnergy = high
+        fields = f
+    }
+
+    /// `P_lo(lo) = e^{−iβE_lo(lo)}`, interleaved, 2^b complex (caller deallocates).
+    func lowPhases(beta: Double) -> UnsafeMutablePointer<Double> {
+        let count = 1 << lowBits
+        let out = UnsafeMutablePointer<Double>.allocate(capacity: 2 * count)
+        let fast = abs(beta) * bound <= FastTrig.maximumArgument
+        for lo in 0..<count {
+            let x = beta * lowEnergy[lo]
+            let (sn, cs) = fast ? FastTrig.sinCos(x) : (sin(x), cos(x))
+            out[2 * lo] = cs
+            out[2 * lo + 1] = -sn
+        }
+        return out
+    }
+
+    /// Multiplies the chunk `high` (2^b amplitudes at `v`) by `scale·e^{−iβE}`.
+    @inline(__always)
+    func applyChunk(
+        _ v: UnsafeMutablePointer<Double>, high hi: Int, beta: Double, scale: Double, lowPhase: UnsafePointer<Double>,
+        scratch g: UnsafeMutablePointer<Double>
+    ) {
+        let b = lowBits
+        let fast = abs(beta) * bound <= FastTrig.maximumArgument
+        func phasor(_ x: Double) -> (Double, Double) {
+            let (sn, cs) = fast ? FastTrig.sinCos(x) : (sin(x), cos(x))
+            return (cs, -sn)
+        }
+        let (g0r, g0i) = phasor(beta * highEnergy[hi])
+        g[0] = scale * g0r
+        g[1] = scale * g0i
+        for i in 0..<b {
+            let (fr, fi) = phasor(beta * fields[hi * b + i])
+            let half = 1 << i
+            for lo in 0..<half {
+                let gr = g[2 * lo]
+                let gi = g[2 * lo + 1]
+                // z = −1 partner: × conj(f); z = +1: × f
+                g[2 * (lo + half)] = gr * fr + gi * fi
+                g[2 * (lo + half) + 1] = gi * fr - gr * fi
+                g[2 * lo] = gr * fr - gi * fi
+                g[2 * lo + 1] = gi * fr + gr * fi
+            }
+        }
+        for lo in 0..<(1 << b) {
+            let pr = lowPhase[2 * lo] * g[2 * lo] - lowPhase[2 * lo + 1] * g[2 * lo + 1]
+            let pi = lowPhase[2 * lo] * g[2 * lo + 1] + lowPhase[2 * lo + 1] * g[2 * lo]
+            let re = v[2 * lo]
+            let im = v[2 * lo + 1]
+            v[2 * lo] = re * pr - im * pi
+            v[2 * lo + 1] = re * pi + im * pr
+        }
     }
 }

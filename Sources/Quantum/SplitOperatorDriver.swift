@@ -66,6 +66,7 @@ struct SplitOperatorDriver {
             }
             let err =
                 scratch.withUnsafeBufferPointer { s in half.withUnsafeBufferPointer { distance(s, $0) } } / denominator
+            guard err.isFinite else { return .failed("the state became non-finite at τ = \(t); check the path's coefficients") }
             let factor = err > 0 ? min(4, max(0.2, 0.9 * pow(tol / err, exponent))) : 4
             if err <= tol {
                 swap(&psi, &half)

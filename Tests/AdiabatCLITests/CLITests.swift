@@ -47,6 +47,16 @@ struct CLITests {
         #expect(help.stdout.contains("adiabat"))
     }
 
+    @Test("an invalid choice is one error: line that lists the valid values and names the subcommand's help")
+    func invalidChoice() throws {
+        let run = try adiabat(["evolve", "sk10", "--total-time", "1", "--method", "nope"], in: packageRoot)
+        #expect(run.status != 0)
+        let lines = run.stderr.split(separator: "\n")
+        #expect(lines.count == 1)
+        #expect(lines.first?.contains("split4") == true && lines.first?.contains("rk8pd") == true)
+        #expect(lines.first?.hasSuffix("(see 'adiabat evolve --help')") == true)
+    }
+
     @Test("an unknown option gives one error: line and a non-zero exit")
     func unknownOption() throws {
         let run = try adiabat(["--no-such-flag"])

@@ -15,7 +15,9 @@ struct EvolveCLITests {
     func evolveJSON() throws {
         var fidelities: [Double] = []
         for method in ["split4", "rk8pd"] {
-            let run = try adiabat(["evolve", problems.appendingPathComponent("sk10.toml").path, "--method", method, "--rtol", "1e-10", "--json"])
+            let run = try adiabat([
+                "evolve", problems.appendingPathComponent("sk10.toml").path, "--method", method, "--rtol", "1e-10", "--json",
+            ])
             #expect(run.status == 0, "\(run.stderr)")
             let object = try jsonObject(run.stdout)
             for key in ["fidelity", "ground_state_probability", "final_energy", "method", "steps", "evaluations"] {
@@ -30,7 +32,8 @@ struct EvolveCLITests {
     @Test("evolve takes a .qubo path directly, with a trajectory")
     func evolveQUBO() throws {
         let run = try adiabat([
-            "evolve", problems.appendingPathComponent("maxcut6.qubo").path, "--total-time", "5", "--trajectory", "4", "--instantaneous", "--json",
+            "evolve", problems.appendingPathComponent("maxcut6.qubo").path, "--total-time", "5", "--trajectory", "4",
+            "--instantaneous", "--json",
         ])
         #expect(run.status == 0, "\(run.stderr)")
         let object = try jsonObject(run.stdout)
@@ -58,6 +61,17 @@ struct EvolveCLITests {
             #expect(lines.count == 1 && lines[0].hasPrefix("error: ") && lines[0].contains(fragment), "\(run.stderr)")
             #expect(run.stdout.isEmpty)
         }
+    }
+
+    @Test("evolve on a landscape: the Score-Hamiltonian path from t_max to 0, fidelity with √p₀")
+    func evolveLandscape() throws {
+        let run = try adiabat(["evolve", "double-well", "--total-time", "1", "--steps", "20", "--json"], in: packageRoot)
+        #expect(run.status == 0, "\(run.stderr)")
+        let object = try jsonObject(run.stdout)
+        let fidelity = try #require(object["fidelity"] as? Double)
+        #expect(fidelity > 0 && fidelity <= 1 + 1e-12)
+        #expect(object["method"] as? String == "split4" && object["steps"] as? Int == 20 && object["evaluations"] != nil)
+        #expect(object["t_max"] != nil && object["ground_state_probability"] == nil)
     }
 
     @Test("spectrum: levels, gap and a profile for a bundled annealing problem")

@@ -14,12 +14,16 @@ func temporaryFile(_ name: String, _ text: String) throws -> URL {
 }
 
 /// Expects `body` to throw an `InputError` at `file:line` whose text contains `fragment`.
-func expectInputError(line: Int, containing fragment: String, _ body: () throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) {
+func expectInputError(
+    line: Int, containing fragment: String, _ body: () throws -> Void, sourceLocation: SourceLocation = #_sourceLocation
+) {
     do {
         try body()
         Issue.record("no error thrown (expected line \(line): \(fragment))", sourceLocation: sourceLocation)
     } catch let error as InputError {
-        #expect(error.location.hasSuffix(":\(line)"), "location \(error.location), expected line \(line)", sourceLocation: sourceLocation)
+        #expect(
+            error.location.hasSuffix(":\(line)"), "location \(error.location), expected line \(line)",
+            sourceLocation: sourceLocation)
         #expect(error.description.contains(fragment), "\(error.description) lacks '\(fragment)'", sourceLocation: sourceLocation)
     } catch {
         Issue.record("unexpected error \(error)", sourceLocation: sourceLocation)
@@ -42,7 +46,8 @@ struct AnnealingFileTests {
         let again = try AnnealingFormats.parseCOO(written, file: "b.coo")
         #expect(again == model)
         // tiny values are written without an exponent (dimod's reader has none) and read back exactly
-        let tiny = try BinaryQuadraticModel(labels: ["0", "1"], vartype: .binary, linear: [1.5e-9, -3], quadratic: [Coupling(0, 1, 1e-7 / 3)])
+        let tiny = try BinaryQuadraticModel(
+            labels: ["0", "1"], vartype: .binary, linear: [1.5e-9, -3], quadratic: [Coupling(0, 1, 1e-7 / 3)])
         let text2 = try AnnealingFormats.writeCOO(tiny)
         #expect(!text2.contains("e-"))
         #expect(try AnnealingFormats.parseCOO(text2, file: "t.coo") == tiny)
@@ -104,16 +109,30 @@ struct AnnealingFileTests {
 
     @Test("malformed COO files: bad header, bad numbers, labels out of range, wrong counts")
     func malformedCOO() {
-        expectInputError(line: 1, containing: "bad header") { _ = try AnnealingFormats.parseCOO("# vartype=QUBIT\n0 1 1\n", file: "c.coo") }
-        expectInputError(line: 1, containing: "bad header") { _ = try AnnealingFormats.parseCOO("# vartype SPIN\n0 1 1\n", file: "c.coo") }
+        expectInputError(line: 1, containing: "bad header") {
+            _ = try AnnealingFormats.parseCOO("# vartype=QUBIT\n0 1 1\n", file: "c.coo")
+        }
+        expectInputError(line: 1, containing: "bad header") {
+            _ = try AnnealingFormats.parseCOO("# vartype SPIN\n0 1 1\n", file: "c.coo")
+        }
         expectInputError(line: 3, containing: "not a finite number") {
             _ = try AnnealingFormats.parseCOO("# vartype=SPIN\n0 1 1\n1 2 abc\n", file: "c.coo")
         }
-        expectInputError(line: 2, containing: "not a finite number") { _ = try AnnealingFormats.parseCOO("# vartype=SPIN\n0 1 nan\n", file: "c.coo") }
-        expectInputError(line: 2, containing: "out of range") { _ = try AnnealingFormats.parseCOO("# vartype=SPIN\n-1 2 1.0\n", file: "c.coo") }
-        expectInputError(line: 2, containing: "not an integer") { _ = try AnnealingFormats.parseCOO("# vartype=SPIN\na 2 1.0\n", file: "c.coo") }
-        expectInputError(line: 3, containing: "3 fields") { _ = try AnnealingFormats.parseCOO("# vartype=SPIN\n0 1 1\n0 1\n", file: "c.coo") }
-        expectInputError(line: 2, containing: "3 fields") { _ = try AnnealingFormats.parseCOO("# vartype=SPIN\n0 1 1 5\n", file: "c.coo") }
+        expectInputError(line: 2, containing: "not a finite number") {
+            _ = try AnnealingFormats.parseCOO("# vartype=SPIN\n0 1 nan\n", file: "c.coo")
+        }
+        expectInputError(line: 2, containing: "out of range") {
+            _ = try AnnealingFormats.parseCOO("# vartype=SPIN\n-1 2 1.0\n", file: "c.coo")
+        }
+        expectInputError(line: 2, containing: "not an integer") {
+            _ = try AnnealingFormats.parseCOO("# vartype=SPIN\na 2 1.0\n", file: "c.coo")
+        }
+        expectInputError(line: 3, containing: "3 fields") {
+            _ = try AnnealingFormats.parseCOO("# vartype=SPIN\n0 1 1\n0 1\n", file: "c.coo")
+        }
+        expectInputError(line: 2, containing: "3 fields") {
+            _ = try AnnealingFormats.parseCOO("# vartype=SPIN\n0 1 1 5\n", file: "c.coo")
+        }
     }
 
     @Test("malformed JSON files: bad header, bad numbers, labels out of range, wrong counts")
@@ -122,36 +141,77 @@ struct AnnealingFileTests {
             var fields: [(String, String)] = [
                 ("type", "\"BinaryQuadraticModel\""), ("version", "{\"bqm_schema\": \"3.0.0\"}"), ("num_variables", "2"),
                 ("num_interactions", "1"), ("variable_labels", "[0, 1]"), ("variable_type", "\"SPIN\""), ("offset", "0.0"),
-                ("linear_biases", "[1.0, 2.0]"), ("quadratic_biases", "[0.5]"), ("quadratic_head", "[0]"), ("quadratic_tail", "[1]"),
+                ("linear_biases", "[1.0, 2.0]"), ("quadratic_biases", "[0.5]"), ("quadratic_head", "[0]"),
+                ("quadratic_tail", "[1]"),
             ]
             fields = fields.map { ($0.0, replace[$0.0] ?? $0.1) }
             return "{\n" + fields.map { "  \"\($0.0)\": \($0.1)" }.joined(separator: ",\n") + "\n}\n"
         }
         // line numbers: "{" is line 1, fields start at line 2 in the order above
-        expectInputError(line: 3, containing: "bad header") { _ = try AnnealingFormats.parseJSON(bqm(["version": "{\"bqm_schema\": \"1.0.0\"}"]), file: "j.json") }
-        expectInputError(line: 2, containing: "bad header") { _ = try AnnealingFormats.parseJSON(bqm(["type": "\"SampleSet\""]), file: "j.json") }
-        expectInputError(line: 7, containing: "bad header") { _ = try AnnealingFormats.parseJSON(bqm(["variable_type": "\"INTEGER\""]), file: "j.json") }
-        expectInputError(line: 9, containing: "bad number") { _ = try AnnealingFormats.parseJSON(bqm(["linear_biases": "[1.0, \"x\"]"]), file: "j.json") }
-        expectInputError(line: 11, containing: "out of range") { _ = try AnnealingFormats.parseJSON(bqm(["quadratic_head": "[5]"]), file: "j.json") }
-        expectInputError(line: 9, containing: "wrong count") { _ = try AnnealingFormats.parseJSON(bqm(["linear_biases": "[1.0]"]), file: "j.json") }
-        expectInputError(line: 4, containing: "wrong count") { _ = try AnnealingFormats.parseJSON(bqm(["num_variables": "3"]), file: "j.json") }
-        expectInputError(line: 11, containing: "wrong count") { _ = try AnnealingFormats.parseJSON(bqm(["quadratic_head": "[0, 1]"]), file: "j.json") }
-        expectInputError(line: 3, containing: "bad JSON") { _ = try AnnealingFormats.parseJSON("{\n  \"a\": 1,\n  \"b\": ]\n}", file: "j.json") }
+        expectInputError(line: 3, containing: "bad header") {
+            _ = try AnnealingFormats.parseJSON(bqm(["version": "{\"bqm_schema\": \"1.0.0\"}"]), file: "j.json")
+        }
+        expectInputError(line: 2, containing: "bad header") {
+            _ = try AnnealingFormats.parseJSON(bqm(["type": "\"SampleSet\""]), file: "j.json")
+        }
+        expectInputError(line: 7, containing: "bad header") {
+            _ = try AnnealingFormats.parseJSON(bqm(["variable_type": "\"INTEGER\""]), file: "j.json")
+        }
+        expectInputError(line: 9, containing: "bad number") {
+            _ = try AnnealingFormats.parseJSON(bqm(["linear_biases": "[1.0, \"x\"]"]), file: "j.json")
+        }
+        expectInputError(line: 11, containing: "out of range") {
+            _ = try AnnealingFormats.parseJSON(bqm(["quadratic_head": "[5]"]), file: "j.json")
+        }
+        expectInputError(line: 9, containing: "wrong count") {
+            _ = try AnnealingFormats.parseJSON(bqm(["linear_biases": "[1.0]"]), file: "j.json")
+        }
+        expectInputError(line: 4, containing: "wrong count") {
+            _ = try AnnealingFormats.parseJSON(bqm(["num_variables": "3"]), file: "j.json")
+        }
+        expectInputError(line: 11, containing: "wrong count") {
+            _ = try AnnealingFormats.parseJSON(bqm(["quadratic_head": "[0, 1]"]), file: "j.json")
+        }
+        expectInputError(line: 3, containing: "bad JSON") {
+            _ = try AnnealingFormats.parseJSON("{\n  \"a\": 1,\n  \"b\": ]\n}", file: "j.json")
+        }
     }
 
     @Test("malformed .qubo files: bad header, bad numbers, labels out of range, wrong counts")
     func malformedQUBO() {
-        expectInputError(line: 2, containing: "bad header") { _ = try AnnealingFormats.parseQUBO("c x\np qubo 0 4 1\n0 0 1\n", file: "q.qubo") }
-        expectInputError(line: 1, containing: "bad header") { _ = try AnnealingFormats.parseQUBO("0 0 1\np qubo 0 4 1 0\n", file: "q.qubo") }
-        expectInputError(line: 1, containing: "bad header") { _ = try AnnealingFormats.parseQUBO("p qubo 0 2 3 0\n", file: "q.qubo") }
-        expectInputError(line: 1, containing: "no 'p qubo") { _ = try AnnealingFormats.parseQUBO("c only comments\n", file: "q.qubo") }
-        expectInputError(line: 3, containing: "not a finite number") { _ = try AnnealingFormats.parseQUBO("p qubo 0 4 2 0\n0 0 1\n1 1 x\n", file: "q.qubo") }
-        expectInputError(line: 2, containing: "not an integer") { _ = try AnnealingFormats.parseQUBO("p qubo 0 4 1 0\n0.5 0.5 1\n", file: "q.qubo") }
-        expectInputError(line: 3, containing: "out of range") { _ = try AnnealingFormats.parseQUBO("p qubo 0 4 2 0\n0 0 1\n4 4 1\n", file: "q.qubo") }
-        expectInputError(line: 3, containing: "wrong count") { _ = try AnnealingFormats.parseQUBO("p qubo 0 4 3 0\n0 0 1\n1 1 1\n", file: "q.qubo") }
-        expectInputError(line: 4, containing: "wrong count") { _ = try AnnealingFormats.parseQUBO("p qubo 0 4 2 2\n0 0 1\n1 1 1\n0 1 1\n", file: "q.qubo") }
-        expectInputError(line: 3, containing: "duplicate node") { _ = try AnnealingFormats.parseQUBO("p qubo 0 4 2 0\n0 0 1\n0 0 1\n", file: "q.qubo") }
-        expectInputError(line: 3, containing: "i < j") { _ = try AnnealingFormats.parseQUBO("p qubo 0 4 1 1\n0 0 1\n1 0 1\n", file: "q.qubo") }
+        expectInputError(line: 2, containing: "bad header") {
+            _ = try AnnealingFormats.parseQUBO("c x\np qubo 0 4 1\n0 0 1\n", file: "q.qubo")
+        }
+        expectInputError(line: 1, containing: "bad header") {
+            _ = try AnnealingFormats.parseQUBO("0 0 1\np qubo 0 4 1 0\n", file: "q.qubo")
+        }
+        expectInputError(line: 1, containing: "bad header") {
+            _ = try AnnealingFormats.parseQUBO("p qubo 0 2 3 0\n", file: "q.qubo")
+        }
+        expectInputError(line: 1, containing: "no 'p qubo") {
+            _ = try AnnealingFormats.parseQUBO("c only comments\n", file: "q.qubo")
+        }
+        expectInputError(line: 3, containing: "not a finite number") {
+            _ = try AnnealingFormats.parseQUBO("p qubo 0 4 2 0\n0 0 1\n1 1 x\n", file: "q.qubo")
+        }
+        expectInputError(line: 2, containing: "not an integer") {
+            _ = try AnnealingFormats.parseQUBO("p qubo 0 4 1 0\n0.5 0.5 1\n", file: "q.qubo")
+        }
+        expectInputError(line: 3, containing: "out of range") {
+            _ = try AnnealingFormats.parseQUBO("p qubo 0 4 2 0\n0 0 1\n4 4 1\n", file: "q.qubo")
+        }
+        expectInputError(line: 3, containing: "wrong count") {
+            _ = try AnnealingFormats.parseQUBO("p qubo 0 4 3 0\n0 0 1\n1 1 1\n", file: "q.qubo")
+        }
+        expectInputError(line: 4, containing: "wrong count") {
+            _ = try AnnealingFormats.parseQUBO("p qubo 0 4 2 2\n0 0 1\n1 1 1\n0 1 1\n", file: "q.qubo")
+        }
+        expectInputError(line: 3, containing: "duplicate node") {
+            _ = try AnnealingFormats.parseQUBO("p qubo 0 4 2 0\n0 0 1\n0 0 1\n", file: "q.qubo")
+        }
+        expectInputError(line: 3, containing: "i < j") {
+            _ = try AnnealingFormats.parseQUBO("p qubo 0 4 1 1\n0 0 1\n1 0 1\n", file: "q.qubo")
+        }
     }
 
     @Test("malformed schedule tables and TOML annealing problems")
@@ -180,30 +240,75 @@ struct AnnealingFileTests {
         // bad schedule points (s outside [0, 1])
         expectInputError(line: 6, containing: "s must lie in [0, 1]") {
             _ = try AnnealingSpec.load(
-                try toml("kind = \"annealing\"\n[problem]\nfile = \"m.coo\"\n[schedule]\ntype = \"points\"\npoints = [[0, 0], [1, 1.5]]\n"))
+                try toml(
+                    "kind = \"annealing\"\n[problem]\nfile = \"m.coo\"\n[schedule]\ntype = \"points\"\npoints = [[0, 0], [1, 1.5]]\n"
+                ))
         }
         // a GHz table needs a time unit
         let csv = folder.appendingPathComponent("dw.csv")
         try "s,A,B\n0,5,0.1\n0.5,1,2\n1,0.01,6\n".write(to: csv, atomically: true, encoding: .utf8)
         expectInputError(line: 6, containing: "time unit") {
-            _ = try AnnealingSpec.load(try toml("kind = \"annealing\"\n[problem]\nfile = \"m.coo\"\n[schedule]\ntype = \"table\"\nfile = \"dw.csv\"\n"))
+            _ = try AnnealingSpec.load(
+                try toml("kind = \"annealing\"\n[problem]\nfile = \"m.coo\"\n[schedule]\ntype = \"table\"\nfile = \"dw.csv\"\n"))
         }
         // and with it, the table is converted to rad/µs
         let spec = try AnnealingSpec.load(
-            try toml("kind = \"annealing\"\n[problem]\nfile = \"m.coo\"\n[schedule]\ntype = \"table\"\nfile = \"dw.csv\"\ntime_unit = \"us\"\ntotal_time = 2.0\n"))
+            try toml(
+                "kind = \"annealing\"\n[problem]\nfile = \"m.coo\"\n[schedule]\ntype = \"table\"\nfile = \"dw.csv\"\ntime_unit = \"us\"\ntotal_time = 2.0\n"
+            ))
         let (a, b) = spec.path.coefficients(at: 0.5)
         #expect(abs(a - 1000 * Double.pi) < 1e-9 && abs(b - 2000 * Double.pi) < 1e-9)
         #expect(spec.totalTime == 2.0)
     }
 
+    @Test("a D-Wave-style reverse anneal: GHz table, (time, s) points, classical initial state")
+    func reverseAnnealFile() throws {
+        let folder = try temporaryFile("m.coo", "# vartype=BINARY\n0 0 -1\n1 1 -1\n0 1 2\n").deletingLastPathComponent()
+        let csv = folder.appendingPathComponent("dw.csv")
+        // a smooth synthetic table in GHz: A falls from 1 to 0, B rises from 0.01 to 1
+        var rows = ["s,A(s) (GHz),B(s) (GHz)"]
+        for k in 0...20 {
+            let s = Double(k) / 20
+            rows.append("\(s),\((1 - s) * (1 - s)),\(0.01 + 0.99 * s * s)")
+        }
+        try rows.joined(separator: "\n").write(to: csv, atomically: true, encoding: .utf8)
+        let toml = folder.appendingPathComponent("r.toml")
+        try """
+        kind = "annealing"
+        [problem]
+        file = "m.coo"
+        [schedule]
+        type = "points"
+        file = "dw.csv"
+        time_unit = "ns"
+        points = [[0.0, 1.0], [2.0, 0.6], [4.0, 0.6], [6.0, 1.0]]
+        initial_state = [1, 1]
+        """.write(to: toml, atomically: true, encoding: .utf8)
+        let spec = try AnnealingSpec.load(toml)
+        #expect(spec.totalTime == 6)
+        #expect(spec.initialSpins == [1, 1])  // binary 1 → spin +1 (dimod: z = 2x − 1)
+        let h = try spec.hamiltonian()
+        let problem = try spec.problem(hamiltonian: h, totalTime: nil)
+        #expect(problem.schedule.breakpoints == [2.0 / 6, 4.0 / 6])
+        let a = try AnnealingEvolution.run(problem, method: .split4, options: .init(rtol: 1e-10, atol: 0))
+        let b = try AnnealingEvolution.run(problem, method: .rk8pd, options: .init(rtol: 1e-11, atol: 1e-13))
+        #expect(abs(a.groundStateProbability - b.groundStateProbability) < 1e-7)
+        // x = (1, 1) has energy −1 −1 + 2 = 0; the ground states (1,0), (0,1) have −1:
+        // the reverse anneal must move probability away from the start state
+        #expect(a.groundStateProbability > 1e-3)
+        #expect(throws: InputError.self) { _ = try spec.problem(hamiltonian: h, totalTime: 5) }
+    }
+
     @Test("inline h/J tables and arrays give the same model as the COO file")
     func inlineModels() throws {
-        let folder = try temporaryFile("x.coo", "# vartype=SPIN\n0 0 0.5\n1 1 -0.5\n0 1 -1\n1 2 0.25\n").deletingLastPathComponent()
+        let folder = try temporaryFile("x.coo", "# vartype=SPIN\n0 0 0.5\n1 1 -0.5\n0 1 -1\n1 2 0.25\n")
+            .deletingLastPathComponent()
         let arrays = folder.appendingPathComponent("a.toml")
         try "kind = \"annealing\"\n[problem]\nh = [0.5, -0.5, 0.0]\nJ = [[0, 1, -1.0], [1, 2, 0.25]]\n".write(
             to: arrays, atomically: true, encoding: .utf8)
         let tables = folder.appendingPathComponent("t.toml")
-        try "kind = \"annealing\"\n[problem]\nlabels = [\"0\", \"1\", \"2\"]\n[problem.h]\n0 = 0.5\n1 = -0.5\n[problem.J]\n\"0,1\" = -1.0\n\"1,2\" = 0.25\n"
+        try
+            "kind = \"annealing\"\n[problem]\nlabels = [\"0\", \"1\", \"2\"]\n[problem.h]\n0 = 0.5\n1 = -0.5\n[problem.J]\n\"0,1\" = -1.0\n\"1,2\" = 0.25\n"
             .write(to: tables, atomically: true, encoding: .utf8)
         let wrapped = folder.appendingPathComponent("w.toml")
         try "kind = \"annealing\"\n[problem]\nfile = \"x.coo\"\n".write(to: wrapped, atomically: true, encoding: .utf8)
@@ -216,7 +321,8 @@ struct AnnealingFileTests {
 
     @Test("bundled annealing problems load; the Landau–Zener file reproduces the formula")
     func bundled() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent("problems")
         for name in ["sk10.toml", "sk10-pause.toml", "landau-zener.toml", "maxcut6.qubo", "sk10.coo"] {
             let spec = try AnnealingSpec.load(root.appendingPathComponent(name))

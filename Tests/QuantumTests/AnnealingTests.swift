@@ -160,7 +160,8 @@ struct AnnealingEvolutionTests {
     /// Δ/(v²τ_w³)` (one integration by parts; `θ̇/ω` is monotone there), per end. So
     /// `|P_w − P| ≤ 2√P·δ + δ²`, `δ = 2Δ/(v²τ_w³)`. With `Δ = v = 1`, `τ_w = 100`:
     /// `δ = 2e-6`, bound `1.83e-6`. The integration adds ≲ 1e-8 at the tolerances used.
-    @Test("Landau–Zener sweep matches exp(−πΔ²/(2v)) within the finite-window bound", arguments: [EvolutionMethod.split4, .rk8pd])
+    @Test(
+        "Landau–Zener sweep matches exp(−πΔ²/(2v)) within the finite-window bound", arguments: [EvolutionMethod.split4, .rk8pd])
     func landauZener(method: EvolutionMethod) throws {
         for (delta, v) in [(1.0, 1.0), (1.0, 3.0)] {
             let window = 100.0
@@ -251,7 +252,8 @@ struct AnnealingEvolutionTests {
             let r = try AnnealingEvolution.run(problem, method: method, options: .init(rtol: 1e-10, atol: 1e-12))
             #expect(abs(r.fidelity - reference.fidelity) < 1e-6, "\(method)")
         }
-        let big = try AnnealingProblem(hamiltonian: try AnnealingHamiltonian(model: try spinGlass(qubits: 10, seed: 1)), totalTime: 1)
+        let big = try AnnealingProblem(
+            hamiltonian: try AnnealingHamiltonian(model: try spinGlass(qubits: 10, seed: 1)), totalTime: 1)
         #expect {
             _ = try AnnealingEvolution.run(big, method: .bsimp)
         } throws: { error in
@@ -297,6 +299,27 @@ struct AnnealingEvolutionTests {
         let a = try AnnealingEvolution.run(problem, method: .split4, options: .init(rtol: 1e-10, atol: 0))
         let b = try AnnealingEvolution.run(problem, method: .rk8pd, options: .init(rtol: 1e-11, atol: 1e-13))
         #expect(abs(a.fidelity - b.fidelity) < 1e-6)
+    }
+
+    /// With every hᵢ = 0 the run uses the even spin-flip sector (half the amplitudes, the
+    /// top qubit's σx as the flip of all others). It must reproduce the full-register run.
+    @Test("evolution in the even spin-flip sector equals the full-register evolution", arguments: [5, 15])
+    func sectorEvolution(qubits: Int) throws {
+        let model = try spinGlass(qubits: qubits, seed: 21, fieldScale: 0)
+        let problem = try AnnealingProblem(hamiltonian: try AnnealingHamiltonian(model: model), schedule: .cosine, totalTime: 3)
+        for method in [EvolutionMethod.split4, .rk8pd] + (qubits <= 8 ? [EvolutionMethod.rk4imp] : []) {
+            var options = EvolutionOptions(rtol: 1e-10, atol: 1e-12, trajectorySamples: 3)
+            let sector = try AnnealingEvolution.run(problem, method: method, options: options)
+            options.useSymmetry = false
+            let full = try AnnealingEvolution.run(problem, method: method, options: options)
+            #expect(sector.sector == "even" && full.sector == "full")
+            var diff = 0.0
+            for i in 0..<full.finalState.count { diff += pow(full.finalState[i] - sector.finalState[i], 2) }
+            #expect(diff.squareRoot() < 1e-7, "\(method): \(diff.squareRoot())")
+            #expect(abs(full.fidelity - sector.fidelity) < 1e-8)
+            #expect(abs(full.finalEnergy - sector.finalEnergy) < 1e-7)
+            for (a, b) in zip(full.trajectory!, sector.trajectory!) { #expect(abs(a.energy - b.energy) < 1e-7) }
+        }
     }
 
     @Test("reverse annealing from a classical state; trajectory records each sample")

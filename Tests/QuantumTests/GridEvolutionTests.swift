@@ -64,7 +64,8 @@ struct GridEvolutionTests {
         let reference = try GridEvolution.run(problem, method: .rk8pd, options: .init(rtol: 1e-11, atol: 1e-13), target: target)
         #expect(reference.succeeded)
         for method in [EvolutionMethod.split4, .suzuki4, .split2] {
-            let r = try GridEvolution.run(problem, method: method, options: .init(rtol: method == .split2 ? 1e-9 : 1e-10, atol: 0), target: target)
+            let r = try GridEvolution.run(
+                problem, method: method, options: .init(rtol: method == .split2 ? 1e-9 : 1e-10, atol: 0), target: target)
             var diff = 0.0
             var norm = 0.0
             for i in 0..<psi.count {

@@ -1,7 +1,7 @@
 import AdiabatCore
+import Bridge
 import Foundation
 import Landscapes
-import Problems
 import Quantum
 import Testing
 
@@ -17,7 +17,8 @@ struct LandscapeEvolutionTests {
         let grid = try UniformGrid(lower: -8, upper: 8, points: 255)
         var infidelities: [Double] = []
         for T in [0.5, 2, 8, 32, 128] {
-            let (problem, target) = try LandscapeEvolution.problem(landscape: landscape, grid: grid, tMax: 3, totalTime: T)
+            let path = try LandscapePath(landscape: landscape, discretisation: .grid(grid, order: .second), tMax: 3)
+            let (problem, target) = try LandscapeEvolution.problem(path: path, totalTime: T)
             let r = try GridEvolution.run(problem, method: .split4, options: .init(rtol: 1e-9, atol: 0), target: target)
             infidelities.append(1 - r.fidelity!)
         }
@@ -25,7 +26,8 @@ struct LandscapeEvolutionTests {
         // asymptotic regime: 4× the time divides 1 − F by ≈ 16 (T⁻²); demand more than 10
         #expect(infidelities[3] / infidelities[4] > 10, "\(infidelities)")
         #expect(infidelities.last! < 2e-4, "\(infidelities)")
-        let (problem, target) = try LandscapeEvolution.problem(landscape: landscape, grid: grid, tMax: 3, totalTime: 2)
+        let path = try LandscapePath(landscape: landscape, discretisation: .grid(grid, order: .second), tMax: 3)
+        let (problem, target) = try LandscapeEvolution.problem(path: path, totalTime: 2)
         let a = try GridEvolution.run(problem, method: .split4, options: .init(rtol: 1e-10, atol: 0), target: target)
         let b = try GridEvolution.run(problem, method: .rk8pd, options: .init(rtol: 1e-10, atol: 1e-12), target: target)
         #expect(abs(a.fidelity! - b.fidelity!) < 1e-6)
@@ -35,10 +37,24 @@ struct LandscapeEvolutionTests {
     func startIsGround() throws {
         let landscape = try GaussianMixture(weights: [0.3, 0.7], means: [[-2.0], [1.5]], standardDeviations: [0.5, 0.8])
         let grid = try UniformGrid(lower: -9, upper: 9, points: 511)
-        let psi = try LandscapeEvolution.groundState(landscape, process: .ou, time: 0.5, grid: grid)
-        let v = try LandscapeEvolution.potential(landscape, process: .ou, time: 0.5, grid: grid)
-        let h = try GridHamiltonian(grid: grid, potential: v)
-        // second-order stencil: ‖H√p‖/‖√p‖ = O(h²·max|∂⁴√p/√p|) ≈ 1e-2 here
+        let path = try LandscapePath(landscape: landscape, discretisation: .grid(grid, order: .second), tMax: 0.5)
+        let (problem, _) = try LandscapeEvolution.problem(path: path, totalTime: 1)
+        let psi = (0..<grid.count).map { problem.initialState[2 * $0] }
+        let h = try path.hamiltonian(atTime: 0.5)
+        // second-order stencil: the Rayleigh quotient of √p is O(h²) (h = 0.035 here)
         #expect(h.rayleighQuotient(psi) < 1e-3)
+    }
+
+    @Test("Roland–Cerf on a landscape path: slow where the gap is small, same end points")
+    func rolandCerfPath() throws {
+        let landscape = try GaussianMixture(weights: [0.5, 0.5], means: [[-2.5], [2.5]], standardDeviations: [0.5, 0.5])
+        let grid = try UniformGrid(lower: -8, upper: 8, points: 255)
+        let path = try LandscapePath(landscape: landscape, discretisation: .grid(grid, order: .second), tMax: 3)
+        let schedule = try LandscapeEvolution.rolandCerf(path: path, samples: 21)
+        #expect(abs(schedule.progress(at: 0)) < 1e-12 && abs(schedule.progress(at: 1) - 1) < 1e-12)
+        // the bimodal data end has the smallest gap: the schedule slows down there (u → 1)
+        #expect(schedule.rate(at: 0.98) < schedule.rate(at: 0.02))
+        let r = try LandscapeEvolution.run(path: path, schedule: schedule, totalTime: 4)
+        #expect(r.succeeded && r.fidelity! > 0 && r.fidelity! <= 1 + 1e-12)
     }
 }
