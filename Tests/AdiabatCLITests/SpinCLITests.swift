@@ -48,6 +48,21 @@ struct SpinCLITests {
         // the gauge-removable one translates
         let gauge = try object(["translate", "catalyst-gauge", "--s", "0.5", "--round-trip", "--json"])
         #expect(gauge["gauge"] as? [Int] == [3])
+        // spectrum includes the catalyst: its ground energy is the translation's E₀
+        let levels = try object(["spectrum", "catalyst-gauge", "--s", "0.5", "--json"])
+        let energies = try #require(levels["energies"] as? [Double])
+        #expect(abs(energies[0] - (gauge["ground_energy"] as? Double ?? .nan)) < 1e-10)
+        #expect(levels["stoquastic"] as? Bool == true)
+        let frustrated = try object(["spectrum", "catalyst-frustrated", "--s", "0.5", "--json"])
+        #expect(frustrated["stoquastic"] as? Bool == false)
+        // and the catalog lists both files
+        let listing = try object(["problems", "--json"])
+        let entries = try #require(listing["problems"] as? [[String: Any]])
+        for name in ["catalyst-frustrated", "catalyst-gauge"] {
+            let entry = try #require(entries.first { $0["name"] as? String == name })
+            #expect(entry["qubits"] as? Int == 4)
+            #expect((entry["summary"] as? String)?.hasPrefix("unreadable") == false)
+        }
     }
 
     @Test("sample: each spin sampler reports ground_state_probability, reproducibly")

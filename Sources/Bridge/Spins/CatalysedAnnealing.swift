@@ -157,3 +157,65 @@ public struct CatalysedAnnealing: Sendable {
         return good
     }
 }
+
+/// One point of a catalysed spectrum.
+public struct CatalysedSpectrumPoint: Sendable, Codable, Equatable {
+    public var s: Double
+    public var energies: [Double]
+    public var gap: Double
+    /// Whether `H(s)` is stoquastic in some σz gauge (and the qubits of that gauge).
+    public var stoquastic: Bool
+    public var gauge: [Int]?
+}
+
+/// `adiabat spectrum` on a problem with a catalyst: the lowest levels of
+/// `H(s) = −A Σwᵢσxᵢ + B H_P + C ΣKᵢⱼσxᵢσxⱼ` (both spin-flip sectors merged when `hᵢ = 0`),
+/// whether it is stoquastic under a gauge, and optionally a gap profile.
+public struct CatalysedSpectrumReport: Sendable, Codable, Equatable {
+    public var qubits: Int
+    public var catalystTerms: Int
+    public var s: Double
+    public var energies: [Double]
+    public var gap: Double
+    public var stoquastic: Bool
+    public var gauge: [Int]?
+    public var profile: [CatalysedSpectrumPoint]?
+    public var minGap: Double?
+    public var at: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case qubits, s, energies, gap, stoquastic, gauge, profile, at
+        case catalystTerms = "catalyst_terms"
+        case minGap = "min_gap"
+    }
+
+    public static func point(_ annealing: CatalysedAnnealing, s: Double, levels: Int) throws -> CatalysedSpectrumPoint {
+        let h = try annealing.operatorAt(s)
+        let energies = try h.spectrum(count: levels, options: LanczosOptions(tolerance: 1e-12))
+        let structure = h.signStructure
+        return CatalysedSpectrumPoint(
+            s: s, energies: energies, gap: energies.count > 1 ? energies[1] - energies[0] : .infinity,
+            stoquastic: structure.isStoquasticUnderGauge, gauge: structure.gauge?.qubits)
+    }
+
+    public static func compute(_ annealing: CatalysedAnnealing, s: Double, levels: Int = 4, profile: Int? = nil) throws
+        -> CatalysedSpectrumReport
+    {
+        try Check.inUnitInterval(s, "--s")
+        guard levels >= 2 else { throw InputError("--levels", "must be at least 2 to give a gap (got \(levels))") }
+        let p = try point(annealing, s: s, levels: levels)
+        var report = CatalysedSpectrumReport(
+            qubits: annealing.qubits, catalystTerms: annealing.catalyst?.couplings.count ?? 0, s: s, energies: p.energies, gap: p.gap,
+            stoquastic: p.stoquastic, gauge: p.gauge, profile: nil, minGap: nil, at: nil)
+        if let samples = profile {
+            guard samples >= 2, samples <= 100_000 else { throw InputError("--profile", "must be between 2 and 100000 points (got \(samples))") }
+            let points = try (0..<samples).map { try point(annealing, s: Double($0) / Double(samples - 1), levels: levels) }
+            report.profile = points
+            if let m = points.min(by: { $0.gap < $1.gap }) {
+                report.minGap = m.gap
+                report.at = m.s
+            }
+        }
+        return report
+    }
+}
