@@ -37,7 +37,11 @@ struct SampleCommand: ParsableCommand {
     @Option(name: .long, help: "Total run time T of the annealed flip chain (default: the problem's total_time).")
     var totalTime: Double?
 
-    @Option(name: .long, help: "Schedule: \(ScheduleChoice.allCases.map(\.rawValue).joined(separator: ", ")) (reverse-flip: where the grid sits in t).")
+    @Option(
+        name: .long,
+        help:
+            "Schedule: \(ScheduleChoice.allCases.map(\.rawValue).joined(separator: ", ")) (reverse-flip: where the grid sits in t)."
+    )
     var schedule: ScheduleChoice = .problem
 
     @Option(name: .long, help: "Order of the boundary-cancelling schedule.")
@@ -96,7 +100,8 @@ struct SampleCommand: ParsableCommand {
 
     func run() throws {
         let settings = SpinCommands.SampleSettings(
-            sampler: sampler, samples: samples, steps: steps, sweeps: sweeps, totalTime: totalTime, schedule: schedule, order: order,
+            sampler: sampler, samples: samples, steps: steps, sweeps: sweeps, totalTime: totalTime, schedule: schedule,
+            order: order,
             beta: beta, flipRate: flipRate, maximumTime: maximumTime, prior: prior, betaSchedule: betaSchedule,
             betaRange: try parsedBetaRange(), seed: common.seed)
         try SpinCommands.sample(problem: problem, settings: settings, json: common.json)

@@ -118,7 +118,9 @@ struct SpectrumCommand: ParsableCommand {
         guard s.isFinite, s >= 0, s <= 1 else { throw InputError("--s", "must lie in [0, 1] (got \(s))") }
         guard levels >= 2 else { throw InputError("--levels", "must be at least 2 for an annealing spectrum (got \(levels))") }
         // A [catalyst] section: the levels of the catalysed H(s) (SpinCommands.swift).
-        if try SpinCommands.catalysedSpectrumIfNeeded(location: location, s: s, levels: levels, profile: profile, json: common.json) {
+        if try SpinCommands.catalysedSpectrumIfNeeded(
+            location: location, s: s, levels: levels, profile: profile, json: common.json)
+        {
             return
         }
         let spec = try AnnealingSpec.load(location.url)

@@ -18,16 +18,23 @@ enum SpinLawChoice: String, CaseIterable, ExpressibleByArgument {
 
 /// Options that select a law on spins from an annealing problem.
 struct SpinLawOptions: ParsableArguments {
-    @Option(name: .long, help: "Law on spins whose Score Hamiltonian to build: \(SpinLawChoice.allCases.map(\.rawValue).joined(separator: ", ")) (boltzmann needs --beta).")
+    @Option(
+        name: .long,
+        help:
+            "Law on spins whose Score Hamiltonian to build: \(SpinLawChoice.allCases.map(\.rawValue).joined(separator: ", ")) (boltzmann needs --beta)."
+    )
     var law: SpinLawChoice?
 
     @Option(name: .long, help: "Inverse temperature β of the Boltzmann law p ∝ e^{−βE} (implies --law boltzmann).")
     var beta: Double?
 
-    @Option(name: .customLong("law-file"), help: "A law given as a table: CSV with one weight per basis state (one column, or a column named p).")
+    @Option(
+        name: .customLong("law-file"),
+        help: "A law given as a table: CSV with one weight per basis state (one column, or a column named p).")
     var lawFile: String?
 
-    @Option(name: .customLong("diffusion-time"), help: "Diffuse the law by independent spin flips for time t first (p_t = p₀ ∗ k_t).")
+    @Option(
+        name: .customLong("diffusion-time"), help: "Diffuse the law by independent spin flips for time t first (p_t = p₀ ∗ k_t).")
     var diffusionTime: Double?
 
     @Option(name: .customLong("flip-rate"), help: "Flip rate γ of the discrete diffusion.")
@@ -43,8 +50,12 @@ struct SpinLawOptions: ParsableArguments {
         if let b = beta, !(b.isFinite && b >= 0) { throw ValidationError("--beta must be a finite number ≥ 0 (got \(b))") }
         if law == .groundStates && beta != nil { throw ValidationError("--beta goes with --law boltzmann, not ground-states") }
         if law == .boltzmann && beta == nil { throw ValidationError("--law boltzmann needs --beta β") }
-        if lawFile != nil && (law != nil || beta != nil) { throw ValidationError("--law-file gives the law itself; drop --law/--beta") }
-        if let t = diffusionTime, !(t.isFinite && t >= 0) { throw ValidationError("--diffusion-time must be finite and ≥ 0 (got \(t))") }
+        if lawFile != nil && (law != nil || beta != nil) {
+            throw ValidationError("--law-file gives the law itself; drop --law/--beta")
+        }
+        if let t = diffusionTime, !(t.isFinite && t >= 0) {
+            throw ValidationError("--diffusion-time must be finite and ≥ 0 (got \(t))")
+        }
         guard flipRate.isFinite, flipRate > 0 else { throw ValidationError("--flip-rate must be positive (got \(flipRate))") }
         guard gamma.isFinite, gamma > 0 else { throw ValidationError("--gamma must be positive (got \(gamma))") }
     }
@@ -86,13 +97,16 @@ enum SpinCommands {
     static func load(_ problem: String) throws -> (location: ProblemLocation, problem: SpinProblem) {
         let location = try ProblemLocator.locate(problem)
         guard location.kind == .annealing else {
-            throw InputError(location.url.path, "is a landscape problem; the spin translators and samplers need an annealing problem")
+            throw InputError(
+                location.url.path, "is a landscape problem; the spin translators and samplers need an annealing problem")
         }
         return (location, try SpinProblem.load(location.url))
     }
 
     /// A library schedule from the `--schedule` choice (nil: the problem's own).
-    static func schedule(_ choice: ScheduleChoice, order: Int, spec: AnnealingSpec, hamiltonian: AnnealingHamiltonian) throws -> Schedule {
+    static func schedule(_ choice: ScheduleChoice, order: Int, spec: AnnealingSpec, hamiltonian: AnnealingHamiltonian) throws
+        -> Schedule
+    {
         switch choice {
         case .problem: return try spec.schedule.schedule(for: hamiltonian)
         case .linear: return .linear
@@ -126,7 +140,8 @@ enum SpinCommands {
     /// `adiabat translate PROBLEM --s s [--to score] [--round-trip] [--output FILE]`, and
     /// `--to hamiltonian` with a law (`--beta`, `--law`, `--diffusion-time`).
     static func translate(
-        problem: String, s: Double?, toHamiltonian: Bool, roundTrip: Bool, output: String?, law options: SpinLawOptions, json: Bool
+        problem: String, s: Double?, toHamiltonian: Bool, roundTrip: Bool, output: String?, law options: SpinLawOptions,
+        json: Bool
     ) throws {
         let (_, loaded) = try load(problem)
         if toHamiltonian || options.isSet {
@@ -164,7 +179,9 @@ enum SpinCommands {
         Output.line("problem   \(loaded.spec.name) (\(r.qubits) qubits)\(annealing.catalyst == nil ? "" : ", XX catalyst")")
         Output.line("H(s)      s = \(r.s): A = \(r.a), B = \(r.b)\(r.c != 0 ? ", C = \(r.c)" : "")")
         Output.line("E₀        \(r.groundEnergy)\(r.gap.map { ", gap \($0)" } ?? "")")
-        Output.line("gauge     \(r.gauge.isEmpty ? "none (stoquastic as written)" : "σz on qubits \(r.gauge.map(String.init).joined(separator: ", "))")")
+        Output.line(
+            "gauge     \(r.gauge.isEmpty ? "none (stoquastic as written)" : "σz on qubits \(r.gauge.map(String.init).joined(separator: ", "))")"
+        )
         if let pg = r.problemGroundProbability { Output.line("ψ₀²       puts \(pg) on the ground states of H_P") }
         if let e = r.maxAbsError {
             Output.line("round trip H(s) → score → Score Hamiltonian vs H(s) − E₀: max |error| = \(e)")
@@ -172,7 +189,8 @@ enum SpinCommands {
         if let output { Output.line("wrote     \(output) (concrete score p(x⊕T)/p(x) per move)") }
     }
 
-    static func translateLaw(_ loaded: SpinProblem, options: SpinLawOptions, roundTrip: Bool, output: String?, json: Bool) throws {
+    static func translateLaw(_ loaded: SpinProblem, options: SpinLawOptions, roundTrip: Bool, output: String?, json: Bool) throws
+    {
         let (law, name) = try options.law(for: loaded.spec.model.ising)
         let report = try SpinLawTranslationReport.compute(law: law, name: name, gamma: options.gamma, roundTrip: roundTrip)
         var out = SpinTranslateReport(problem: loaded.spec.name, to: "hamiltonian", output: nil, translation: nil, law: report)
@@ -225,10 +243,15 @@ enum SpinCommands {
             let annealing = try loaded.annealing()
             let run = try loaded.spec.problem(
                 hamiltonian: annealing.hamiltonian, totalTime: o.totalTime, schedule: nil)
-            let schedule = o.schedule == .problem ? run.schedule : try Self.schedule(o.schedule, order: o.order, spec: loaded.spec, hamiltonian: annealing.hamiltonian)
+            let schedule =
+                o.schedule == .problem
+                ? run.schedule
+                : try Self.schedule(o.schedule, order: o.order, spec: loaded.spec, hamiltonian: annealing.hamiltonian)
             let start = try run.initialSpins.map { try annealing.hamiltonian.model.state(of: $0) }
-            let chain = try FlipChainAnnealingProblem(annealing: annealing, schedule: schedule, totalTime: run.totalTime, initialState: start)
-            result = try AnnealedFlipChain.run(chain, options: AnnealedFlipChainOptions(samples: o.samples, cells: o.steps ?? 100, seed: o.seed))
+            let chain = try FlipChainAnnealingProblem(
+                annealing: annealing, schedule: schedule, totalTime: run.totalTime, initialState: start)
+            result = try AnnealedFlipChain.run(
+                chain, options: AnnealedFlipChainOptions(samples: o.samples, cells: o.steps ?? 100, seed: o.seed))
         case .reverseFlip:
             let model = loaded.spec.model.ising
             let h = try loaded.spec.hamiltonian()
@@ -236,13 +259,15 @@ enum SpinCommands {
             let schedule = try Self.schedule(o.schedule, order: o.order, spec: loaded.spec, hamiltonian: h)
             // Default t_max: the uniform law is within TV (n/2)e^{−2γt} ≤ 1e-4 of p_tmax.
             let tMax = o.maximumTime ?? log(Double(model.qubits) / 2 / 1e-4) / (2 * o.flipRate)
-            let diffusion = try ReverseFlipDiffusion(target: target, rate: o.flipRate, maximumTime: tMax, schedule: schedule, prior: o.prior)
+            let diffusion = try ReverseFlipDiffusion(
+                target: target, rate: o.flipRate, maximumTime: tMax, schedule: schedule, prior: o.prior)
             result = try ReverseFlipChain.run(
                 diffusion, options: ReverseFlipChainOptions(samples: o.samples, cells: o.steps ?? 100, seed: o.seed),
                 energies: h.register.diagonal, groundStates: h.problemGround.states, groundEnergy: h.problemGround.energy)
         case .simulatedAnnealing:
             let options = SimulatedAnnealingOptions(
-                samples: o.samples, sweeps: o.sweeps ?? 1000, schedule: o.betaSchedule, betaRange: o.betaRange.map { (hot: $0.0, cold: $0.1) },
+                samples: o.samples, sweeps: o.sweeps ?? 1000, schedule: o.betaSchedule,
+                betaRange: o.betaRange.map { (hot: $0.0, cold: $0.1) },
                 seed: o.seed)
             result = try SimulatedAnnealing.run(loaded.spec.model.ising, options: options)
         }
@@ -251,11 +276,17 @@ enum SpinCommands {
             return
         }
         Output.line("problem    \(loaded.spec.name) (\(result.qubits) qubits), sampler \(result.sampler)")
-        for key in result.settings.keys.sorted() { Output.line("  \(key.padding(toLength: 22, withPad: " ", startingAt: 0)) \(result.settings[key] ?? "")") }
+        for key in result.settings.keys.sorted() {
+            Output.line("  \(key.padding(toLength: 22, withPad: " ", startingAt: 0)) \(result.settings[key] ?? "")")
+        }
         Output.line("samples    \(result.samples)")
-        Output.line("P(ground)  \(result.groundStateProbability) ± \(result.groundStateStderr)  (E₀ = \(result.groundEnergy.map { "\($0)" } ?? "?")\(result.groundEnergyExact ? "" : ", best found"))")
+        Output.line(
+            "P(ground)  \(result.groundStateProbability) ± \(result.groundStateStderr)  (E₀ = \(result.groundEnergy.map { "\($0)" } ?? "?")\(result.groundEnergyExact ? "" : ", best found"))"
+        )
         if let p = result.targetGroundStateProbability { Output.line("  target   \(p) (exact law)") }
-        if let tv = result.targetTotalVariation { Output.line("TV(target) \(tv) (histogram vs the exact target, includes sampling noise)") }
+        if let tv = result.targetTotalVariation {
+            Output.line("TV(target) \(tv) (histogram vs the exact target, includes sampling noise)")
+        }
         Output.line("⟨E⟩        \(result.meanEnergy), min \(result.minimumEnergy)")
         if let rate = result.sweepsPerSecond { Output.line("speed      \(String(format: "%.4g", rate)) sweeps/s") }
         Output.line("time       \(String(format: "%.3f", result.statistics.seconds)) s")
@@ -267,7 +298,8 @@ enum SpinCommands {
     /// split-operator methods fall back to rk8pd). Returns false when the problem has no
     /// catalyst, so the annealing branch runs as before.
     static func evolveIfCatalysed(
-        location: ProblemLocation, totalTime: Double?, schedule choice: ScheduleChoice, order: Int, method: EvolutionMethod, rtol: Double?,
+        location: ProblemLocation, totalTime: Double?, schedule choice: ScheduleChoice, order: Int, method: EvolutionMethod,
+        rtol: Double?,
         atol: Double?, json: Bool
     ) throws -> Bool {
         guard location.url.pathExtension.lowercased() == "toml" else { return false }
@@ -275,7 +307,9 @@ enum SpinCommands {
         guard loaded.catalyst != nil else { return false }
         let annealing = try loaded.annealing()
         let run = try loaded.spec.problem(hamiltonian: annealing.hamiltonian, totalTime: totalTime, schedule: nil)
-        let schedule = choice == .problem ? run.schedule : try Self.schedule(choice, order: order, spec: loaded.spec, hamiltonian: annealing.hamiltonian)
+        let schedule =
+            choice == .problem
+            ? run.schedule : try Self.schedule(choice, order: order, spec: loaded.spec, hamiltonian: annealing.hamiltonian)
         let ode = method.odeMethod ?? .rk8pd
         // the GSL family's default tolerances (per component)
         let defaults = EvolutionOptions.recommended(for: EvolutionMethod(rawValue: ode.rawValue) ?? .rk8pd)
@@ -285,9 +319,13 @@ enum SpinCommands {
         if json {
             try Output.json(CatalysedEvolveReport(problem: loaded.spec.name, result: result))
         } else {
-            Output.line("problem          \(loaded.spec.name) (\(result.qubits) qubits, \(result.catalystTerms) XX catalyst terms, schedule \(result.schedule))")
+            Output.line(
+                "problem          \(loaded.spec.name) (\(result.qubits) qubits, \(result.catalystTerms) XX catalyst terms, schedule \(result.schedule))"
+            )
             Output.line("total time       \(result.totalTime)")
-            Output.line("method           \(result.method): \(result.steps) steps, \(result.evaluations) evaluations, \(String(format: "%.3f", result.seconds)) s")
+            Output.line(
+                "method           \(result.method): \(result.steps) steps, \(result.evaluations) evaluations, \(String(format: "%.3f", result.seconds)) s"
+            )
             Output.line("fidelity         \(result.fidelity)")
             Output.line("P(ground of H_P) \(result.groundStateProbability)")
             Output.line("⟨H_P⟩ at the end \(result.finalEnergy)")
@@ -301,7 +339,8 @@ enum SpinCommands {
     /// `adiabat problems`: the annealing reader refuses a `[catalyst]` section (so code that
     /// does not know catalysts fails loudly); fill in such entries from the catalysed reader.
     static func catalogEntry(_ entry: ProblemSummary) -> ProblemSummary {
-        guard entry.kind == ProblemKind.annealing.rawValue, entry.file.lowercased().hasSuffix(".toml"), entry.summary.hasPrefix("unreadable"),
+        guard entry.kind == ProblemKind.annealing.rawValue, entry.file.lowercased().hasSuffix(".toml"),
+            entry.summary.hasPrefix("unreadable"),
             let loaded = try? SpinProblem.load(URL(fileURLWithPath: entry.file)), let catalyst = loaded.catalyst
         else { return entry }
         var e = entry
@@ -312,7 +351,9 @@ enum SpinCommands {
 
     /// `adiabat spectrum PROBLEM --s s` on a problem with a `[catalyst]`: the levels of the
     /// catalysed `H(s)`. Returns false when the problem has no catalyst.
-    static func catalysedSpectrumIfNeeded(location: ProblemLocation, s: Double, levels: Int, profile: Int?, json: Bool) throws -> Bool {
+    static func catalysedSpectrumIfNeeded(location: ProblemLocation, s: Double, levels: Int, profile: Int?, json: Bool) throws
+        -> Bool
+    {
         guard location.url.pathExtension.lowercased() == "toml" else { return false }
         let loaded = try SpinProblem.load(location.url)
         guard loaded.catalyst != nil else { return false }

@@ -54,11 +54,14 @@ struct TranslateCommand: ParsableCommand {
     func validate() throws {
         if time != nil && annealFraction != nil { throw ValidationError("give --time (landscapes) or --s (annealing), not both") }
         if let time, !(time.isFinite && time >= 0) { throw ValidationError("--time must be a finite number ≥ 0") }
-        if let s = annealFraction, !(s.isFinite && s >= 0 && s <= 1) { throw ValidationError("--s must lie in [0, 1] (got \(s))") }
+        if let s = annealFraction, !(s.isFinite && s >= 0 && s <= 1) {
+            throw ValidationError("--s must lie in [0, 1] (got \(s))")
+        }
         if let output, output.isEmpty { throw ValidationError("--output needs a file name") }
         if to == .score && law.isSet { throw ValidationError("--beta/--law/--law-file define a law: use --to hamiltonian") }
         if to == .hamiltonian && annealFraction != nil {
-            throw ValidationError("--s goes with --to score (H(s) → score); --to hamiltonian takes a law (--beta, --law or --law-file)")
+            throw ValidationError(
+                "--s goes with --to score (H(s) → score); --to hamiltonian takes a law (--beta, --law or --law-file)")
         }
     }
 
@@ -67,14 +70,17 @@ struct TranslateCommand: ParsableCommand {
         if location.kind == .annealing {
             guard time == nil else { throw InputError(location.url.path, "is an annealing problem; use --s (not --time)") }
             try SpinCommands.translate(
-                problem: problem, s: annealFraction, toHamiltonian: to == .hamiltonian, roundTrip: roundTrip, output: output, law: law,
+                problem: problem, s: annealFraction, toHamiltonian: to == .hamiltonian, roundTrip: roundTrip, output: output,
+                law: law,
                 json: common.json)
             return
         }
         guard annealFraction == nil, !law.isSet else {
             throw InputError(location.url.path, "is a landscape problem; use --time (not --s or a law on spins)")
         }
-        guard let to else { throw InputError("--to", "is required for a landscape problem", hint: "--to hamiltonian or --to score") }
+        guard let to else {
+            throw InputError("--to", "is required for a landscape problem", hint: "--to hamiltonian or --to score")
+        }
         let loaded = try LandscapeProblem.load(contentsOf: location.url, seed: common.seed)
         var (report, table) = try Translation.run(
             problem: loaded, to: Translation.Target(rawValue: to.rawValue) ?? .hamiltonian, time: time ?? 0, roundTrip: roundTrip)
@@ -88,14 +94,20 @@ struct TranslateCommand: ParsableCommand {
             return
         }
         Output.line("problem   \(report.problem)  (\(report.grid))")
-        Output.line("translate \(report.to == "hamiltonian" ? "score → Hamiltonian" : "Hamiltonian → score") at t = \(report.time), \(report.nodes) nodes")
+        Output.line(
+            "translate \(report.to == "hamiltonian" ? "score → Hamiltonian" : "Hamiltonian → score") at t = \(report.time), \(report.nodes) nodes"
+        )
         if let e0 = report.groundEnergy { Output.line("E0        \(e0)") }
         if let gap = report.gap { Output.line("gap       \(gap)") }
-        if let continued = report.continuedNodes, continued > 0 { Output.line("tails     \(continued) nodes continued by the WKB law") }
+        if let continued = report.continuedNodes, continued > 0 {
+            Output.line("tails     \(continued) nodes continued by the WKB law")
+        }
         if let direction = report.roundTrip, let e = report.maxAbsError, let rms = report.rmsError, let n = report.comparedNodes {
             Output.line("round trip \(direction): max |error| = \(e), p-weighted RMS = \(rms) over \(n) nodes (p ≥ 1e-6 max p)")
         }
-        if let output { Output.line("wrote     \(output) (columns: \(report.columns.joined(separator: ", ")))") } else {
+        if let output {
+            Output.line("wrote     \(output) (columns: \(report.columns.joined(separator: ", ")))")
+        } else {
             Output.line("columns   \(report.columns.joined(separator: ", ")) (give --output FILE to write the table)")
         }
     }

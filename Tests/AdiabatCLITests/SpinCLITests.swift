@@ -129,7 +129,8 @@ struct SpinCLITests {
             let run = try adiabat(arguments, in: packageRoot)
             #expect(run.status != 0, "\(arguments)")
             let lines = run.stderr.split(separator: "\n")
-            #expect(lines.count == 1 && lines[0].hasPrefix("error: ") && lines[0].contains(fragment), "\(arguments): \(run.stderr)")
+            #expect(
+                lines.count == 1 && lines[0].hasPrefix("error: ") && lines[0].contains(fragment), "\(arguments): \(run.stderr)")
         }
     }
 }

@@ -61,7 +61,9 @@ public struct AnnealedFlipChainOptions: Sendable {
     func validate() throws {
         guard samples >= 1, samples <= 100_000_000 else { throw InputError("--samples", "must be 1…1e8 (got \(samples))") }
         guard cells >= 1, cells <= 1_000_000 else { throw InputError("--steps", "must be 1…1e6 grid cells (got \(cells))") }
-        guard driverFloor > 0, driverFloor < 1 else { throw InputError("driver floor", "must lie in (0, 1) (got \(driverFloor))") }
+        guard driverFloor > 0, driverFloor < 1 else {
+            throw InputError("driver floor", "must lie in (0, 1) (got \(driverFloor))")
+        }
         if let j = maximumLogRateJump, !(j > 0 && j.isFinite) {
             throw InputError("maximum log-rate jump", "must be positive (got \(j))")
         }
@@ -138,7 +140,9 @@ public enum AnnealedFlipChain {
 
     /// The interpolated rates out of state `x` at run time `tau` between two grid points
     /// (what the simulation uses; for tests that integrate the master equation).
-    public static func interpolatedRates(_ a: FlipChainGridPoint, _ b: FlipChainGridPoint, moves: [Int], tau: Double, state x: Int)
+    public static func interpolatedRates(
+        _ a: FlipChainGridPoint, _ b: FlipChainGridPoint, moves: [Int], tau: Double, state x: Int
+    )
         -> [Double]
     {
         let lambda = b.tau > a.tau ? (tau - a.tau) / (b.tau - a.tau) : 0
@@ -221,7 +225,8 @@ public enum AnnealedFlipChain {
                 "schedule": problem.schedule.name, "path": h.path.name, "total_time": format(problem.totalTime),
                 "cells": "\(statistics.cells)", "maximum_log_rate_jump": format(grid.maximumJump),
                 "ground_state_residual": format(grid.worstResidual),
-                "catalyst": problem.annealing.catalyst == nil ? "none" : "\(problem.annealing.catalyst?.couplings.count ?? 0) XX terms",
+                "catalyst": problem.annealing.catalyst == nil
+                    ? "none" : "\(problem.annealing.catalyst?.couplings.count ?? 0) XX terms",
             ], statistics: statistics)
     }
 

@@ -205,10 +205,13 @@ public struct CatalysedSpectrumReport: Sendable, Codable, Equatable {
         guard levels >= 2 else { throw InputError("--levels", "must be at least 2 to give a gap (got \(levels))") }
         let p = try point(annealing, s: s, levels: levels)
         var report = CatalysedSpectrumReport(
-            qubits: annealing.qubits, catalystTerms: annealing.catalyst?.couplings.count ?? 0, s: s, energies: p.energies, gap: p.gap,
+            qubits: annealing.qubits, catalystTerms: annealing.catalyst?.couplings.count ?? 0, s: s, energies: p.energies,
+            gap: p.gap,
             stoquastic: p.stoquastic, gauge: p.gauge, profile: nil, minGap: nil, at: nil)
         if let samples = profile {
-            guard samples >= 2, samples <= 100_000 else { throw InputError("--profile", "must be between 2 and 100000 points (got \(samples))") }
+            guard samples >= 2, samples <= 100_000 else {
+                throw InputError("--profile", "must be between 2 and 100000 points (got \(samples))")
+            }
             let points = try (0..<samples).map { try point(annealing, s: Double($0) / Double(samples - 1), levels: levels) }
             report.profile = points
             if let m = points.min(by: { $0.gap < $1.gap }) {

@@ -65,7 +65,8 @@ public enum CatalysedEvolution {
     public static let methods: [ODEMethod] = ODEMethod.allCases.filter { !$0.requiresJacobian }
 
     public static func run(
-        _ run: CatalysedAnnealingRun, method: ODEMethod = .rk8pd, rtol: Double = 1e-8, atol: Double = 1e-10, maxSteps: Int = 10_000_000
+        _ run: CatalysedAnnealingRun, method: ODEMethod = .rk8pd, rtol: Double = 1e-8, atol: Double = 1e-10,
+        maxSteps: Int = 10_000_000
     ) throws -> CatalysedEvolutionResult {
         guard methods.contains(method) else {
             throw InputError(
@@ -146,7 +147,8 @@ public enum CatalysedEvolution {
         let space = try groundSpace(h)
         guard space.count == 1, let v = space.first else {
             throw InputError(
-                "schedule", "H(s = \(format(run.schedule.progress(at: 0)))) has a \(space.count)-fold degenerate ground space, so the initial state is ambiguous",
+                "schedule",
+                "H(s = \(format(run.schedule.progress(at: 0)))) has a \(space.count)-fold degenerate ground space, so the initial state is ambiguous",
                 hint: "start the schedule where the driver A(s) > 0 lifts the degeneracy")
         }
         let sign: Double = v.reduce(0, +) < 0 ? -1 : 1

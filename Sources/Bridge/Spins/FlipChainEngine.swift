@@ -148,7 +148,9 @@ enum FlipChainEngine {
                         defer { scratch.deallocate() }
                         for i in streams.range(block, samples: count) {
                             var x = s[i]
-                            if !advance(&x, cell: cell, start: a.base, end: b.base, rng: rng, scratch: scratch, statistics: &stats) {
+                            if !advance(
+                                &x, cell: cell, start: a.base, end: b.base, rng: rng, scratch: scratch, statistics: &stats)
+                            {
                                 ok = false
                             }
                             s[i] = x

@@ -19,7 +19,10 @@ public struct GroundStateOptions: Sendable, Equatable {
     /// path): it starts the Lanczos iteration, which then needs far fewer restarts.
     public var start: [Double]? = nil
 
-    public init(tolerance: Double = 1e-14, maxSweeps: Int? = nil, lanczos: LanczosOptions = LanczosOptions(tolerance: 1e-14), gap: Bool = false) {
+    public init(
+        tolerance: Double = 1e-14, maxSweeps: Int? = nil, lanczos: LanczosOptions = LanczosOptions(tolerance: 1e-14),
+        gap: Bool = false
+    ) {
         self.tolerance = tolerance
         self.maxSweeps = maxSweeps
         self.lanczos = lanczos

@@ -29,14 +29,19 @@ public struct ReverseFlipDiffusion: Sendable {
         case uniform
     }
 
-    public init(target: SpinDistribution, rate: Double = 1, maximumTime: Double = 3, schedule: Schedule = .linear, prior: Prior = .marginal)
+    public init(
+        target: SpinDistribution, rate: Double = 1, maximumTime: Double = 3, schedule: Schedule = .linear,
+        prior: Prior = .marginal
+    )
         throws
     {
         try Check.positive(rate, "rate γ")
         try Check.positive(maximumTime, "t_max")
         guard schedule.isMonotone, abs(schedule.progress(at: 0)) < 1e-12, abs(schedule.progress(at: 1) - 1) < 1e-12 else {
             throw InputError(
-                "--schedule", "\(schedule.name) must increase monotonically from u = 0 to u = 1 for a diffusion (got u(0) = \(schedule.progress(at: 0)), u(1) = \(schedule.progress(at: 1)))")
+                "--schedule",
+                "\(schedule.name) must increase monotonically from u = 0 to u = 1 for a diffusion (got u(0) = \(schedule.progress(at: 0)), u(1) = \(schedule.progress(at: 1)))"
+            )
         }
         self.target = target
         self.rate = rate
@@ -109,13 +114,15 @@ public enum ReverseFlipChain {
         var current = try d.target.diffused(rate: d.rate, time: times[0])
         statistics.tables = 1
         let startLaw = d.prior == .marginal ? current : try SpinDistribution.uniform(qubits: n)
-        var states = startLaw.sample(count: options.samples, stream: RandomStream(seed: RandomStream.derivedSeed(options.seed, stream: 1 << 40)))
+        var states = startLaw.sample(
+            count: options.samples, stream: RandomStream(seed: RandomStream.derivedSeed(options.seed, stream: 1 << 40)))
         let streams = SampleStreams(seed: options.seed, samples: options.samples)
         for k in 1..<times.count {
             let t0 = times[k - 1]
             let t1 = times[k]
             if t1 == 0 && !positive {
-                states = try posteriorStep(states, target: d.target, marginal: current, rate: d.rate, time: t0, seed: options.seed)
+                states = try posteriorStep(
+                    states, target: d.target, marginal: current, rate: d.rate, time: t0, seed: options.seed)
                 statistics.cells += 1
                 break
             }
@@ -125,7 +132,8 @@ public enum ReverseFlipChain {
             if t1 > 0 {
                 cell = FlipChainCell(
                     moves: moves, startTable: current.logProbabilities, endTable: next.logProbabilities,
-                    startWeights: [Double](repeating: d.rate * t0, count: n), endWeights: [Double](repeating: d.rate * t1, count: n),
+                    startWeights: [Double](repeating: d.rate * t0, count: n),
+                    endWeights: [Double](repeating: d.rate * t1, count: n),
                     geometricWeights: true, length: log(t0 / t1), homogeneous: false)
             } else {
                 cell = FlipChainCell(
@@ -153,7 +161,9 @@ public enum ReverseFlipChain {
     /// The exact reverse transition from time `t` to 0: `x₀ ~ p₀(y) k_t(y, x)/p_t(x)`, with
     /// `k_t(y, x) = k_keep^{n−d} k_flip^{d}`, `d` the Hamming distance; enumerated over the
     /// support of `p₀` once per distinct state.
-    static func posteriorStep(_ states: [Int], target: SpinDistribution, marginal: SpinDistribution, rate: Double, time t: Double, seed: UInt64)
+    static func posteriorStep(
+        _ states: [Int], target: SpinDistribution, marginal: SpinDistribution, rate: Double, time t: Double, seed: UInt64
+    )
         throws -> [Int]
     {
         let support = target.support

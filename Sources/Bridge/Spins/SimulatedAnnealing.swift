@@ -52,7 +52,8 @@ public struct SimulatedAnnealingOptions: Sendable, Equatable {
                 throw InputError("--beta-range", "needs finite β_hot ≥ 0 and β_cold > 0 (got \(r.hot), \(r.cold))")
             }
             if schedule == .geometric && r.hot == 0 {
-                throw InputError("--beta-range", "a geometric schedule needs β_hot > 0", hint: "use --beta-schedule linear to start at β = 0")
+                throw InputError(
+                    "--beta-range", "a geometric schedule needs β_hot > 0", hint: "use --beta-schedule linear to start at β = 0")
             }
         }
     }
@@ -111,7 +112,9 @@ public enum SimulatedAnnealing {
     ///
     /// - Parameter groundEnergy: the exact ground energy if known; nil: exact enumeration for
     ///   up to ``enumerationLimit`` spins, otherwise the best energy found (reported as such).
-    public static func run(_ model: IsingModel, options: SimulatedAnnealingOptions = SimulatedAnnealingOptions(), groundEnergy: Double? = nil)
+    public static func run(
+        _ model: IsingModel, options: SimulatedAnnealingOptions = SimulatedAnnealingOptions(), groundEnergy: Double? = nil
+    )
         throws -> SpinSampleResult
     {
         try options.validate()

@@ -236,7 +236,9 @@ public struct SpinHistogram: Sendable, Equatable {
 
     /// Pearson's `χ² = Σ (Oₖ − Eₖ)²/Eₖ` against `law`, with cells of expected count below
     /// `minimumExpected` pooled into one; returns the statistic and its degrees of freedom.
-    public func chiSquared(against law: SpinDistribution, minimumExpected: Double = 5) -> (statistic: Double, degreesOfFreedom: Int) {
+    public func chiSquared(against law: SpinDistribution, minimumExpected: Double = 5) -> (
+        statistic: Double, degreesOfFreedom: Int
+    ) {
         var stat = 0.0
         var cells = 0
         var pooledObserved = 0.0

@@ -92,7 +92,8 @@ public struct SpinFlipHamiltonian: Sendable {
         var terms = (0..<n).map { FlipTerm(mask: 1 << $0, coefficient: -driver[$0]) }
         for (k, p) in pairs.enumerated() {
             guard p.i >= 0, p.j >= 0, p.i < n, p.j < n, p.i != p.j else {
-                throw InputError("catalyst couplings[\(k)]", "must couple two different qubits of 0…\(n - 1) (got \(p.i), \(p.j))")
+                throw InputError(
+                    "catalyst couplings[\(k)]", "must couple two different qubits of 0…\(n - 1) (got \(p.i), \(p.j))")
             }
             terms.append(FlipTerm(mask: (1 << p.i) | (1 << p.j), coefficient: p.value))
         }
@@ -120,7 +121,8 @@ public struct SpinFlipHamiltonian: Sendable {
 
     /// The same Hamiltonian with the diagonal shifted by `shift` (`H + shift·I`).
     public func shifted(by shift: Double) -> SpinFlipHamiltonian {
-        SpinFlipHamiltonian(unchecked: qubits, diagonal: diagonal.map { $0 + shift }, terms: terms, symmetric: hasSpinFlipSymmetry)
+        SpinFlipHamiltonian(
+            unchecked: qubits, diagonal: diagonal.map { $0 + shift }, terms: terms, symmetric: hasSpinFlipSymmetry)
     }
 
     /// `G H G` for the diagonal sign change `G = diag(g)`: each term picks up `g(x)g(x ⊕ T)`.
@@ -187,7 +189,8 @@ public struct SpinFlipHamiltonian: Sendable {
         guard k >= 1 else { throw InputError("levels", "must be at least 1 (got \(count))") }
         if n <= Self.denseLimit || k >= n {
             let full = try SymmetricEigensolver.solve(matrix: denseMatrix(sector: sector), dimension: n, vectors: vectors)
-            return Eigensystem(values: Array(full.values.prefix(k)), vectors: full.vectors.map { Array($0.prefix(k * n)) }, dimension: n)
+            return Eigensystem(
+                values: Array(full.values.prefix(k)), vectors: full.vectors.map { Array($0.prefix(k * n)) }, dimension: n)
         }
         let result = try LanczosEigensolver.lowest(count: k, dimension: n, vectors: vectors, options: options) { x, y in
             apply(x, into: y, sector: sector)

@@ -143,13 +143,17 @@ extension SpinFlipHamiltonian {
             throw InputError(
                 context,
                 "is not stoquastic (sign problem): its off-diagonal terms \(structure.cycleDescription) multiply to the identity with \(positives) positive coefficient\(positives == 1 ? "" : "s") (an odd number), so no diagonal sign change (gauge) makes every off-diagonal element ≤ 0; the ground state need not be positive and has no probability law or score to sample",
-                hint: "real-time evolution still works (adiabat evolve); a catalyst stays stoquastic with C(s)·Kᵢⱼ ≤ 0 on driven qubits")
+                hint:
+                    "real-time evolution still works (adiabat evolve); a catalyst stays stoquastic with C(s)·Kᵢⱼ ≤ 0 on driven qubits"
+            )
         }
         guard structure.isConnected else {
             throw InputError(
                 context,
                 "has off-diagonal terms that flip only a rank-\(structure.rank) subspace of the \(qubits)-qubit register, so the register splits into \(1 << min(62, qubits - structure.rank)) blocks that never mix: the ground state need not be positive or unique and no flip chain is ergodic",
-                hint: "translate at an s where the transverse field A(s) > 0 on every qubit (or every undriven qubit is coupled by the catalyst)")
+                hint:
+                    "translate at an s where the transverse field A(s) > 0 on every qubit (or every undriven qubit is coupled by the catalyst)"
+            )
         }
         return gauge
     }

@@ -38,12 +38,18 @@ public struct SpinProblem: Sendable {
         }
         var couplings: [Coupling] = []
         for (k, row) in rows.enumerated() {
-            guard row.count == 3 else { throw section.error("couplings", "entry \(k + 1) must be [i, j, K] (got \(row.count) numbers)") }
-            guard row[0] == row[0].rounded(), row[1] == row[1].rounded(), row[0] >= 0, row[1] >= 0, row[0] < Double(n), row[1] < Double(n)
-            else {
-                throw section.error("couplings", "entry \(k + 1): i and j must be variable indices 0…\(n - 1) (got \(row[0]), \(row[1]))")
+            guard row.count == 3 else {
+                throw section.error("couplings", "entry \(k + 1) must be [i, j, K] (got \(row.count) numbers)")
             }
-            guard row[0] != row[1] else { throw section.error("couplings", "entry \(k + 1) couples variable \(Int(row[0])) to itself") }
+            guard row[0] == row[0].rounded(), row[1] == row[1].rounded(), row[0] >= 0, row[1] >= 0, row[0] < Double(n),
+                row[1] < Double(n)
+            else {
+                throw section.error(
+                    "couplings", "entry \(k + 1): i and j must be variable indices 0…\(n - 1) (got \(row[0]), \(row[1]))")
+            }
+            guard row[0] != row[1] else {
+                throw section.error("couplings", "entry \(k + 1) couples variable \(Int(row[0])) to itself")
+            }
             couplings.append(Coupling(Int(row[0]), Int(row[1]), row[2]))
         }
         let profileName = try section.choice("profile", ["bump", "points"], default: "bump") ?? "bump"
@@ -96,10 +102,14 @@ extension SpinDistribution {
         for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }
-            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
             if !sawHeader && weights.isEmpty && Double(cells[0]) == nil {
                 guard let p = cells.firstIndex(of: "p") else {
-                    throw InputError("\(file):\(number + 1)", "the header has no column named p", hint: "name the weight column p, or give one number per row")
+                    throw InputError(
+                        "\(file):\(number + 1)", "the header has no column named p",
+                        hint: "name the weight column p, or give one number per row")
                 }
                 column = p
                 sawHeader = true
@@ -112,7 +122,9 @@ extension SpinDistribution {
             guard index < cells.count, let w = Double(cells[index]) else {
                 throw InputError("\(file):\(number + 1)", "has no number in column \(index + 1)")
             }
-            guard w.isFinite, w >= 0 else { throw InputError("\(file):\(number + 1)", "weight must be finite and ≥ 0 (got \(w))") }
+            guard w.isFinite, w >= 0 else {
+                throw InputError("\(file):\(number + 1)", "weight must be finite and ≥ 0 (got \(w))")
+            }
             weights.append(w)
         }
         guard weights.count >= 2, weights.count & (weights.count - 1) == 0 else {

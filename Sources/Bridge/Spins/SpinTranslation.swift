@@ -30,7 +30,8 @@ public struct SpinTranslation: Sendable {
     /// - Throws: ``InputError`` for `s ∉ [0, 1]`, a sign problem (naming it) or a
     ///   disconnected register.
     public static func translate(
-        _ problem: CatalysedAnnealing, at s: Double, driverFloor: Double? = nil, options: GroundStateOptions = GroundStateOptions()
+        _ problem: CatalysedAnnealing, at s: Double, driverFloor: Double? = nil,
+        options: GroundStateOptions = GroundStateOptions()
     ) throws -> SpinTranslation {
         try Check.inUnitInterval(s, "--s")
         let at = driverFloor.map { problem.regularised(s, toward: 0.5, floor: $0) } ?? s

@@ -1,10 +1,9 @@
 import AdiabatCore
+import Bridge
 import Foundation
 import GSLKit
 import Quantum
 import Testing
-
-import Bridge
 
 @Suite("Non-stoquastic catalysts: gauge criterion, refusal, evolution")
 struct CatalystTests {
@@ -54,7 +53,8 @@ struct CatalystTests {
     func gaugesAreZProducts() throws {
         let n = 3
         let terms = [
-            FlipTerm(mask: 1, coefficient: 0.7), FlipTerm(mask: 0b110, coefficient: -0.2), FlipTerm(mask: 0b011, coefficient: 0.4),
+            FlipTerm(mask: 1, coefficient: 0.7), FlipTerm(mask: 0b110, coefficient: -0.2),
+            FlipTerm(mask: 0b011, coefficient: 0.4),
         ]
         #expect(SignStructure(terms: terms, qubits: n).isConnected)
         var general = false
@@ -82,7 +82,9 @@ struct CatalystTests {
         #expect(error?.message.contains("gauge") == true)
         // the flip chain refuses too, naming the point of the path
         let chain = try FlipChainAnnealingProblem(annealing: af, totalTime: 1)
-        let chainError = #expect(throws: InputError.self) { try AnnealedFlipChain.run(chain, options: AnnealedFlipChainOptions(samples: 10, cells: 4)) }
+        let chainError = #expect(throws: InputError.self) {
+            try AnnealedFlipChain.run(chain, options: AnnealedFlipChainOptions(samples: 10, cells: 4))
+        }
         #expect(chainError?.message.contains("sign problem") == true)
         // where C(s) = 0 (the ends of the bump) it is stoquastic again
         _ = try SpinTranslation.translate(af, at: 0)
@@ -104,7 +106,8 @@ struct CatalystTests {
         let n = 4
         let model = try sherringtonKirkpatrick(qubits: n, seed: 6)
         let h = try AnnealingHamiltonian(model: model)
-        let catalyst = try XXCatalyst(couplings: [Coupling(1, 3, 0.6), Coupling(2, 3, 0.4)], driverWeights: [1, 1, 1, 0], qubits: n)
+        let catalyst = try XXCatalyst(
+            couplings: [Coupling(1, 3, 0.6), Coupling(2, 3, 0.4)], driverWeights: [1, 1, 1, 0], qubits: n)
         let problem = try CatalysedAnnealing(hamiltonian: h, catalyst: catalyst)
         let s = 0.5
         let op = try problem.operatorAt(s)
@@ -184,9 +187,11 @@ struct CatalystTests {
         // no catalyst term active (C ≡ 0): the same physics as the annealing helper's evolution
         let off = try XXCatalyst(couplings: [Coupling(0, 1, 0.8)], profile: .table(s: [0, 1], c: [0, 0]), qubits: n)
         let plain = try CatalysedEvolution.run(
-            try CatalysedAnnealingRun(annealing: try CatalysedAnnealing(hamiltonian: h, catalyst: off), totalTime: 5), rtol: 1e-10,
+            try CatalysedAnnealingRun(annealing: try CatalysedAnnealing(hamiltonian: h, catalyst: off), totalTime: 5),
+            rtol: 1e-10,
             atol: 1e-12)
-        let reference = try AnnealingEvolution.run(try AnnealingProblem(hamiltonian: h, totalTime: 5), method: .rk8pd,
+        let reference = try AnnealingEvolution.run(
+            try AnnealingProblem(hamiltonian: h, totalTime: 5), method: .rk8pd,
             options: EvolutionOptions(rtol: 1e-10, atol: 1e-12))
         #expect(abs(plain.groundStateProbability - reference.groundStateProbability) < 1e-7)
         #expect(abs(plain.fidelity - reference.fidelity) < 1e-7)

@@ -1,10 +1,9 @@
 import AdiabatCore
+import Bridge
 import Foundation
 import GSLKit
 import Quantum
 import Testing
-
-import Bridge
 
 /// Statistical tests: fixed seeds; each χ² test rejects at tail probability α = 1e-4 (for a
 /// correct sampler and a random seed it would fail once in 10⁴ runs), degrees of freedom
@@ -30,7 +29,9 @@ struct FlipChainTests {
         let a = problem.coefficients(at: s).a
         let r = chain.rates(at: 5)
         for i in 0..<n {
-            #expect(abs(r[i] - a * exp(translation.groundState.logAmplitude[5 ^ (1 << i)] - translation.groundState.logAmplitude[5])) < 1e-14)
+            #expect(
+                abs(r[i] - a * exp(translation.groundState.logAmplitude[5 ^ (1 << i)] - translation.groundState.logAmplitude[5]))
+                    < 1e-14)
         }
         let gap = try #require(translation.groundState.gap)
         let start = 0
@@ -178,9 +179,11 @@ struct FlipChainTests {
         let model = try sherringtonKirkpatrick(qubits: 8, seed: 2)
         let annealing = try CatalysedAnnealing(hamiltonian: try AnnealingHamiltonian(model: model))
         let slow = try AnnealedFlipChain.run(
-            try FlipChainAnnealingProblem(annealing: annealing, totalTime: 200), options: AnnealedFlipChainOptions(samples: 2000, cells: 40, seed: 1))
+            try FlipChainAnnealingProblem(annealing: annealing, totalTime: 200),
+            options: AnnealedFlipChainOptions(samples: 2000, cells: 40, seed: 1))
         let fast = try AnnealedFlipChain.run(
-            try FlipChainAnnealingProblem(annealing: annealing, totalTime: 0.5), options: AnnealedFlipChainOptions(samples: 2000, cells: 40, seed: 1))
+            try FlipChainAnnealingProblem(annealing: annealing, totalTime: 0.5),
+            options: AnnealedFlipChainOptions(samples: 2000, cells: 40, seed: 1))
         #expect(slow.groundStateProbability > 0.9)
         #expect(fast.groundStateProbability < slow.groundStateProbability - 10 * slow.groundStateStderr)
         #expect(slow.meanEnergy < fast.meanEnergy)

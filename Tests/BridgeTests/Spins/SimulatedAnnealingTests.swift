@@ -1,10 +1,9 @@
 import AdiabatCore
+import Bridge
 import Foundation
 import GSLKit
 import Quantum
 import Testing
-
-import Bridge
 
 @Suite("Simulated annealing baseline")
 struct SimulatedAnnealingTests {
@@ -51,7 +50,8 @@ struct SimulatedAnnealingTests {
         #expect(long.groundStateProbability > 0.5)
         #expect(short.groundStateProbability < long.groundStateProbability - 5 * long.groundStateStderr)
         #expect(long.sweepsPerSecond! > 0)
-        let linear = try SimulatedAnnealing.run(model, options: SimulatedAnnealingOptions(samples: 200, sweeps: 1000, schedule: .linear, seed: 3))
+        let linear = try SimulatedAnnealing.run(
+            model, options: SimulatedAnnealingOptions(samples: 200, sweeps: 1000, schedule: .linear, seed: 3))
         #expect(linear.groundStateProbability > short.groundStateProbability + 5 * linear.groundStateStderr)
         // reproducible
         let again = try SimulatedAnnealing.run(model, options: SimulatedAnnealingOptions(samples: 400, sweeps: 1000, seed: 1))

@@ -1,10 +1,9 @@
 import AdiabatCore
+import Bridge
 import Foundation
 import GSLKit
 import Quantum
 import Testing
-
-import Bridge
 
 @Suite("Distribution → Score Hamiltonian (THEORY.md (4)), discrete diffusion marginals")
 struct SpinScoreHamiltonianTests {

@@ -1,9 +1,8 @@
 import AdiabatCore
+import Bridge
 import Foundation
 import GSLKit
 import Quantum
-
-import Bridge
 
 /// A Sherrington–Kirkpatrick instance: `Jᵢⱼ ~ N(0, 1/n)` on all pairs, `hᵢ ~ N(0, σ_h²)`.
 func sherringtonKirkpatrick(qubits n: Int, seed: UInt64, fieldScale: Double = 0.5) throws -> IsingModel {

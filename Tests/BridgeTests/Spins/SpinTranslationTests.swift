@@ -1,10 +1,9 @@
 import AdiabatCore
+import Bridge
 import Foundation
 import GSLKit
 import Quantum
 import Testing
-
-import Bridge
 
 @Suite("Discrete translators: Hamiltonian ⇄ concrete score")
 struct SpinTranslationTests {
