@@ -26,10 +26,10 @@ public struct GaussianMixture: Landscape, Equatable {
 
     public let dimension: Int
     public let components: [Component]
-    // Flat per-component data for the hot loop.
-    private let logNormaliser: [Double]  // log wₖ − ½ log det(2π Σₖ)
-    private let means: [Double]  // K × d
-    private let precisions: [Double]  // K × d × d
+    // Flat per-component data for the hot loops (also read by GaussianMixture+Batch.swift).
+    let logNormaliser: [Double]  // log wₖ − ½ log det(2π Σₖ)
+    let means: [Double]  // K × d
+    let precisions: [Double]  // K × d × d
     private let precisionTraces: [Double]
 
     /// Validates weights (positive; normalised here), dimensions, and that every covariance

@@ -133,3 +133,26 @@ struct GaussianMixtureTests {
         #expect(abs(c01 - 0.8) < 5 * (1.64 / Double(n)).squareRoot())
     }
 }
+
+@Suite("Gaussian mixtures: the batch kernel")
+struct GaussianMixtureBatchTests {
+    /// The batch kernel (unrolled for d = 1, 2; skipping components below e^{−40} of the
+    /// largest) must agree with the pointwise score; both are exact log-sum-exp forms, so
+    /// they differ only by rounding and the skipped terms (< 1e-15 relative each).
+    @Test("scoreBatch equals the pointwise score in 1, 2 and 3 dimensions", arguments: mixtures.indices)
+    func batchMatchesPointwise(index: Int) {
+        let (name, p) = mixtures[index]
+        let d = p.dimension
+        let stream = RandomStream(seed: 11)
+        let count = 5000  // several parallel chunks
+        let points = (0..<(count * d)).map { _ in 3 * stream.gaussian() }
+        var batch = [Double](repeating: .nan, count: count * d)
+        points.withUnsafeBufferPointer { x in batch.withUnsafeMutableBufferPointer { p.scoreBatch(points: x, count: count, into: $0) } }
+        var worst = 0.0
+        for i in 0..<count {
+            let s = p.score(Array(points[(i * d)..<((i + 1) * d)]))
+            for a in 0..<d { worst = max(worst, abs(batch[i * d + a] - s[a]) / max(1, abs(s[a]))) }
+        }
+        #expect(worst < 1e-12, "\(name): largest relative difference \(worst)")
+    }
+}
