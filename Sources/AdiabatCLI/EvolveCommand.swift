@@ -7,15 +7,6 @@ import Quantum
 
 extension EvolutionMethod: ExpressibleByArgument {}
 
-/// `--schedule` choices: the problem file's own schedule, or one from the library.
-enum ScheduleChoice: String, CaseIterable, ExpressibleByArgument {
-    case problem
-    case linear
-    case cosine
-    case boundaryCancelling = "boundary-cancelling"
-    case rolandCerf = "roland-cerf"
-}
-
 /// `adiabat evolve`: real-time Schrödinger evolution along the problem's path.
 struct EvolveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -36,8 +27,8 @@ struct EvolveCommand: ParsableCommand {
     @Option(name: .long, help: "Total run time T (default: the problem's total_time, or its points schedule).")
     var totalTime: Double?
 
-    @Option(name: .long, help: "Schedule s(τ/T): \(ScheduleChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var schedule: ScheduleChoice = .problem
+    @Option(name: .long, help: ScheduleOption.help)
+    var schedule = ScheduleOption("problem")
 
     @Option(name: .long, help: "Order of the boundary-cancelling schedule (derivatives vanishing at both ends).")
     var order: Int = 2
@@ -90,15 +81,18 @@ struct EvolveCommand: ParsableCommand {
         }
         let spec = try AnnealingSpec.load(location.url)
         let hamiltonian = try spec.hamiltonian()
-        let shape: AnnealingScheduleSpec?
-        switch schedule {
-        case .problem: shape = nil
-        case .linear: shape = .linear
-        case .cosine: shape = .cosine
-        case .boundaryCancelling: shape = .boundaryCancelling(order: order)
-        case .rolandCerf: shape = .rolandCerf(samples: 41)
+        let request = try schedule.request(order: order)
+        let run: AnnealingProblem
+        if request.name == .problem && request.direction == nil {
+            run = try spec.problem(hamiltonian: hamiltonian, totalTime: totalTime, schedule: nil)
+        } else {
+            let library = try ScheduleLibrary(context: .annealing(spec, hamiltonian))
+            guard let T = totalTime ?? spec.totalTime else {
+                throw InputError("--total-time", "is required: \(spec.name) sets no total_time", hint: "pass --total-time T")
+            }
+            run = try AnnealingProblem(
+                hamiltonian: hamiltonian, schedule: try library.schedule(request), totalTime: T, initialSpins: spec.initialSpins)
         }
-        let run = try spec.problem(hamiltonian: hamiltonian, totalTime: totalTime, schedule: shape)
         var options = EvolutionOptions.recommended(for: method)
         options.rtol = rtol ?? options.rtol
         options.atol = atol ?? options.atol
@@ -150,13 +144,7 @@ extension EvolveCommand {
         guard let T = totalTime else {
             throw InputError("--total-time", "is required for a landscape problem", hint: "pass --total-time T")
         }
-        let shape: Schedule
-        switch schedule {
-        case .problem, .linear: shape = .linear
-        case .cosine: shape = .cosine
-        case .boundaryCancelling: shape = try .boundaryCancelling(order: order)
-        case .rolandCerf: shape = try LandscapeEvolution.rolandCerf(path: path)
-        }
+        let shape = try ScheduleLibrary(context: .landscape(path)).schedule(try schedule.request(order: order))
         var options = EvolutionOptions.recommended(for: method)
         options.rtol = rtol ?? options.rtol
         options.atol = atol ?? options.atol

@@ -25,13 +25,6 @@ struct SampleCommand: ParsableCommand {
             small steps near t = 0, where narrow data makes the score stiff. See docs/diffusion.md.
             """)
 
-    /// `--schedule` choices for the landscape path.
-    enum ScheduleName: String, CaseIterable, ExpressibleByArgument {
-        case linear
-        case cosine
-        case boundaryCancelling = "boundary-cancelling"
-    }
-
     /// `--integrator` choices (each sampler accepts some of them).
     enum Integrator: String, CaseIterable, ExpressibleByArgument {
         case eulerMaruyama = "euler-maruyama"
@@ -61,8 +54,8 @@ struct SampleCommand: ParsableCommand {
     @Option(name: .long, help: "Number of samples M (particle samplers).")
     var samples: Int?
 
-    @Option(name: .long, help: "Schedule u(k/N) of the path (cosine: small steps at both ends).")
-    var schedule: ScheduleName = .linear
+    @Option(name: .long, help: ScheduleOption.help)
+    var schedule = ScheduleOption("linear")
 
     @Option(name: .long, help: "Order of the boundary-cancelling schedule.")
     var order: Int = 2
@@ -165,13 +158,11 @@ struct SampleCommand: ParsableCommand {
             }
         }
         let landscape = try loaded.resolvedLandscape()
-        let shape: Schedule
-        switch schedule {
-        case .linear: shape = .linear
-        case .cosine: shape = .cosine
-        case .boundaryCancelling: shape = try .boundaryCancelling(order: order)
-        }
-        let path = try DiffusionPath(process: loaded.process, tMax: tMax ?? loaded.tMax, schedule: shape, steps: steps)
+        let horizon = tMax ?? loaded.tMax
+        let landscapePath = try LandscapePath(
+            landscape: landscape, discretisation: loaded.discretisation, process: loaded.process, tMax: horizon)
+        let shape = try ScheduleLibrary(context: .landscape(landscapePath)).schedule(try schedule.request(order: order))
+        let path = try DiffusionPath(process: loaded.process, tMax: horizon, schedule: shape, steps: steps)
         var request = SamplingRun(
             landscape: landscape, reference: loaded.reference, grid: grid, path: path, sampler: sampler,
             particles: samples ?? 0, seed: common.seed, scoreError: scoreError)

@@ -168,13 +168,21 @@ public struct PathGaps: Sendable, Codable, Equatable {
     public var gap: [Double]
     /// `E₁ − E₀` where it differs from ``gap`` (annealing: the whole register's gap).
     public var fullGap: [Double]?
+    /// Why ``gap`` cannot drive a schedule (nil: it can). On annealing paths whose `H_P` has
+    /// 32 or more degenerate ground states the adiabatic gap is not computed and ``gap``
+    /// holds `E₁ − E₀`, which closes at the end.
+    public var unusable: String?
 
-    public init(parameterName: String, parameter: [Double], progress: [Double], gap: [Double], fullGap: [Double]? = nil) {
+    public init(
+        parameterName: String, parameter: [Double], progress: [Double], gap: [Double], fullGap: [Double]? = nil,
+        unusable: String? = nil
+    ) {
         self.parameterName = parameterName
         self.parameter = parameter
         self.progress = progress
         self.gap = gap
         self.fullGap = fullGap
+        self.unusable = unusable
     }
 
     public init(_ profile: GapProfile) {
@@ -192,7 +200,10 @@ public struct PathGaps: Sendable, Codable, Equatable {
 
     /// `du/dr ∝ g^power`.
     public func schedule(power: Double, name: String) throws -> Schedule {
-        try Schedule.gapAdaptive(progress: progress, gaps: gap, power: power, name: name)
+        if let unusable {
+            throw InputError("schedule", "\(name) needs the adiabatic gap: \(unusable)", hint: "use a fixed schedule (linear, cosine, boundary-cancelling)")
+        }
+        return try Schedule.gapAdaptive(progress: progress, gaps: gap, power: power, name: name)
     }
 }
 
@@ -218,13 +229,17 @@ public final class ScheduleLibrary: @unchecked Sendable {
     /// ``FlipDiffusionMap/defaultTMax(qubits:rate:)``).
     public let flipRate: Double
     public let flipTMax: Double?
+    /// The flip diffusion's target law on annealing problems: `e^{−βH_P}` (nil: uniform on
+    /// the ground states).
+    public let flipBeta: Double?
     private let lock = NSLock()
     private var cachedGaps: PathGaps?
     private var cachedMap: FlipDiffusionMap?
 
-    public init(context: Context, gapSamples: Int = 41, gaps: PathGaps? = nil, flipRate: Double = 1, flipTMax: Double? = nil)
-        throws
-    {
+    public init(
+        context: Context, gapSamples: Int = 41, gaps: PathGaps? = nil, flipRate: Double = 1, flipTMax: Double? = nil,
+        flipBeta: Double? = nil
+    ) throws {
         guard (3...2001).contains(gapSamples) else { throw InputError("gap samples", "must be 3…2001 (got \(gapSamples))") }
         try Check.positive(flipRate, "flip rate")
         if let t = flipTMax { try Check.positive(t, "t_max") }
@@ -233,6 +248,7 @@ public final class ScheduleLibrary: @unchecked Sendable {
         self.cachedGaps = gaps
         self.flipRate = flipRate
         self.flipTMax = flipTMax
+        self.flipBeta = flipBeta
         if case .free(_, _, let map) = context { cachedMap = map }
     }
 
@@ -248,9 +264,11 @@ public final class ScheduleLibrary: @unchecked Sendable {
         case .annealing(_, let h):
             let points = try AnnealingSpectrumReport.gapProfile(h, samples: gapSamples, levels: 2)
             let adiabatic = points.map { $0.adiabaticGap ?? $0.gap }
+            let missing = points.contains { $0.adiabaticGap == nil }
             result = PathGaps(
                 parameterName: "s", parameter: points.map(\.s), progress: points.map(\.s), gap: adiabatic,
-                fullGap: points.map(\.gap))
+                fullGap: points.map(\.gap),
+                unusable: missing ? "H_P has \(h.problemGround.states.count) degenerate ground states; the gap above so many is not computed" : nil)
         case .free:
             throw InputError("schedule", "gap-adaptive schedules need a problem to measure the gap of", hint: "name a PROBLEM")
         }
@@ -265,7 +283,7 @@ public final class ScheduleLibrary: @unchecked Sendable {
         if let cachedMap { return cachedMap }
         switch context {
         case .annealing(_, let h):
-            let map = try FlipDiffusionMap.forModel(h.model, rate: flipRate)
+            let map = try FlipDiffusionMap.forModel(h.model, beta: flipBeta, rate: flipRate)
             cachedMap = map
             return map
         case .landscape:
