@@ -79,6 +79,14 @@ struct EvolveCommand: ParsableCommand {
             try runLandscape(location)
             return
         }
+        // A [catalyst] section runs through the catalysed evolution (SpinCommands.swift).
+        if try SpinCommands.evolveIfCatalysed(
+            location: location, totalTime: totalTime, schedule: try schedule.request(order: order), method: method, rtol: rtol,
+            atol: atol,
+            json: common.json)
+        {
+            return
+        }
         let spec = try AnnealingSpec.load(location.url)
         let hamiltonian = try spec.hamiltonian()
         let request = try schedule.request(order: order)
@@ -86,12 +94,12 @@ struct EvolveCommand: ParsableCommand {
         if request.name == .problem && request.direction == nil {
             run = try spec.problem(hamiltonian: hamiltonian, totalTime: totalTime, schedule: nil)
         } else {
-            let library = try ScheduleLibrary(context: .annealing(spec, hamiltonian))
             guard let T = totalTime ?? spec.totalTime else {
                 throw InputError("--total-time", "is required: \(spec.name) sets no total_time", hint: "pass --total-time T")
             }
             run = try AnnealingProblem(
-                hamiltonian: hamiltonian, schedule: try library.schedule(request), totalTime: T, initialSpins: spec.initialSpins)
+                hamiltonian: hamiltonian, schedule: try SpinCommands.annealingSchedule(request, spec: spec, hamiltonian: hamiltonian),
+                totalTime: T, initialSpins: spec.initialSpins)
         }
         var options = EvolutionOptions.recommended(for: method)
         options.rtol = rtol ?? options.rtol
