@@ -41,6 +41,57 @@ private func object(_ text: String) throws -> [String: Any] {
     try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
 }
 
+/// A row of results.json, decoded with JSONDecoder (exact doubles; JSONSerialization on
+/// Linux may round the last digit).
+private struct Row: Decodable, Equatable {
+    var side: String
+    var method: String
+    var schedule: String
+    var axis: String
+    var value: Double
+    var fidelity: Double?
+    var fidelity_stderr: Double?
+    var tv: Double?
+    var tv_stderr: Double?
+    var tv_noise_floor: Double?
+    var ground_state_probability: Double?
+    var ground_state_stderr: Double?
+    var evaluations: Int?
+    var seconds: Double
+    var status: String
+
+    /// The column's text as results.csv writes it (Swift's shortest round-trip form).
+    func field(_ name: String) -> String? {
+        func d(_ x: Double?) -> String { x.map { "\($0)" } ?? "" }
+        switch name {
+        case "side": return side
+        case "method": return method
+        case "schedule": return schedule
+        case "axis": return axis
+        case "value": return d(value)
+        case "fidelity": return d(fidelity)
+        case "fidelity_stderr": return d(fidelity_stderr)
+        case "tv": return d(tv)
+        case "tv_stderr": return d(tv_stderr)
+        case "tv_noise_floor": return d(tv_noise_floor)
+        case "ground_state_probability": return d(ground_state_probability)
+        case "ground_state_stderr": return d(ground_state_stderr)
+        case "evaluations": return evaluations.map(String.init) ?? ""
+        case "seconds": return d(seconds)
+        case "status": return status
+        default: return nil
+        }
+    }
+
+    /// Everything but the timing.
+    var figures: [String] {
+        ["method", "schedule", "value", "fidelity", "tv", "tv_stderr", "ground_state_probability", "evaluations", "status"]
+            .map { field($0) ?? "" }
+    }
+}
+
+private struct Results: Decodable { var rows: [Row] }
+
 @Suite("adiabat compare and adiabat schedule", .serialized)
 struct CompareCommandTests {
     /// A small 1-D mixture on a coarse grid: every landscape cell kind, in a few seconds.
@@ -87,42 +138,31 @@ struct CompareCommandTests {
     }
 
     /// Checks the three files of a report directory and that results.csv and results.json
-    /// hold the same rows; returns the JSON rows.
-    static func checkFiles(_ dir: URL, expectedRows: Int) throws -> [[String: Any]] {
+    /// hold the same rows, value for value; returns the rows.
+    fileprivate static func checkFiles(_ dir: URL, expectedRows: Int) throws -> [Row] {
         let html = try String(contentsOf: dir.appendingPathComponent("report.html"), encoding: .utf8)
         #expect(html.hasPrefix("<!DOCTYPE html>") && html.hasSuffix("</html>\n"))
         #expect(html.components(separatedBy: "<svg").count - 1 >= 4)
         #expect(!html.contains("<script") && !html.contains("src=") && !html.contains("href="))
-        let json = try object(try String(contentsOf: dir.appendingPathComponent("results.json"), encoding: .utf8))
-        let rows = try #require(json["rows"] as? [[String: Any]])
+        let data = try Data(contentsOf: dir.appendingPathComponent("results.json"))
+        let rows = try JSONDecoder().decode(Results.self, from: data).rows
         #expect(rows.count == expectedRows)
+        // Every row has every key, null where a figure is absent (as the CSV has every column).
+        let raw = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        for row in try #require(raw["rows"] as? [[String: Any]]) { #expect(row.count == 15) }
         let csv = try String(contentsOf: dir.appendingPathComponent("results.csv"), encoding: .utf8)
         let lines = csv.split(separator: "\n")
         #expect(lines.count == rows.count + 1)
         let header = csvFields(lines[0])
+        #expect(header.count == 15)
         for (line, row) in zip(lines.dropFirst(), rows) {
             let fields = csvFields(line)
             #expect(fields.count == header.count)
             for (name, field) in zip(header, fields) {
-                let value = row[name]
-                if let number = value as? NSNumber, !(value is String) {
-                    // 17 significant digits in both files: the same double.
-                    #expect(Double(field) == number.doubleValue, "\(name): csv \(field), json \(number)")
-                } else if let text = value as? String {
-                    #expect(field == text, "\(name)")
-                } else {
-                    #expect(field.isEmpty, "\(name) is null in JSON but '\(field)' in CSV")
-                }
+                #expect(row.field(name) == field, "\(name): csv '\(field)', json '\(row.field(name) ?? "?")'")
             }
         }
         return rows
-    }
-
-    /// The figures of a row, without the timing.
-    static func figures(_ row: [String: Any]) -> [String] {
-        ["method", "schedule", "value", "fidelity", "tv", "tv_stderr", "ground_state_probability", "evaluations", "status"].map {
-            "\(row[$0] ?? "nil")"
-        }
     }
 
     @Test("landscape: files written, CSV = JSON, a rerun reuses every cell, an interrupted store resumes")
@@ -133,7 +173,7 @@ struct CompareCommandTests {
         try Self.landscapeProblem.write(to: problem, atomically: true, encoding: .utf8)
         let report = dir.appendingPathComponent("out")
         let args = [
-            "compare", problem.path, "--schedules", "linear,ddpm-cosine,gap-adaptive", "--times", "1,3", "--steps", "8,16",
+            "compare", problem.path, "--schedules", "linear,ddpm-cosine,gap-adaptive", "--times", "1,3", "--steps", "16,32",
             "--samples", "3000", "--samplers", "reverse-sde", "--gap-samples", "11", "--report", report.path, "--json",
         ]
         // 3 schedules × (2 quantum + 2 Langevin + 2 Fokker–Planck + 2 reverse-SDE) = 24 cells.
@@ -143,12 +183,11 @@ struct CompareCommandTests {
         let cells = try #require(summary["cells"] as? [String: Int])
         #expect(cells["total"] == 24 && cells["computed"] == 24 && cells["reused"] == 0)
         let rows = try Self.checkFiles(report, expectedRows: 24)
-        #expect(rows.allSatisfy { $0["status"] as? String == "success" })
+        #expect(rows.allSatisfy { $0.status == "success" })
         // Quantum and Langevin fidelities improve with T on every schedule (adiabatic limit).
         for method in ["quantum", "langevin-path"] {
             for s in ["linear", "ddpm-cosine", "gap-adaptive"] {
-                let f = rows.filter { $0["method"] as? String == method && $0["schedule"] as? String == s }
-                    .compactMap { $0["fidelity"] as? Double }
+                let f = rows.filter { $0.method == method && $0.schedule == s }.compactMap(\.fidelity)
                 #expect(f.count == 2 && f[1] > f[0] && f[1] <= 1 + 1e-9, "\(method) \(s): \(f)")
             }
         }
@@ -162,7 +201,7 @@ struct CompareCommandTests {
         let again = try #require(try object(second.stdout)["cells"] as? [String: Int])
         #expect(again["computed"] == 0 && again["reused"] == 24)
         let rows2 = try Self.checkFiles(report, expectedRows: 24)
-        #expect(rows2.map(Self.figures) == rows.map(Self.figures))
+        #expect(rows2.map(\.figures) == rows.map(\.figures))
 
         // An interruption: only 10 cells made it to the store, the 11th is torn.
         let kept = storeLines.prefix(10).joined(separator: "\n") + "\n" + storeLines[10].prefix(30)
@@ -173,7 +212,7 @@ struct CompareCommandTests {
         #expect(resumed["reused"] == 10 && resumed["computed"] == 14)
         let rows3 = try Self.checkFiles(report, expectedRows: 24)
         // Seeded and thread-count independent: the recomputed cells reproduce the first run.
-        #expect(rows3.map(Self.figures) == rows.map(Self.figures))
+        #expect(rows3.map(\.figures) == rows.map(\.figures))
 
         // A changed parameter is a different cell: more samples redo the sampler cells only.
         var more = args
@@ -197,14 +236,25 @@ struct CompareCommandTests {
         #expect(run.status == 0, "\(run.stderr)")
         // 2 schedules × (2 quantum + 2 flip-chain + 1 reverse-flip) + 2 SA = 12 rows.
         let rows = try Self.checkFiles(report, expectedRows: 12)
-        #expect(rows.allSatisfy { $0["status"] as? String == "success" })
+        #expect(rows.allSatisfy { $0.status == "success" })
         for r in rows {
-            let p = try #require(r["ground_state_probability"] as? Double)
+            let p = try #require(r.ground_state_probability)
             #expect(p >= 0 && p <= 1 + 1e-12)
         }
-        // The slow anneal ends in the ground state (3 spins, a gap of order 1).
-        let slow = rows.first { $0["method"] as? String == "quantum" && $0["schedule"] as? String == "linear" && $0["value"] as? Double == 16 }
-        #expect(((slow?["ground_state_probability"] as? Double) ?? 0) > 0.99)
+        // A slower anneal ends closer to the ground state, on both sides of the bridge (the
+        // flip chain by more than 4 standard errors).
+        for s in ["linear", "flip:ddpm-cosine"] {
+            let q = rows.filter { $0.method == "quantum" && $0.schedule == s }.compactMap(\.ground_state_probability)
+            #expect(q.count == 2 && q[1] > q[0], "quantum \(s): \(q)")
+            let c = rows.filter { $0.method == "flip-chain" && $0.schedule == s }
+            guard c.count == 2, let p0 = c[0].ground_state_probability, let p1 = c[1].ground_state_probability,
+                let e0 = c[0].ground_state_stderr, let e1 = c[1].ground_state_stderr
+            else {
+                Issue.record("flip chain \(s): missing rows")
+                continue
+            }
+            #expect(p1 - p0 > 4 * (e0 * e0 + e1 * e1).squareRoot(), "flip chain \(s): \(p0) → \(p1)")
+        }
         let json = try object(run.stdout)
         #expect((json["notes"] as? [String])?.contains { $0.contains("not exact") } == true)
     }
