@@ -26,13 +26,13 @@ struct CompareCommand: ParsableCommand {
     @Argument(help: "A problem file or the name of a bundled problem (see 'adiabat problems').")
     var problem: String
 
-    @Option(name: .long, help: "Comma-separated schedules (default: linear,ddpm-cosine,gap-adaptive,roland-cerf on landscapes; linear,cosine,roland-cerf,flip:ddpm-cosine on spins). Names: docs/schedules.md.")
+    @Option(name: .long, help: "Comma-separated schedules (default: linear,cosine,ddpm-cosine,gap-adaptive on landscapes; linear,cosine,roland-cerf,flip:ddpm-cosine on spins). Names: docs/schedules.md.")
     var schedules: String?
 
     @Option(name: .long, help: "Comma-separated total run times T (default 1,2,4,8,16; spins 1,2,4,8,16,32).")
     var times: String?
 
-    @Option(name: .long, help: "Comma-separated sampler step counts (default 20,50,100,200,500; spins: reverse-flip grid cells 5,10,20,50,100).")
+    @Option(name: .long, help: "Comma-separated sampler step counts (default 20,50,100,200; spins: reverse-flip grid cells 5,10,20,50,100).")
     var steps: String?
 
     @Option(name: .long, help: "Particles (landscapes, default 20000) or reads (spins, default 2000) per sampler cell.")

@@ -56,8 +56,8 @@ public struct ComparisonSettings: Sendable, Codable, Equatable {
                 steps: [5, 10, 20, 50, 100], samples: 2000, samplers: [], sweeps: [10, 30, 100, 300, 1000], seed: seed)
         }
         return ComparisonSettings(
-            schedules: ["linear", "ddpm-cosine", "gap-adaptive", "roland-cerf"], times: [1, 2, 4, 8, 16],
-            steps: [20, 50, 100, 200, 500], samples: 20000, samplers: ["reverse-sde", "probability-flow"], sweeps: [], seed: seed)
+            schedules: ["linear", "cosine", "ddpm-cosine", "gap-adaptive"], times: [1, 2, 4, 8, 16],
+            steps: [20, 50, 100, 200], samples: 20000, samplers: ["reverse-sde", "probability-flow"], sweeps: [], seed: seed)
     }
 
     /// Validates ranges (positive times, steps ≥ 1, 1…10⁷ samples, rtol in (0, 1)).
