@@ -10,7 +10,8 @@ import Reports
 struct CompareCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
-        abstract: "Run quantum evolution and diffusion-side samplers on one problem and the same schedules; write an HTML report.",
+        abstract:
+            "Run quantum evolution and diffusion-side samplers on one problem and the same schedules; write an HTML report.",
         discussion: """
             Landscapes: real-time evolution (1 − F and TV against T), the Fokker–Planck law of \
             annealed Langevin on the same schedule (against the same T), the reverse SDE's \
@@ -26,19 +27,29 @@ struct CompareCommand: ParsableCommand {
     @Argument(help: "A problem file or the name of a bundled problem (see 'adiabat problems').")
     var problem: String
 
-    @Option(name: .long, help: "Comma-separated schedules (default: linear,cosine,ddpm-cosine,gap-adaptive on landscapes; linear,cosine,roland-cerf,flip:ddpm-cosine on spins). Names: docs/schedules.md.")
+    @Option(
+        name: .long,
+        help:
+            "Comma-separated schedules (default: linear,cosine,ddpm-cosine,gap-adaptive on landscapes; linear,cosine,roland-cerf,flip:ddpm-cosine on spins). Names: docs/schedules.md."
+    )
     var schedules: String?
 
     @Option(name: .long, help: "Comma-separated total run times T (default 1,2,4,8,16; spins 1,2,4,8,16,32).")
     var times: String?
 
-    @Option(name: .long, help: "Comma-separated sampler step counts (default 20,50,100,200; spins: reverse-flip grid cells 5,10,20,50,100).")
+    @Option(
+        name: .long,
+        help: "Comma-separated sampler step counts (default 20,50,100,200; spins: reverse-flip grid cells 5,10,20,50,100).")
     var steps: String?
 
     @Option(name: .long, help: "Particles (landscapes, default 20000) or reads (spins, default 2000) per sampler cell.")
     var samples: Int?
 
-    @Option(name: .long, help: "Comma-separated particle samplers (default reverse-sde,probability-flow; also annealed-langevin, predictor-corrector).")
+    @Option(
+        name: .long,
+        help:
+            "Comma-separated particle samplers (default reverse-sde,probability-flow; also annealed-langevin, predictor-corrector)."
+    )
     var samplers: String?
 
     @Option(name: .long, help: "Comma-separated simulated-annealing sweeps (spins; default 10,30,100,300,1000).")
@@ -95,8 +106,13 @@ struct CompareCommand: ParsableCommand {
         if let steps { settings.steps = try Self.ints(steps, "--steps") }
         if let samples { settings.samples = samples }
         if let samplers {
-            guard !annealing else { throw ValidationError("--samplers applies to landscapes (spins run flip-chain, reverse-flip and simulated-annealing)") }
-            settings.samplers = samplers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            guard !annealing else {
+                throw ValidationError(
+                    "--samplers applies to landscapes (spins run flip-chain, reverse-flip and simulated-annealing)")
+            }
+            settings.samplers = samplers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                !$0.isEmpty
+            }
         }
         if let sweeps {
             guard annealing else { throw ValidationError("--sweeps applies to annealing problems (simulated annealing)") }
@@ -112,7 +128,8 @@ struct CompareCommand: ParsableCommand {
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         } catch {
-            throw CommandFailure(message: "cannot create the report directory \(directory.path): \(error.localizedDescription)", exitCode: 1)
+            throw CommandFailure(
+                message: "cannot create the report directory \(directory.path): \(error.localizedDescription)", exitCode: 1)
         }
         let storeURL = directory.appendingPathComponent("cells.jsonl")
         if fresh { try? FileManager.default.removeItem(at: storeURL) }
@@ -127,7 +144,8 @@ struct CompareCommand: ParsableCommand {
         }
         Output.endProgress()
         let files = [
-            ("report.html", Data(result.html().utf8)), ("results.csv", Data(result.csv.utf8)), ("results.json", try result.json()),
+            ("report.html", Data(result.html().utf8)), ("results.csv", Data(result.csv.utf8)),
+            ("results.json", try result.json()),
         ]
         for (name, data) in files { try Output.writeAtomically(data, to: directory.appendingPathComponent(name).path) }
         let htmlPath = directory.appendingPathComponent("report.html").path
@@ -144,8 +162,10 @@ struct CompareCommand: ParsableCommand {
         if !failed.isEmpty { Output.line("status    \(failed.count) cells did not succeed (see the status column)") }
         Output.line("")
         Output.line(
-            "method".padding(toLength: 21, withPad: " ", startingAt: 0) + "schedule".padding(toLength: 21, withPad: " ", startingAt: 0)
-                + "at".padding(toLength: 13, withPad: " ", startingAt: 0) + "fidelity".padding(toLength: 20, withPad: " ", startingAt: 0)
+            "method".padding(toLength: 21, withPad: " ", startingAt: 0)
+                + "schedule".padding(toLength: 21, withPad: " ", startingAt: 0)
+                + "at".padding(toLength: 13, withPad: " ", startingAt: 0)
+                + "fidelity".padding(toLength: 20, withPad: " ", startingAt: 0)
                 + "TV".padding(toLength: 20, withPad: " ", startingAt: 0) + "P(ground)")
         // The largest T / steps / sweeps of each method and schedule.
         var last: [String: ComparisonRow] = [:]
@@ -168,7 +188,8 @@ struct CompareCommand: ParsableCommand {
         }
         for k in order {
             guard let r = last[k] else { continue }
-            let head = r.method.padding(toLength: 21, withPad: " ", startingAt: 0)
+            let head =
+                r.method.padding(toLength: 21, withPad: " ", startingAt: 0)
                 + (r.schedule.isEmpty ? "-" : r.schedule).padding(toLength: 21, withPad: " ", startingAt: 0)
                 + "\(r.axis)=\(Comparison.format(r.value))".padding(toLength: 13, withPad: " ", startingAt: 0)
             if r.status != "success" {
@@ -182,7 +203,9 @@ struct CompareCommand: ParsableCommand {
         }
         Output.line("")
         Output.line("report    \(htmlPath)")
-        Output.line("data      \(directory.appendingPathComponent("results.csv").path), \(directory.appendingPathComponent("results.json").path)")
+        Output.line(
+            "data      \(directory.appendingPathComponent("results.csv").path), \(directory.appendingPathComponent("results.json").path)"
+        )
     }
 }
 

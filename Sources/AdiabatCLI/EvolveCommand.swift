@@ -98,7 +98,8 @@ struct EvolveCommand: ParsableCommand {
                 throw InputError("--total-time", "is required: \(spec.name) sets no total_time", hint: "pass --total-time T")
             }
             run = try AnnealingProblem(
-                hamiltonian: hamiltonian, schedule: try SpinCommands.annealingSchedule(request, spec: spec, hamiltonian: hamiltonian),
+                hamiltonian: hamiltonian,
+                schedule: try SpinCommands.annealingSchedule(request, spec: spec, hamiltonian: hamiltonian),
                 totalTime: T, initialSpins: spec.initialSpins)
         }
         var options = EvolutionOptions.recommended(for: method)
@@ -115,7 +116,8 @@ struct EvolveCommand: ParsableCommand {
                 "problem          \(spec.name) (\(result.qubits) qubits, path \(result.path), schedule \(result.schedule))")
             Output.line("total time       \(result.totalTime)\(result.timeUnit.map { " " + $0 } ?? "")")
             if result.sector == "even" {
-                Output.line("symmetry         all hᵢ = 0: evolved in the even spin-flip sector (2^\(result.qubits - 1) amplitudes)")
+                Output.line(
+                    "symmetry         all hᵢ = 0: evolved in the even spin-flip sector (2^\(result.qubits - 1) amplitudes)")
             }
             Output.line(
                 "method           \(result.method.rawValue): \(result.statistics.steps) steps, \(result.statistics.evaluations) evaluations, \(String(format: "%.3f", result.statistics.seconds)) s"

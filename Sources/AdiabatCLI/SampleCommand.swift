@@ -230,13 +230,17 @@ struct SampleCommand: ParsableCommand {
         _ = try parsedBetaRange()
         let isSA = spin == .simulatedAnnealing
         if !isSA && (sweeps != nil || betaRange != nil || betaSchedule != .geometric) {
-            throw ValidationError("--sweeps, --beta-range and --beta-schedule are simulated-annealing options; the chains take --steps")
+            throw ValidationError(
+                "--sweeps, --beta-range and --beta-schedule are simulated-annealing options; the chains take --steps")
         }
         if isSA && (steps != nil || totalTime != nil || schedule != nil) {
-            throw ValidationError("simulated annealing counts --sweeps on its own β schedule, not --steps, --total-time or --schedule")
+            throw ValidationError(
+                "simulated annealing counts --sweeps on its own β schedule, not --steps, --total-time or --schedule")
         }
         if spin != .reverseFlip && (beta != nil || tMax != nil || flipRate != 1 || prior != .marginal) {
-            throw ValidationError("--beta, --t-max, --flip-rate and --prior set the reverse-flip diffusion; other samplers anneal to the ground state")
+            throw ValidationError(
+                "--beta, --t-max, --flip-rate and --prior set the reverse-flip diffusion; other samplers anneal to the ground state"
+            )
         }
         if spin != .flipChain && totalTime != nil { throw ValidationError("--total-time is the flip-chain's anneal time") }
     }

@@ -40,7 +40,9 @@ struct ScheduleCommand: ParsableCommand {
     @Option(name: .long, help: "Gap-profile points for roland-cerf and gap-adaptive.")
     var gapSamples: Int = 41
 
-    @Option(name: .long, help: "Diffusion horizon t_max (default: the problem's; 3 without a problem; on spins the flip diffusion's).")
+    @Option(
+        name: .long, help: "Diffusion horizon t_max (default: the problem's; 3 without a problem; on spins the flip diffusion's)."
+    )
     var tMax: Double?
 
     @Option(name: .long, help: "Forward process without a problem: ou or ve.")
@@ -89,8 +91,12 @@ struct ScheduleCommand: ParsableCommand {
             try Output.json(ScheduleReport(problem: problem, table: table))
             return
         }
-        Output.line("schedule  \(table.schedule)   (\(table.context)\(table.tMax.map { ", t_max = \(String(format: "%.6g", $0))" } ?? "")\(table.clock.map { ", clock \($0)" } ?? ""))")
-        if let v = table.noiseEnd { Output.line("truncated at the native parameter v* = \(String(format: "%.6f", v)) (t(v*) = t_max)") }
+        Output.line(
+            "schedule  \(table.schedule)   (\(table.context)\(table.tMax.map { ", t_max = \(String(format: "%.6g", $0))" } ?? "")\(table.clock.map { ", clock \($0)" } ?? ""))"
+        )
+        if let v = table.noiseEnd {
+            Output.line("truncated at the native parameter v* = \(String(format: "%.6f", v)) (t(v*) = t_max)")
+        }
         if let note = table.note { Output.line("map       \(note)") }
         Output.line("")
         Output.line(table.columns.map { $0.padding(toLength: 12, withPad: " ", startingAt: 0) }.joined())
@@ -110,7 +116,8 @@ struct ScheduleCommand: ParsableCommand {
                     note: "exact: a product law with |h| = \($0)")
             }
             return try ScheduleLibrary(
-                context: .free(process: process, tMax: tMax ?? 3, map: map), gapSamples: gapSamples, flipRate: flipRate, flipTMax: tMax)
+                context: .free(process: process, tMax: tMax ?? 3, map: map), gapSamples: gapSamples, flipRate: flipRate,
+                flipTMax: tMax)
         }
         let location = try ProblemLocator.locate(problem)
         switch location.kind {
@@ -132,8 +139,11 @@ struct ScheduleCommand: ParsableCommand {
     static func plot(_ table: ScheduleTable) -> SVGPlot {
         var plot = SVGPlot(title: "schedule \(table.schedule)", xLabel: "run time r = τ/T", yLabel: "progress u")
         let r = table.rows.map { $0[0] }
-        plot.series.append(PlotSeries(label: table.context == "annealing" ? "s(r)" : "u(r)", x: r, y: table.rows.map { $0[1] }, markers: false))
-        if let tMax = table.tMax, let t = table.columns.firstIndex(of: "t"), table.context != "landscape", table.context != "diffusion" {
+        plot.series.append(
+            PlotSeries(label: table.context == "annealing" ? "s(r)" : "u(r)", x: r, y: table.rows.map { $0[1] }, markers: false))
+        if let tMax = table.tMax, let t = table.columns.firstIndex(of: "t"), table.context != "landscape",
+            table.context != "diffusion"
+        {
             plot.series.append(
                 PlotSeries(label: "1 − t/t_max", x: r, y: table.rows.map { 1 - $0[t] / tMax }, dashed: true, markers: false))
         }

@@ -111,7 +111,8 @@ enum SpinCommands {
     {
         if request.direction == .toDiffusion {
             throw InputError(
-                "--schedule", "\(request) carries an annealing schedule to the flip diffusion; this method runs on the annealing path",
+                "--schedule",
+                "\(request) carries an annealing schedule to the flip diffusion; this method runs on the annealing path",
                 hint: "drop the anneal: prefix (or use it with --sampler reverse-flip)")
         }
         return try ScheduleLibrary(context: .annealing(spec, hamiltonian)).schedule(request)

@@ -82,7 +82,8 @@ public struct Schedule: Sendable, Equatable, CustomStringConvertible {
     /// diffusion-side rule `dt/dτ ∝ g`. The gap is interpolated linearly between profile
     /// points; `r(u) = ∫₀ᵘ g⁻ᵖ / ∫₀¹ g⁻ᵖ` is integrated by the trapezoid rule on 64
     /// sub-intervals per profile interval and inverted with a monotone spline.
-    public static func gapAdaptive(progress u: [Double], gaps g: [Double], power: Double, name: String? = nil) throws -> Schedule {
+    public static func gapAdaptive(progress u: [Double], gaps g: [Double], power: Double, name: String? = nil) throws -> Schedule
+    {
         guard u.count >= 2, u.count == g.count else {
             throw InputError("gap profile", "needs at least 2 points and one gap per point (got \(u.count) and \(g.count))")
         }
@@ -141,13 +142,17 @@ public struct Schedule: Sendable, Equatable, CustomStringConvertible {
         try Check.positive(tMax, "t_max")
         let range = noise.timeRange(clock: clock)
         guard tMax > range.lowerBound else {
-            throw InputError("t_max", "\(tMax) is below the data end of \(noise.name) (t = \(range.lowerBound) on the \(clock.rawValue) clock)")
+            throw InputError(
+                "t_max", "\(tMax) is below the data end of \(noise.name) (t = \(range.lowerBound) on the \(clock.rawValue) clock)"
+            )
         }
         guard let vStar = noise.parameter(atTime: tMax, clock: clock), tMax <= range.upperBound else {
             throw InputError(
                 "schedule",
                 "\(noise.name) reaches only t = \(String(format: "%.4g", range.upperBound)) on the \(clock.rawValue) clock (its noise end), below t_max = \(tMax)",
-                hint: "lower t_max to at most \(String(format: "%.4g", range.upperBound)), or use ddpm-cosine, which reaches every t")
+                hint:
+                    "lower t_max to at most \(String(format: "%.4g", range.upperBound)), or use ddpm-cosine, which reaches every t"
+            )
         }
         let tStart = noise.time(at: vStar, clock: clock)
         return Schedule(

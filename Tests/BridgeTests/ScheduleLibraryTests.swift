@@ -41,7 +41,9 @@ struct ScheduleLibraryTests {
                         let d1 = (p.plus / p.minus).squareRoot()
                         let r = map.correspondence.fieldRatio(atTime: t)
                         // d0 − R h = d1 + R h: the difference is the identity's multiple.
-                        #expect(abs((d0 - r * h) - (d1 + r * h)) < 1e-12 * max(1, d0 + d1), "h \(h) β \(String(describing: beta)) t \(t)")
+                        #expect(
+                            abs((d0 - r * h) - (d1 + r * h)) < 1e-12 * max(1, d0 + d1),
+                            "h \(h) β \(String(describing: beta)) t \(t)")
                         let s = map.correspondence.annealFraction(atTime: t)
                         let matrix = [s * h, -(1 - s), -(1 - s), -s * h]
                         let eig = try SymmetricEigensolver.solve(matrix: matrix, dimension: 2, vectors: true)

@@ -99,7 +99,9 @@ public final class Comparison: @unchecked Sendable {
             }
             let grid = try UniformGrid(
                 lower: original.lower, upper: original.upper,
-                points: original.points.map { settings.points ?? min($0, Self.automaticPoints($0, dimension: original.dimension)) })
+                points: original.points.map {
+                    settings.points ?? min($0, Self.automaticPoints($0, dimension: original.dimension))
+                })
             let landscape = try problem.resolvedLandscape()
             let reference = problem.reference ?? landscape
             let path = try LandscapePath(
@@ -142,11 +144,13 @@ public final class Comparison: @unchecked Sendable {
         var built: [String: Schedule] = [:]
         for r in requests {
             if case .landscape = subject, r.direction != nil {
-                throw InputError("--schedules", "\(r) carries a schedule between spins and an annealing path; this is a landscape")
+                throw InputError(
+                    "--schedules", "\(r) carries a schedule between spins and an annealing path; this is a landscape")
             }
             if r.direction == .toDiffusion {
                 throw InputError(
-                    "--schedules", "\(r): anneal: schedules drive the flip diffusion only; compare runs every schedule on both sides",
+                    "--schedules",
+                    "\(r): anneal: schedules drive the flip diffusion only; compare runs every schedule on both sides",
                     hint: "use flip:NAME to put a diffusion schedule on the annealing path")
             }
             let s = try library.schedule(r)
@@ -172,13 +176,17 @@ public final class Comparison: @unchecked Sendable {
         switch subject {
         case .landscape:
             for s in names { for t in settings.times { out.append(ComparisonCell(method: .quantum, schedule: s, value: t)) } }
-            for s in names { for t in settings.times { out.append(ComparisonCell(method: .langevinPath, schedule: s, value: t)) } }
+            for s in names {
+                for t in settings.times { out.append(ComparisonCell(method: .langevinPath, schedule: s, value: t)) }
+            }
             for s in names {
                 for n in settings.steps { out.append(ComparisonCell(method: .fokkerPlanck, schedule: s, value: Double(n))) }
             }
             for sampler in settings.samplers {
                 guard let m = ComparisonMethod(rawValue: sampler) else { continue }
-                for s in names { for n in settings.steps { out.append(ComparisonCell(method: m, schedule: s, value: Double(n))) } }
+                for s in names {
+                    for n in settings.steps { out.append(ComparisonCell(method: m, schedule: s, value: Double(n))) }
+                }
             }
         case .annealing:
             for s in names { for t in settings.times { out.append(ComparisonCell(method: .quantum, schedule: s, value: t)) } }
@@ -197,7 +205,9 @@ public final class Comparison: @unchecked Sendable {
     /// cell depends on.
     public func key(for cell: ComparisonCell) -> String {
         let s = settings
-        var parts = [Self.cellVersion, name, fingerprint, cell.method.rawValue, "schedule=\(cell.schedule)", "value=\(cell.value)"]
+        var parts = [
+            Self.cellVersion, name, fingerprint, cell.method.rawValue, "schedule=\(cell.schedule)", "value=\(cell.value)",
+        ]
         if let r = requests.first(where: { $0.description == cell.schedule }), r.name?.needsGapProfile == true {
             parts.append("gap_samples=\(s.gapSamples)")
         }
@@ -223,7 +233,9 @@ public final class Comparison: @unchecked Sendable {
     }
 
     private func schedule(_ cell: ComparisonCell) throws -> Schedule {
-        guard let s = schedules[cell.schedule] else { throw InputError("schedule", "'\(cell.schedule)' is not in this comparison") }
+        guard let s = schedules[cell.schedule] else {
+            throw InputError("schedule", "'\(cell.schedule)' is not in this comparison")
+        }
         return s
     }
 
@@ -334,7 +346,8 @@ public final class Comparison: @unchecked Sendable {
             let start = try a.spec.initialSpins.map { try h.model.state(of: $0) }
             let chain = try FlipChainAnnealingProblem(
                 annealing: a.annealing, schedule: try schedule(cell), totalTime: cell.value, initialState: start)
-            let r = try AnnealedFlipChain.run(chain, options: AnnealedFlipChainOptions(samples: settings.samples, cells: 100, seed: seed))
+            let r = try AnnealedFlipChain.run(
+                chain, options: AnnealedFlipChainOptions(samples: settings.samples, cells: 100, seed: seed))
             return Self.spinResult(r)
         case .reverseFlip:
             guard let request = requests.first(where: { $0.description == cell.schedule }) else {
@@ -407,7 +420,8 @@ public final class Comparison: @unchecked Sendable {
         for (c, r) in collected { results[c] = r }
         let rows = all.compactMap { c in results[c].map { ComparisonRow(cell: c, result: $0) } }
         return ComparisonReport(
-            problem: name, summary: summary, kind: { if case .landscape = subject { return "landscape" } else { return "annealing" } }(),
+            problem: name, summary: summary,
+            kind: { if case .landscape = subject { return "landscape" } else { return "annealing" } }(),
             settings: settings, grid: gridDescription, gaps: gaps, schedules: scheduleCurves(), rows: rows,
             cells: .init(total: all.count, computed: total, reused: reused), seconds: Date().timeIntervalSince(started),
             notes: notes())
@@ -418,8 +432,13 @@ public final class Comparison: @unchecked Sendable {
         switch subject {
         case .landscape(let l):
             let original: String
-            if case .grid(let g, _) = l.problem.discretisation { original = g.points.map(String.init).joined(separator: "×") } else { original = "?" }
-            return "\(l.grid.points.map(String.init).joined(separator: "×")) nodes on \(l.grid) (problem file: \(original); 3-point stencil), \(l.path.process.rawValue), t_max = \(l.path.tMax)"
+            if case .grid(let g, _) = l.problem.discretisation {
+                original = g.points.map(String.init).joined(separator: "×")
+            } else {
+                original = "?"
+            }
+            return
+                "\(l.grid.points.map(String.init).joined(separator: "×")) nodes on \(l.grid) (problem file: \(original); 3-point stencil), \(l.path.process.rawValue), t_max = \(l.path.tMax)"
         case .annealing(let a):
             return "\(a.hamiltonian.qubits) qubits, path \(a.hamiltonian.path.name)"
         }
@@ -429,7 +448,9 @@ public final class Comparison: @unchecked Sendable {
     func scheduleCurves() -> [ComparisonReport.Curve] {
         let r = (0...100).map { Double($0) / 100 }
         return requests.compactMap { req in
-            schedules[req.description].map { s in ComparisonReport.Curve(label: req.description, x: r, y: r.map { s.progress(at: $0) }) }
+            schedules[req.description].map { s in
+                ComparisonReport.Curve(label: req.description, x: r, y: r.map { s.progress(at: $0) })
+            }
         }
     }
 
@@ -441,13 +462,18 @@ public final class Comparison: @unchecked Sendable {
                 out.append("flip: schedules are carried to the annealing path by the flip-diffusion correspondence: \(map.note).")
             }
             out.append(
-                "The reverse flip chain runs the flip diffusion of the uniform law on the ground states: flip:NAME uses NAME's own diffusion times; a plain schedule is read as u with t = t_max(1 − u).")
-            out.append("Simulated annealing has its own geometric β schedule (dwave-samplers' default range); it is the same in every row.")
+                "The reverse flip chain runs the flip diffusion of the uniform law on the ground states: flip:NAME uses NAME's own diffusion times; a plain schedule is read as u with t = t_max(1 − u)."
+            )
+            out.append(
+                "Simulated annealing has its own geometric β schedule (dwave-samplers' default range); it is the same in every row."
+            )
         }
         return out
     }
 
-    public static func format(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e9 ? String(Int(x)) : String(format: "%g", x) }
+    public static func format(_ x: Double) -> String {
+        x == x.rounded() && abs(x) < 1e9 ? String(Int(x)) : String(format: "%g", x)
+    }
 }
 
 /// Results gathered from concurrent cells.

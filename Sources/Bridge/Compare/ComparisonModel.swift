@@ -67,8 +67,12 @@ public struct ComparisonSettings: Sendable, Codable, Equatable {
         guard times.count <= 64, steps.count <= 64, sweeps.count <= 64 else {
             throw InputError("--times/--steps/--sweeps", "at most 64 values each")
         }
-        if let s = steps.first(where: { $0 < 1 || $0 > 1_000_000 }) { throw InputError("--steps", "must lie in 1…10⁶ (got \(s))") }
-        if let s = sweeps.first(where: { $0 < 1 || $0 > 10_000_000 }) { throw InputError("--sweeps", "must lie in 1…10⁷ (got \(s))") }
+        if let s = steps.first(where: { $0 < 1 || $0 > 1_000_000 }) {
+            throw InputError("--steps", "must lie in 1…10⁶ (got \(s))")
+        }
+        if let s = sweeps.first(where: { $0 < 1 || $0 > 10_000_000 }) {
+            throw InputError("--sweeps", "must lie in 1…10⁷ (got \(s))")
+        }
         guard (1...10_000_000).contains(samples) else { throw InputError("--samples", "must lie in 1…10⁷ (got \(samples))") }
         guard (3...2001).contains(gapSamples) else { throw InputError("--gap-samples", "must lie in 3…2001 (got \(gapSamples))") }
         if let p = points, !(16...4095).contains(p) { throw InputError("--points", "must lie in 16…4095 (got \(p))") }

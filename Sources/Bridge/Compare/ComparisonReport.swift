@@ -126,7 +126,8 @@ public struct ComparisonReport: Sendable, Codable {
                         {
                             var p = plot(
                                 "Reverse flip chain", x: "rate-grid cells", y: "P(ground)",
-                                series(.reverseFlip, y: { $0.groundStateProbability }, error: { $0.groundStateStderr }), yLog: false)
+                                series(.reverseFlip, y: { $0.groundStateProbability }, error: { $0.groundStateStderr }),
+                                yLog: false)
                             p.yRange = 0...1.05
                             return p
                         }(),
@@ -147,7 +148,8 @@ public struct ComparisonReport: Sendable, Codable {
                 "Quantum evolution and its classical twin, against run time T",
                 "Both start in the ground state √p_{t_max} of H_{t_max} and follow the same schedule to t = 0. Left: real-time Schrödinger evolution (split4), 1 − F with F = |⟨√p₀|ψ(T)⟩|². Right: continuous annealed Langevin dx = s_{t(τ)}dτ + √2dW, its law by Fokker–Planck on the grid, 1 − F with F the squared Bhattacharyya coefficient (THEORY.md §5). Exact on the grid: no error bars.",
                 [
-                    plot("Real-time evolution", x: "total time T", y: "1 − F", series(.quantum, y: { $0.fidelity.map { 1 - $0 } })),
+                    plot(
+                        "Real-time evolution", x: "total time T", y: "1 − F", series(.quantum, y: { $0.fidelity.map { 1 - $0 } })),
                     plot(
                         "Annealed Langevin (Fokker–Planck law)", x: "total Langevin time T", y: "1 − F",
                         series(.langevinPath, y: { $0.fidelity.map { 1 - $0 } })),
@@ -171,7 +173,8 @@ public struct ComparisonReport: Sendable, Codable {
             let reference = floor.isEmpty ? [] : [(floor.reduce(0, +) / Double(floor.count), "noise floor")]
             particlePlots.append(
                 plot(
-                    "\(sampler) (\(settings.samples) samples)", x: "steps", y: "TV", series(m, y: { $0.tv }, error: { $0.tvStderr }),
+                    "\(sampler) (\(settings.samples) samples)", x: "steps", y: "TV",
+                    series(m, y: { $0.tv }, error: { $0.tvStderr }),
                     reference: reference))
         }
         out.append(
@@ -216,17 +219,23 @@ public struct ComparisonReport: Sendable, Codable {
                 header: ["cells", "at", "first reason"],
                 rows: order.map { k in
                     let g = groups[k] ?? []
-                    return [k, g.map { "\($0.axis)=\(Comparison.format($0.value))" }.joined(separator: ", "), g.first?.status ?? ""]
+                    return [
+                        k, g.map { "\($0.axis)=\(Comparison.format($0.value))" }.joined(separator: ", "), g.first?.status ?? "",
+                    ]
                 })
         }
         page.heading("All results")
         page.paragraph("The same rows as results.csv and results.json (columns in docs/compare.md).")
         func f(_ x: Double?) -> String { x.map { String(format: "%.6g", $0) } ?? "" }
         page.table(
-            header: ["side", "method", "schedule", "axis", "value", "fidelity", "± ", "TV", "± ", "P(ground)", "± ", "evaluations", "s", "status"],
+            header: [
+                "side", "method", "schedule", "axis", "value", "fidelity", "± ", "TV", "± ", "P(ground)", "± ", "evaluations",
+                "s", "status",
+            ],
             rows: rows.map {
                 [
-                    $0.side, $0.method, $0.schedule, $0.axis, f($0.value), f($0.fidelity), f($0.fidelityStderr), f($0.tv), f($0.tvStderr),
+                    $0.side, $0.method, $0.schedule, $0.axis, f($0.value), f($0.fidelity), f($0.fidelityStderr), f($0.tv),
+                    f($0.tvStderr),
                     f($0.groundStateProbability), f($0.groundStateStderr), $0.evaluations.map(String.init) ?? "",
                     String(format: "%.3f", $0.seconds), $0.status,
                 ]

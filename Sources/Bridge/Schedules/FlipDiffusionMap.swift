@@ -67,7 +67,9 @@ public struct FlipDiffusionMap: Sendable {
             : "H_P has couplings, so the Score Hamiltonian of p_t is not on the transverse-field path"
         return FlipDiffusionMap(
             correspondence: try FlipDiffusionCorrespondence(fieldScale: rms, beta: beta, rate: rate), exact: false,
-            note: "not exact (\(why)); ε = \(String(format: "%.6g", rms)), the RMS local field at a ground state (mean-field reading)")
+            note:
+                "not exact (\(why)); ε = \(String(format: "%.6g", rms)), the RMS local field at a ground state (mean-field reading)"
+        )
     }
 
     /// The default diffusion horizon of a flip diffusion on `qubits` spins: the uniform law

@@ -114,7 +114,9 @@ public struct ScheduleRequest: Sendable, Hashable, CustomStringConvertible {
         }
         throw InputError(
             "schedule", "unknown schedule '\(text)'",
-            hint: "use one of \(ScheduleName.allCases.map(\.rawValue).joined(separator: ", ")), boundary-cancelling-K, a FILE.csv of r,u rows, or flip:NAME / anneal:NAME")
+            hint:
+                "use one of \(ScheduleName.allCases.map(\.rawValue).joined(separator: ", ")), boundary-cancelling-K, a FILE.csv of r,u rows, or flip:NAME / anneal:NAME"
+        )
     }
 
     /// Parses a comma-separated list (`--schedules a,b`); a `.csv` path may not contain commas.
@@ -201,7 +203,9 @@ public struct PathGaps: Sendable, Codable, Equatable {
     /// `du/dr ∝ g^power`.
     public func schedule(power: Double, name: String) throws -> Schedule {
         if let unusable {
-            throw InputError("schedule", "\(name) needs the adiabatic gap: \(unusable)", hint: "use a fixed schedule (linear, cosine, boundary-cancelling)")
+            throw InputError(
+                "schedule", "\(name) needs the adiabatic gap: \(unusable)",
+                hint: "use a fixed schedule (linear, cosine, boundary-cancelling)")
         }
         return try Schedule.gapAdaptive(progress: progress, gaps: gap, power: power, name: name)
     }
@@ -268,7 +272,9 @@ public final class ScheduleLibrary: @unchecked Sendable {
             result = PathGaps(
                 parameterName: "s", parameter: points.map(\.s), progress: points.map(\.s), gap: adiabatic,
                 fullGap: points.map(\.gap),
-                unusable: missing ? "H_P has \(h.problemGround.states.count) degenerate ground states; the gap above so many is not computed" : nil)
+                unusable: missing
+                    ? "H_P has \(h.problemGround.states.count) degenerate ground states; the gap above so many is not computed"
+                    : nil)
         case .free:
             throw InputError("schedule", "gap-adaptive schedules need a problem to measure the gap of", hint: "name a PROBLEM")
         }
@@ -291,7 +297,9 @@ public final class ScheduleLibrary: @unchecked Sendable {
                 "schedule", "flip: and anneal: carry schedules between a spin problem's flip diffusion and its annealing path",
                 hint: "use them with an annealing problem; a landscape's schedule already is its diffusion schedule")
         case .free:
-            throw InputError("schedule", "flip: and anneal: need a spin problem or a field scale", hint: "name an annealing PROBLEM or pass --field-scale")
+            throw InputError(
+                "schedule", "flip: and anneal: need a spin problem or a field scale",
+                hint: "name an annealing PROBLEM or pass --field-scale")
         }
     }
 

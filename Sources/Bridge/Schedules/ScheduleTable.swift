@@ -95,7 +95,9 @@ public struct ScheduleTable: Sendable, Encodable {
         return table
     }
 
-    private static func addDiffusionColumns(tMax: Double, process: ForwardProcess, add: (String, (Double, Double) -> Double) -> Void) {
+    private static func addDiffusionColumns(
+        tMax: Double, process: ForwardProcess, add: (String, (Double, Double) -> Double) -> Void
+    ) {
         add("t") { _, u in tMax * (1 - u) }
         switch process {
         case .ou: add("alpha_bar") { _, u in exp(-2 * tMax * (1 - u)) }
