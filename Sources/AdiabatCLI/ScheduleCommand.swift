@@ -63,6 +63,14 @@ struct ScheduleCommand: ParsableCommand {
     @Option(name: .long, help: "Draw u(r) as an SVG plot into this file.")
     var plot: String?
 
+    @Option(
+        name: .long,
+        help: """
+            Annealing schedules (e.g. flip:NAME): write the path as a table s,A,B with s = τ/T, for a problem \
+            file's [schedule] type = "table" (energy_unit = "native") run with the linear schedule.
+            """)
+    var pathOutput: String?
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -78,6 +86,7 @@ struct ScheduleCommand: ParsableCommand {
         }
         if let output, output.isEmpty { throw ValidationError("--output needs a file name") }
         if let plot, plot.isEmpty { throw ValidationError("--plot needs a file name") }
+        if let pathOutput, pathOutput.isEmpty { throw ValidationError("--path-output needs a file name") }
     }
 
     func run() throws {
@@ -87,6 +96,16 @@ struct ScheduleCommand: ParsableCommand {
         let table = try ScheduleTable.make(schedule: schedule, request: request, library: library, samples: samples)
         if let output { try Output.writeAtomically(Data(table.csv.utf8), to: output) }
         if let plot { try Output.writeAtomically(Data(Self.plot(table).render().utf8), to: plot) }
+        if let pathOutput {
+            guard let a = table.columns.firstIndex(of: "A"), let b = table.columns.firstIndex(of: "B") else {
+                throw InputError(
+                    "--path-output", "applies to schedules on an annealing path (this one is a \(table.context) schedule)",
+                    hint: "name an annealing PROBLEM, or use flip:NAME with --field-scale")
+            }
+            var text = "s,A,B\n"
+            for row in table.rows { text += String(format: "%.12g,%.12g,%.12g\n", row[0], row[a], row[b]) }
+            try Output.writeAtomically(Data(text.utf8), to: pathOutput)
+        }
         if common.json {
             try Output.json(ScheduleReport(problem: problem, table: table))
             return
@@ -106,6 +125,7 @@ struct ScheduleCommand: ParsableCommand {
         }
         if let output { Output.line("\ntable written to \(output) (\(table.rows.count) rows)") }
         if let plot { Output.line("plot written to \(plot)") }
+        if let pathOutput { Output.line("path table (s = τ/T, A, B) written to \(pathOutput)") }
     }
 
     private func makeLibrary() throws -> ScheduleLibrary {
