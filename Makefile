@@ -33,14 +33,15 @@ test: deps
 	$(SWIFT) build -c $(CONFIG) --build-tests
 	$(SWIFT) test -c $(CONFIG) --skip-build --parallel
 
-## demo: the main job — install what is missing, build, and run adiabat on a bundled problem
+## demo: the main job — install what is missing, build, and compare quantum evolution and
+## diffusion sampling on a bundled problem; the report lands in $(REPORT_DIR)/ (gitignored).
+## A rerun reuses the finished cells; `make demo DEMO_PROBLEM=sk10` runs the annealing side.
 demo: build
-	$(BIN) --version
-	$(BIN) problems
-	$(BIN) spectrum $(DEMO_PROBLEM) --levels 4
-	$(BIN) spectrum $(DEMO_PROBLEM) --levels 2 --profile 16
-	$(BIN) spectrum hydrogen-1s --angular-momentum 1 --levels 3
-	$(BIN) translate $(DEMO_PROBLEM) --to score --round-trip
+	@$(BIN) --version
+	$(BIN) compare $(DEMO_PROBLEM) --report $(REPORT_DIR)/$(DEMO_PROBLEM)
+	@echo
+	@echo "adiabat: the report is $(CURDIR)/$(REPORT_DIR)/$(DEMO_PROBLEM)/report.html"
+	@echo "adiabat: open it in a browser (it needs no network); docs/tutorial.md walks through it"
 
 ## bench: peer comparisons (installs QuTiP, SciPy, dimod with pip into benchmarks/.venv)
 bench: build

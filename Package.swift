@@ -43,13 +43,13 @@ let package = Package(
         .target(name: "Problems", dependencies: ["GSLKit", "AdiabatCore", "Landscapes", "Quantum"]),
         // Reverse-diffusion samplers, Fokker–Planck density evolution, sample metrics.
         .target(name: "Diffusion", dependencies: ["GSLKit", "AdiabatCore", "Landscapes"]),
-        // The translators: score ⇄ Hamiltonian (continuous and on spins), landscape paths,
-        // spectra and gap profiles, flip chains.
-        .target(name: "Bridge", dependencies: ["GSLKit", "AdiabatCore", "Landscapes", "Quantum", "Problems"]),
+        // The translators: score ⇄ Hamiltonian (continuous and on spins), landscape paths, flip chains,
+        // schedules across domains, the comparator and its reports.
+        .target(name: "Bridge", dependencies: ["GSLKit", "AdiabatCore", "Landscapes", "Quantum", "Problems", "Diffusion", "Reports"]),
         .executableTarget(
             name: "AdiabatCLI",
             dependencies: [
-                "GSLKit", "AdiabatCore", "Landscapes", "Quantum", "Problems", "Bridge", "Diffusion",
+                "GSLKit", "AdiabatCore", "Landscapes", "Quantum", "Problems", "Bridge", "Diffusion", "Reports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

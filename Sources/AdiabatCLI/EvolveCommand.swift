@@ -7,15 +7,6 @@ import Quantum
 
 extension EvolutionMethod: ExpressibleByArgument {}
 
-/// `--schedule` choices: the problem file's own schedule, or one from the library.
-enum ScheduleChoice: String, CaseIterable, ExpressibleByArgument {
-    case problem
-    case linear
-    case cosine
-    case boundaryCancelling = "boundary-cancelling"
-    case rolandCerf = "roland-cerf"
-}
-
 /// `adiabat evolve`: real-time Schrödinger evolution along the problem's path.
 struct EvolveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -36,8 +27,8 @@ struct EvolveCommand: ParsableCommand {
     @Option(name: .long, help: "Total run time T (default: the problem's total_time, or its points schedule).")
     var totalTime: Double?
 
-    @Option(name: .long, help: "Schedule s(τ/T): \(ScheduleChoice.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var schedule: ScheduleChoice = .problem
+    @Option(name: .long, help: ScheduleOption.help)
+    var schedule = ScheduleOption("problem")
 
     @Option(name: .long, help: "Order of the boundary-cancelling schedule (derivatives vanishing at both ends).")
     var order: Int = 2
@@ -90,22 +81,27 @@ struct EvolveCommand: ParsableCommand {
         }
         // A [catalyst] section runs through the catalysed evolution (SpinCommands.swift).
         if try SpinCommands.evolveIfCatalysed(
-            location: location, totalTime: totalTime, schedule: schedule, order: order, method: method, rtol: rtol, atol: atol,
+            location: location, totalTime: totalTime, schedule: try schedule.request(order: order), method: method, rtol: rtol,
+            atol: atol,
             json: common.json)
         {
             return
         }
         let spec = try AnnealingSpec.load(location.url)
         let hamiltonian = try spec.hamiltonian()
-        let shape: AnnealingScheduleSpec?
-        switch schedule {
-        case .problem: shape = nil
-        case .linear: shape = .linear
-        case .cosine: shape = .cosine
-        case .boundaryCancelling: shape = .boundaryCancelling(order: order)
-        case .rolandCerf: shape = .rolandCerf(samples: 41)
+        let request = try schedule.request(order: order)
+        let run: AnnealingProblem
+        if request.name == .problem && request.direction == nil {
+            run = try spec.problem(hamiltonian: hamiltonian, totalTime: totalTime, schedule: nil)
+        } else {
+            guard let T = totalTime ?? spec.totalTime else {
+                throw InputError("--total-time", "is required: \(spec.name) sets no total_time", hint: "pass --total-time T")
+            }
+            run = try AnnealingProblem(
+                hamiltonian: hamiltonian,
+                schedule: try SpinCommands.annealingSchedule(request, spec: spec, hamiltonian: hamiltonian),
+                totalTime: T, initialSpins: spec.initialSpins)
         }
-        let run = try spec.problem(hamiltonian: hamiltonian, totalTime: totalTime, schedule: shape)
         var options = EvolutionOptions.recommended(for: method)
         options.rtol = rtol ?? options.rtol
         options.atol = atol ?? options.atol
@@ -120,7 +116,8 @@ struct EvolveCommand: ParsableCommand {
                 "problem          \(spec.name) (\(result.qubits) qubits, path \(result.path), schedule \(result.schedule))")
             Output.line("total time       \(result.totalTime)\(result.timeUnit.map { " " + $0 } ?? "")")
             if result.sector == "even" {
-                Output.line("symmetry         all hᵢ = 0: evolved in the even spin-flip sector (2^\(result.qubits - 1) amplitudes)")
+                Output.line(
+                    "symmetry         all hᵢ = 0: evolved in the even spin-flip sector (2^\(result.qubits - 1) amplitudes)")
             }
             Output.line(
                 "method           \(result.method.rawValue): \(result.statistics.steps) steps, \(result.statistics.evaluations) evaluations, \(String(format: "%.3f", result.statistics.seconds)) s"
@@ -157,13 +154,7 @@ extension EvolveCommand {
         guard let T = totalTime else {
             throw InputError("--total-time", "is required for a landscape problem", hint: "pass --total-time T")
         }
-        let shape: Schedule
-        switch schedule {
-        case .problem, .linear: shape = .linear
-        case .cosine: shape = .cosine
-        case .boundaryCancelling: shape = try .boundaryCancelling(order: order)
-        case .rolandCerf: shape = try LandscapeEvolution.rolandCerf(path: path)
-        }
+        let shape = try ScheduleLibrary(context: .landscape(path)).schedule(try schedule.request(order: order))
         var options = EvolutionOptions.recommended(for: method)
         options.rtol = rtol ?? options.rtol
         options.atol = atol ?? options.atol

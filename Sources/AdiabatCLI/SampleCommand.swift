@@ -8,9 +8,8 @@ import Problems
 extension SamplerKind: ExpressibleByArgument {}
 extension FokkerPlanckMethod: ExpressibleByArgument {}
 
-/// Every `--sampler`: the diffusion samplers run on landscape problems, the spin samplers on
-/// annealing problems.
-enum SamplerName: String, CaseIterable, ExpressibleByArgument {
+/// Every `--sampler`: the landscape samplers (Diffusion) and the spin samplers (Bridge/Spins).
+enum SampleSampler: String, CaseIterable, ExpressibleByArgument {
     case reverseSDE = "reverse-sde"
     case probabilityFlow = "probability-flow"
     case annealedLangevin = "annealed-langevin"
@@ -26,29 +25,27 @@ enum SamplerName: String, CaseIterable, ExpressibleByArgument {
     var spin: SpinSamplerChoice? { SpinSamplerChoice(rawValue: rawValue) }
 }
 
-/// `adiabat sample PROBLEM --sampler NAME …`: the diffusion side of a path, measured against
-/// its target. Landscapes: reverse-diffusion samplers (or their Fokker–Planck law) against p₀,
-/// with TV and fidelity. Annealing problems: the annealed flip chain, the reverse flip chain and
-/// simulated annealing, with the ground-state probability.
+/// `adiabat sample PROBLEM --sampler NAME …`: diffusion-side sampling along the problem's path
+/// (landscapes: measured against p₀; annealing problems: the ground-state probability).
 struct SampleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sample",
-        abstract: "Sample along the problem's path: reverse-diffusion samplers on landscapes, flip chains and simulated annealing on spins.",
+        abstract:
+            "Run a sampler on a problem: reverse diffusion (or its Fokker–Planck law) on a landscape, flip chains or simulated annealing on spins.",
         discussion: """
-            Landscape problems (reverse-sde, probability-flow, annealed-langevin, predictor-corrector, \
-            fokker-planck): particle samplers start from the prior at t_max (OU: N(0, I)) and walk the \
+            Landscapes: particle samplers start from the prior at t_max (OU: N(0, I)) and walk the \
             path t_k = t_max(1 − u(k/N)) with exact scores (plus ε·δ with --score-error). TV and \
             fidelity come from a histogram with automatic (Freedman–Diaconis) binning, with \
-            delta-method standard errors and the noise floor of exact samples; 1-D runs add W₁, 2-D \
-            runs the energy distance. fokker-planck evolves the reverse SDE's law on the problem's grid \
-            (no sampling noise; tv_stderr = 0). See docs/diffusion.md.
-            Annealing problems (flip-chain, reverse-flip, simulated-annealing): flip-chain is the chain \
-            with rates A(s)·ψ₀(xⁱ)/ψ₀(x) along the problem's path and schedule (the same s(τ/T) as \
-            'evolve'), simulated exactly for rates interpolated between --steps grid points; \
-            reverse-flip is the exact time reversal of independent spin flips at rate γ (--flip-rate), \
-            targeting the Boltzmann law at --beta or the uniform law on the ground states of H_P; \
-            simulated-annealing runs Metropolis sweeps with a linear or geometric β schedule. All \
-            report ground_state_probability. See docs/discrete.md.
+            delta-method standard errors and the noise floor of exact samples; 1-D runs add W₁, \
+            2-D runs the energy distance. --sampler fokker-planck evolves the reverse SDE's law \
+            on the problem's grid (no sampling noise; tv_stderr = 0). See docs/diffusion.md.
+            Annealing problems: flip-chain is the chain with rates A(s)·ψ₀(xⁱ)/ψ₀(x) along the \
+            problem's path and schedule (the same s(τ/T) as 'evolve'), from ψ₀(s(0))², simulated \
+            exactly for rates interpolated between --steps grid points. reverse-flip is the exact \
+            time reversal of independent spin flips at rate γ (--flip-rate), targeting the \
+            Boltzmann law at --beta or the uniform law on the ground states of H_P. \
+            simulated-annealing: Metropolis sweeps with a linear or geometric β schedule. All \
+            report ground_state_probability. See docs/discrete.md. Schedules: docs/schedules.md.
             """)
 
     /// `--integrator` choices (each sampler accepts some of them).
@@ -68,22 +65,26 @@ struct SampleCommand: ParsableCommand {
         case annealedLangevin = "annealed-langevin"
     }
 
-    @Argument(help: "Problem file (.toml, .coo, .json, .qubo) or bundled problem name (see 'adiabat problems').")
+    @Argument(help: "A problem file or the name of a bundled problem (see 'adiabat problems').")
     var problem: String
 
-    @Option(name: .long, help: "The sampler (the first five for landscapes, the last three for annealing problems).")
-    var sampler: SamplerName
+    @Option(name: .long, help: "The sampler.")
+    var sampler: SampleSampler
 
-    @Option(name: .long, help: "Path steps N (landscapes: required; annealed-langevin: levels). Flip chains: grid cells of the rates (default 100).")
+    @Option(
+        name: .long,
+        help: "Path steps N (levels for annealed Langevin); flip-chain and reverse-flip: grid cells of the rates (default 100).")
     var steps: Int?
 
-    @Option(name: .long, help: "Number of samples M (landscape particle samplers: required; spins: chains or reads, default 1000).")
+    @Option(name: .long, help: "Number of samples M (landscape particle samplers: required; spin samplers: default 1000).")
     var samples: Int?
 
     @Option(
         name: .long,
-        help: "Schedule u(r) of the path: problem (the file's own; linear for landscapes), linear, cosine, boundary-cancelling, roland-cerf (annealing).")
-    var schedule: ScheduleChoice = .problem
+        help: ArgumentHelp(
+            "Schedule (default: linear on landscapes, the problem's own on spins); reverse-flip: where the grid sits in t. \(ScheduleOption.help.abstract)"
+        ))
+    var schedule: ScheduleOption?
 
     @Option(name: .long, help: "Order of the boundary-cancelling schedule.")
     var order: Int = 2
@@ -110,7 +111,9 @@ struct SampleCommand: ParsableCommand {
     @Option(name: .long, help: "The law --sampler fokker-planck evolves.")
     var dynamics: Dynamics = .reverseSDE
 
-    @Option(name: .customLong("t-max"), help: "Landscapes: diffusion time at the noise end (default: the problem's t_max). reverse-flip: start time (default: (n/2)e^{−2γ t_max} = 1e-4).")
+    @Option(
+        name: .long,
+        help: "Diffusion time at the noise end (default: the problem's t_max; reverse-flip: (n/2)e^{−2γ t_max} = 1e-4).")
     var tMax: Double?
 
     @Option(name: .long, help: "RMS score error ε injected as ε·δ/‖δ‖ under p_t (default 0).")
@@ -122,7 +125,7 @@ struct SampleCommand: ParsableCommand {
     @Option(name: .long, help: "simulated-annealing: Metropolis sweeps per read (default 1000).")
     var sweeps: Int?
 
-    @Option(name: .long, help: "flip-chain: total run time T of the annealed chain (default: the problem's total_time).")
+    @Option(name: .long, help: "flip-chain: total run time T of the annealed flip chain (default: the problem's total_time).")
     var totalTime: Double?
 
     @Option(name: .long, help: "reverse-flip: target the Boltzmann law at this β (default: uniform on the ground states).")
@@ -152,116 +155,119 @@ struct SampleCommand: ParsableCommand {
     }
 
     func validate() throws {
-        if let s = steps, s < 1 { throw ValidationError("--steps must be at least 1 (got \(s))") }
-        if let s = samples, s < 1 { throw ValidationError("--samples must be at least 1 (got \(s))") }
-        if let t = tMax, !(t.isFinite && t > 0) { throw ValidationError("--t-max must be a positive number (got \(t))") }
-        guard (0...12).contains(order) else { throw ValidationError("--order must be between 0 and 12 (got \(order))") }
-        if let output, output.isEmpty { throw ValidationError("--output needs a file name") }
-        if let kind = sampler.landscape {
-            try validateLandscape(kind)
-        } else if let spin = sampler.spin {
+        if let spin = sampler.spin {
             try validateSpin(spin)
+            return
         }
-    }
-
-    private func validateLandscape(_ kind: SamplerKind) throws {
-        let spinFlags: [(Bool, String)] = [
+        let spinOnly: [(Bool, String)] = [
             (sweeps != nil, "--sweeps"), (totalTime != nil, "--total-time"), (beta != nil, "--beta"),
-            (betaRange != nil, "--beta-range"), (flipRate != 1, "--flip-rate"),
+            (flipRate != 1, "--flip-rate"), (prior != .marginal, "--prior"), (betaSchedule != .geometric, "--beta-schedule"),
+            (betaRange != nil, "--beta-range"),
         ]
-        if let (_, flag) = spinFlags.first(where: { $0.0 }) {
-            throw ValidationError("\(flag) is a spin-sampler option; \(kind.rawValue) runs on landscape problems")
+        if let (_, flag) = spinOnly.first(where: { $0.0 }) {
+            throw ValidationError("\(flag) applies to the spin samplers (flip-chain, reverse-flip, simulated-annealing)")
         }
-        guard let steps else { throw ValidationError("--steps N is required for \(kind.rawValue)") }
-        _ = steps
-        if kind == .fokkerPlanck {
+        guard let steps else { throw ValidationError("--steps N is required for the landscape sampler \(sampler.rawValue)") }
+        guard steps >= 1 else { throw ValidationError("--steps must be at least 1 (got \(steps))") }
+        if sampler == .fokkerPlanck {
             if let integrator, integrator != .implicitEuler && integrator != .trBDF2 {
                 throw ValidationError(
                     "--integrator \(integrator.rawValue) does not apply to fokker-planck; use implicit-euler or tr-bdf2")
             }
         } else {
-            guard samples != nil else {
-                throw ValidationError("--samples M is required for the particle sampler \(kind.rawValue)")
+            guard let samples else {
+                throw ValidationError("--samples M is required for the particle sampler \(sampler.rawValue)")
             }
+            guard samples >= 1 else { throw ValidationError("--samples must be at least 1 (got \(samples))") }
             if dynamics != .reverseSDE { throw ValidationError("--dynamics applies only to --sampler fokker-planck") }
         }
         if let integrator {
             let allowed: [Integrator]
-            switch kind {
+            switch sampler {
             case .reverseSDE, .predictorCorrector: allowed = [.eulerMaruyama, .exponential, .heun]
             case .probabilityFlow: allowed = [.euler, .heun, .rk4]
             case .fokkerPlanck: allowed = [.implicitEuler, .trBDF2]
-            case .annealedLangevin: allowed = []
+            case .annealedLangevin, .flipChain, .reverseFlip, .simulatedAnnealing: allowed = []
             }
             guard allowed.contains(integrator) else {
                 let list =
                     allowed.isEmpty ? "none (it has no integrator choice)" : allowed.map(\.rawValue).joined(separator: ", ")
                 throw ValidationError(
-                    "--integrator \(integrator.rawValue) does not apply to \(kind.rawValue); it takes \(list)")
+                    "--integrator \(integrator.rawValue) does not apply to \(sampler.rawValue); it takes \(list)")
             }
         }
         let langevin =
-            kind == .annealedLangevin || kind == .predictorCorrector
-            || (kind == .fokkerPlanck && dynamics == .annealedLangevin)
+            sampler == .annealedLangevin || sampler == .predictorCorrector
+            || (sampler == .fokkerPlanck && dynamics == .annealedLangevin)
         if !langevin && (langevinSteps != nil || stepSize != nil || dataScale != nil) {
             throw ValidationError(
                 "--langevin-steps, --step-size and --data-scale apply to annealed-langevin and predictor-corrector")
         }
+        if let t = tMax, !(t.isFinite && t > 0) { throw ValidationError("--t-max must be a positive number (got \(t))") }
         guard scoreError.isFinite, scoreError >= 0 else { throw ValidationError("--score-error must be a finite number ≥ 0") }
-        if schedule == .rolandCerf {
-            throw ValidationError("--schedule roland-cerf is built from an annealing problem's gap; use linear, cosine or boundary-cancelling on landscapes")
-        }
+        guard (0...12).contains(order) else { throw ValidationError("--order must be between 0 and 12 (got \(order))") }
+        if let output, output.isEmpty { throw ValidationError("--output needs a file name") }
     }
 
+    /// Cross-flag checks of the spin samplers.
     private func validateSpin(_ spin: SpinSamplerChoice) throws {
-        let landscapeFlags: [(Bool, String)] = [
+        let landscapeOnly: [(Bool, String)] = [
             (integrator != nil, "--integrator"), (langevinSteps != nil, "--langevin-steps"), (stepSize != nil, "--step-size"),
             (dataScale != nil, "--data-scale"), (dynamics != .reverseSDE, "--dynamics"), (scoreError != 0, "--score-error"),
             (output != nil, "--output"),
         ]
-        if let (_, flag) = landscapeFlags.first(where: { $0.0 }) {
-            throw ValidationError("\(flag) is a landscape-sampler option; \(spin.rawValue) runs on annealing problems")
+        if let (_, flag) = landscapeOnly.first(where: { $0.0 }) {
+            throw ValidationError("\(flag) applies to the landscape samplers, not to \(spin.rawValue)")
         }
+        if let s = samples, s < 1 { throw ValidationError("--samples must be positive (got \(s))") }
+        if let s = steps, s < 1 { throw ValidationError("--steps must be positive (got \(s))") }
+        if let s = sweeps, s < 1 { throw ValidationError("--sweeps must be positive (got \(s))") }
         if let t = totalTime, !(t.isFinite && t > 0) { throw ValidationError("--total-time must be positive (got \(t))") }
         if let b = beta, !(b.isFinite && b >= 0) { throw ValidationError("--beta must be finite and ≥ 0 (got \(b))") }
         guard flipRate.isFinite, flipRate > 0 else { throw ValidationError("--flip-rate must be positive (got \(flipRate))") }
+        if let t = tMax, !(t.isFinite && t > 0) { throw ValidationError("--t-max must be positive (got \(t))") }
+        guard (0...12).contains(order) else { throw ValidationError("--order must be between 0 and 12 (got \(order))") }
         _ = try parsedBetaRange()
         let isSA = spin == .simulatedAnnealing
-        if !isSA && (sweeps != nil || betaRange != nil) {
-            throw ValidationError("--sweeps and --beta-range are simulated-annealing options; the chains take --steps")
+        if !isSA && (sweeps != nil || betaRange != nil || betaSchedule != .geometric) {
+            throw ValidationError(
+                "--sweeps, --beta-range and --beta-schedule are simulated-annealing options; the chains take --steps")
         }
-        if isSA && (steps != nil || totalTime != nil) {
-            throw ValidationError("simulated annealing counts --sweeps, not --steps or --total-time")
+        if isSA && (steps != nil || totalTime != nil || schedule != nil) {
+            throw ValidationError(
+                "simulated annealing counts --sweeps on its own β schedule, not --steps, --total-time or --schedule")
         }
-        if spin != .reverseFlip && (beta != nil || tMax != nil) {
-            throw ValidationError("--beta and --t-max set the reverse-flip target; other samplers anneal to the ground state")
+        if spin != .reverseFlip && (beta != nil || tMax != nil || flipRate != 1 || prior != .marginal) {
+            throw ValidationError(
+                "--beta, --t-max, --flip-rate and --prior set the reverse-flip diffusion; other samplers anneal to the ground state"
+            )
         }
         if spin != .flipChain && totalTime != nil { throw ValidationError("--total-time is the flip-chain's anneal time") }
     }
 
     func run() throws {
         let location = try ProblemLocator.locate(problem)
-        switch (location.kind, sampler.landscape, sampler.spin) {
-        case (.landscape, let kind?, _):
-            try runLandscape(location, kind)
-        case (.annealing, _, let spin?):
+        if let spin = sampler.spin {
+            guard location.kind == .annealing else {
+                throw CommandFailure(
+                    message:
+                        "'\(location.name)' is a landscape problem; \(spin.rawValue) samples the spins of an annealing problem (use reverse-sde, probability-flow, annealed-langevin, predictor-corrector or fokker-planck)",
+                    exitCode: 1)
+            }
             let settings = SpinCommands.SampleSettings(
                 sampler: spin, samples: samples ?? 1000, steps: steps, sweeps: sweeps, totalTime: totalTime,
-                schedule: schedule, order: order, beta: beta, flipRate: flipRate, maximumTime: tMax, prior: prior,
+                schedule: try schedule?.request(order: order), beta: beta, flipRate: flipRate, maximumTime: tMax, prior: prior,
                 betaSchedule: betaSchedule, betaRange: try parsedBetaRange(), seed: common.seed)
             try SpinCommands.sample(problem: problem, settings: settings, json: common.json)
-        case (.landscape, _, _):
-            throw InputError(
-                location.name, "is a landscape problem; --sampler \(sampler.rawValue) samples spins",
-                hint: "use reverse-sde, probability-flow, annealed-langevin, predictor-corrector or fokker-planck")
-        case (.annealing, _, _):
-            throw InputError(
-                location.name, "is an annealing problem; --sampler \(sampler.rawValue) samples continuous landscapes",
-                hint: "use flip-chain, reverse-flip or simulated-annealing")
+            return
         }
-    }
-
-    private func runLandscape(_ location: ProblemLocation, _ kind: SamplerKind) throws {
+        guard let kind = sampler.landscape, let steps else { return }  // safe: validate() required --steps for these
+        guard location.kind == .landscape else {
+            throw CommandFailure(
+                message:
+                    "'\(location.name)' is an annealing problem; \(sampler.rawValue) runs on landscapes (spins: flip-chain, reverse-flip, simulated-annealing)",
+                exitCode: 1)
+        }
         let loaded = try LandscapeProblem.load(contentsOf: location.url, seed: common.seed)
         guard case let .grid(grid, _) = loaded.discretisation else {
             throw CommandFailure(
@@ -277,20 +283,17 @@ struct SampleCommand: ParsableCommand {
             }
         }
         let landscape = try loaded.resolvedLandscape()
-        let shape: Schedule
-        switch schedule {
-        case .problem, .linear: shape = .linear
-        case .cosine: shape = .cosine
-        case .boundaryCancelling: shape = try .boundaryCancelling(order: order)
-        case .rolandCerf:
-            throw InputError("--schedule", "roland-cerf applies to annealing problems")
-        }
-        let path = try DiffusionPath(process: loaded.process, tMax: tMax ?? loaded.tMax, schedule: shape, steps: steps ?? 1)
+        let horizon = tMax ?? loaded.tMax
+        let landscapePath = try LandscapePath(
+            landscape: landscape, discretisation: loaded.discretisation, process: loaded.process, tMax: horizon)
+        let shape = try ScheduleLibrary(context: .landscape(landscapePath)).schedule(
+            try (schedule ?? ScheduleOption("linear")).request(order: order))
+        let path = try DiffusionPath(process: loaded.process, tMax: horizon, schedule: shape, steps: steps)
         var request = SamplingRun(
             landscape: landscape, reference: loaded.reference, grid: grid, path: path, sampler: kind,
             particles: samples ?? 0, seed: common.seed, scoreError: scoreError)
-        try configure(&request, kind: kind, grid: grid)
-        let outcome = try request.run(progress: { done, total in Output.progress("\(kind.rawValue): step \(done)/\(total)") })
+        try configure(&request, grid: grid)
+        let outcome = try request.run(progress: { done, total in Output.progress("\(sampler.rawValue): step \(done)/\(total)") })
         Output.endProgress()
         if let output { try write(outcome, grid: grid, to: output) }
         if common.json {
@@ -301,7 +304,7 @@ struct SampleCommand: ParsableCommand {
     }
 
     /// Fills in the method settings from the flags.
-    private func configure(_ request: inout SamplingRun, kind sampler: SamplerKind, grid: UniformGrid) throws {
+    private func configure(_ request: inout SamplingRun, grid: UniformGrid) throws {
         let scale = try dataScale ?? LangevinSettings.dataScale(of: request.landscape, on: grid)
         func scheme(_ i: Integrator?) -> ReverseSDEScheme {
             switch i {
@@ -329,6 +332,8 @@ struct SampleCommand: ParsableCommand {
                 request.fokkerPlanckLangevin = LangevinSettings(
                     stepsPerLevel: langevinSteps ?? 10, stepSize: stepSize ?? 0.02, dataScale: scale)
             }
+        case .flipChain, .reverseFlip, .simulatedAnnealing:
+            break  // spin samplers run through SpinCommands.sample
         }
     }
 

@@ -103,17 +103,19 @@ enum SpinCommands {
         return (location, try SpinProblem.load(location.url))
     }
 
-    /// A library schedule from the `--schedule` choice (nil: the problem's own).
-    static func schedule(_ choice: ScheduleChoice, order: Int, spec: AnnealingSpec, hamiltonian: AnnealingHamiltonian) throws
+    /// A schedule of the shared library (docs/schedules.md) for an annealing method (evolve,
+    /// flip chain): `flip:NAME` carries a flip-diffusion schedule onto the annealing path;
+    /// `anneal:` is refused (it goes the other way).
+    static func annealingSchedule(_ request: ScheduleRequest, spec: AnnealingSpec, hamiltonian: AnnealingHamiltonian) throws
         -> Schedule
     {
-        switch choice {
-        case .problem: return try spec.schedule.schedule(for: hamiltonian)
-        case .linear: return .linear
-        case .cosine: return .cosine
-        case .boundaryCancelling: return try .boundaryCancelling(order: order)
-        case .rolandCerf: return try .rolandCerf(for: hamiltonian)
+        if request.direction == .toDiffusion {
+            throw InputError(
+                "--schedule",
+                "\(request) carries an annealing schedule to the flip diffusion; this method runs on the annealing path",
+                hint: "drop the anneal: prefix (or use it with --sampler reverse-flip)")
         }
+        return try ScheduleLibrary(context: .annealing(spec, hamiltonian)).schedule(request)
     }
 
     // MARK: spectrum
@@ -223,8 +225,8 @@ enum SpinCommands {
         var steps: Int?
         var sweeps: Int?
         var totalTime: Double?
-        var schedule: ScheduleChoice
-        var order: Int
+        /// nil: the problem's own schedule.
+        var schedule: ScheduleRequest?
         var beta: Double?
         var flipRate: Double
         var maximumTime: Double?
@@ -244,9 +246,8 @@ enum SpinCommands {
             let run = try loaded.spec.problem(
                 hamiltonian: annealing.hamiltonian, totalTime: o.totalTime, schedule: nil)
             let schedule =
-                o.schedule == .problem
-                ? run.schedule
-                : try Self.schedule(o.schedule, order: o.order, spec: loaded.spec, hamiltonian: annealing.hamiltonian)
+                try o.schedule.map { try Self.annealingSchedule($0, spec: loaded.spec, hamiltonian: annealing.hamiltonian) }
+                ?? run.schedule
             let start = try run.initialSpins.map { try annealing.hamiltonian.model.state(of: $0) }
             let chain = try FlipChainAnnealingProblem(
                 annealing: annealing, schedule: schedule, totalTime: run.totalTime, initialState: start)
@@ -256,9 +257,16 @@ enum SpinCommands {
             let model = loaded.spec.model.ising
             let h = try loaded.spec.hamiltonian()
             let target: SpinDistribution = try o.beta.map { try .boltzmann(model, beta: $0) } ?? .groundStates(of: model)
-            let schedule = try Self.schedule(o.schedule, order: o.order, spec: loaded.spec, hamiltonian: h)
-            // Default t_max: the uniform law is within TV (n/2)e^{−2γt} ≤ 1e-4 of p_tmax.
-            let tMax = o.maximumTime ?? log(Double(model.qubits) / 2 / 1e-4) / (2 * o.flipRate)
+            // The diffusion's own schedule: flip:NAME is NAME on the flip diffusion; anneal:NAME an
+            // annealing schedule carried over; a plain name is read as u with t = t_max(1 − u).
+            var request = o.schedule ?? ScheduleRequest(.problem)
+            if request.direction == .toAnnealing { request.direction = nil }
+            let library = try ScheduleLibrary(
+                context: .annealing(loaded.spec, h), flipRate: o.flipRate, flipTMax: o.maximumTime, flipBeta: o.beta)
+            let schedule = try library.schedule(request)
+            // Default t_max: the uniform law is within TV (n/2)e^{−2γt} ≤ 1e-4 of p_tmax (or the
+            // noise end of a diffusion schedule that ends first).
+            let tMax = library.diffusionHorizon(for: request.name?.noiseSchedule).tMax
             let diffusion = try ReverseFlipDiffusion(
                 target: target, rate: o.flipRate, maximumTime: tMax, schedule: schedule, prior: o.prior)
             result = try ReverseFlipChain.run(
@@ -298,7 +306,7 @@ enum SpinCommands {
     /// split-operator methods fall back to rk8pd). Returns false when the problem has no
     /// catalyst, so the annealing branch runs as before.
     static func evolveIfCatalysed(
-        location: ProblemLocation, totalTime: Double?, schedule choice: ScheduleChoice, order: Int, method: EvolutionMethod,
+        location: ProblemLocation, totalTime: Double?, schedule request: ScheduleRequest, method: EvolutionMethod,
         rtol: Double?,
         atol: Double?, json: Bool
     ) throws -> Bool {
@@ -308,8 +316,8 @@ enum SpinCommands {
         let annealing = try loaded.annealing()
         let run = try loaded.spec.problem(hamiltonian: annealing.hamiltonian, totalTime: totalTime, schedule: nil)
         let schedule =
-            choice == .problem
-            ? run.schedule : try Self.schedule(choice, order: order, spec: loaded.spec, hamiltonian: annealing.hamiltonian)
+            request.name == .problem && request.direction == nil
+            ? run.schedule : try Self.annealingSchedule(request, spec: loaded.spec, hamiltonian: annealing.hamiltonian)
         let ode = method.odeMethod ?? .rk8pd
         // the GSL family's default tolerances (per component)
         let defaults = EvolutionOptions.recommended(for: EvolutionMethod(rawValue: ode.rawValue) ?? .rk8pd)

@@ -17,7 +17,10 @@ import GSLKit
 /// - `piecewiseLinear`: user points `(rᵢ, uᵢ)` joined by straight lines, D-Wave's
 ///   semantics: flat segments pause, steep ones quench, decreasing ones reverse-anneal.
 /// - `smooth`: a monotone C¹ (Steffen) spline through `(rᵢ, uᵢ)`; used for gap-adaptive
-///   and diffusion-derived schedules.
+///   schedules.
+/// - `diffusion`: a practitioner's noise schedule (``NoiseSchedule``: DDPM linear β, cosine,
+///   VP-SDE, Karras σ) converted to the time of a forward process and truncated at `t_max`
+///   (``diffusion(_:tMax:clock:)``).
 public struct Schedule: Sendable, Equatable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
         case linear
@@ -25,6 +28,12 @@ public struct Schedule: Sendable, Equatable, CustomStringConvertible {
         case boundaryCancelling(order: Int)
         case piecewiseLinear(r: [Double], u: [Double])
         case smooth(r: [Double], u: [Double])
+        /// `v(r) = v*(1 − r)` on the noise schedule, `t(v)` on the clock, and
+        /// `u = (t* − t(v))/(t* − t₀)` with `t* = t(v*) = t_max`, `t₀ = t(0)`.
+        case diffusion(NoiseSchedule, clock: DiffusionClock, noiseEnd: Double, tStart: Double, tEnd: Double)
+        /// A schedule carried across domains by the flip-diffusion ⇄ transverse-field
+        /// correspondence (``mapped(_:through:direction:tMax:)``).
+        indirect case mapped(Schedule, FlipDiffusionCorrespondence, CorrespondenceDirection, tMax: Double)
     }
 
     public let name: String
@@ -73,7 +82,8 @@ public struct Schedule: Sendable, Equatable, CustomStringConvertible {
     /// diffusion-side rule `dt/dτ ∝ g`. The gap is interpolated linearly between profile
     /// points; `r(u) = ∫₀ᵘ g⁻ᵖ / ∫₀¹ g⁻ᵖ` is integrated by the trapezoid rule on 64
     /// sub-intervals per profile interval and inverted with a monotone spline.
-    public static func gapAdaptive(progress u: [Double], gaps g: [Double], power: Double, name: String? = nil) throws -> Schedule {
+    public static func gapAdaptive(progress u: [Double], gaps g: [Double], power: Double, name: String? = nil) throws -> Schedule
+    {
         guard u.count >= 2, u.count == g.count else {
             throw InputError("gap profile", "needs at least 2 points and one gap per point (got \(u.count) and \(g.count))")
         }
@@ -115,6 +125,70 @@ public struct Schedule: Sendable, Equatable, CustomStringConvertible {
         return try smooth(r: rs, u: us, name: label)
     }
 
+    /// A diffusion model's noise schedule on a path that starts at diffusion time `t_max`:
+    /// the schedule keeps its native spacing in `t` and is truncated where it reaches `t_max`.
+    ///
+    /// With `v* = v(t_max)` (``NoiseSchedule/parameter(atTime:clock:)``), run time `r` visits
+    /// `v = v*(1 − r)`, so `t(r) = t_clock(v*(1 − r))`: "cosine" walks exactly the times a
+    /// cosine-schedule sampler visits, only starting at `t_max` instead of at its own noise
+    /// end. The progress is `u = (t_max − t(v))/(t_max − t(0))`; for the VP schedules
+    /// `t(0) = 0`, so `t_max(1 − u) = t(v)` exactly; Karras ends at `t(0) = σ_min²/2` (VE) or
+    /// `½log(1 + σ_min²)` (OU), ≈ 2·10⁻⁶, which the affine map closes (Karras et al. end with
+    /// a step to σ = 0 as well).
+    ///
+    /// - Throws: when `t_max` lies beyond the schedule's noise end (DDPM reaches t ≈ 5.0 on
+    ///   the OU clock, VP-SDE 5.0, Karras 4.4; cosine reaches every t).
+    public static func diffusion(_ noise: NoiseSchedule, tMax: Double, clock: DiffusionClock = .ou) throws -> Schedule {
+        try Check.positive(tMax, "t_max")
+        let range = noise.timeRange(clock: clock)
+        guard tMax > range.lowerBound else {
+            throw InputError(
+                "t_max", "\(tMax) is below the data end of \(noise.name) (t = \(range.lowerBound) on the \(clock.rawValue) clock)"
+            )
+        }
+        guard let vStar = noise.parameter(atTime: tMax, clock: clock), tMax <= range.upperBound else {
+            throw InputError(
+                "schedule",
+                "\(noise.name) reaches only t = \(String(format: "%.4g", range.upperBound)) on the \(clock.rawValue) clock (its noise end), below t_max = \(tMax)",
+                hint:
+                    "lower t_max to at most \(String(format: "%.4g", range.upperBound)), or use ddpm-cosine, which reaches every t"
+            )
+        }
+        let tStart = noise.time(at: vStar, clock: clock)
+        return Schedule(
+            uncheckedName: noise.name,
+            kind: .diffusion(noise, clock: clock, noiseEnd: vStar, tStart: tStart, tEnd: range.lowerBound))
+    }
+
+    /// Carries `base` across domains through the flip-diffusion ⇄ transverse-field
+    /// correspondence (THEORY.md §3, ``FlipDiffusionCorrespondence``):
+    ///
+    /// - `.toAnnealing`: `base` is a diffusion schedule on the flip clock, `t = t_max(1 − u)`;
+    ///   the result is the anneal fraction `s(t)` of the path `A = 1 − s`, `B = s` whose ground
+    ///   state is `√p_t`. It starts at `s(t_max) > 0` and ends at `s(0)` (1 for the ground-state
+    ///   law).
+    /// - `.toDiffusion`: `base` is an annealing schedule `s(r)`; the result is the diffusion
+    ///   progress `u = 1 − min(t(s), t_max)/t_max`: the diffusion waits at `t_max` while the
+    ///   anneal is still below `s(t_max)`, and stops at `t = 0` once `s ≥ s(0)`.
+    ///
+    /// The name is `base.name` prefixed with `flip:` (to annealing) or `anneal:` (to diffusion).
+    public static func mapped(
+        _ base: Schedule, through map: FlipDiffusionCorrespondence, direction: CorrespondenceDirection, tMax: Double
+    ) throws -> Schedule {
+        try Check.positive(tMax, "t_max")
+        guard base.isMonotone else {
+            throw InputError("schedule", "'\(base.name)' goes back somewhere; the cross-domain map needs a monotone schedule")
+        }
+        let prefix = direction == .toAnnealing ? "flip:" : "anneal:"
+        return Schedule(uncheckedName: prefix + base.name, kind: .mapped(base, map, direction, tMax: tMax))
+    }
+
+    /// The native parameter `v` of a diffusion schedule at run time `r` (nil for other kinds).
+    public func noiseParameter(at r: Double) -> Double? {
+        guard case let .diffusion(_, _, vStar, _, _) = kind else { return nil }
+        return vStar * (1 - min(max(r, 0), 1))
+    }
+
     private static func validateTable(r: [Double], u: [Double], monotone: Bool) throws {
         guard r.count >= 2, r.count == u.count else {
             throw InputError("schedule", "needs at least 2 points with one u per r (got \(r.count) and \(u.count))")
@@ -150,6 +224,17 @@ public struct Schedule: Sendable, Equatable, CustomStringConvertible {
             return us[i] + w * (us[i + 1] - us[i])
         case .smooth:
             return min(max((try? spline?.value(at: x)) ?? x, 0), 1)
+        case let .diffusion(noise, clock, vStar, tStart, tEnd):
+            if x == 0 { return 0 }
+            if x == 1 { return 1 }
+            let t = noise.time(at: vStar * (1 - x), clock: clock)
+            return min(max((tStart - t) / (tStart - tEnd), 0), 1)
+        case let .mapped(base, map, direction, tMax):
+            let u = base.progress(at: x)
+            switch direction {
+            case .toAnnealing: return map.annealFraction(atTime: tMax * (1 - u))
+            case .toDiffusion: return 1 - min(map.time(atAnnealFraction: u), tMax) / tMax
+            }
         }
     }
 
@@ -166,12 +251,28 @@ public struct Schedule: Sendable, Equatable, CustomStringConvertible {
             return (us[i + 1] - us[i]) / (rs[i + 1] - rs[i])
         case .smooth:
             return (try? spline?.derivative(at: x)) ?? 1
+        case let .diffusion(noise, clock, vStar, tStart, tEnd):
+            return vStar * noise.timeDerivative(at: vStar * (1 - x), clock: clock) / (tStart - tEnd)
+        case let .mapped(base, map, direction, tMax):
+            // The exact rate diverges like (1 − r)^{−1/2} at r = 1 for the ground-state law:
+            // evaluate just inside so integrators that use it (implicit Jacobians) stay finite.
+            let y = min(x, 1 - 1e-12)
+            let u = base.progress(at: y)
+            let du = base.rate(at: y)
+            switch direction {
+            case .toAnnealing:
+                return -tMax * map.annealFractionDerivative(atTime: tMax * (1 - u)) * du
+            case .toDiffusion:
+                let t = map.time(atAnnealFraction: u)
+                return t >= tMax ? 0 : -map.timeDerivative(atAnnealFraction: u) / tMax * du
+            }
         }
     }
 
     /// Whether `u` never decreases.
     public var isMonotone: Bool {
         if case let .piecewiseLinear(_, us) = kind { return zip(us, us.dropFirst()).allSatisfy { $0 <= $1 } }
+        if case let .mapped(base, _, _, _) = kind { return base.isMonotone }
         return true
     }
 
@@ -179,6 +280,7 @@ public struct Schedule: Sendable, Equatable, CustomStringConvertible {
     /// stop there so each step sees a smooth Hamiltonian.
     public var breakpoints: [Double] {
         if case let .piecewiseLinear(rs, _) = kind { return Array(rs.dropFirst().dropLast()) }
+        if case let .mapped(base, _, _, _) = kind { return base.breakpoints }
         return []
     }
 

@@ -1,0 +1,229 @@
+import AdiabatCore
+import ArgumentParser
+import Bridge
+import Foundation
+import Problems
+import Reports
+
+/// `adiabat compare PROBLEM`: both sides on one problem and the same schedules, with a
+/// self-contained HTML report, results.csv and results.json (docs/compare.md).
+struct CompareCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract:
+            "Run quantum evolution and diffusion-side samplers on one problem and the same schedules; write an HTML report.",
+        discussion: """
+            Landscapes: real-time evolution (1 − F and TV against T), the Fokker–Planck law of \
+            annealed Langevin on the same schedule (against the same T), the reverse SDE's \
+            Fokker–Planck law and the particle samplers (TV against steps, with standard errors). \
+            Annealing problems: quantum annealing and the annealed flip chain (ground-state \
+            probability against T), the reverse flip chain (against its grid cells) and simulated \
+            annealing (against sweeps). The gap profile heads the page. DIR gets report.html \
+            (inline SVG, no network), results.csv, results.json and cells.jsonl, the finished \
+            cells: a rerun with the same settings skips them (--fresh starts over). Cells that \
+            use one core run side by side. See docs/compare.md and docs/tutorial.md.
+            """)
+
+    @Argument(help: "A problem file or the name of a bundled problem (see 'adiabat problems').")
+    var problem: String
+
+    @Option(
+        name: .long,
+        help:
+            "Comma-separated schedules (default: linear,cosine,ddpm-cosine,gap-adaptive on landscapes; linear,cosine,roland-cerf,flip:ddpm-cosine on spins). Names: docs/schedules.md."
+    )
+    var schedules: String?
+
+    @Option(name: .long, help: "Comma-separated total run times T (default 1,2,4,8,16; spins 1,2,4,8,16,32).")
+    var times: String?
+
+    @Option(
+        name: .long,
+        help: "Comma-separated sampler step counts (default 20,50,100,200; spins: reverse-flip grid cells 5,10,20,50,100).")
+    var steps: String?
+
+    @Option(name: .long, help: "Particles (landscapes, default 20000) or reads (spins, default 2000) per sampler cell.")
+    var samples: Int?
+
+    @Option(
+        name: .long,
+        help:
+            "Comma-separated particle samplers (default reverse-sde,probability-flow; also annealed-langevin, predictor-corrector)."
+    )
+    var samplers: String?
+
+    @Option(name: .long, help: "Comma-separated simulated-annealing sweeps (spins; default 10,30,100,300,1000).")
+    var sweeps: String?
+
+    @Option(name: .long, help: "Gap-profile points (the gap plot and the gap-adaptive schedules).")
+    var gapSamples: Int = 41
+
+    @Option(name: .long, help: "Grid nodes per axis for landscapes (default: ≤ 511 in 1-D, ≤ 127 in 2-D, N + 1 5-smooth).")
+    var points: Int?
+
+    @Option(name: .long, help: "Relative tolerance of the real-time evolution.")
+    var rtol: Double = 1e-5
+
+    @Option(name: .long, help: "Report directory (default: report/PROBLEM).")
+    var report: String?
+
+    @Flag(name: .long, help: "Recompute every cell (discard DIR/cells.jsonl).")
+    var fresh = false
+
+    @OptionGroup var common: CommonOptions
+
+    static func doubles(_ text: String, _ flag: String) throws -> [Double] {
+        let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let values = parts.compactMap(Double.init)
+        guard !values.isEmpty, values.count == parts.count else {
+            throw ValidationError("\(flag) takes comma-separated numbers (got '\(text)')")
+        }
+        return values
+    }
+
+    static func ints(_ text: String, _ flag: String) throws -> [Int] {
+        let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let values = parts.compactMap { Int($0) }
+        guard !values.isEmpty, values.count == parts.count else {
+            throw ValidationError("\(flag) takes comma-separated whole numbers (got '\(text)')")
+        }
+        return values
+    }
+
+    func validate() throws {
+        if let times { _ = try Self.doubles(times, "--times") }
+        if let steps { _ = try Self.ints(steps, "--steps") }
+        if let sweeps { _ = try Self.ints(sweeps, "--sweeps") }
+        if let report, report.isEmpty { throw ValidationError("--report needs a directory") }
+    }
+
+    func run() throws {
+        let location = try ProblemLocator.locate(problem)
+        let annealing = location.kind == .annealing
+        var settings = ComparisonSettings.defaults(annealing: annealing, seed: common.seed)
+        if let schedules { settings.schedules = try ScheduleRequest.parseList(schedules).map(\.description) }
+        if let times { settings.times = try Self.doubles(times, "--times") }
+        if let steps { settings.steps = try Self.ints(steps, "--steps") }
+        if let samples { settings.samples = samples }
+        if let samplers {
+            guard !annealing else {
+                throw ValidationError(
+                    "--samplers applies to landscapes (spins run flip-chain, reverse-flip and simulated-annealing)")
+            }
+            settings.samplers = samplers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                !$0.isEmpty
+            }
+        }
+        if let sweeps {
+            guard annealing else { throw ValidationError("--sweeps applies to annealing problems (simulated annealing)") }
+            settings.sweeps = try Self.ints(sweeps, "--sweeps")
+        }
+        settings.gapSamples = gapSamples
+        settings.points = points
+        settings.rtol = rtol
+        if points != nil && annealing { throw ValidationError("--points applies to landscapes") }
+
+        let comparison = try Comparison(location: location, settings: settings)
+        let directory = URL(fileURLWithPath: report ?? "report/\(comparison.name)")
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw CommandFailure(
+                message: "cannot create the report directory \(directory.path): \(error.localizedDescription)", exitCode: 1)
+        }
+        let storeURL = directory.appendingPathComponent("cells.jsonl")
+        if fresh { try? FileManager.default.removeItem(at: storeURL) }
+        let store: CellStore<CellResult>
+        do {
+            store = try CellStore<CellResult>(url: storeURL)
+        } catch {
+            throw CommandFailure(message: "cannot open \(storeURL.path): \(error.localizedDescription)", exitCode: 1)
+        }
+        let result = try comparison.run(store: store) { done, total, label in
+            Output.progress("compare \(comparison.name): \(done)/\(total) cells  (\(label))")
+        }
+        Output.endProgress()
+        let files = [
+            ("report.html", Data(result.html().utf8)), ("results.csv", Data(result.csv.utf8)),
+            ("results.json", try result.json()),
+        ]
+        for (name, data) in files { try Output.writeAtomically(data, to: directory.appendingPathComponent(name).path) }
+        let htmlPath = directory.appendingPathComponent("report.html").path
+        if common.json {
+            try Output.json(CompareJSON(report: result, directory: directory.path, html: htmlPath))
+            return
+        }
+        Output.line("problem   \(result.problem) (\(result.kind)): \(result.summary)")
+        Output.line("setup     \(result.grid)")
+        Output.line(
+            "cells     \(result.cells.total) (\(result.cells.computed) computed, \(result.cells.reused) reused) in \(String(format: "%.1f", result.seconds)) s"
+        )
+        let failed = result.rows.filter { $0.status != "success" }
+        if !failed.isEmpty { Output.line("status    \(failed.count) cells did not succeed (see the status column)") }
+        Output.line("")
+        Output.line(
+            "method".padding(toLength: 21, withPad: " ", startingAt: 0)
+                + "schedule".padding(toLength: 21, withPad: " ", startingAt: 0)
+                + "at".padding(toLength: 13, withPad: " ", startingAt: 0)
+                + "fidelity".padding(toLength: 20, withPad: " ", startingAt: 0)
+                + "TV".padding(toLength: 20, withPad: " ", startingAt: 0) + "P(ground)")
+        // The largest T / steps / sweeps of each method and schedule.
+        var last: [String: ComparisonRow] = [:]
+        var order: [String] = []
+        for row in result.rows {
+            let k = row.method + "|" + row.schedule
+            if last[k] == nil { order.append(k) }
+            // The largest value that succeeded (or, if none did, the largest).
+            let ok = row.status == "success"
+            if let current = last[k] {
+                let better = ok && (current.status != "success" || row.value >= current.value)
+                if better || (!ok && current.status != "success" && row.value >= current.value) { last[k] = row }
+            } else {
+                last[k] = row
+            }
+        }
+        func f(_ x: Double?, _ e: Double?) -> String {
+            guard let x else { return "-" }
+            return e.map { String(format: "%.5g ± %.2g", x, $0) } ?? String(format: "%.6g", x)
+        }
+        for k in order {
+            guard let r = last[k] else { continue }
+            let head =
+                r.method.padding(toLength: 21, withPad: " ", startingAt: 0)
+                + (r.schedule.isEmpty ? "-" : r.schedule).padding(toLength: 21, withPad: " ", startingAt: 0)
+                + "\(r.axis)=\(Comparison.format(r.value))".padding(toLength: 13, withPad: " ", startingAt: 0)
+            if r.status != "success" {
+                Output.line(head + r.status)
+                continue
+            }
+            Output.line(
+                head + f(r.fidelity, r.fidelityStderr).padding(toLength: 20, withPad: " ", startingAt: 0)
+                    + f(r.tv, r.tvStderr).padding(toLength: 20, withPad: " ", startingAt: 0)
+                    + f(r.groundStateProbability, r.groundStateStderr))
+        }
+        Output.line("")
+        Output.line("report    \(htmlPath)")
+        Output.line(
+            "data      \(directory.appendingPathComponent("results.csv").path), \(directory.appendingPathComponent("results.json").path)"
+        )
+    }
+}
+
+/// The JSON object of `adiabat compare --json`: the report plus where it was written.
+struct CompareJSON: Encodable {
+    var report: ComparisonReport
+    var directory: String
+    var html: String
+
+    enum CodingKeys: String, CodingKey {
+        case directory = "report_dir"
+        case html = "report_html"
+    }
+
+    func encode(to encoder: Encoder) throws {
+        try report.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(directory, forKey: .directory)
+        try c.encode(html, forKey: .html)
+    }
+}

@@ -1,0 +1,187 @@
+import AdiabatCore
+import ArgumentParser
+import Bridge
+import Foundation
+import Landscapes
+import Problems
+import Reports
+
+extension ForwardProcess: ExpressibleByArgument {}
+
+/// `adiabat schedule NAME [PROBLEM]`: tabulates, exports and plots a schedule.
+struct ScheduleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "schedule",
+        abstract: "Tabulate a schedule u(τ/T) (and the path point it implies), export it as CSV and plot it.",
+        discussion: """
+            Every --schedule name of evolve, sample and compare works here. With a landscape \
+            PROBLEM the table adds the diffusion time t = t_max(1 − u) and ᾱ = e^{−2t} (OU) or \
+            σ = √(2t) (VE); with an annealing PROBLEM the anneal fraction s = u and A(s), B(s). \
+            Diffusion schedules (ddpm-linear, ddpm-cosine, vp-sde, karras) keep their native \
+            spacing in t and are truncated at t_max. flip:NAME carries a flip-diffusion schedule \
+            to the annealing path A = 1 − s, B = s by the correspondence of THEORY.md §3 (exact \
+            for product laws; the output says when it is not); anneal:NAME goes back. Without a \
+            PROBLEM, --t-max and --process set the diffusion, --field-scale the spin field of \
+            flip:/anneal:. See docs/schedules.md.
+            """)
+
+    @Argument(help: ScheduleOption.help)
+    var name: ScheduleOption
+
+    @Argument(help: "A problem file or bundled problem name (optional).")
+    var problem: String?
+
+    @Option(name: .long, help: "Order of a bare boundary-cancelling schedule.")
+    var order: Int = 2
+
+    @Option(name: .long, help: "Tabulate at N + 1 equally spaced run times.")
+    var samples: Int = 200
+
+    @Option(name: .long, help: "Gap-profile points for roland-cerf and gap-adaptive.")
+    var gapSamples: Int = 41
+
+    @Option(
+        name: .long, help: "Diffusion horizon t_max (default: the problem's; 3 without a problem; on spins the flip diffusion's)."
+    )
+    var tMax: Double?
+
+    @Option(name: .long, help: "Forward process without a problem: ou or ve.")
+    var process: ForwardProcess = .ou
+
+    @Option(name: .long, help: "Without a problem: the spin field scale ε for flip:/anneal: (a product law with |h| = ε).")
+    var fieldScale: Double?
+
+    @Option(name: .long, help: "flip:/anneal: target law e^{−βH_P} (default: uniform on the ground states).")
+    var beta: Double?
+
+    @Option(name: .customLong("flip-rate"), help: "flip:/anneal: the flip rate γ.")
+    var flipRate: Double = 1
+
+    @Option(name: .long, help: "Write the table as CSV to this file.")
+    var output: String?
+
+    @Option(name: .long, help: "Draw u(r) as an SVG plot into this file.")
+    var plot: String?
+
+    @Option(
+        name: .long,
+        help: """
+            Annealing schedules (e.g. flip:NAME): write the path as a table s,A,B with s = τ/T, for a problem \
+            file's [schedule] type = "table" (energy_unit = "native") run with the linear schedule.
+            """)
+    var pathOutput: String?
+
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        guard (0...12).contains(order) else { throw ValidationError("--order must be between 0 and 12 (got \(order))") }
+        guard (1...1_000_000).contains(samples) else { throw ValidationError("--samples must be 1…1000000 (got \(samples))") }
+        guard (3...2001).contains(gapSamples) else { throw ValidationError("--gap-samples must be 3…2001 (got \(gapSamples))") }
+        if let t = tMax, !(t.isFinite && t > 0) { throw ValidationError("--t-max must be a positive number (got \(t))") }
+        if let e = fieldScale, !(e.isFinite && e > 0) { throw ValidationError("--field-scale must be positive (got \(e))") }
+        if let b = beta, !(b.isFinite && b > 0) { throw ValidationError("--beta must be positive (got \(b))") }
+        guard flipRate.isFinite, flipRate > 0 else { throw ValidationError("--flip-rate must be positive (got \(flipRate))") }
+        if problem != nil, fieldScale != nil {
+            throw ValidationError("--field-scale applies without a PROBLEM; a spin problem sets its own field scale")
+        }
+        if let output, output.isEmpty { throw ValidationError("--output needs a file name") }
+        if let plot, plot.isEmpty { throw ValidationError("--plot needs a file name") }
+        if let pathOutput, pathOutput.isEmpty { throw ValidationError("--path-output needs a file name") }
+    }
+
+    func run() throws {
+        let request = try name.request(order: order)
+        let library = try makeLibrary()
+        let schedule = try library.schedule(request)
+        let table = try ScheduleTable.make(schedule: schedule, request: request, library: library, samples: samples)
+        if let output { try Output.writeAtomically(Data(table.csv.utf8), to: output) }
+        if let plot { try Output.writeAtomically(Data(Self.plot(table).render().utf8), to: plot) }
+        if let pathOutput {
+            guard let a = table.columns.firstIndex(of: "A"), let b = table.columns.firstIndex(of: "B") else {
+                throw InputError(
+                    "--path-output", "applies to schedules on an annealing path (this one is a \(table.context) schedule)",
+                    hint: "name an annealing PROBLEM, or use flip:NAME with --field-scale")
+            }
+            var text = "s,A,B\n"
+            for row in table.rows { text += String(format: "%.12g,%.12g,%.12g\n", row[0], row[a], row[b]) }
+            try Output.writeAtomically(Data(text.utf8), to: pathOutput)
+        }
+        if common.json {
+            try Output.json(ScheduleReport(problem: problem, table: table))
+            return
+        }
+        Output.line(
+            "schedule  \(table.schedule)   (\(table.context)\(table.tMax.map { ", t_max = \(String(format: "%.6g", $0))" } ?? "")\(table.clock.map { ", clock \($0)" } ?? ""))"
+        )
+        if let v = table.noiseEnd {
+            Output.line("truncated at the native parameter v* = \(String(format: "%.6f", v)) (t(v*) = t_max)")
+        }
+        if let note = table.note { Output.line("map       \(note)") }
+        Output.line("")
+        Output.line(table.columns.map { $0.padding(toLength: 12, withPad: " ", startingAt: 0) }.joined())
+        let stride = max(1, samples / 10)
+        for (i, row) in table.rows.enumerated() where i % stride == 0 || i == table.rows.count - 1 {
+            Output.line(row.map { String(format: "%-12.6g", $0) }.joined())
+        }
+        if let output { Output.line("\ntable written to \(output) (\(table.rows.count) rows)") }
+        if let plot { Output.line("plot written to \(plot)") }
+        if let pathOutput { Output.line("path table (s = τ/T, A, B) written to \(pathOutput)") }
+    }
+
+    private func makeLibrary() throws -> ScheduleLibrary {
+        guard let problem else {
+            let map = try fieldScale.map {
+                FlipDiffusionMap(
+                    correspondence: try FlipDiffusionCorrespondence(fieldScale: $0, beta: beta, rate: flipRate), exact: true,
+                    note: "exact: a product law with |h| = \($0)")
+            }
+            return try ScheduleLibrary(
+                context: .free(process: process, tMax: tMax ?? 3, map: map), gapSamples: gapSamples, flipRate: flipRate,
+                flipTMax: tMax)
+        }
+        let location = try ProblemLocator.locate(problem)
+        switch location.kind {
+        case .landscape:
+            let loaded = try LandscapeProblem.load(contentsOf: location.url, seed: common.seed)
+            let path = try LandscapePath(
+                landscape: try loaded.resolvedLandscape(), discretisation: loaded.discretisation, process: loaded.process,
+                tMax: tMax ?? loaded.tMax)
+            return try ScheduleLibrary(context: .landscape(path), gapSamples: gapSamples)
+        case .annealing:
+            let spec = try AnnealingSpec.load(location.url)
+            return try ScheduleLibrary(
+                context: .annealing(spec, try spec.hamiltonian()), gapSamples: gapSamples, flipRate: flipRate, flipTMax: tMax,
+                flipBeta: beta)
+        }
+    }
+
+    /// u(r), with the schedule it was carried from (dashed) for flip:/anneal:.
+    static func plot(_ table: ScheduleTable) -> SVGPlot {
+        var plot = SVGPlot(title: "schedule \(table.schedule)", xLabel: "run time r = τ/T", yLabel: "progress u")
+        let r = table.rows.map { $0[0] }
+        plot.series.append(
+            PlotSeries(label: table.context == "annealing" ? "s(r)" : "u(r)", x: r, y: table.rows.map { $0[1] }, markers: false))
+        if let tMax = table.tMax, let t = table.columns.firstIndex(of: "t"), table.context != "landscape",
+            table.context != "diffusion"
+        {
+            plot.series.append(
+                PlotSeries(label: "1 − t/t_max", x: r, y: table.rows.map { 1 - $0[t] / tMax }, dashed: true, markers: false))
+        }
+        plot.yRange = 0...1
+        return plot
+    }
+}
+
+/// The JSON object of `adiabat schedule`.
+struct ScheduleReport: Encodable {
+    var problem: String?
+    var table: ScheduleTable
+
+    enum CodingKeys: String, CodingKey { case problem }
+
+    func encode(to encoder: Encoder) throws {
+        try table.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encodeIfPresent(problem, forKey: .problem)
+    }
+}

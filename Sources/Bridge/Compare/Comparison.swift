@@ -1,0 +1,499 @@
+import AdiabatCore
+import Diffusion
+import Foundation
+import GSLKit
+import Landscapes
+import Problems
+import Quantum
+import Reports
+
+/// Both sides on one problem and the same schedules (docs/compare.md): the comparator
+/// behind `adiabat compare`.
+///
+/// Landscapes: real-time evolution along the Score-Hamiltonian path (fidelity and TV of
+/// `|ψ|²` against `T`), the Fokker–Planck law of continuous annealed Langevin on the same
+/// schedule (against the same `T`), the Fokker–Planck law of the reverse SDE and the particle
+/// samplers (TV against steps, with standard errors). Annealing problems: quantum annealing
+/// and the annealed flip chain (ground-state probability against `T`), the reverse flip
+/// chain (against its grid cells) and simulated annealing (against sweeps).
+///
+/// Every cell is independent; ``run(store:progress:)`` skips cells a ``Reports/CellStore``
+/// already holds (the key encodes the problem's content and every parameter of the cell),
+/// runs the cells that use one core side by side and the ensemble cells (which use every
+/// core) one after another.
+public final class Comparison: @unchecked Sendable {
+    /// A landscape problem on the comparison's grid.
+    public struct LandscapeSubject: Sendable {
+        public let problem: LandscapeProblem
+        /// The resolved landscape (a ground-state problem's density).
+        public let landscape: any Landscape
+        /// `p₀` for every metric (the exact law behind a learned score).
+        public let reference: any Landscape
+        /// The grid of every landscape cell (``automaticPoints(_:dimension:)``).
+        public let grid: UniformGrid
+        public let path: LandscapePath
+        /// `p₀` tabulated and normalised on ``grid``.
+        public let target: GridLaw
+    }
+
+    /// An annealing problem.
+    public struct AnnealingSubject: Sendable {
+        public let spec: AnnealingSpec
+        public let annealing: CatalysedAnnealing
+        public var hamiltonian: AnnealingHamiltonian { annealing.hamiltonian }
+    }
+
+    public enum Subject: Sendable {
+        case landscape(LandscapeSubject)
+        case annealing(AnnealingSubject)
+    }
+
+    public let name: String
+    public let summary: String
+    public let subject: Subject
+    public let settings: ComparisonSettings
+    public let library: ScheduleLibrary
+    public let requests: [ScheduleRequest]
+    /// The schedules, keyed by their request's spelling.
+    public let schedules: [String: Schedule]
+    /// Content fingerprint of the problem (part of every cell key).
+    public let fingerprint: String
+
+    /// Version of the cell computations; bump it when a cell's numerics change so stored
+    /// cells are recomputed.
+    public static let cellVersion = "compare-1"
+
+    /// Per-axis grid nodes for the landscape cells when `--points` is not given: the
+    /// largest `N ≤ min(problem's nodes, 511 in 1-D / 127 in 2-D)` with `N + 1` 5-smooth,
+    /// so the sine transform of the split-operator evolution has only small prime factors
+    /// (docs/evolution.md) and a cell stays well under a second.
+    public static func automaticPoints(_ points: Int, dimension: Int) -> Int {
+        let cap = dimension == 1 ? 511 : (dimension == 2 ? 127 : 63)
+        var n = min(points, cap)
+        func smooth(_ m: Int) -> Bool {
+            var k = m
+            for p in [2, 3, 5] { while k % p == 0 { k /= p } }
+            return k == 1
+        }
+        while n > 16 && !smooth(n + 1) { n -= 1 }
+        return n
+    }
+
+    /// Loads the problem at `location` and builds the schedules.
+    public init(location: ProblemLocation, settings: ComparisonSettings) throws {
+        try settings.validate()
+        self.settings = settings
+        var print = Fingerprint()
+        print.add(Self.cellVersion)
+        print.add(Array((try? Data(contentsOf: location.url)) ?? Data()))
+        switch location.kind {
+        case .landscape:
+            let problem = try LandscapeProblem.load(contentsOf: location.url, seed: settings.seed)
+            guard case let .grid(original, _) = problem.discretisation else {
+                throw InputError(
+                    location.url.path, "is a radial problem; compare needs a uniform grid for its metrics",
+                    hint: "use a 1-D or 2-D landscape")
+            }
+            guard original.dimension <= 2 else {
+                throw InputError(location.url.path, "is \(original.dimension)-D; compare runs on 1-D and 2-D landscapes")
+            }
+            let grid = try UniformGrid(
+                lower: original.lower, upper: original.upper,
+                points: original.points.map {
+                    settings.points ?? min($0, Self.automaticPoints($0, dimension: original.dimension))
+                })
+            let landscape = try problem.resolvedLandscape()
+            let reference = problem.reference ?? landscape
+            let path = try LandscapePath(
+                landscape: landscape, discretisation: .grid(grid, order: .second), process: problem.process, tMax: problem.tMax)
+            let target = try GridLaw.tabulate(reference, on: grid)
+            subject = .landscape(
+                LandscapeSubject(
+                    problem: problem, landscape: landscape, reference: reference, grid: grid, path: path, target: target))
+            name = problem.name
+            summary = problem.description
+            print.add("grid \(grid.points) seed \(settings.seed)")
+            library = try ScheduleLibrary(context: .landscape(path), gapSamples: settings.gapSamples)
+        case .annealing:
+            let loaded = try SpinProblem.load(location.url)
+            if loaded.catalyst != nil {
+                throw InputError(
+                    location.url.path, "has a [catalyst]; compare runs the transverse-field path only",
+                    hint: "compare the problem without its catalyst, or use 'evolve' for the catalysed path")
+            }
+            let annealing = try loaded.annealing()
+            let h = annealing.hamiltonian
+            subject = .annealing(AnnealingSubject(spec: loaded.spec, annealing: annealing))
+            name = loaded.spec.name
+            summary = loaded.spec.summary ?? "\(h.qubits)-spin annealing problem"
+            // The model and path by value (a referenced .coo or table file may change alone).
+            let model = h.model
+            for x in model.h { print.add(x) }
+            for c in model.couplings { print.add("\(c.i),\(c.j)"); print.add(c.value) }
+            print.add(model.offset)
+            for j in 0...100 {
+                let (a, b) = h.path.coefficients(at: Double(j) / 100)
+                print.add(a)
+                print.add(b)
+            }
+            print.add("\(loaded.spec.schedule) \(loaded.spec.initialSpins ?? [])")
+            library = try ScheduleLibrary(context: .annealing(loaded.spec, h), gapSamples: settings.gapSamples)
+        }
+        fingerprint = print.hex
+        requests = try settings.schedules.map { try ScheduleRequest.parse($0) }
+        var built: [String: Schedule] = [:]
+        for r in requests {
+            if case .landscape = subject, r.direction != nil {
+                throw InputError(
+                    "--schedules", "\(r) carries a schedule between spins and an annealing path; this is a landscape")
+            }
+            if r.direction == .toDiffusion {
+                throw InputError(
+                    "--schedules",
+                    "\(r): anneal: schedules drive the flip diffusion only; compare runs every schedule on both sides",
+                    hint: "use flip:NAME to put a diffusion schedule on the annealing path")
+            }
+            let s = try library.schedule(r)
+            guard s.isMonotone else {
+                throw InputError("--schedules", "\(r) goes back somewhere; the samplers need a monotone schedule")
+            }
+            built[r.description] = s
+        }
+        schedules = built
+        for sampler in settings.samplers {
+            guard let kind = SamplerKind(rawValue: sampler), kind != .fokkerPlanck else {
+                throw InputError(
+                    "--samplers", "unknown particle sampler '\(sampler)'",
+                    hint: "use reverse-sde, probability-flow, annealed-langevin, predictor-corrector")
+            }
+        }
+    }
+
+    /// Every cell, in report order.
+    public var cells: [ComparisonCell] {
+        var out: [ComparisonCell] = []
+        let names = requests.map(\.description)
+        switch subject {
+        case .landscape:
+            for s in names { for t in settings.times { out.append(ComparisonCell(method: .quantum, schedule: s, value: t)) } }
+            for s in names {
+                for t in settings.times { out.append(ComparisonCell(method: .langevinPath, schedule: s, value: t)) }
+            }
+            for s in names {
+                for n in settings.steps { out.append(ComparisonCell(method: .fokkerPlanck, schedule: s, value: Double(n))) }
+            }
+            for sampler in settings.samplers {
+                guard let m = ComparisonMethod(rawValue: sampler) else { continue }
+                for s in names {
+                    for n in settings.steps { out.append(ComparisonCell(method: m, schedule: s, value: Double(n))) }
+                }
+            }
+        case .annealing:
+            for s in names { for t in settings.times { out.append(ComparisonCell(method: .quantum, schedule: s, value: t)) } }
+            for s in names { for t in settings.times { out.append(ComparisonCell(method: .flipChain, schedule: s, value: t)) } }
+            for s in names {
+                for n in settings.steps { out.append(ComparisonCell(method: .reverseFlip, schedule: s, value: Double(n))) }
+            }
+            for n in settings.sweeps {
+                out.append(ComparisonCell(method: .simulatedAnnealing, schedule: "", value: Double(n)))
+            }
+        }
+        return out
+    }
+
+    /// The store key of `cell`: the problem's fingerprint, the cell, and every setting the
+    /// cell depends on.
+    public func key(for cell: ComparisonCell) -> String {
+        let s = settings
+        var parts = [
+            Self.cellVersion, name, fingerprint, cell.method.rawValue, "schedule=\(cell.schedule)", "value=\(cell.value)",
+        ]
+        if let r = requests.first(where: { $0.description == cell.schedule }), r.name?.needsGapProfile == true {
+            parts.append("gap_samples=\(s.gapSamples)")
+        }
+        switch cell.method {
+        case .quantum: parts.append("rtol=\(s.rtol),method=split4")
+        case .langevinPath, .fokkerPlanck: break
+        case .reverseSDE, .probabilityFlow, .annealedLangevin, .predictorCorrector, .flipChain, .reverseFlip, .simulatedAnnealing:
+            parts.append("samples=\(s.samples),seed=\(s.seed)")
+        }
+        return parts.joined(separator: "|")
+    }
+
+    /// Runs one cell; a failure becomes the cell's status.
+    public func run(_ cell: ComparisonCell) -> CellResult {
+        let start = Date()
+        do {
+            var result = try compute(cell)
+            if result.seconds == 0 { result.seconds = Date().timeIntervalSince(start) }
+            return result
+        } catch {
+            return CellResult(seconds: Date().timeIntervalSince(start), status: "error: \(error)")
+        }
+    }
+
+    private func schedule(_ cell: ComparisonCell) throws -> Schedule {
+        guard let s = schedules[cell.schedule] else {
+            throw InputError("schedule", "'\(cell.schedule)' is not in this comparison")
+        }
+        return s
+    }
+
+    private func compute(_ cell: ComparisonCell) throws -> CellResult {
+        switch subject {
+        case .landscape(let l): return try computeLandscape(cell, l)
+        case .annealing(let a): return try computeAnnealing(cell, a)
+        }
+    }
+
+    // MARK: landscape cells
+
+    private func computeLandscape(_ cell: ComparisonCell, _ l: LandscapeSubject) throws -> CellResult {
+        switch cell.method {
+        case .quantum:
+            var options = EvolutionOptions.recommended(for: .split4)
+            options.rtol = settings.rtol
+            let r = try LandscapeEvolution.run(
+                path: l.path, schedule: try schedule(cell), totalTime: cell.value, method: .split4, options: options)
+            let (f, tv) = Self.stateMetrics(r.finalState, target: l.target)
+            return CellResult(
+                fidelity: f, tv: tv, evaluations: r.statistics.evaluations, seconds: r.statistics.seconds,
+                status: r.status)
+        case .langevinPath:
+            let total = cell.value
+            let steps = min(20_000, max(400, Int((50 * total).rounded(.up))))
+            let dpath = try DiffusionPath(
+                process: l.path.process, tMax: l.path.tMax, schedule: try schedule(cell), steps: steps)
+            let start = try GridLaw.tabulate(try l.landscape.marginal(time: l.path.tMax, process: l.path.process), on: l.grid)
+            let solution = try FokkerPlanckSolver.run(
+                FokkerPlanckProblem(
+                    grid: l.grid, score: ExactScore(l.landscape, process: l.path.process), path: dpath,
+                    dynamics: .langevinPath(totalTime: total), initial: start), method: .trBDF2)
+            let c = try solution.density.compare(to: l.target)
+            return CellResult(
+                fidelity: c.fidelity, tv: c.totalVariation, evaluations: solution.statistics.scoreEvaluations,
+                seconds: solution.statistics.seconds, status: "success")
+        case .fokkerPlanck, .reverseSDE, .probabilityFlow, .annealedLangevin, .predictorCorrector:
+            let kind = SamplerKind(rawValue: cell.method.rawValue) ?? .fokkerPlanck
+            let dpath = try DiffusionPath(
+                process: l.path.process, tMax: l.path.tMax, schedule: try schedule(cell), steps: Int(cell.value))
+            let request = SamplingRun(
+                landscape: l.landscape, reference: l.reference, grid: l.grid, path: dpath, sampler: kind,
+                particles: kind == .fokkerPlanck ? 0 : settings.samples, seed: settings.seed)
+            let r = try request.run().report
+            let sampled = kind != .fokkerPlanck
+            return CellResult(
+                fidelity: r.fidelity, fidelityStderr: sampled ? r.fidelityStderr : nil, tv: r.tv,
+                tvStderr: sampled ? r.tvStderr : nil, tvNoiseFloor: r.tvNoiseFloor, evaluations: r.scoreEvaluations,
+                seconds: r.seconds, status: "success")
+        case .flipChain, .reverseFlip, .simulatedAnnealing:
+            throw InputError("method", "\(cell.method.rawValue) runs on annealing problems")
+        }
+    }
+
+    /// `F = |⟨√p₀|ψ⟩|²/‖ψ‖²` and `TV = ½Σ||ψ|²/‖ψ‖² − p₀|ΔV` of an interleaved complex state on
+    /// the grid of `target` (THEORY.md §5; `p₀` normalised on the grid).
+    static func stateMetrics(_ psi: [Double], target: GridLaw) -> (fidelity: Double?, tv: Double?) {
+        let n = target.values.count
+        guard psi.count == 2 * n else { return (nil, nil) }
+        let dv = target.grid.cellVolume
+        var norm = 0.0
+        var re = 0.0
+        var im = 0.0
+        for k in 0..<n {
+            let a = psi[2 * k]
+            let b = psi[2 * k + 1]
+            norm += (a * a + b * b) * dv
+            let w = target.values[k].squareRoot() * dv
+            re += w * a
+            im += w * b
+        }
+        guard norm > 0 else { return (nil, nil) }
+        var tv = 0.0
+        for k in 0..<n {
+            let rho = (psi[2 * k] * psi[2 * k] + psi[2 * k + 1] * psi[2 * k + 1]) / norm
+            tv += abs(rho - target.values[k])
+        }
+        return ((re * re + im * im) / norm, 0.5 * tv * dv)
+    }
+
+    // MARK: annealing cells
+
+    /// The flip diffusion's schedule for a request: `flip:NAME` is NAME on the flip diffusion
+    /// (the reverse chain then walks the very laws whose Score Hamiltonians the annealing path
+    /// visits, exactly for product laws); a plain name is read as `u` with `t = t_max(1 − u)`.
+    func flipDiffusionSchedule(_ request: ScheduleRequest) throws -> (schedule: Schedule, tMax: Double) {
+        var base = request
+        base.direction = nil
+        let s = try library.schedule(base)
+        return (s, library.diffusionHorizon(for: base.name?.noiseSchedule).tMax)
+    }
+
+    private func computeAnnealing(_ cell: ComparisonCell, _ a: AnnealingSubject) throws -> CellResult {
+        let h = a.hamiltonian
+        let seed = settings.seed
+        switch cell.method {
+        case .quantum:
+            var options = EvolutionOptions.recommended(for: .split4)
+            options.rtol = settings.rtol
+            let problem = try AnnealingProblem(
+                hamiltonian: h, schedule: try schedule(cell), totalTime: cell.value, initialSpins: a.spec.initialSpins)
+            let r = try AnnealingEvolution.run(problem, method: .split4, options: options)
+            return CellResult(
+                fidelity: r.fidelity, groundStateProbability: r.groundStateProbability, evaluations: r.statistics.evaluations,
+                seconds: r.statistics.seconds, status: r.status)
+        case .flipChain:
+            let start = try a.spec.initialSpins.map { try h.model.state(of: $0) }
+            let chain = try FlipChainAnnealingProblem(
+                annealing: a.annealing, schedule: try schedule(cell), totalTime: cell.value, initialState: start)
+            let r = try AnnealedFlipChain.run(
+                chain, options: AnnealedFlipChainOptions(samples: settings.samples, cells: 100, seed: seed))
+            return Self.spinResult(r)
+        case .reverseFlip:
+            guard let request = requests.first(where: { $0.description == cell.schedule }) else {
+                throw InputError("schedule", "'\(cell.schedule)' is not in this comparison")
+            }
+            let (s, tMax) = try flipDiffusionSchedule(request)
+            let diffusion = try ReverseFlipDiffusion(
+                target: try .groundStates(of: h.model), rate: library.flipRate, maximumTime: tMax, schedule: s, prior: .marginal)
+            let r = try ReverseFlipChain.run(
+                diffusion, options: ReverseFlipChainOptions(samples: settings.samples, cells: Int(cell.value), seed: seed),
+                energies: h.register.diagonal, groundStates: h.problemGround.states, groundEnergy: h.problemGround.energy)
+            return Self.spinResult(r)
+        case .simulatedAnnealing:
+            let r = try SimulatedAnnealing.run(
+                h.model, options: SimulatedAnnealingOptions(samples: settings.samples, sweeps: Int(cell.value), seed: seed),
+                groundEnergy: h.problemGround.energy)
+            return Self.spinResult(r)
+        default:
+            throw InputError("method", "\(cell.method.rawValue) runs on landscapes")
+        }
+    }
+
+    static func spinResult(_ r: SpinSampleResult) -> CellResult {
+        CellResult(
+            groundStateProbability: r.groundStateProbability, groundStateStderr: r.groundStateStderr,
+            evaluations: r.statistics.candidates, seconds: r.statistics.seconds, status: r.status)
+    }
+
+    // MARK: the sweep
+
+    /// Runs every cell not yet in `store` (nil: all), records each finished cell there, and
+    /// returns the report. `progress(done, total, label)` follows the cells computed.
+    public func run(
+        store: CellStore<CellResult>? = nil, progress: (@Sendable (Int, Int, String) -> Void)? = nil
+    ) throws -> ComparisonReport {
+        let started = Date()
+        let gaps = try library.gaps()
+        let all = cells
+        var results: [ComparisonCell: CellResult] = [:]
+        var pending: [ComparisonCell] = []
+        for c in all {
+            if let done = store?.value(for: key(for: c)) { results[c] = done } else { pending.append(c) }
+        }
+        let reused = results.count
+        let lock = NSLock()
+        let counter = CellCounter()
+        let total = pending.count
+        let finish: @Sendable (ComparisonCell, CellResult) -> Void = { [self] cell, result in
+            // Failed cells are not stored: a rerun tries them again.
+            if result.status.hasPrefix("error") == false { try? store?.record(result, for: self.key(for: cell)) }
+            let done = counter.increment()
+            progress?(done, total, "\(cell.method.rawValue) \(cell.schedule) \(cell.method.axis)=\(Self.format(cell.value))")
+        }
+        var collected: [(ComparisonCell, CellResult)] = []
+        // Single-core cells side by side, longest first; ensemble cells one at a time.
+        let single = pending.filter { !$0.method.usesAllCores }.sorted { $0.value > $1.value }
+        let multi = pending.filter { $0.method.usesAllCores }
+        let box = ResultBox()
+        Parallel.forEachTask(single.count) { i in
+            let r = self.run(single[i])
+            box.append(single[i], r, lock: lock)
+            finish(single[i], r)
+        }
+        for c in multi {
+            let r = run(c)
+            box.append(c, r, lock: lock)
+            finish(c, r)
+        }
+        collected = box.items
+        for (c, r) in collected { results[c] = r }
+        let rows = all.compactMap { c in results[c].map { ComparisonRow(cell: c, result: $0) } }
+        return ComparisonReport(
+            problem: name, summary: summary,
+            kind: { if case .landscape = subject { return "landscape" } else { return "annealing" } }(),
+            settings: settings, grid: gridDescription, gaps: gaps, schedules: scheduleCurves(), rows: rows,
+            cells: .init(total: all.count, computed: total, reused: reused), seconds: Date().timeIntervalSince(started),
+            notes: notes())
+    }
+
+    /// How the landscape cells were discretised, or the register size.
+    public var gridDescription: String {
+        switch subject {
+        case .landscape(let l):
+            let original: String
+            if case .grid(let g, _) = l.problem.discretisation {
+                original = g.points.map(String.init).joined(separator: "×")
+            } else {
+                original = "?"
+            }
+            return
+                "\(l.grid.points.map(String.init).joined(separator: "×")) nodes on \(l.grid) (problem file: \(original); 3-point stencil), \(l.path.process.rawValue), t_max = \(l.path.tMax)"
+        case .annealing(let a):
+            return "\(a.hamiltonian.qubits) qubits, path \(a.hamiltonian.path.name)"
+        }
+    }
+
+    /// `u(r)` of every schedule at 101 run times, for the schedule plot.
+    func scheduleCurves() -> [ComparisonReport.Curve] {
+        let r = (0...100).map { Double($0) / 100 }
+        return requests.compactMap { req in
+            schedules[req.description].map { s in
+                ComparisonReport.Curve(label: req.description, x: r, y: r.map { s.progress(at: $0) })
+            }
+        }
+    }
+
+    /// Plain-language notes for the report (the cross-domain map's exactness, …).
+    func notes() -> [String] {
+        var out: [String] = []
+        if case .annealing = subject {
+            if requests.contains(where: { $0.direction == .toAnnealing }), let map = try? library.flipMap() {
+                out.append("flip: schedules are carried to the annealing path by the flip-diffusion correspondence: \(map.note).")
+            }
+            out.append(
+                "The reverse flip chain runs the flip diffusion of the uniform law on the ground states: flip:NAME uses NAME's own diffusion times; a plain schedule is read as u with t = t_max(1 − u)."
+            )
+            out.append(
+                "Simulated annealing has its own geometric β schedule (dwave-samplers' default range); it is the same in every row."
+            )
+        }
+        return out
+    }
+
+    public static func format(_ x: Double) -> String {
+        x == x.rounded() && abs(x) < 1e9 ? String(Int(x)) : String(format: "%g", x)
+    }
+}
+
+/// Results gathered from concurrent cells.
+final class ResultBox: @unchecked Sendable {
+    private(set) var items: [(ComparisonCell, CellResult)] = []
+    func append(_ c: ComparisonCell, _ r: CellResult, lock: NSLock) {
+        lock.lock()
+        items.append((c, r))
+        lock.unlock()
+    }
+}
+
+/// Counts finished cells across threads.
+final class CellCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func increment() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        count += 1
+        return count
+    }
+}

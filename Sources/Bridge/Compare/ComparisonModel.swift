@@ -1,0 +1,272 @@
+import AdiabatCore
+import Foundation
+
+/// What `adiabat compare` runs (docs/compare.md): schedules, run times, step counts and
+/// sample sizes. Plain data; ``defaults(annealing:)`` gives the defaults.
+public struct ComparisonSettings: Sendable, Codable, Equatable {
+    /// Schedule spellings (``ScheduleRequest``), in plot order.
+    public var schedules: [String]
+    /// Total run times `T` of the real-time evolution, the Langevin path and the annealed
+    /// flip chain.
+    public var times: [Double]
+    /// Step counts of the samplers (landscapes: path steps; spins: the reverse-flip chain's
+    /// rate-grid cells).
+    public var steps: [Int]
+    /// Particles (landscapes) or reads (spins) per sampler cell.
+    public var samples: Int
+    /// Landscape particle samplers (``Diffusion/SamplerKind`` raw values, not fokker-planck).
+    public var samplers: [String]
+    /// Metropolis sweeps of simulated annealing (spins).
+    public var sweeps: [Int]
+    public var seed: UInt64
+    /// Gap-profile points (the gap plot and the gap-adaptive schedules).
+    public var gapSamples: Int
+    /// Grid nodes per axis for the landscape cells (nil: automatic, see ``LandscapeComparison``).
+    public var points: Int?
+    /// Relative tolerance of the real-time evolution (split4, 2-norm per step).
+    public var rtol: Double
+
+    enum CodingKeys: String, CodingKey {
+        case schedules, times, steps, samples, samplers, sweeps, seed, points, rtol
+        case gapSamples = "gap_samples"
+    }
+
+    public init(
+        schedules: [String], times: [Double], steps: [Int], samples: Int, samplers: [String], sweeps: [Int], seed: UInt64,
+        gapSamples: Int = 41, points: Int? = nil, rtol: Double = 1e-5
+    ) {
+        self.schedules = schedules
+        self.times = times
+        self.steps = steps
+        self.samples = samples
+        self.samplers = samplers
+        self.sweeps = sweeps
+        self.seed = seed
+        self.gapSamples = gapSamples
+        self.points = points
+        self.rtol = rtol
+    }
+
+    /// The defaults: a useful page in well under a minute on two cores for the bundled
+    /// 1-D landscapes and the 10-spin glass (measured in docs/compare.md).
+    public static func defaults(annealing: Bool, seed: UInt64 = 20_260_605) -> ComparisonSettings {
+        if annealing {
+            return ComparisonSettings(
+                schedules: ["linear", "cosine", "roland-cerf", "flip:ddpm-cosine"], times: [1, 2, 4, 8, 16, 32],
+                steps: [5, 10, 20, 50, 100], samples: 2000, samplers: [], sweeps: [10, 30, 100, 300, 1000], seed: seed)
+        }
+        return ComparisonSettings(
+            schedules: ["linear", "cosine", "ddpm-cosine", "gap-adaptive"], times: [1, 2, 4, 8, 16],
+            steps: [20, 50, 100, 200], samples: 20000, samplers: ["reverse-sde", "probability-flow"], sweeps: [], seed: seed)
+    }
+
+    /// Validates ranges (positive times, steps ≥ 1, 1…10⁷ samples, rtol in (0, 1)).
+    public func validate() throws {
+        guard !schedules.isEmpty else { throw InputError("--schedules", "names no schedule") }
+        for t in times { try Check.positive(t, "--times") }
+        guard times.count <= 64, steps.count <= 64, sweeps.count <= 64 else {
+            throw InputError("--times/--steps/--sweeps", "at most 64 values each")
+        }
+        if let s = steps.first(where: { $0 < 1 || $0 > 1_000_000 }) {
+            throw InputError("--steps", "must lie in 1…10⁶ (got \(s))")
+        }
+        if let s = sweeps.first(where: { $0 < 1 || $0 > 10_000_000 }) {
+            throw InputError("--sweeps", "must lie in 1…10⁷ (got \(s))")
+        }
+        guard (1...10_000_000).contains(samples) else { throw InputError("--samples", "must lie in 1…10⁷ (got \(samples))") }
+        guard (3...2001).contains(gapSamples) else { throw InputError("--gap-samples", "must lie in 3…2001 (got \(gapSamples))") }
+        if let p = points, !(16...4095).contains(p) { throw InputError("--points", "must lie in 16…4095 (got \(p))") }
+        guard rtol.isFinite, rtol > 0, rtol < 1 else { throw InputError("--rtol", "must lie in (0, 1) (got \(rtol))") }
+    }
+}
+
+/// One method of the comparison, on one side.
+public enum ComparisonMethod: String, Sendable, Codable, CaseIterable {
+    /// Real-time Schrödinger evolution along the path (quantum annealing), against `T`.
+    case quantum
+    /// The Fokker–Planck law of continuous annealed Langevin along the path, against `T`.
+    case langevinPath = "langevin-path"
+    /// The Fokker–Planck law of the reverse SDE on the schedule's step grid, against steps.
+    case fokkerPlanck = "fokker-planck"
+    case reverseSDE = "reverse-sde"
+    case probabilityFlow = "probability-flow"
+    case annealedLangevin = "annealed-langevin"
+    case predictorCorrector = "predictor-corrector"
+    /// The annealed flip chain with rates `A(s)ψ₀(xⁱ)/ψ₀(x)`, against `T`.
+    case flipChain = "flip-chain"
+    /// The exact reverse chain of the flip diffusion, against its rate-grid cells.
+    case reverseFlip = "reverse-flip"
+    /// Metropolis simulated annealing (its own β schedule), against sweeps.
+    case simulatedAnnealing = "simulated-annealing"
+
+    /// `quantum` or `classical`.
+    public var side: String { self == .quantum ? "quantum" : "classical" }
+
+    /// The swept parameter: `T`, `steps` or `sweeps`.
+    public var axis: String {
+        switch self {
+        case .quantum, .langevinPath, .flipChain: return "T"
+        case .simulatedAnnealing: return "sweeps"
+        default: return "steps"
+        }
+    }
+
+    /// Whether one cell already keeps both cores busy (particle and chain ensembles run
+    /// in blocks on every core); other cells run side by side.
+    public var usesAllCores: Bool {
+        switch self {
+        case .quantum, .langevinPath, .fokkerPlanck, .flipChain: return false
+        default: return true
+        }
+    }
+}
+
+/// One cell of the sweep: a method on a schedule at one value of its parameter.
+public struct ComparisonCell: Sendable, Hashable, Codable {
+    public var method: ComparisonMethod
+    /// The schedule's spelling ("" for simulated annealing, which has its own β schedule).
+    public var schedule: String
+    /// `T`, steps or sweeps.
+    public var value: Double
+
+    public init(method: ComparisonMethod, schedule: String, value: Double) {
+        self.method = method
+        self.schedule = schedule
+        self.value = value
+    }
+}
+
+/// The figures of one cell. Sample-based figures carry standard errors; grid and
+/// state-vector figures are exact (`stderr` nil).
+public struct CellResult: Sendable, Codable, Equatable {
+    public var fidelity: Double?
+    public var fidelityStderr: Double?
+    public var tv: Double?
+    public var tvStderr: Double?
+    /// The TV of exact samples with the same binning (landscape particle samplers).
+    public var tvNoiseFloor: Double?
+    public var groundStateProbability: Double?
+    public var groundStateStderr: Double?
+    /// Hamiltonian applications, score evaluations, or spin-flip candidates.
+    public var evaluations: Int?
+    public var seconds: Double
+    /// `success`, or what went wrong (the figures are then partial or absent).
+    public var status: String
+
+    public init(
+        fidelity: Double? = nil, fidelityStderr: Double? = nil, tv: Double? = nil, tvStderr: Double? = nil,
+        tvNoiseFloor: Double? = nil, groundStateProbability: Double? = nil, groundStateStderr: Double? = nil,
+        evaluations: Int? = nil, seconds: Double, status: String
+    ) {
+        self.fidelity = fidelity
+        self.fidelityStderr = fidelityStderr
+        self.tv = tv
+        self.tvStderr = tvStderr
+        self.tvNoiseFloor = tvNoiseFloor
+        self.groundStateProbability = groundStateProbability
+        self.groundStateStderr = groundStateStderr
+        self.evaluations = evaluations
+        self.seconds = seconds
+        self.status = status
+    }
+}
+
+/// One row of results.csv / results.json: a cell and its figures.
+public struct ComparisonRow: Sendable, Codable, Equatable {
+    public var side: String
+    public var method: String
+    public var schedule: String
+    public var axis: String
+    public var value: Double
+    public var fidelity: Double?
+    public var fidelityStderr: Double?
+    public var tv: Double?
+    public var tvStderr: Double?
+    public var tvNoiseFloor: Double?
+    public var groundStateProbability: Double?
+    public var groundStateStderr: Double?
+    public var evaluations: Int?
+    public var seconds: Double
+    public var status: String
+
+    enum CodingKeys: String, CodingKey {
+        case side, method, schedule, axis, value, fidelity, tv, evaluations, seconds, status
+        case fidelityStderr = "fidelity_stderr"
+        case tvStderr = "tv_stderr"
+        case tvNoiseFloor = "tv_noise_floor"
+        case groundStateProbability = "ground_state_probability"
+        case groundStateStderr = "ground_state_stderr"
+    }
+
+    /// The CSV header, in the order of ``csvFields``.
+    public static let csvHeader = [
+        "side", "method", "schedule", "axis", "value", "fidelity", "fidelity_stderr", "tv", "tv_stderr", "tv_noise_floor",
+        "ground_state_probability", "ground_state_stderr", "evaluations", "seconds", "status",
+    ]
+
+    public init(cell: ComparisonCell, result: CellResult) {
+        side = cell.method.side
+        method = cell.method.rawValue
+        schedule = cell.schedule
+        axis = cell.method.axis
+        value = cell.value
+        fidelity = result.fidelity
+        fidelityStderr = result.fidelityStderr
+        tv = result.tv
+        tvStderr = result.tvStderr
+        tvNoiseFloor = result.tvNoiseFloor
+        groundStateProbability = result.groundStateProbability
+        groundStateStderr = result.groundStateStderr
+        evaluations = result.evaluations
+        seconds = result.seconds
+        status = result.status
+    }
+
+    /// Every value with 17 significant digits (round-trips exactly), empty when absent.
+    public var csvFields: [String] {
+        func d(_ x: Double?) -> String { x.map { "\($0)" } ?? "" }
+        return [
+            side, method, schedule, axis, d(value), d(fidelity), d(fidelityStderr), d(tv), d(tvStderr), d(tvNoiseFloor),
+            d(groundStateProbability), d(groundStateStderr), evaluations.map(String.init) ?? "", d(seconds), status,
+        ]
+    }
+
+    /// Encodes absent figures as JSON `null`, so every row has every key (as the CSV has
+    /// every column).
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(side, forKey: .side)
+        try c.encode(method, forKey: .method)
+        try c.encode(schedule, forKey: .schedule)
+        try c.encode(axis, forKey: .axis)
+        try c.encode(value, forKey: .value)
+        try c.encode(fidelity, forKey: .fidelity)
+        try c.encode(fidelityStderr, forKey: .fidelityStderr)
+        try c.encode(tv, forKey: .tv)
+        try c.encode(tvStderr, forKey: .tvStderr)
+        try c.encode(tvNoiseFloor, forKey: .tvNoiseFloor)
+        try c.encode(groundStateProbability, forKey: .groundStateProbability)
+        try c.encode(groundStateStderr, forKey: .groundStateStderr)
+        try c.encode(evaluations, forKey: .evaluations)
+        try c.encode(seconds, forKey: .seconds)
+        try c.encode(status, forKey: .status)
+    }
+}
+
+/// FNV-1a (64-bit) over bytes: a stable content fingerprint for cell keys (not a security hash).
+struct Fingerprint {
+    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    mutating func add(_ bytes: some Sequence<UInt8>) {
+        for b in bytes {
+            value ^= UInt64(b)
+            value = value &* 0x0000_0100_0000_01B3
+        }
+    }
+
+    mutating func add(_ text: String) { add(Array(text.utf8)) }
+
+    mutating func add(_ x: Double) { add(withUnsafeBytes(of: x.bitPattern.littleEndian) { Array($0) }) }
+
+    var hex: String { String(value, radix: 16) }
+}

@@ -1,0 +1,372 @@
+import AdiabatCore
+import Foundation
+import Landscapes
+import Problems
+import Quantum
+
+/// The schedules every `--schedule` option knows by name (docs/schedules.md).
+///
+/// A schedule is always a map `r = τ/T ↦ u ∈ [0, 1]`; on a landscape (and a flip diffusion)
+/// `t = t_max(1 − u)`, on an annealing path `s = u`.
+public enum ScheduleName: String, CaseIterable, Sendable, Codable {
+    /// The problem file's own schedule (annealing: its `[schedule]`; landscapes: linear).
+    case problem
+    case linear
+    /// `u = (1 − cos πr)/2` (the annealing cosine; the diffusion one is `ddpm-cosine`).
+    case cosine
+    case boundaryCancelling = "boundary-cancelling"
+    /// `du/dτ ∝ g²` from the measured gap profile (Roland–Cerf; real time).
+    case rolandCerf = "roland-cerf"
+    /// `du/dτ ∝ g` (equivalently `dt/dτ ∝ g`) from the measured gap profile (diffusion side).
+    case gapAdaptive = "gap-adaptive"
+    /// DDPM's linear β (1e-4 … 0.02 over 1000 steps), truncated at `t_max`.
+    case ddpmLinear = "ddpm-linear"
+    /// Nichol–Dhariwal's cosine ᾱ, truncated at `t_max`.
+    case ddpmCosine = "ddpm-cosine"
+    /// Song et al.'s VP-SDE β(v) = 0.1 + 19.9v, truncated at `t_max`.
+    case vpSDE = "vp-sde"
+    /// Karras et al.'s σ (0.002 … 80, ρ = 7), truncated at `t_max`.
+    case karras
+
+    /// One line for `--help` and docs.
+    public var summary: String {
+        switch self {
+        case .problem: return "the problem file's own schedule (points, tables; landscapes: linear)"
+        case .linear: return "u = r"
+        case .cosine: return "u = (1 − cos πr)/2, zero rate at both ends"
+        case .boundaryCancelling: return "I_r(k+1, k+1): first k derivatives vanish at both ends (--order k)"
+        case .rolandCerf: return "du/dτ ∝ g² from the measured gap (Roland–Cerf, real time)"
+        case .gapAdaptive: return "du/dτ ∝ g from the measured gap (dt/dτ ∝ g, diffusion side)"
+        case .ddpmLinear: return "DDPM linear β 1e-4…0.02 over 1000 steps, truncated at t_max"
+        case .ddpmCosine: return "Nichol–Dhariwal cosine ᾱ(v) = f(v)/f(0), truncated at t_max"
+        case .vpSDE: return "VP-SDE β(v) = 0.1 + 19.9v, truncated at t_max"
+        case .karras: return "Karras σ 0.002…80, ρ = 7 (t = σ²/2 on VE, ½log(1+σ²) on OU), truncated at t_max"
+        }
+    }
+
+    /// The practitioner's noise schedule behind a diffusion name.
+    public var noiseSchedule: NoiseSchedule? {
+        switch self {
+        case .ddpmLinear: return .ddpm
+        case .ddpmCosine: return .nicholDhariwal
+        case .vpSDE: return .songVP
+        case .karras: return .karrasEDM
+        default: return nil
+        }
+    }
+
+    /// Whether the schedule is built from a measured gap profile.
+    public var needsGapProfile: Bool { self == .rolandCerf || self == .gapAdaptive }
+}
+
+/// A parsed `--schedule` value: a library name (with the boundary-cancelling order), a CSV
+/// table of `(r, u)` points, optionally carried across domains.
+///
+/// Syntax: `NAME`, `boundary-cancelling-K`, `FILE.csv` (rows `r, u`, joined by straight lines:
+/// pauses, quenches), and the prefixes `flip:` (a diffusion schedule of the problem's flip
+/// diffusion, carried to the annealing path by the exact correspondence) and `anneal:` (an
+/// annealing schedule carried to the flip diffusion).
+public struct ScheduleRequest: Sendable, Hashable, CustomStringConvertible {
+    public enum Source: Sendable, Hashable {
+        case named(ScheduleName)
+        case table(path: String)
+    }
+
+    public var source: Source
+    /// The order of `boundary-cancelling`.
+    public var order: Int
+    /// A cross-domain conversion (nil: none).
+    public var direction: CorrespondenceDirection?
+
+    public init(_ name: ScheduleName, order: Int = 2, direction: CorrespondenceDirection? = nil) {
+        self.source = .named(name)
+        self.order = order
+        self.direction = direction
+    }
+
+    /// Every spelling the parser accepts, for help texts.
+    public static var spellings: [String] {
+        ScheduleName.allCases.map(\.rawValue) + ["boundary-cancelling-K", "FILE.csv", "flip:NAME", "anneal:NAME"]
+    }
+
+    /// Parses `text`; `order` is the default boundary-cancelling order (`--order`).
+    public static func parse(_ text: String, order: Int = 2) throws -> ScheduleRequest {
+        var body = text.trimmingCharacters(in: .whitespaces)
+        var direction: CorrespondenceDirection? = nil
+        if body.hasPrefix("flip:") {
+            direction = .toAnnealing
+            body.removeFirst(5)
+        } else if body.hasPrefix("anneal:") {
+            direction = .toDiffusion
+            body.removeFirst(7)
+        }
+        guard (0...12).contains(order) else { throw InputError("--order", "must be 0…12 (got \(order))") }
+        if body.lowercased().hasSuffix(".csv") {
+            return ScheduleRequest(source: .table(path: body), order: order, direction: direction)
+        }
+        if let name = ScheduleName(rawValue: body) {
+            return ScheduleRequest(source: .named(name), order: order, direction: direction)
+        }
+        let prefix = "boundary-cancelling-"
+        if body.hasPrefix(prefix), let k = Int(body.dropFirst(prefix.count)) {
+            guard (0...12).contains(k) else { throw InputError("schedule", "boundary-cancelling order must be 0…12 (got \(k))") }
+            return ScheduleRequest(source: .named(.boundaryCancelling), order: k, direction: direction)
+        }
+        throw InputError(
+            "schedule", "unknown schedule '\(text)'",
+            hint:
+                "use one of \(ScheduleName.allCases.map(\.rawValue).joined(separator: ", ")), boundary-cancelling-K, a FILE.csv of r,u rows, or flip:NAME / anneal:NAME"
+        )
+    }
+
+    /// Parses a comma-separated list (`--schedules a,b`); a `.csv` path may not contain commas.
+    public static func parseList(_ text: String, order: Int = 2) throws -> [ScheduleRequest] {
+        let parts = text.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !parts.isEmpty else { throw InputError("--schedules", "names no schedule") }
+        var out: [ScheduleRequest] = []
+        for p in parts {
+            let r = try parse(p, order: order)
+            if !out.contains(r) { out.append(r) }
+        }
+        return out
+    }
+
+    private init(source: Source, order: Int, direction: CorrespondenceDirection?) {
+        self.source = source
+        self.order = order
+        self.direction = direction
+    }
+
+    /// The canonical spelling (the schedule's label in reports and cell keys).
+    public var description: String {
+        let body: String
+        switch source {
+        case .named(.boundaryCancelling): body = "boundary-cancelling-\(order)"
+        case .named(let n): body = n.rawValue
+        case .table(let path): body = path
+        }
+        switch direction {
+        case .toAnnealing: return "flip:" + body
+        case .toDiffusion: return "anneal:" + body
+        case nil: return body
+        }
+    }
+
+    /// The library name, if any.
+    public var name: ScheduleName? {
+        if case .named(let n) = source { return n }
+        return nil
+    }
+}
+
+/// A gap profile reduced to what schedules and plots need: progress `u`, the path
+/// parameter (`t` or `s`), and the gap a gap-adaptive schedule uses (the adiabatic gap on
+/// annealing paths).
+public struct PathGaps: Sendable, Codable, Equatable {
+    /// `time` (landscapes) or `s` (annealing).
+    public var parameterName: String
+    public var parameter: [Double]
+    public var progress: [Double]
+    public var gap: [Double]
+    /// `E₁ − E₀` where it differs from ``gap`` (annealing: the whole register's gap).
+    public var fullGap: [Double]?
+    /// Why ``gap`` cannot drive a schedule (nil: it can). On annealing paths whose `H_P` has
+    /// 32 or more degenerate ground states the adiabatic gap is not computed and ``gap``
+    /// holds `E₁ − E₀`, which closes at the end.
+    public var unusable: String?
+
+    public init(
+        parameterName: String, parameter: [Double], progress: [Double], gap: [Double], fullGap: [Double]? = nil,
+        unusable: String? = nil
+    ) {
+        self.parameterName = parameterName
+        self.parameter = parameter
+        self.progress = progress
+        self.gap = gap
+        self.fullGap = fullGap
+        self.unusable = unusable
+    }
+
+    public init(_ profile: GapProfile) {
+        self.init(
+            parameterName: profile.coordinate.parameterName, parameter: profile.parameters, progress: profile.progress,
+            gap: profile.gaps)
+    }
+
+    /// The smallest gap and where it is.
+    public var minimum: (gap: Double, parameter: Double) {
+        var best = 0
+        for i in gap.indices where gap[i] < gap[best] { best = i }
+        return gap.isEmpty ? (.nan, .nan) : (gap[best], parameter[best])
+    }
+
+    /// `du/dr ∝ g^power`.
+    public func schedule(power: Double, name: String) throws -> Schedule {
+        if let unusable {
+            throw InputError(
+                "schedule", "\(name) needs the adiabatic gap: \(unusable)",
+                hint: "use a fixed schedule (linear, cosine, boundary-cancelling)")
+        }
+        return try Schedule.gapAdaptive(progress: progress, gaps: gap, power: power, name: name)
+    }
+}
+
+/// Builds schedules by name for one problem, so that `evolve`, `sample`, `schedule` and
+/// `compare` agree on what each name means (docs/schedules.md).
+///
+/// The gap profile behind `roland-cerf` and `gap-adaptive` is measured once, on first use,
+/// at ``gapSamples`` equally spaced points of the path (or given), and cached.
+public final class ScheduleLibrary: @unchecked Sendable {
+    public enum Context: Sendable {
+        /// A landscape's Score-Hamiltonian path: `t = t_max(1 − u)` on its process's clock.
+        case landscape(LandscapePath)
+        /// An annealing problem: `s = u`; its own `[schedule]`; its flip diffusion for
+        /// `flip:`/`anneal:` and for the diffusion names' horizon.
+        case annealing(AnnealingSpec, AnnealingHamiltonian)
+        /// No problem: a diffusion horizon and clock (and, for `flip:`, a field scale).
+        case free(process: ForwardProcess, tMax: Double, map: FlipDiffusionMap?)
+    }
+
+    public let context: Context
+    public let gapSamples: Int
+    /// The flip diffusion's rate γ and horizon on annealing problems (nil: the default
+    /// ``FlipDiffusionMap/defaultTMax(qubits:rate:)``).
+    public let flipRate: Double
+    public let flipTMax: Double?
+    /// The flip diffusion's target law on annealing problems: `e^{−βH_P}` (nil: uniform on
+    /// the ground states).
+    public let flipBeta: Double?
+    private let lock = NSLock()
+    private var cachedGaps: PathGaps?
+    private var cachedMap: FlipDiffusionMap?
+
+    public init(
+        context: Context, gapSamples: Int = 41, gaps: PathGaps? = nil, flipRate: Double = 1, flipTMax: Double? = nil,
+        flipBeta: Double? = nil
+    ) throws {
+        guard (3...2001).contains(gapSamples) else { throw InputError("gap samples", "must be 3…2001 (got \(gapSamples))") }
+        try Check.positive(flipRate, "flip rate")
+        if let t = flipTMax { try Check.positive(t, "t_max") }
+        self.context = context
+        self.gapSamples = gapSamples
+        self.cachedGaps = gaps
+        self.flipRate = flipRate
+        self.flipTMax = flipTMax
+        self.flipBeta = flipBeta
+        if case .free(_, _, let map) = context { cachedMap = map }
+    }
+
+    /// The measured gap profile (computed on first use).
+    public func gaps(progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> PathGaps {
+        lock.lock()
+        defer { lock.unlock() }
+        if let cachedGaps { return cachedGaps }
+        let result: PathGaps
+        switch context {
+        case .landscape(let path):
+            result = PathGaps(try path.gapProfile(points: gapSamples, progress: progress))
+        case .annealing(_, let h):
+            let points = try AnnealingSpectrumReport.gapProfile(h, samples: gapSamples, levels: 2)
+            let adiabatic = points.map { $0.adiabaticGap ?? $0.gap }
+            let missing = points.contains { $0.adiabaticGap == nil }
+            result = PathGaps(
+                parameterName: "s", parameter: points.map(\.s), progress: points.map(\.s), gap: adiabatic,
+                fullGap: points.map(\.gap),
+                unusable: missing
+                    ? "H_P has \(h.problemGround.states.count) degenerate ground states; the gap above so many is not computed"
+                    : nil)
+        case .free:
+            throw InputError("schedule", "gap-adaptive schedules need a problem to measure the gap of", hint: "name a PROBLEM")
+        }
+        cachedGaps = result
+        return result
+    }
+
+    /// The flip-diffusion map of an annealing problem (or the one given with a free context).
+    public func flipMap() throws -> FlipDiffusionMap {
+        lock.lock()
+        defer { lock.unlock() }
+        if let cachedMap { return cachedMap }
+        switch context {
+        case .annealing(_, let h):
+            let map = try FlipDiffusionMap.forModel(h.model, beta: flipBeta, rate: flipRate)
+            cachedMap = map
+            return map
+        case .landscape:
+            throw InputError(
+                "schedule", "flip: and anneal: carry schedules between a spin problem's flip diffusion and its annealing path",
+                hint: "use them with an annealing problem; a landscape's schedule already is its diffusion schedule")
+        case .free:
+            throw InputError(
+                "schedule", "flip: and anneal: need a spin problem or a field scale",
+                hint: "name an annealing PROBLEM or pass --field-scale")
+        }
+    }
+
+    /// The diffusion horizon the diffusion names are truncated at, and the clock:
+    /// landscapes: the path's `t_max` and process; annealing: the flip diffusion's horizon
+    /// (γt on the OU clock: the flip retention `e^{−2γt}` plays `ᾱ`).
+    public func diffusionHorizon(for noise: NoiseSchedule? = nil) -> (tMax: Double, clock: DiffusionClock, scale: Double) {
+        switch context {
+        case .landscape(let path):
+            return (path.tMax, path.process.clock, 1)
+        case .free(let process, let tMax, _):
+            return (tMax, process.clock, 1)
+        case .annealing(_, let h):
+            if let t = flipTMax { return (t, .ou, flipRate) }
+            var t = FlipDiffusionMap.defaultTMax(qubits: h.qubits, rate: flipRate)
+            // A schedule whose noise end comes first runs over its whole native range.
+            if let noise {
+                let end = noise.timeRange(clock: .ou).upperBound / flipRate
+                if end.isFinite, end < t { t = end * (1 - 1e-12) }
+            }
+            return (t, .ou, flipRate)
+        }
+    }
+
+    /// The schedule for `request`.
+    public func schedule(_ request: ScheduleRequest) throws -> Schedule {
+        let base = try baseSchedule(request)
+        guard let direction = request.direction else { return base }
+        let map = try flipMap()
+        let horizon = diffusionHorizon(for: request.name?.noiseSchedule)
+        return try Schedule.mapped(base, through: map.correspondence, direction: direction, tMax: horizon.tMax)
+    }
+
+    /// The schedule for a `--schedule` value.
+    public func schedule(named text: String, order: Int = 2) throws -> Schedule {
+        try schedule(try ScheduleRequest.parse(text, order: order))
+    }
+
+    private func baseSchedule(_ request: ScheduleRequest) throws -> Schedule {
+        switch request.source {
+        case .table(let path):
+            let url = URL(fileURLWithPath: path)
+            guard FileManager.default.fileExists(atPath: url.path) else {
+                throw InputError(path, "schedule table not found", hint: "give a CSV file with rows r, u (r from 0 to 1)")
+            }
+            let rows = try AnnealingFormats.readCSV(url, columns: 2, what: "schedule table (r, u)")
+            do {
+                return try Schedule.piecewiseLinear(
+                    r: rows.map { $0[0] }, u: rows.map { $0[1] }, name: url.deletingPathExtension().lastPathComponent)
+            } catch let e as InputError {
+                throw InputError(path, e.message, hint: e.hint)
+            }
+        case .named(let name):
+            switch name {
+            case .problem:
+                if case let .annealing(spec, h) = context { return try spec.schedule.schedule(for: h) }
+                return .linear
+            case .linear: return .linear
+            case .cosine: return .cosine
+            case .boundaryCancelling: return try .boundaryCancelling(order: request.order)
+            case .rolandCerf: return try gaps().schedule(power: 2, name: "roland-cerf")
+            case .gapAdaptive: return try gaps().schedule(power: 1, name: "gap-adaptive")
+            case .ddpmLinear, .ddpmCosine, .vpSDE, .karras:
+                guard let noise = name.noiseSchedule else { return .linear }  // safe: every diffusion name has one
+                let h = diffusionHorizon(for: noise)
+                return try Schedule.diffusion(noise, tMax: h.tMax * h.scale, clock: h.clock)
+            }
+        }
+    }
+}
