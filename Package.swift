@@ -45,10 +45,14 @@ let package = Package(
         .target(name: "Diffusion", dependencies: ["GSLKit", "AdiabatCore", "Landscapes"]),
         // The translators: score ⇄ Hamiltonian, landscape paths, spectra and gap profiles.
         .target(name: "Bridge", dependencies: ["GSLKit", "AdiabatCore", "Landscapes", "Quantum", "Problems"]),
+        // The paper's experiments and the Grover scaling as bundled runs (adiabat reproduce).
+        .target(
+            name: "Experiments",
+            dependencies: ["GSLKit", "AdiabatCore", "Landscapes", "Quantum", "Problems", "Bridge", "Diffusion", "Reports"]),
         .executableTarget(
             name: "AdiabatCLI",
             dependencies: [
-                "GSLKit", "AdiabatCore", "Landscapes", "Quantum", "Problems", "Bridge", "Diffusion",
+                "GSLKit", "AdiabatCore", "Landscapes", "Quantum", "Problems", "Bridge", "Diffusion", "Experiments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -61,6 +65,9 @@ let package = Package(
         .testTarget(name: "LandscapesTests", dependencies: ["Landscapes", "AdiabatCore", "GSLKit"]),
         .testTarget(name: "BridgeTests", dependencies: ["Bridge", "Landscapes", "Quantum", "AdiabatCore", "GSLKit"]),
         .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "Landscapes", "AdiabatCore", "GSLKit"]),
+        .testTarget(
+            name: "ExperimentsTests",
+            dependencies: ["Experiments", "Quantum", "Problems", "Diffusion", "Landscapes", "AdiabatCore", "GSLKit"]),
     ],
     swiftLanguageModes: [.v6]
 )

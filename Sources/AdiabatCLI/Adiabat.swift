@@ -77,5 +77,6 @@ enum AdiabatVersion {
     /// Subcommands, in the order `--help` lists them.
     static let subcommands: [ParsableCommand.Type] = [
         ProblemsCommand.self, SpectrumCommand.self, TranslateCommand.self, EvolveCommand.self, SampleCommand.self,
+        ReproduceCommand.self,
     ]
 }
