@@ -46,10 +46,14 @@ let package = Package(
         // The translators: score ⇄ Hamiltonian (continuous and on spins), landscape paths, flip chains,
         // schedules across domains, the comparator and its reports.
         .target(name: "Bridge", dependencies: ["GSLKit", "AdiabatCore", "Landscapes", "Quantum", "Problems", "Diffusion", "Reports"]),
+        // The paper's experiments and the Grover scaling as bundled runs (adiabat reproduce).
+        .target(
+            name: "Experiments",
+            dependencies: ["GSLKit", "AdiabatCore", "Landscapes", "Quantum", "Problems", "Bridge", "Diffusion", "Reports"]),
         .executableTarget(
             name: "AdiabatCLI",
             dependencies: [
-                "GSLKit", "AdiabatCore", "Landscapes", "Quantum", "Problems", "Bridge", "Diffusion", "Reports",
+                "GSLKit", "AdiabatCore", "Landscapes", "Quantum", "Problems", "Bridge", "Diffusion", "Reports", "Experiments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -62,6 +66,9 @@ let package = Package(
         .testTarget(name: "LandscapesTests", dependencies: ["Landscapes", "AdiabatCore", "GSLKit"]),
         .testTarget(name: "BridgeTests", dependencies: ["Bridge", "Landscapes", "Quantum", "Problems", "AdiabatCore", "GSLKit"]),
         .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "Landscapes", "AdiabatCore", "GSLKit"]),
+        .testTarget(
+            name: "ExperimentsTests",
+            dependencies: ["Experiments", "Quantum", "Problems", "Diffusion", "Landscapes", "AdiabatCore", "GSLKit"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -186,10 +186,16 @@ public struct LearnedRadialScore: RadialLandscape {
     public let samples: [Double]
     /// Seed of the noise drawn for ``radialMarginal(time:process:)`` refits.
     public let seed: UInt64
+    /// Whether the decaying terms carry the cross-validated ridge (the default); without it
+    /// every coefficient is fitted freely (plain score matching, `λ = 0`).
+    public let regularised: Bool
     private let logNormaliser: Double
 
-    /// Fits a basis of `basisSize` functions to `samples` (point-major, `n × 3`).
-    public init(samples: [Double], basisSize K: Int = 4, lengthScale: Double? = nil, seed: UInt64 = 1) throws {
+    /// Fits a basis of `basisSize` functions to `samples` (point-major, `n × 3`); with
+    /// `regularised = false` the decaying terms are fitted without the ridge.
+    public init(
+        samples: [Double], basisSize K: Int = 4, lengthScale: Double? = nil, seed: UInt64 = 1, regularised: Bool = true
+    ) throws {
         guard samples.count % 3 == 0, !samples.isEmpty else {
             throw InputError("samples", "need 3 coordinates per sample (got \(samples.count) numbers)")
         }
@@ -205,7 +211,7 @@ public struct LearnedRadialScore: RadialLandscape {
         meanRadius /= Double(max(count, 1))
         let ell = lengthScale ?? meanRadius
         try Check.positive(ell, "landscape.length_scale")
-        let penalised = (0..<K).map { $0 > 0 }
+        let penalised = regularised ? (0..<K).map { $0 > 0 } : nil
         let fit = try ScoreMatching.fit(samples: samples, dimension: 3, featureCount: K, penalised: penalised) { x, grad, lap in
             let r = (x[0] * x[0] + x[1] * x[1] + x[2] * x[2]).squareRoot()
             let rr = max(r, 1e-300)
@@ -228,6 +234,7 @@ public struct LearnedRadialScore: RadialLandscape {
         self.fit = fit
         self.samples = samples
         self.seed = seed
+        self.regularised = regularised
         self.logNormaliser = Self.logNormaliser(coefficients: fit.coefficients, lengthScale: ell)
     }
 
@@ -289,7 +296,7 @@ public struct LearnedRadialScore: RadialLandscape {
         let sd = process.noiseVariance(at: t).squareRoot()
         let stream = RandomStream(seed: RandomStream.derivedSeed(seed, stream: t.bitPattern))
         let noised = samples.map { a * $0 + sd * stream.gaussian() }
-        return try LearnedRadialScore(samples: noised, basisSize: coefficients.count, seed: seed)
+        return try LearnedRadialScore(samples: noised, basisSize: coefficients.count, seed: seed, regularised: regularised)
     }
 }
 

@@ -8,8 +8,9 @@ public enum AnnealingScheduleSpec: Sendable, Equatable {
     case cosine
     /// `I_r(k+1, k+1)`: first `k` derivatives vanish at both ends.
     case boundaryCancelling(order: Int)
-    /// Roland–Cerf local adiabatic schedule from the gap profile at `samples` points.
-    case rolandCerf(samples: Int)
+    /// Roland–Cerf local adiabatic schedule from the gap profile at `samples` points, refined
+    /// adaptively to `tolerance` when given (``AnnealingHamiltonian/adiabaticGapProfile(samples:relativeTolerance:maximumSamples:)``).
+    case rolandCerf(samples: Int, tolerance: Double? = nil)
     /// D-Wave-style `(time, s)` points joined linearly: pauses, quenches, reverse anneals.
     case points(times: [Double], s: [Double])
 
@@ -28,7 +29,8 @@ public enum AnnealingScheduleSpec: Sendable, Equatable {
         case .linear: return .linear
         case .cosine: return .cosine
         case .boundaryCancelling(let k): return try .boundaryCancelling(order: k)
-        case .rolandCerf(let samples): return try .rolandCerf(for: hamiltonian, samples: samples)
+        case let .rolandCerf(samples, tolerance):
+            return try .rolandCerf(for: hamiltonian, samples: samples, relativeTolerance: tolerance)
         case let .points(times, s):
             let total = times[times.count - 1]
             return try .piecewiseLinear(r: times.map { $0 / total }, u: s, name: "points")
@@ -60,6 +62,11 @@ public struct AnnealingSpec: Sendable {
     public var file: String
     public var summary: String?
     public var model: BinaryQuadraticModel
+    /// Energies added to single configurations of `model` (basis indices, docs/problem-files.md):
+    /// `[problem] type = "search"` is the zero model with offset 1 plus `−|m⟩⟨m|`, Grover's
+    /// oracle. Empty for plain Ising/QUBO problems; classical solvers that read `model`'s
+    /// biases must refuse a problem where this is not empty.
+    public var diagonalTerms: [DiagonalTerm] = []
     public var path: AnnealingPath
     public var schedule: AnnealingScheduleSpec
     /// Default total time (from `total_time`, or the last point of a `points` schedule).
@@ -89,10 +96,14 @@ public struct AnnealingSpec: Sendable {
         let summary = try root.string("summary") ?? root.string("description")
 
         let problem = try root.requireSection("problem")
+        let problemType = try problem.choice("type", ["ising", "search"], default: "ising") ?? "ising"
         let vartypeName = try problem.choice("vartype", ["spin", "binary", "SPIN", "BINARY"])
         let vartype = vartypeName.map { Vartype(rawValue: $0.uppercased()) ?? .spin }
         var model: BinaryQuadraticModel
-        if let file = try problem.string("file") {
+        var diagonalTerms: [DiagonalTerm] = []
+        if problemType == "search" {
+            (model, diagonalTerms) = try searchModel(problem)
+        } else if let file = try problem.string("file") {
             for key in ["h", "J", "offset", "labels"] where problem.has(key) {
                 throw problem.error(
                     key, "cannot be combined with file = \"\(file)\"", hint: "give the model inline or in a file, not both")
@@ -114,6 +125,7 @@ public struct AnnealingSpec: Sendable {
         try problem.finish()
 
         var path = AnnealingPath.linear
+        var driver = AnnealingPath.Driver.transverseField
         var spec = AnnealingScheduleSpec.linear
         var totalTime: Double? = nil
         var initialSpins: [Int]? = nil
@@ -144,8 +156,18 @@ public struct AnnealingSpec: Sendable {
             } else if type == "table" {
                 throw schedule.error("type", "is \"table\" but no file = \"….csv\" with columns s, A(s), B(s) is given")
             }
+            if let name = try schedule.choice("driver", AnnealingPath.Driver.allCases.map(\.rawValue)) {
+                driver = AnnealingPath.Driver(rawValue: name) ?? .transverseField
+            }
             let order = try schedule.int("order", default: 2)
             let samples = try schedule.int("gap_samples", default: 41)
+            let gapTolerance = try schedule.double("gap_tolerance")
+            if let g = gapTolerance, !(g > 0 && g < 1) {
+                throw schedule.error("gap_tolerance", "must lie in (0, 1) (got \(g))", hint: "0.02 resolves narrow avoided crossings")
+            }
+            if gapTolerance != nil && type != "roland-cerf" {
+                throw schedule.error("gap_tolerance", "applies to type = \"roland-cerf\" only (this schedule is \"\(type)\")")
+            }
             switch type {
             case "linear", "table": spec = .linear
             case "cosine": spec = .cosine
@@ -154,7 +176,7 @@ public struct AnnealingSpec: Sendable {
                 spec = .boundaryCancelling(order: order)
             case "roland-cerf":
                 guard (3...2001).contains(samples) else { throw schedule.error("gap_samples", "must be 3…2001 (got \(samples))") }
-                spec = .rolandCerf(samples: samples)
+                spec = .rolandCerf(samples: samples, tolerance: gapTolerance)
             default:  // points
                 var pairs: [[Double]]
                 if let rows = try schedule.doubleRows("points") {
@@ -197,8 +219,42 @@ public struct AnnealingSpec: Sendable {
         }
         try root.finish()
         return AnnealingSpec(
-            name: name, file: root.file, summary: summary, model: model, path: path, schedule: spec, totalTime: totalTime,
-            initialSpins: initialSpins)
+            name: name, file: root.file, summary: summary, model: model, diagonalTerms: diagonalTerms,
+            path: path.with(driver: driver), schedule: spec, totalTime: totalTime, initialSpins: initialSpins)
+    }
+
+    /// `[problem] type = "search"`: Grover's oracle `H_P = 1 − |m⟩⟨m|` on `qubits` qubits,
+    /// the marked configuration given as `marked = [±1, …]` (spins) or `marked_index = k`
+    /// (basis index, bit `i` set ⇔ spin `i` is −1). Built as the zero model with offset 1 and
+    /// the diagonal term `−|m⟩⟨m|`: no quadratic model can express a single marked state.
+    static func searchModel(_ problem: TOMLSection) throws -> (BinaryQuadraticModel, [DiagonalTerm]) {
+        for key in ["file", "h", "J", "offset", "labels", "vartype"] where problem.has(key) {
+            throw problem.error(key, "does not apply to type = \"search\" (its H_P is 1 − |m⟩⟨m|)")
+        }
+        guard let n = try problem.int("qubits") else {
+            throw problem.error("qubits", "is required for type = \"search\"", hint: "e.g. qubits = 8")
+        }
+        guard (1...QubitRegister.maximumQubits).contains(n) else {
+            throw problem.error("qubits", "must be 1…\(QubitRegister.maximumQubits) (got \(n))")
+        }
+        let spins = try problem.ints("marked")
+        let index = try problem.int("marked_index")
+        let state: Int
+        switch (spins, index) {
+        case (let z?, nil):
+            guard z.count == n else { throw problem.error("marked", "has \(z.count) spins for \(n) qubits") }
+            guard z.allSatisfy({ $0 == 1 || $0 == -1 }) else { throw problem.error("marked", "must hold ±1 spins") }
+            state = z.enumerated().reduce(0) { $0 | ($1.element == -1 ? 1 << $1.offset : 0) }
+        case (nil, let k?):
+            guard k >= 0, k < 1 << n else { throw problem.error("marked_index", "must lie in 0…\((1 << n) - 1) (got \(k))") }
+            state = k
+        default:
+            throw problem.error(
+                "marked", "give exactly one of marked = [±1, …] or marked_index = k", hint: "the marked configuration")
+        }
+        let model = try BinaryQuadraticModel(
+            labels: (0..<n).map(String.init), vartype: .spin, linear: [Double](repeating: 0, count: n), quadratic: [], offset: 1)
+        return (model, [DiagonalTerm(state: state, value: -1)])
     }
 
     static func resolve(_ file: String, _ directory: URL) -> URL {
@@ -286,7 +342,7 @@ public struct AnnealingSpec: Sendable {
 
     /// The annealing Hamiltonian (spin form of the model on the path).
     public func hamiltonian() throws -> AnnealingHamiltonian {
-        try AnnealingHamiltonian(model: model.ising, path: path)
+        try AnnealingHamiltonian(model: model.ising, path: path, diagonalTerms: diagonalTerms)
     }
 
     /// A runnable problem: `totalTime` overrides the file's default (a `points` schedule has

@@ -194,7 +194,10 @@ public enum AnnealingEvolution {
             statistics.rejectedSteps = st.rejectedSteps
             statistics.evaluations = st.evaluations
         } else {
-            let stepper = RegisterSplitStepper(problem: problem, kernels: RegisterKernels(op, model: h.model))
+            // The factorised Ising phase needs H_P to be the model's energy; with extra
+            // diagonal terms the phases come from the diagonal itself.
+            let stepper = RegisterSplitStepper(
+                problem: problem, kernels: RegisterKernels(op, model: h.diagonalTerms.isEmpty ? h.model : nil))
             let driver = SplitOperatorDriver(
                 scheme: method.scheme, order: method.order, options: options,
                 fixedStep: options.steps.map { T / Double($0) })
@@ -367,7 +370,7 @@ public enum AnnealingEvolution {
         let diag = h.register.diagonal
         for k in 0..<diag.count { problemEnergy += (psi[2 * k] * psi[2 * k] + psi[2 * k + 1] * psi[2 * k + 1]) * diag[k] }
         return AnnealingEvolutionResult(
-            method: method, qubits: h.qubits, totalTime: problem.totalTime, schedule: problem.schedule.name, path: h.path.name,
+            method: method, qubits: h.qubits, totalTime: problem.totalTime, schedule: problem.schedule.name, path: h.path.description,
             timeUnit: h.path.timeUnit?.rawValue, finalProgress: uEnd, fidelity: try fidelity(h, psi, a: a, b: b),
             groundStateProbability: probability(of: h.problemGround.states, in: psi), finalEnergy: problemEnergy,
             finalPathEnergy: h.register.expectation(a: a, b: b, psi), groundEnergy: h.problemGround.energy,
@@ -379,7 +382,8 @@ public enum AnnealingEvolution {
 /// The split-operator step on a register: the time-carrying part is the Ising phase,
 /// `e^{−i(∫B dτ)E}` over each `P` sub-step (3-point Gauss–Legendre for the integral), the
 /// frozen part the rotation `e^{+iA(τ)ℓΣσx}` at the time reached. A phase and the rotation
-/// that follows it share one pass over the state.
+/// that follows it share one pass over the state. With the projector driver the frozen part
+/// is `e^{−iA(τ)ℓ(1 − |+⟩⟨+|)}`, also exact (``RegisterKernels/projectorExponential``).
 struct RegisterSplitStepper: CompositionStepper {
     let problem: AnnealingProblem
     let kernels: RegisterKernels
@@ -397,7 +401,13 @@ struct RegisterSplitStepper: CompositionStepper {
             let beta = gaussIntegral(time, next) { problem.coefficients(at: $0).b }
             time = next
             let alpha = problem.coefficients(at: time).a * scheme.b[j] * h
-            kernels.phaseThenRotate(psi, beta: beta, alpha: alpha)
+            if kernels.projectorAmplitude != nil {
+                // projector driver: e^{−iα(1 − |+⟩⟨+|)}, exact (docs/annealing.md)
+                kernels.phaseThenRotate(psi, beta: beta, alpha: 0)
+                kernels.projectorExponential(psi, theta: alpha)
+            } else {
+                kernels.phaseThenRotate(psi, beta: beta, alpha: alpha)
+            }
         }
         let last = time + scheme.a[scheme.a.count - 1] * h
         kernels.phaseThenRotate(psi, beta: gaussIntegral(time, last) { problem.coefficients(at: $0).b }, alpha: 0)

@@ -2,8 +2,23 @@ import AdiabatCore
 import Foundation
 import GSLKit
 
+/// A term `value·|state⟩⟨state|` added to the problem Hamiltonian: an energy on one
+/// configuration (basis index `state`, bit `i` set ⇔ spin `i` is −1). With the zero model of
+/// offset 1 and the term `−|m⟩⟨m|` it gives Grover's oracle `H_P = 1 − |m⟩⟨m|`, which no
+/// quadratic Ising model can express.
+public struct DiagonalTerm: Sendable, Equatable, Codable {
+    public var state: Int
+    public var value: Double
+    public init(state: Int, value: Double) {
+        self.state = state
+        self.value = value
+    }
+}
+
 /// The annealing Hamiltonian `H(s) = −A(s) Σσxᵢ + B(s) H_P` of an Ising model on a path,
-/// with its spectrum: lowest levels, ground space and gap profile.
+/// with its spectrum: lowest levels, ground space and gap profile. With the projector driver
+/// (``AnnealingPath/Driver/projector``) the first term is `A(s)(1 − |+⟩⟨+|)`; with
+/// ``diagonalTerms``, `H_P` is the model's energy plus those terms.
 ///
 /// `H(s)` is real symmetric (and stoquastic for `A ≥ 0`), so its levels come from ARPACK's
 /// symmetric Lanczos (``GSLKit/LanczosEigensolver``) on the matrix-free operator, or from
@@ -12,33 +27,50 @@ import GSLKit
 /// the size each), which also resolves the exact two-fold degeneracy of `H_P`.
 public struct AnnealingHamiltonian: Sendable {
     public let model: IsingModel
+    /// Terms added to the model's diagonal (empty for a plain Ising problem). Classical
+    /// solvers that use the model's fields and couplings must check that this is empty.
+    public let diagonalTerms: [DiagonalTerm]
     public let path: AnnealingPath
     /// The full-register operator.
     public let register: TransverseFieldOperator
     /// Even and odd sector operators when the model has the spin-flip symmetry.
     public let sectors: (even: TransverseFieldOperator, odd: TransverseFieldOperator)?
+    /// `Σ|h| + Σ|J| + |offset| + Σ|terms|`: bounds `|H_P|` (sets tolerances).
+    public let problemScale: Double
     /// Exact ground energy of `H_P` and its ground states (basis indices).
     public let problemGround: (energy: Double, states: [Int])
 
     /// Registers up to this many states use the dense solver.
     public static let denseLimit = 256
 
-    public init(model: IsingModel, path: AnnealingPath = .linear) throws {
+    /// - Parameter diagonalTerms: energies added to single configurations (states in
+    ///   `0..<2ⁿ`, finite values); the spin-flip sectors are then not used.
+    public init(model: IsingModel, path: AnnealingPath = .linear, diagonalTerms: [DiagonalTerm] = []) throws {
         try QubitRegister.validate(qubits: model.qubits)
-        let diagonal = try model.diagonal()
+        var diagonal = try model.diagonal()
+        for (k, term) in diagonalTerms.enumerated() {
+            guard term.state >= 0, term.state < diagonal.count else {
+                throw InputError(
+                    "diagonal term \(k + 1)", "state \(term.state) is outside the register (0…\(diagonal.count - 1))")
+            }
+            try Check.finite(term.value, "diagonal term \(k + 1)")
+            diagonal[term.state] += term.value
+        }
         self.model = model
+        self.diagonalTerms = diagonalTerms
         self.path = path
-        register = try TransverseFieldOperator(qubits: model.qubits, diagonal: diagonal)
-        if model.hasSpinFlipSymmetry && model.qubits >= 2 {
+        register = try TransverseFieldOperator(qubits: model.qubits, diagonal: diagonal, driver: path.driver)
+        if model.hasSpinFlipSymmetry && diagonalTerms.isEmpty && model.qubits >= 2 {
             sectors = (
-                try TransverseFieldOperator(qubits: model.qubits, diagonal: diagonal, sector: .even),
-                try TransverseFieldOperator(qubits: model.qubits, diagonal: diagonal, sector: .odd)
+                try TransverseFieldOperator(qubits: model.qubits, diagonal: diagonal, sector: .even, driver: path.driver),
+                try TransverseFieldOperator(qubits: model.qubits, diagonal: diagonal, sector: .odd, driver: path.driver)
             )
         } else {
             sectors = nil
         }
         // Ground states from the diagonal (already computed): minimum within 1e-9·scale.
-        let tol = 1e-9 * max(model.energyScale, 1e-300)
+        problemScale = model.energyScale + diagonalTerms.reduce(0) { $0 + abs($1.value) }
+        let tol = 1e-9 * max(problemScale, 1e-300)
         var best = Double.infinity
         for e in diagonal where e < best { best = e }
         var states: [Int] = []
@@ -76,6 +108,28 @@ public struct AnnealingHamiltonian: Sendable {
         let n = op.dimension
         let k = min(count, n)
         guard k >= 1 else { throw InputError("levels", "must be at least 1 (got \(count))") }
+        if a == 0 {
+            // Diagonal: the levels are the k smallest b·E(k), exactly. (Lanczos from a random
+            // start can miss a level here: with few distinct energies its Krylov space breaks
+            // down, as for the Grover oracle at s = 1.)
+            var order: [Int] = []  // the k smallest b·E so far, ascending (ties: lower index first)
+            order.reserveCapacity(k + 1)
+            for state in op.diagonal.indices {
+                let e = b * op.diagonal[state]
+                if order.count == k, let last = order.last, e >= b * op.diagonal[last] { continue }
+                var at = order.count
+                while at > 0, b * op.diagonal[order[at - 1]] > e { at -= 1 }
+                order.insert(state, at: at)
+                if order.count > k { order.removeLast() }
+            }
+            var vectorsOut: [Double]? = nil
+            if vectors {
+                var v = [Double](repeating: 0, count: k * n)
+                for (j, state) in order.enumerated() { v[j * n + state] = 1 }
+                vectorsOut = v
+            }
+            return Eigensystem(values: order.map { b * op.diagonal[$0] }, vectors: vectorsOut, dimension: n)
+        }
         if n <= Self.denseLimit || k >= n {
             var matrix = [Double](repeating: 0, count: n * n)
             var column = [Double](repeating: 0, count: n)
@@ -157,12 +211,12 @@ public struct AnnealingHamiltonian: Sendable {
         if a == 0 {
             let diag = register.diagonal
             if b == 0 { return (0, [], Array(0..<diag.count)) }
-            let tol = 1e-9 * max(model.energyScale, 1e-300)
+            let tol = 1e-9 * max(problemScale, 1e-300)
             let target = b > 0 ? diag.min() ?? 0 : diag.max() ?? 0
             let states = diag.indices.filter { abs(diag[$0] - target) <= tol }
             return (b * target, [], states)
         }
-        let scale = abs(a) * Double(qubits) + abs(b) * model.energyScale
+        let scale = abs(a) * Double(qubits) + abs(b) * problemScale
         let tol = 1e-8 * max(scale, 1e-300)
         var candidates: [(Double, [Double])] = []
         let sectorsToUse: [SpinFlipSector] = sectors == nil ? [.full] : [.even, .odd]
@@ -287,14 +341,50 @@ public struct AnnealingSpectrumReport: Sendable, Codable {
     }
 }
 
+extension AnnealingHamiltonian {
+    /// The adiabatic gap at `samples` equally spaced `s`, then refined where linear
+    /// interpolation of `g` is not good to `relativeTolerance`: an interval `[a, b]` is split
+    /// while `|g(m) − (g(a) + g(b))/2| > relativeTolerance·g(m)` at its midpoint `m`, until
+    /// `maximumSamples` points. A narrow avoided crossing that equal spacing steps over (the
+    /// Grover search's gap `≈ 1/√N` over a width `≈ 1/√N`) is resolved this way with a few
+    /// dozen extra Lanczos solves.
+    public func adiabaticGapProfile(samples: Int = 41, relativeTolerance: Double? = nil, maximumSamples: Int = 4001) throws
+        -> (s: [Double], gap: [Double])
+    {
+        guard samples >= 3 else { throw InputError("gap samples", "needs at least 3 points (got \(samples))") }
+        var s = (0..<samples).map { Double($0) / Double(samples - 1) }
+        var g = try s.map { try adiabaticGap(at: $0) }
+        guard let tol = relativeTolerance else { return (s, g) }
+        guard tol > 0, tol.isFinite else {
+            throw InputError("gap tolerance", "must be a positive number (got \(tol))", hint: "0.02 resolves narrow crossings")
+        }
+        var pending = Array(0..<(s.count - 1))  // left ends of intervals to check
+        while let i = pending.popLast(), s.count < maximumSamples {
+            let (a, b) = (s[i], s[i + 1])
+            guard b - a > 1e-9 else { continue }
+            let m = 0.5 * (a + b)
+            let gm = try adiabaticGap(at: m)
+            guard abs(gm - 0.5 * (g[i] + g[i + 1])) > tol * gm else { continue }
+            s.insert(m, at: i + 1)
+            g.insert(gm, at: i + 1)
+            // indices above i shifted by one; check both halves next
+            pending = pending.map { $0 > i ? $0 + 1 : $0 }
+            pending.append(i + 1)
+            pending.append(i)
+        }
+        return (s, g)
+    }
+}
+
 extension Schedule {
     /// Roland–Cerf's local adiabatic schedule for an annealing Hamiltonian: `ds/dτ ∝ g(s)²`
     /// with `g` the adiabatic gap (``AnnealingHamiltonian/adiabaticGap(at:)``) sampled at
-    /// `samples` equally spaced `s` and interpolated linearly.
-    public static func rolandCerf(for hamiltonian: AnnealingHamiltonian, samples: Int = 41) throws -> Schedule {
-        guard samples >= 3 else { throw InputError("gap samples", "needs at least 3 points (got \(samples))") }
-        let s = (0..<samples).map { Double($0) / Double(samples - 1) }
-        let g = try s.map { try hamiltonian.adiabaticGap(at: $0) }
-        return try Schedule.gapAdaptive(progress: s, gaps: g, power: 2, name: "roland-cerf")
+    /// `samples` equally spaced `s` and interpolated linearly; with `relativeTolerance`, the
+    /// profile is refined adaptively first (``AnnealingHamiltonian/adiabaticGapProfile(samples:relativeTolerance:maximumSamples:)``).
+    public static func rolandCerf(for hamiltonian: AnnealingHamiltonian, samples: Int = 41, relativeTolerance: Double? = nil)
+        throws -> Schedule
+    {
+        let profile = try hamiltonian.adiabaticGapProfile(samples: samples, relativeTolerance: relativeTolerance)
+        return try Schedule.gapAdaptive(progress: profile.s, gaps: profile.gap, power: 2, name: "roland-cerf")
     }
 }

@@ -23,6 +23,20 @@ public enum TimeUnit: String, Sendable, Codable, CaseIterable {
 /// `π·A_GHz·1000` rad/µs (the same for `B`). ``dwave(s:a:b:timeUnit:)`` applies exactly this
 /// factor; the run time is then in ns or µs.
 public struct AnnealingPath: Sendable, CustomStringConvertible {
+    /// The driver `D` that `A(s)` multiplies: `H(s) = A(s)·D + B(s)·H_P`.
+    ///
+    /// - `transverseField`: `D = −Σσxᵢ` (the default; ground state `|+⟩^⊗n` at energy `−n`).
+    /// - `projector`: `D = 1 − |+⟩⟨+|` with `|+⟩ = 2^{−n/2} Σ_k |k⟩` (Roland & Cerf 2002, the
+    ///   adiabatic Grover search; ground state `|+⟩` at energy 0, every other level at 1). It
+    ///   is a rank-one driver: applied matrix-free as `x − ⟨+|x⟩|+⟩`, and exponentiated exactly,
+    ///   `e^{−iθ(1 − P)}ψ = e^{−iθ}ψ + (1 − e^{−iθ})⟨+|ψ⟩|+⟩`. It commutes with the global spin
+    ///   flip (`|+⟩` is flip-invariant), so the spin-flip sectors still apply. Stoquastic
+    ///   (off-diagonal elements `−A/2ⁿ ≤ 0`).
+    public enum Driver: String, Sendable, Codable, CaseIterable {
+        case transverseField = "transverse-field"
+        case projector
+    }
+
     public enum Kind: Sendable, Equatable {
         /// `A = 1 − s`, `B = s`.
         case linear
@@ -32,6 +46,8 @@ public struct AnnealingPath: Sendable, CustomStringConvertible {
     }
 
     public let kind: Kind
+    /// The driver (``Driver/transverseField`` unless ``with(driver:)`` says otherwise).
+    public private(set) var driver: Driver = .transverseField
     /// The time unit the energies assume (`nil`: dimensionless path).
     public let timeUnit: TimeUnit?
     public let name: String
@@ -90,6 +106,13 @@ public struct AnnealingPath: Sendable, CustomStringConvertible {
         return try table(s: s, a: aGHz.map { $0 * f }, b: bGHz.map { $0 * f }, timeUnit: timeUnit, name: name)
     }
 
+    /// The same `A(s)`, `B(s)` multiplying another driver.
+    public func with(driver: Driver) -> AnnealingPath {
+        var copy = self
+        copy.driver = driver
+        return copy
+    }
+
     /// `(A(s), B(s))`; `s` is clamped to [0, 1].
     @inline(__always)
     public func coefficients(at s: Double) -> (a: Double, b: Double) {
@@ -113,5 +136,5 @@ public struct AnnealingPath: Sendable, CustomStringConvertible {
         }
     }
 
-    public var description: String { name }
+    public var description: String { driver == .transverseField ? name : "\(name) (\(driver.rawValue) driver)" }
 }

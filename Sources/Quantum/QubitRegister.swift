@@ -46,13 +46,18 @@ public struct TransverseFieldOperator: Sendable {
     public let sector: SpinFlipSector
     /// `E(k)` for every basis state of the sector (offset included).
     public let diagonal: [Double]
+    /// The driver that `a` multiplies: `−Σσx` (default) or the projector `1 − |+⟩⟨+|`.
+    public let driver: AnnealingPath.Driver
 
     /// Vector length in amplitudes.
     public var dimension: Int { diagonal.count }
 
     /// - Parameter diagonal: the `2^n` energies of ``IsingModel/diagonal()`` (for a sector,
     ///   only the first half is kept; the caller guarantees the flip symmetry).
-    public init(qubits n: Int, diagonal: [Double], sector: SpinFlipSector = .full) throws {
+    /// - Parameter driver: `−Σσx` (default) or `1 − |+⟩⟨+|` (``AnnealingPath/Driver``).
+    public init(
+        qubits n: Int, diagonal: [Double], sector: SpinFlipSector = .full, driver: AnnealingPath.Driver = .transverseField
+    ) throws {
         try QubitRegister.validate(qubits: n)
         guard diagonal.count == 1 << n else {
             throw InputError("diagonal", "has \(diagonal.count) entries for \(n) qubits (needs \(1 << n))")
@@ -63,6 +68,18 @@ public struct TransverseFieldOperator: Sendable {
         self.qubits = n
         self.sector = sector
         self.diagonal = sector == .full ? diagonal : Array(diagonal.prefix(1 << (n - 1)))
+        self.driver = driver
+    }
+
+    /// The amplitude of `|+⟩` on each vector entry: `2^{−n/2}` on the whole register, and in
+    /// the even sector (basis `(|k⟩ + |k̄⟩)/√2`) `√2·2^{−n/2}`, uniform over the `2^{n−1}`
+    /// entries; 0 in the odd sector, which is orthogonal to `|+⟩`.
+    var plusAmplitude: Double {
+        switch sector {
+        case .full: return 1 / Double(dimension).squareRoot()
+        case .even: return 1 / Double(dimension).squareRoot()
+        case .odd: return 0
+        }
     }
 
     /// The operator of an Ising model (computes its diagonal).
@@ -102,6 +119,10 @@ public struct TransverseFieldOperator: Sendable {
         let length = dimension << shift
         precondition(x.count >= length && y.count >= length, "TransverseFieldOperator: buffer too short")
         guard let xb = x.baseAddress, let yb = y.baseAddress else { return }
+        if driver == .projector {
+            projectorKernel(a: a, b: b, xb, yb, shift: shift, minusI: minusI)
+            return
+        }
         let src = SharedReadPointer(xb)
         let dst = SharedPointer(yb)
         let free = freeQubits
@@ -175,6 +196,54 @@ public struct TransverseFieldOperator: Sendable {
         }
     }
 
+    /// `y = b·E⊙x + a·(x − ⟨u|x⟩u)` with `u` the (sector's) `|+⟩`: the projector driver.
+    /// Two passes (the overlap, then the update), each over both cores for large registers.
+    private func projectorKernel(
+        a: Double, b: Double, _ xb: UnsafePointer<Double>, _ yb: UnsafeMutablePointer<Double>, shift: Int, minusI: Bool
+    ) {
+        let src = SharedReadPointer(xb)
+        let dst = SharedPointer(yb)
+        let amplitudes = dimension
+        let u = plusAmplitude
+        // ⟨u|x⟩ (real and imaginary parts; imaginary only for complex x), in fixed chunks so
+        // the sum does not depend on the thread count.
+        var overlap = (re: 0.0, im: 0.0)
+        if u != 0 {
+            let parts = (0...shift).map { part in
+                Parallel.sum(count: amplitudes, chunkSize: 1 << 14) { range in
+                    var acc = 0.0
+                    for k in range { acc += src.base[(k << shift) + part] }
+                    return acc
+                }
+            }
+            overlap = (u * parts[0], shift == 1 ? u * parts[1] : 0)
+        }
+        let (cr, ci) = (a * u * overlap.re, a * u * overlap.im)
+        diagonal.withUnsafeBufferPointer { dp in
+            let d = SharedReadPointer(dp.baseAddress!)  // safe: dimension ≥ 1
+            balancedFor(count: amplitudes, grain: 1 << 14) { range in
+                let xs = src.base
+                let ys = dst.base
+                for k in range {
+                    let w = b * d.base[k] + a
+                    if shift == 1 {
+                        let re = w * xs[2 * k] - cr
+                        let im = w * xs[2 * k + 1] - ci
+                        if minusI {
+                            ys[2 * k] = im
+                            ys[2 * k + 1] = -re
+                        } else {
+                            ys[2 * k] = re
+                            ys[2 * k + 1] = im
+                        }
+                    } else {
+                        ys[k] = w * xs[k] - cr
+                    }
+                }
+            }
+        }
+    }
+
     /// `⟨x|H|x⟩` for complex interleaved `x` (not normalised), with a scratch buffer.
     public func expectation(a: Double, b: Double, _ x: [Double]) -> Double {
         var y = [Double](repeating: 0, count: x.count)
@@ -221,6 +290,9 @@ struct RegisterKernels: Sendable {
     let maxAbsEnergy: Double
     /// In a sector, `±1`: the top qubit's `σx` acts as `±` the flip of all vector bits.
     let flipSign: Double
+    /// The amplitude of `|+⟩` per vector entry when the driver is the projector
+    /// `1 − |+⟩⟨+|` (see ``TransverseFieldOperator/plusAmplitude``); nil for `−Σσx`.
+    var projectorAmplitude: Double? = nil
 
     init(qubits: Int, diagonal: [Double], flipSign: Double = 0) {
         self.qubits = qubits
@@ -237,8 +309,46 @@ struct RegisterKernels: Sendable {
     init(_ op: TransverseFieldOperator, model: IsingModel? = nil) {
         let sectorSign: Double = op.sector == .full ? 0 : (op.sector == .even ? 1 : -1)
         self.init(qubits: op.freeQubits, diagonal: op.diagonal, flipSign: sectorSign)
+        if op.driver == .projector { projectorAmplitude = op.plusAmplitude }
         if let model, model.qubits == op.qubits {
             structure = PhaseStructure(model: model, vectorBits: op.freeQubits, lowBits: chunkBits, topFixed: op.sector != .full)
+        }
+    }
+
+    /// `ψ ← e^{−iθ(1 − P)}ψ = e^{−iθ}ψ + (1 − e^{−iθ})⟨u|ψ⟩u`, `P = |u⟩⟨u|` the projector
+    /// on `|+⟩`: exact for any `θ` (the projector driver's factor of a split step). Two
+    /// passes: the overlap (fixed chunks, so the sum does not depend on the thread count),
+    /// then the update.
+    func projectorExponential(_ psi: UnsafeMutableBufferPointer<Double>, theta: Double) {
+        guard let u = projectorAmplitude, theta != 0, let base = psi.baseAddress else { return }
+        let p = SharedPointer(base)
+        let length = 1 << qubits
+        var cr = 0.0
+        var ci = 0.0
+        if u != 0 {
+            cr = u * Parallel.sum(count: length, chunkSize: 1 << 14) { range in
+                var acc = 0.0
+                for k in range { acc += p.base[2 * k] }
+                return acc
+            }
+            ci = u * Parallel.sum(count: length, chunkSize: 1 << 14) { range in
+                var acc = 0.0
+                for k in range { acc += p.base[2 * k + 1] }
+                return acc
+            }
+        }
+        // e^{−iθ} = (c, −s); (1 − e^{−iθ})·⟨u|ψ⟩·u = ((1 − c) + i s)(cr + i ci)·u.
+        let c = cos(theta)
+        let s = sin(theta)
+        let addRe = u * ((1 - c) * cr - s * ci)
+        let addIm = u * ((1 - c) * ci + s * cr)
+        balancedFor(count: length, grain: 1 << 14) { range in
+            for k in range {
+                let re = p.base[2 * k]
+                let im = p.base[2 * k + 1]
+                p.base[2 * k] = c * re + s * im + addRe
+                p.base[2 * k + 1] = c * im - s * re + addIm
+            }
         }
     }
 

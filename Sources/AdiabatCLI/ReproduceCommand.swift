@@ -1,0 +1,100 @@
+import AdiabatCore
+import ArgumentParser
+import Experiments
+import Foundation
+
+extension ExperimentName: ExpressibleByArgument {}
+
+/// `adiabat reproduce NAME`: one of the paper's experiments (or the Grover scaling) as a
+/// bundled run that writes its figures, tables and a self-contained HTML page.
+struct ReproduceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reproduce",
+        abstract: "Reproduce one of the paper's experiments (hydrogen, error-bound, gap-schedule) or the Grover scaling, with figures.",
+        discussion: """
+            hydrogen: Score-Hamiltonian levels from the exact and from learned scores against 1 − 1/n². \
+            error-bound: stationary TV of Langevin with a perturbed score against ε/√gap (slope in ε, \
+            collapse). gap-schedule: TV against steps for linear, cosine and gap-designed schedules \
+            on the double well and two-moons. grover: Roland–Cerf time to fidelity 0.9 ∝ √N, linear ∝ N. \
+            Writes NAME.html (figures inline, no network needed), NAME.json, CSV tables and one SVG \
+            per figure into --output. --quick runs a few-second version on smaller grids. \
+            See docs/experiments.md for what each shows and where it differs from the paper.
+            """)
+
+    @Argument(help: "The experiment.")
+    var name: ExperimentName
+
+    @Option(name: .long, help: "Directory for the report, tables and figures (created if missing).")
+    var output: String = "reproduce"
+
+    @Flag(name: .long, help: "Smaller grids and fewer points: seconds instead of minutes.")
+    var quick = false
+
+    @OptionGroup var common: CommonOptions
+
+    struct Summary: Encodable {
+        var experiment: String
+        var size: String
+        var output: String
+        var files: [String]
+        var headline: [String: String]
+        var seconds: Double
+        var result: AnyEncodable
+    }
+
+    struct AnyEncodable: Encodable {
+        let value: any Encodable
+        func encode(to encoder: Encoder) throws { try value.encode(to: encoder) }
+    }
+
+    func run() throws {
+        let size: ExperimentSize = quick ? .quick : .full
+        let start = Date()
+        let report: @Sendable (String) -> Void = { Output.progress($0) }
+        let result: any ExperimentResult
+        switch name {
+        case .hydrogen:
+            result = try HydrogenExperiment(settings: .preset(size, seed: common.seed)).run(progress: report)
+        case .errorBound:
+            result = try ErrorBoundExperiment(settings: .preset(size)).run(progress: report)
+        case .gapSchedule:
+            result = try GapScheduleExperiment(settings: .preset(size)).run(progress: report)
+        case .grover:
+            result = try GroverExperiment(settings: .preset(size)).run(progress: report)
+        }
+        Output.endProgress()
+        let artefacts = try result.artefacts()
+        let directory = URL(fileURLWithPath: output)
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw CommandFailure(message: "cannot create \(output): \(error.localizedDescription)", exitCode: 1)
+        }
+        var files: [String] = []
+        func write(_ data: Data, _ file: String) throws {
+            let path = directory.appendingPathComponent(file).path
+            try Output.writeAtomically(data, to: path)
+            files.append(path)
+        }
+        try write(Data(artefacts.report.render().utf8), "\(artefacts.name).html")
+        try write(artefacts.json, "\(artefacts.name).json")
+        for (stem, table) in artefacts.tables { try write(Data(table.render().utf8), "\(stem).csv") }
+        for (stem, plot) in artefacts.figures { try write(Data(plot.render().utf8), "\(stem).svg") }
+        let seconds = Date().timeIntervalSince(start)
+        if common.json {
+            try Output.json(
+                Summary(
+                    experiment: name.rawValue, size: size.rawValue, output: directory.path, files: files,
+                    headline: Dictionary(artefacts.headline, uniquingKeysWith: { a, _ in a }), seconds: seconds,
+                    result: AnyEncodable(value: result)))
+            return
+        }
+        Output.line("experiment  \(name.rawValue) (\(size.rawValue), \(String(format: "%.1f", seconds)) s)")
+        let width = min(40, artefacts.headline.map(\.0.count).max() ?? 0)
+        for (label, value) in artefacts.headline {
+            Output.line("  \(label.padding(toLength: max(width, label.count), withPad: " ", startingAt: 0))  \(value)")
+        }
+        Output.line("report      \(directory.appendingPathComponent("\(artefacts.name).html").path)")
+        Output.line("files       \(files.count) (JSON, CSV, SVG) in \(directory.path)")
+    }
+}
