@@ -51,35 +51,37 @@ GIB = 1 << 30
 # Processes, timing, memory
 
 
+TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+
+
 def run_process(cmd, timeout=None):
-    """Runs cmd; returns (stdout, wall seconds, peak RSS bytes, CPU seconds)."""
+    """Runs cmd; returns (stdout, wall seconds, peak RSS bytes, CPU seconds).
+
+    Peak RSS and CPU time come from GNU time (/usr/bin/time, Debian's `time` package) wrapped
+    around the command: a child forked from this Python process would inherit Python's RSS
+    high-water mark in its own rusage (Linux keeps maxrss across fork and exec), so wait4()
+    on a direct child over-reports small runs. Without GNU time they are None."""
+    stats_file = None
+    if TIME:
+        fd, stats_file = tempfile.mkstemp(prefix="adiabat-time-")
+        os.close(fd)
+        cmd = [TIME, "-f", "%M %U %S", "-o", stats_file] + cmd
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    out, err = proc.communicate(timeout=timeout)
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     wall = time.perf_counter() - start
-    # communicate() reaped the child; its rusage is in RUSAGE_CHILDREN only cumulatively, so
-    # the per-child numbers come from /usr/bin/time-free wait4 below when available.
-    rss, cpu = getattr(proc, "_bench_rusage", (None, None))
-    if proc.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}): {err.strip()[-2000:]}")
-    return out, wall, rss, cpu
-
-
-class _Popen(subprocess.Popen):
-    """Popen that reaps its child with wait4() and keeps the child's own rusage."""
-
-    def _try_wait(self, wait_flags):
+    rss = cpu = None
+    if stats_file:
+        with open(stats_file) as f:
+            lines = [line for line in f.read().splitlines() if line.strip()]
+        os.remove(stats_file)
         try:
-            pid, sts, ru = os.wait4(self.pid, wait_flags)
-        except ChildProcessError:
-            pid, sts = self.pid, 0
-            ru = None
-        if pid == self.pid and ru is not None:
-            self._bench_rusage = (ru.ru_maxrss * 1024, ru.ru_utime + ru.ru_stime)
-        return (pid, sts)
-
-
-subprocess.Popen = _Popen  # run_process and every worker launch use it
+            kib, user, system = lines[-1].split()
+            rss, cpu = int(kib) * 1024, float(user) + float(system)
+        except (IndexError, ValueError):
+            pass
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}): {proc.stderr.strip()[-2000:]}")
+    return proc.stdout, wall, rss, cpu
 
 
 def adiabat(binary, args, timeout=None):
@@ -272,33 +274,57 @@ def mixture_2d(problem):
 
 
 def reverse_sde_numpy(w, mu, cov, particles, t_k, seed):
-    """The reverse SDE x <- x + h (x + 2 s_t(x)) + sqrt(2h) z (OU, Euler-Maruyama), vectorised."""
+    """The reverse SDE x <- x + h (x + 2 s_t(x)) + sqrt(2h) z (OU, Euler-Maruyama), vectorised.
+
+    Written as a careful NumPy user would: coordinates as two contiguous arrays, the 2x2
+    quadratic forms and the log-sum-exp over components in place (out=), no per-step
+    allocation beyond the Gaussian draws."""
     rng = np.random.default_rng(seed)
-    x = rng.standard_normal((particles, 2))
+    x0 = rng.standard_normal(particles)
+    x1 = rng.standard_normal(particles)
     K = len(w)
-    logw = np.log(w)
-    eye = np.eye(2)
-    buf = np.empty((particles, K))
-    grads = np.empty((K, particles, 2))
+    logits = np.empty((K, particles))
+    g0 = np.empty((K, particles))
+    g1 = np.empty((K, particles))
+    dx, dy, tmp = np.empty(particles), np.empty(particles), np.empty(particles)
+    top, total = np.empty(particles), np.empty(particles)
+    s0, s1 = np.empty(particles), np.empty(particles)
     for k in range(len(t_k) - 1):
         t, h = t_k[k], t_k[k] - t_k[k + 1]
         if h <= 0:
             continue
         a = math.exp(-t)
-        for c in range(K):  # component c of p_t: N(a μ_c, a² Σ_c + (1 − a²) I)
-            S = a * a * cov[c] + (1 - a * a) * eye
+        for c in range(K):  # component c of p_t: N(a mu_c, a^2 Sigma_c + (1 - a^2) I)
+            S = a * a * cov[c] + (1 - a * a) * np.eye(2)
             P = np.linalg.inv(S)
-            d = x - a * mu[c]
-            g = d @ P  # P symmetric: −g is the component's score
-            buf[:, c] = logw[c] - 0.5 * math.log(np.linalg.det(S)) - 0.5 * np.einsum("ij,ij->i", d, g)
-            grads[c] = g
-        buf -= buf.max(axis=1, keepdims=True)
-        np.exp(buf, out=buf)
-        buf /= buf.sum(axis=1, keepdims=True)
-        score = -np.einsum("pk,kpj->pj", buf, grads)
-        x += h * (x + 2.0 * score)
-        x += math.sqrt(2.0 * h) * rng.standard_normal((particles, 2))
-    return x
+            np.subtract(x0, a * mu[c][0], out=dx)
+            np.subtract(x1, a * mu[c][1], out=dy)
+            np.multiply(dx, P[0, 0], out=g0[c])  # g = P d: the component's score is -g
+            g0[c] += P[0, 1] * dy
+            np.multiply(dx, P[1, 0], out=g1[c])
+            g1[c] += P[1, 1] * dy
+            np.multiply(dx, g0[c], out=logits[c])
+            np.multiply(dy, g1[c], out=tmp)
+            logits[c] += tmp
+            logits[c] *= -0.5
+            logits[c] += math.log(w[c]) - 0.5 * math.log(np.linalg.det(S))
+        np.max(logits, axis=0, out=top)
+        logits -= top
+        np.exp(logits, out=logits)
+        np.sum(logits, axis=0, out=total)
+        np.einsum("kp,kp->p", logits, g0, out=s0)  # sum_c r_c g_c (unnormalised)
+        np.einsum("kp,kp->p", logits, g1, out=s1)
+        s0 /= total
+        s1 /= total
+        # x <- x + h (x + 2 s), s = -(s0, s1)
+        x0 *= 1 + h
+        x0 -= (2 * h) * s0
+        x1 *= 1 + h
+        x1 -= (2 * h) * s1
+        noise = math.sqrt(2 * h)
+        x0 += noise * rng.standard_normal(particles)
+        x1 += noise * rng.standard_normal(particles)
+    return np.stack([x0, x1], axis=1)
 
 
 def job_numpy_sde(p):
@@ -427,11 +453,12 @@ class Bench:
     def log(self, msg):
         print(msg, file=sys.stderr, flush=True)
 
-    def add_row(self, group, case, a_wall, a_solve, peer_name, peer, acc_a, acc_p, note=""):
+    def add_row(self, group, case, a_wall, a_solve, peer_name, peer, acc_a, acc_p, note="", a_cpu=None):
         ratio = None
         if a_wall and peer:
             ratio = peer["median"] / a_wall["median"]
-        row = {"group": group, "case": case, "adiabat_wall": a_wall, "adiabat_solve": a_solve, "peer": peer_name,
+        row = {"group": group, "case": case, "adiabat_wall": a_wall, "adiabat_solve": a_solve, "adiabat_cpu": a_cpu,
+               "peer": peer_name,
                "peer_time": peer, "ratio": ratio, "accuracy_adiabat": acc_a, "accuracy_peer": acc_p, "note": note}
         self.rows.append(row)
         self.log("  " + format_row(row))
@@ -461,7 +488,7 @@ class Bench:
             row = self.add_row("anneal: evolve vs QuTiP sesolve", f"{n} qubits",
                                summary([r["_wall"] for r in runs]), summary([r["seconds"] for r in runs]),
                                "QuTiP sesolve (adams, CSR)", summary([r["seconds"] for r in q]),
-                               f"|dF| {err_a:.1e}", f"|dF| {err_q:.1e}")
+                               f"|dF| {err_a:.1e}", f"|dF| {err_q:.1e}", a_cpu=summary([r["_cpu"] for r in runs]))
             results[n] = {"row": row, "fidelity_reference": F_ref, "fidelity_adiabat": runs[0]["fidelity"],
                           "fidelity_qutip": q[0]["fidelity"], "adiabat_steps": runs[0]["steps"],
                           "adiabat_evaluations": runs[0]["evaluations"], "adiabat_rss": max(r["_rss"] for r in runs),
@@ -513,7 +540,7 @@ class Bench:
         row = self.add_row("grid: evolve vs QuTiP sesolve", "1-D, 2047 nodes",
                            summary([r["_wall"] for r in runs]), summary([r["seconds"] for r in runs]),
                            "QuTiP sesolve (adams, callable H(t))", summary([r["seconds"] for r in q]),
-                           f"|dF| {err_a:.1e}", f"|dF| {err_q:.1e}")
+                           f"|dF| {err_a:.1e}", f"|dF| {err_q:.1e}", a_cpu=summary([r["_cpu"] for r in runs]))
         self.details["grid"] = {"problem": "benchmarks/problems/tri-mix-2047.toml", "total_time": T,
                                 "fidelity_reference": F_ref, "fidelity_adiabat": runs[0]["fidelity"],
                                 "fidelity_qutip": q[0]["fidelity"], "adiabat_evaluations": runs[0]["evaluations"],
@@ -537,7 +564,8 @@ class Bench:
         row = self.add_row("spectra: 1-D gap profile", "200 pts, N=4000",
                            summary([r["_wall"] for r in runs]), summary([r["seconds"] for r in runs]),
                            "SciPy eigh_tridiagonal select='i'", summary([r["seconds"] for r in s]),
-                           f"max|dE| {dE:.1e}", "(same)", note=f"max relative gap difference {gap_rel:.1e}")
+                           f"max|dE| {dE:.1e}", "(same)", note=f"max relative gap difference {gap_rel:.1e}",
+                           a_cpu=summary([r["_cpu"] for r in runs]))
         self.details["profile"] = {"problem": "benchmarks/problems/double-well-4000.toml", "points": len(times),
                                    "max_abs_energy_difference": dE, "max_relative_gap_difference": gap_rel,
                                    "min_gap": runs[0]["min_gap"], "row": row}
@@ -554,7 +582,7 @@ class Bench:
         self.add_row("spectra: 2-D lowest levels", "256x256, 4 lv",
                      summary([r["_wall"] for r in runs]), summary([r["seconds"] for r in runs]),
                      "SciPy eigsh shift-invert (sigma=-1)", summary([r["seconds"] for r in si]),
-                     f"max|dE| {dE:.1e}", "(reference)")
+                     f"max|dE| {dE:.1e}", "(reference)", a_cpu=summary([r["_cpu"] for r in runs]))
         sa = [worker("scipy-eigsh", {"problem": problem, "levels": 4, "mode": "SA"}, timeout=900)
               for _ in range(self.reps(1, 1))]
         dE_sa = float(np.abs(ours - np.array(sa[0]["energies"])).max())
@@ -562,7 +590,8 @@ class Bench:
                      summary([r["_wall"] for r in runs]), summary([r["seconds"] for r in runs]),
                      "SciPy eigsh which='SA'", summary([r["seconds"] for r in sa]),
                      f"max|dE| {float(np.abs(ours - np.array(sa[0]['energies'])).max()):.1e}",
-                     f"vs s-i {float(np.abs(theirs - np.array(sa[0]['energies'])).max()):.1e}")
+                     f"vs s-i {float(np.abs(theirs - np.array(sa[0]['energies'])).max()):.1e}",
+                     a_cpu=summary([r["_cpu"] for r in runs]))
         self.details["eigsh"] = {"problem": "benchmarks/problems/coupled-oscillator-256.toml",
                                  "adiabat_energies": ours.tolist(), "scipy_shift_invert": theirs.tolist(),
                                  "scipy_SA": sa[0]["energies"], "exact_continuum": exact.tolist(),
@@ -605,7 +634,8 @@ class Bench:
                            summary([r["_wall"] for r in runs]), summary([r.get("seconds") for r in runs]),
                            "NumPy, vectorised", summary([r["seconds"] for r in npy]),
                            f"TV {ours['tv']['tv']:.4f}", f"TV {npy[0]['tv']['tv']:.4f}",
-                           note=f"TV noise floor {ours['tv']['noise_floor']:.4f}; moment errors {err_a:.1e} / {err_p:.1e}")
+                           note=f"TV noise floor {ours['tv']['noise_floor']:.4f}; moment errors {err_a:.1e} / {err_p:.1e}",
+                           a_cpu=summary([r["_cpu"] for r in runs]))
         self.details["reverse_sde"] = {"problem": "benchmarks/problems/mixture-2d.toml", "particles": particles,
                                        "steps": steps, "t_max": t_max, "schedule": "linear",
                                        "adiabat": {"moments": ours["moments"], "tv": ours["tv"],
@@ -645,7 +675,8 @@ class Bench:
                            summary([r["_wall"] for r in runs]), summary([r.get("seconds") for r in runs]),
                            "dwave-samplers SimulatedAnnealing", summary([r["seconds"] for r in d]),
                            f"P0 {p_a:.3f}+-{se(p_a):.3f}", f"P0 {p_d:.3f}+-{se(p_d):.3f}",
-                           note="same geometric beta schedule rule (dwave's default range)")
+                           note="same geometric beta schedule rule (dwave's default range)",
+                           a_cpu=summary([r["_cpu"] for r in runs]))
         self.details["simulated_annealing"] = {
             "qubits": n, "reads": reads, "sweeps": sweeps, "ground_energy": ground,
             "adiabat": {"ground_state_probability": p_a, "sweeps_per_second": [r.get("sweeps_per_second") for r in runs],
@@ -663,22 +694,25 @@ class Bench:
 
         self.log("[growth] register: time per split4 pass and peak RSS against qubits (fixed 40 steps)")
         reg = []
-        for n in ([12, 14, 16] if self.args.quick else [12, 14, 16, 18, 20]):
+        sizes = {12: 40, 14: 40, 16: 40, 18: 20, 20: 8, 22: 3}  # qubits: fixed steps (22: 64 MiB > L3)
+        for n in ([12, 14, 16] if self.args.quick else sorted(sizes)):
             h, J = qutip_evolve.spin_glass(n, 1000 + n)
             path = os.path.join(self.tmp, f"g{n}.coo")
             qutip_evolve.write_coo(path, h, J)
-            rs = [adiabat(self.binary, ["evolve", path, "--total-time", "10", "--steps", "40"]) for _ in range(2)]
+            rs = [adiabat(self.binary, ["evolve", path, "--total-time", "10", "--steps", str(sizes[n])])
+                  for _ in range(2 if n < 22 else 1)]
             best = min(rs, key=lambda r: r["seconds"])
             dim = 1 << n
             passes = 1 + max(0, math.ceil((n - 12) / 2))  # chunk pass (12 low qubits) + a pass per pair of high qubits
             ideal_bytes = best["evaluations"] * passes * 32 * dim  # each pass reads and writes 16 B per amplitude
-            reg.append({"qubits": n, "seconds": best["seconds"], "wall": best["_wall"], "rss": best["_rss"],
+            reg.append({"qubits": n, "steps": sizes[n], "state_bytes": 16 * dim, "seconds": best["seconds"],
+                        "wall": best["_wall"], "cpu": best["_cpu"], "rss": best["_rss"],
                         "evaluations": best["evaluations"], "seconds_per_evaluation": best["seconds"] / best["evaluations"],
                         "ns_per_amplitude_pass": best["seconds"] / best["evaluations"] / dim * 1e9,
                         "memory_passes_per_evaluation": passes,
                         "bandwidth_bound_seconds": ideal_bytes / bw,
                         "fraction_of_bandwidth": ideal_bytes / bw / best["seconds"]})
-            self.log(f"  {n} qubits: {reg[-1]['ns_per_amplitude_pass']:.2f} ns/amplitude/pass, RSS {reg[-1]['rss'] / 2**20:.0f} MiB, "
+            self.log(f"  {n} qubits: {reg[-1]['ns_per_amplitude_pass']:.2f} ns/amplitude/pass, RSS {(reg[-1]['rss'] or 0) / 2**20:.0f} MiB, "
                      f"{100 * reg[-1]['fraction_of_bandwidth']:.0f}% of the triad bandwidth")
         g["register"] = reg
 
@@ -721,8 +755,8 @@ class Bench:
                                            "--steps", str(steps), "--samples", str(particles), "--t-max", "7"])
                      for _ in range(2)), key=lambda r: r["_wall"])
             sde.append({"particles": particles, "steps": steps, "wall": r["_wall"], "seconds": r.get("seconds"),
-                        "rss": r["_rss"], "ns_per_particle_step": (r.get("seconds") or r["_wall"]) / particles / steps * 1e9})
-            self.log(f"  {particles} x {steps}: {sde[-1]['ns_per_particle_step']:.1f} ns per particle-step, RSS {r['_rss'] / 2**20:.0f} MiB")
+                        "rss": r["_rss"], "cpu": r["_cpu"], "ns_per_particle_step": (r.get("seconds") or r["_wall"]) / particles / steps * 1e9})
+            self.log(f"  {particles} x {steps}: {sde[-1]['ns_per_particle_step']:.1f} ns per particle-step, RSS {(r['_rss'] or 0) / 2**20:.0f} MiB")
         g["reverse_sde"] = sde
         self.details["growth"] = g
 
@@ -812,7 +846,7 @@ def fmt_mm(x):
     return f"{fmt_t(x['min'])} / {fmt_t(x['median'])}"
 
 
-HEADER = (f"{'benchmark':<30} {'case':<19} {'adiabat wall min/med':>21} {'(solve)':>9} {'peer':<36} "
+HEADER = (f"{'benchmark':<30} {'case':<19} {'adiabat wall min/med':>21} {'(solve)':>9} {'(cpu)':>9} {'peer':<36} "
           f"{'peer min/med':>19} {'ratio':>7} {'runs':>5}  {'accuracy adiabat':<17} {'accuracy peer':<17}")
 
 
@@ -820,7 +854,8 @@ def format_row(r):
     ratio = f"{r['ratio']:.1f}x" if r["ratio"] else "-"
     runs = f"{r['adiabat_wall']['runs'] if r['adiabat_wall'] else 0}/{r['peer_time']['runs'] if r['peer_time'] else 0}"
     solve = fmt_t(r["adiabat_solve"]["median"]) if r["adiabat_solve"] else "-"
-    return (f"{r['group']:<30} {r['case']:<19} {fmt_mm(r['adiabat_wall']):>21} {solve:>9} {r['peer']:<36} "
+    cpu = fmt_t(r["adiabat_cpu"]["median"]) if r.get("adiabat_cpu") else "-"
+    return (f"{r['group']:<30} {r['case']:<19} {fmt_mm(r['adiabat_wall']):>21} {solve:>9} {cpu:>9} {r['peer']:<36} "
             f"{fmt_mm(r['peer_time']):>19} {ratio:>7} {runs:>5}  {r['accuracy_adiabat']:<17} {r['accuracy_peer']:<17}")
 
 
@@ -899,7 +934,8 @@ def main():
     print(f"Adiabat vs peers — {info['date']}, {info.get('cpu')} ({info.get('cores')} cores), "
           f"{info.get('memory_bytes', 0) / GIB:.0f} GiB, {info.get('os_release', info['os'])}")
     print(f"load average {info['load_average_start'][0]:.1f} at start, {info['load_average_end'][0]:.1f} at end; "
-          f"ratio = peer median / adiabat wall median (process start-up included); times min / median")
+          f"ratio = peer median / adiabat wall median (process start-up included); times min / median; "
+          f"(solve) = adiabat's in-process time, (cpu) = its user+system CPU time (2 threads); runs = adiabat/peer")
     print(HEADER)
     print("-" * len(HEADER))
     for r in bench.rows:
