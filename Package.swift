@@ -43,7 +43,8 @@ let package = Package(
         .target(name: "Problems", dependencies: ["GSLKit", "AdiabatCore", "Landscapes", "Quantum"]),
         // Reverse-diffusion samplers, Fokker–Planck density evolution, sample metrics.
         .target(name: "Diffusion", dependencies: ["GSLKit", "AdiabatCore", "Landscapes"]),
-        // The translators: score ⇄ Hamiltonian, landscape paths, spectra and gap profiles.
+        // The translators: score ⇄ Hamiltonian (continuous and on spins), landscape paths,
+        // spectra and gap profiles, flip chains.
         .target(name: "Bridge", dependencies: ["GSLKit", "AdiabatCore", "Landscapes", "Quantum", "Problems"]),
         .executableTarget(
             name: "AdiabatCLI",
@@ -59,7 +60,7 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
         .testTarget(name: "ProblemsTests", dependencies: ["Problems", "AdiabatCore", "Landscapes", "Quantum"]),
         .testTarget(name: "LandscapesTests", dependencies: ["Landscapes", "AdiabatCore", "GSLKit"]),
-        .testTarget(name: "BridgeTests", dependencies: ["Bridge", "Landscapes", "Quantum", "AdiabatCore", "GSLKit"]),
+        .testTarget(name: "BridgeTests", dependencies: ["Bridge", "Landscapes", "Quantum", "Problems", "AdiabatCore", "GSLKit"]),
         .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "Landscapes", "AdiabatCore", "GSLKit"]),
     ],
     swiftLanguageModes: [.v6]

@@ -88,6 +88,13 @@ struct EvolveCommand: ParsableCommand {
             try runLandscape(location)
             return
         }
+        // A [catalyst] section runs through the catalysed evolution (SpinCommands.swift).
+        if try SpinCommands.evolveIfCatalysed(
+            location: location, totalTime: totalTime, schedule: schedule, order: order, method: method, rtol: rtol, atol: atol,
+            json: common.json)
+        {
+            return
+        }
         let spec = try AnnealingSpec.load(location.url)
         let hamiltonian = try spec.hamiltonian()
         let shape: AnnealingScheduleSpec?

@@ -11,7 +11,7 @@ struct ProblemsCommand: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func run() throws {
-        let entries = ProblemCatalog.summaries()
+        let entries = ProblemCatalog.summaries().map(SpinCommands.catalogEntry)  // catalysed files (SpinCommands.swift)
         if common.json {
             struct Listing: Encodable { var problems: [ProblemSummary] }
             try Output.json(Listing(problems: entries))

@@ -8,29 +8,48 @@ import Problems
 extension SamplerKind: ExpressibleByArgument {}
 extension FokkerPlanckMethod: ExpressibleByArgument {}
 
-/// `adiabat sample PROBLEM --sampler NAME --steps N --samples M`: diffusion-side sampling
-/// along the problem's path, measured against p₀.
+/// Every `--sampler`: the diffusion samplers run on landscape problems, the spin samplers on
+/// annealing problems.
+enum SamplerName: String, CaseIterable, ExpressibleByArgument {
+    case reverseSDE = "reverse-sde"
+    case probabilityFlow = "probability-flow"
+    case annealedLangevin = "annealed-langevin"
+    case predictorCorrector = "predictor-corrector"
+    case fokkerPlanck = "fokker-planck"
+    case flipChain = "flip-chain"
+    case reverseFlip = "reverse-flip"
+    case simulatedAnnealing = "simulated-annealing"
+
+    /// The landscape sampler, or nil for a spin sampler.
+    var landscape: SamplerKind? { SamplerKind(rawValue: rawValue) }
+    /// The spin sampler, or nil for a landscape sampler.
+    var spin: SpinSamplerChoice? { SpinSamplerChoice(rawValue: rawValue) }
+}
+
+/// `adiabat sample PROBLEM --sampler NAME …`: the diffusion side of a path, measured against
+/// its target. Landscapes: reverse-diffusion samplers (or their Fokker–Planck law) against p₀,
+/// with TV and fidelity. Annealing problems: the annealed flip chain, the reverse flip chain and
+/// simulated annealing, with the ground-state probability.
 struct SampleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sample",
-        abstract:
-            "Run a reverse-diffusion sampler (or its Fokker–Planck law) on a landscape problem and measure TV and fidelity to p₀.",
+        abstract: "Sample along the problem's path: reverse-diffusion samplers on landscapes, flip chains and simulated annealing on spins.",
         discussion: """
-            Particle samplers start from the prior at t_max (OU: N(0, I)) and walk the path \
-            t_k = t_max(1 − u(k/N)) with exact scores (plus ε·δ with --score-error). TV and \
+            Landscape problems (reverse-sde, probability-flow, annealed-langevin, predictor-corrector, \
+            fokker-planck): particle samplers start from the prior at t_max (OU: N(0, I)) and walk the \
+            path t_k = t_max(1 − u(k/N)) with exact scores (plus ε·δ with --score-error). TV and \
             fidelity come from a histogram with automatic (Freedman–Diaconis) binning, with \
-            delta-method standard errors and the noise floor of exact samples; 1-D runs add W₁, \
-            2-D runs the energy distance. --sampler fokker-planck evolves the reverse SDE's law \
-            on the problem's grid (no sampling noise; tv_stderr = 0). The cosine schedule puts \
-            small steps near t = 0, where narrow data makes the score stiff. See docs/diffusion.md.
+            delta-method standard errors and the noise floor of exact samples; 1-D runs add W₁, 2-D \
+            runs the energy distance. fokker-planck evolves the reverse SDE's law on the problem's grid \
+            (no sampling noise; tv_stderr = 0). See docs/diffusion.md.
+            Annealing problems (flip-chain, reverse-flip, simulated-annealing): flip-chain is the chain \
+            with rates A(s)·ψ₀(xⁱ)/ψ₀(x) along the problem's path and schedule (the same s(τ/T) as \
+            'evolve'), simulated exactly for rates interpolated between --steps grid points; \
+            reverse-flip is the exact time reversal of independent spin flips at rate γ (--flip-rate), \
+            targeting the Boltzmann law at --beta or the uniform law on the ground states of H_P; \
+            simulated-annealing runs Metropolis sweeps with a linear or geometric β schedule. All \
+            report ground_state_probability. See docs/discrete.md.
             """)
-
-    /// `--schedule` choices for the landscape path.
-    enum ScheduleName: String, CaseIterable, ExpressibleByArgument {
-        case linear
-        case cosine
-        case boundaryCancelling = "boundary-cancelling"
-    }
 
     /// `--integrator` choices (each sampler accepts some of them).
     enum Integrator: String, CaseIterable, ExpressibleByArgument {
@@ -49,20 +68,22 @@ struct SampleCommand: ParsableCommand {
         case annealedLangevin = "annealed-langevin"
     }
 
-    @Argument(help: "A landscape problem file or the name of a bundled problem (see 'adiabat problems').")
+    @Argument(help: "Problem file (.toml, .coo, .json, .qubo) or bundled problem name (see 'adiabat problems').")
     var problem: String
 
-    @Option(name: .long, help: "The sampler.")
-    var sampler: SamplerKind
+    @Option(name: .long, help: "The sampler (the first five for landscapes, the last three for annealing problems).")
+    var sampler: SamplerName
 
-    @Option(name: .long, help: "Path steps N (levels for annealed Langevin).")
-    var steps: Int
+    @Option(name: .long, help: "Path steps N (landscapes: required; annealed-langevin: levels). Flip chains: grid cells of the rates (default 100).")
+    var steps: Int?
 
-    @Option(name: .long, help: "Number of samples M (particle samplers).")
+    @Option(name: .long, help: "Number of samples M (landscape particle samplers: required; spins: chains or reads, default 1000).")
     var samples: Int?
 
-    @Option(name: .long, help: "Schedule u(k/N) of the path (cosine: small steps at both ends).")
-    var schedule: ScheduleName = .linear
+    @Option(
+        name: .long,
+        help: "Schedule u(r) of the path: problem (the file's own; linear for landscapes), linear, cosine, boundary-cancelling, roland-cerf (annealing).")
+    var schedule: ScheduleChoice = .problem
 
     @Option(name: .long, help: "Order of the boundary-cancelling schedule.")
     var order: Int = 2
@@ -89,7 +110,7 @@ struct SampleCommand: ParsableCommand {
     @Option(name: .long, help: "The law --sampler fokker-planck evolves.")
     var dynamics: Dynamics = .reverseSDE
 
-    @Option(name: .long, help: "Diffusion time at the noise end (default: the problem's t_max).")
+    @Option(name: .customLong("t-max"), help: "Landscapes: diffusion time at the noise end (default: the problem's t_max). reverse-flip: start time (default: (n/2)e^{−2γ t_max} = 1e-4).")
     var tMax: Double?
 
     @Option(name: .long, help: "RMS score error ε injected as ε·δ/‖δ‖ under p_t (default 0).")
@@ -98,25 +119,75 @@ struct SampleCommand: ParsableCommand {
     @Option(name: .long, help: "Write the samples (or, for fokker-planck, the density on the grid) to this CSV file.")
     var output: String?
 
+    @Option(name: .long, help: "simulated-annealing: Metropolis sweeps per read (default 1000).")
+    var sweeps: Int?
+
+    @Option(name: .long, help: "flip-chain: total run time T of the annealed chain (default: the problem's total_time).")
+    var totalTime: Double?
+
+    @Option(name: .long, help: "reverse-flip: target the Boltzmann law at this β (default: uniform on the ground states).")
+    var beta: Double?
+
+    @Option(name: .customLong("flip-rate"), help: "reverse-flip: forward flip rate γ.")
+    var flipRate: Double = 1
+
+    @Option(name: .long, help: "reverse-flip: start from the exact marginal or the uniform law.")
+    var prior: ReverseFlipDiffusion.Prior = .marginal
+
+    @Option(name: .customLong("beta-schedule"), help: "simulated-annealing: linear or geometric β.")
+    var betaSchedule: BetaScheduleKind = .geometric
+
+    @Option(name: .customLong("beta-range"), help: "simulated-annealing: β_hot,β_cold (default: dwave-samplers' rule).")
+    var betaRange: String?
+
     @OptionGroup var common: CommonOptions
 
+    func parsedBetaRange() throws -> (Double, Double)? {
+        guard let text = betaRange else { return nil }
+        let parts = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 2, let hot = parts[0], let cold = parts[1] else {
+            throw ValidationError("--beta-range takes two numbers β_hot,β_cold (got \(text))")
+        }
+        return (hot, cold)
+    }
+
     func validate() throws {
-        guard steps >= 1 else { throw ValidationError("--steps must be at least 1 (got \(steps))") }
-        if sampler == .fokkerPlanck {
+        if let s = steps, s < 1 { throw ValidationError("--steps must be at least 1 (got \(s))") }
+        if let s = samples, s < 1 { throw ValidationError("--samples must be at least 1 (got \(s))") }
+        if let t = tMax, !(t.isFinite && t > 0) { throw ValidationError("--t-max must be a positive number (got \(t))") }
+        guard (0...12).contains(order) else { throw ValidationError("--order must be between 0 and 12 (got \(order))") }
+        if let output, output.isEmpty { throw ValidationError("--output needs a file name") }
+        if let kind = sampler.landscape {
+            try validateLandscape(kind)
+        } else if let spin = sampler.spin {
+            try validateSpin(spin)
+        }
+    }
+
+    private func validateLandscape(_ kind: SamplerKind) throws {
+        let spinFlags: [(Bool, String)] = [
+            (sweeps != nil, "--sweeps"), (totalTime != nil, "--total-time"), (beta != nil, "--beta"),
+            (betaRange != nil, "--beta-range"), (flipRate != 1, "--flip-rate"),
+        ]
+        if let (_, flag) = spinFlags.first(where: { $0.0 }) {
+            throw ValidationError("\(flag) is a spin-sampler option; \(kind.rawValue) runs on landscape problems")
+        }
+        guard let steps else { throw ValidationError("--steps N is required for \(kind.rawValue)") }
+        _ = steps
+        if kind == .fokkerPlanck {
             if let integrator, integrator != .implicitEuler && integrator != .trBDF2 {
                 throw ValidationError(
                     "--integrator \(integrator.rawValue) does not apply to fokker-planck; use implicit-euler or tr-bdf2")
             }
         } else {
-            guard let samples else {
-                throw ValidationError("--samples M is required for the particle sampler \(sampler.rawValue)")
+            guard samples != nil else {
+                throw ValidationError("--samples M is required for the particle sampler \(kind.rawValue)")
             }
-            guard samples >= 1 else { throw ValidationError("--samples must be at least 1 (got \(samples))") }
             if dynamics != .reverseSDE { throw ValidationError("--dynamics applies only to --sampler fokker-planck") }
         }
         if let integrator {
             let allowed: [Integrator]
-            switch sampler {
+            switch kind {
             case .reverseSDE, .predictorCorrector: allowed = [.eulerMaruyama, .exponential, .heun]
             case .probabilityFlow: allowed = [.euler, .heun, .rk4]
             case .fokkerPlanck: allowed = [.implicitEuler, .trBDF2]
@@ -126,30 +197,71 @@ struct SampleCommand: ParsableCommand {
                 let list =
                     allowed.isEmpty ? "none (it has no integrator choice)" : allowed.map(\.rawValue).joined(separator: ", ")
                 throw ValidationError(
-                    "--integrator \(integrator.rawValue) does not apply to \(sampler.rawValue); it takes \(list)")
+                    "--integrator \(integrator.rawValue) does not apply to \(kind.rawValue); it takes \(list)")
             }
         }
         let langevin =
-            sampler == .annealedLangevin || sampler == .predictorCorrector
-            || (sampler == .fokkerPlanck && dynamics == .annealedLangevin)
+            kind == .annealedLangevin || kind == .predictorCorrector
+            || (kind == .fokkerPlanck && dynamics == .annealedLangevin)
         if !langevin && (langevinSteps != nil || stepSize != nil || dataScale != nil) {
             throw ValidationError(
                 "--langevin-steps, --step-size and --data-scale apply to annealed-langevin and predictor-corrector")
         }
-        if let t = tMax, !(t.isFinite && t > 0) { throw ValidationError("--t-max must be a positive number (got \(t))") }
         guard scoreError.isFinite, scoreError >= 0 else { throw ValidationError("--score-error must be a finite number ≥ 0") }
-        guard (0...12).contains(order) else { throw ValidationError("--order must be between 0 and 12 (got \(order))") }
-        if let output, output.isEmpty { throw ValidationError("--output needs a file name") }
+        if schedule == .rolandCerf {
+            throw ValidationError("--schedule roland-cerf is built from an annealing problem's gap; use linear, cosine or boundary-cancelling on landscapes")
+        }
+    }
+
+    private func validateSpin(_ spin: SpinSamplerChoice) throws {
+        let landscapeFlags: [(Bool, String)] = [
+            (integrator != nil, "--integrator"), (langevinSteps != nil, "--langevin-steps"), (stepSize != nil, "--step-size"),
+            (dataScale != nil, "--data-scale"), (dynamics != .reverseSDE, "--dynamics"), (scoreError != 0, "--score-error"),
+            (output != nil, "--output"),
+        ]
+        if let (_, flag) = landscapeFlags.first(where: { $0.0 }) {
+            throw ValidationError("\(flag) is a landscape-sampler option; \(spin.rawValue) runs on annealing problems")
+        }
+        if let t = totalTime, !(t.isFinite && t > 0) { throw ValidationError("--total-time must be positive (got \(t))") }
+        if let b = beta, !(b.isFinite && b >= 0) { throw ValidationError("--beta must be finite and ≥ 0 (got \(b))") }
+        guard flipRate.isFinite, flipRate > 0 else { throw ValidationError("--flip-rate must be positive (got \(flipRate))") }
+        _ = try parsedBetaRange()
+        let isSA = spin == .simulatedAnnealing
+        if !isSA && (sweeps != nil || betaRange != nil) {
+            throw ValidationError("--sweeps and --beta-range are simulated-annealing options; the chains take --steps")
+        }
+        if isSA && (steps != nil || totalTime != nil) {
+            throw ValidationError("simulated annealing counts --sweeps, not --steps or --total-time")
+        }
+        if spin != .reverseFlip && (beta != nil || tMax != nil) {
+            throw ValidationError("--beta and --t-max set the reverse-flip target; other samplers anneal to the ground state")
+        }
+        if spin != .flipChain && totalTime != nil { throw ValidationError("--total-time is the flip-chain's anneal time") }
     }
 
     func run() throws {
         let location = try ProblemLocator.locate(problem)
-        guard location.kind == .landscape else {
-            throw CommandFailure(
-                message:
-                    "'\(location.name)' is an annealing problem; 'sample' runs the diffusion samplers on landscape problems (flip-chain samplers for spins are not in this build)",
-                exitCode: 1)
+        switch (location.kind, sampler.landscape, sampler.spin) {
+        case (.landscape, let kind?, _):
+            try runLandscape(location, kind)
+        case (.annealing, _, let spin?):
+            let settings = SpinCommands.SampleSettings(
+                sampler: spin, samples: samples ?? 1000, steps: steps, sweeps: sweeps, totalTime: totalTime,
+                schedule: schedule, order: order, beta: beta, flipRate: flipRate, maximumTime: tMax, prior: prior,
+                betaSchedule: betaSchedule, betaRange: try parsedBetaRange(), seed: common.seed)
+            try SpinCommands.sample(problem: problem, settings: settings, json: common.json)
+        case (.landscape, _, _):
+            throw InputError(
+                location.name, "is a landscape problem; --sampler \(sampler.rawValue) samples spins",
+                hint: "use reverse-sde, probability-flow, annealed-langevin, predictor-corrector or fokker-planck")
+        case (.annealing, _, _):
+            throw InputError(
+                location.name, "is an annealing problem; --sampler \(sampler.rawValue) samples continuous landscapes",
+                hint: "use flip-chain, reverse-flip or simulated-annealing")
         }
+    }
+
+    private func runLandscape(_ location: ProblemLocation, _ kind: SamplerKind) throws {
         let loaded = try LandscapeProblem.load(contentsOf: location.url, seed: common.seed)
         guard case let .grid(grid, _) = loaded.discretisation else {
             throw CommandFailure(
@@ -167,16 +279,18 @@ struct SampleCommand: ParsableCommand {
         let landscape = try loaded.resolvedLandscape()
         let shape: Schedule
         switch schedule {
-        case .linear: shape = .linear
+        case .problem, .linear: shape = .linear
         case .cosine: shape = .cosine
         case .boundaryCancelling: shape = try .boundaryCancelling(order: order)
+        case .rolandCerf:
+            throw InputError("--schedule", "roland-cerf applies to annealing problems")
         }
-        let path = try DiffusionPath(process: loaded.process, tMax: tMax ?? loaded.tMax, schedule: shape, steps: steps)
+        let path = try DiffusionPath(process: loaded.process, tMax: tMax ?? loaded.tMax, schedule: shape, steps: steps ?? 1)
         var request = SamplingRun(
-            landscape: landscape, reference: loaded.reference, grid: grid, path: path, sampler: sampler,
+            landscape: landscape, reference: loaded.reference, grid: grid, path: path, sampler: kind,
             particles: samples ?? 0, seed: common.seed, scoreError: scoreError)
-        try configure(&request, grid: grid)
-        let outcome = try request.run(progress: { done, total in Output.progress("\(sampler.rawValue): step \(done)/\(total)") })
+        try configure(&request, kind: kind, grid: grid)
+        let outcome = try request.run(progress: { done, total in Output.progress("\(kind.rawValue): step \(done)/\(total)") })
         Output.endProgress()
         if let output { try write(outcome, grid: grid, to: output) }
         if common.json {
@@ -187,7 +301,7 @@ struct SampleCommand: ParsableCommand {
     }
 
     /// Fills in the method settings from the flags.
-    private func configure(_ request: inout SamplingRun, grid: UniformGrid) throws {
+    private func configure(_ request: inout SamplingRun, kind sampler: SamplerKind, grid: UniformGrid) throws {
         let scale = try dataScale ?? LangevinSettings.dataScale(of: request.landscape, on: grid)
         func scheme(_ i: Integrator?) -> ReverseSDEScheme {
             switch i {

@@ -18,7 +18,7 @@ struct SpectrumCommand: ParsableCommand {
             and 3-D grids. See docs/spectra.md. Annealing problems: ARPACK's Lanczos on the \
             matrix-free register (GSL's dense solver up to 256 states), both spin-flip sectors when \
             every hᵢ = 0; 'adiabatic_gap' is the gap above the levels that end in H_P's ground \
-            space. See docs/annealing.md.
+            space. See docs/annealing.md. With --beta, --law or --law-file: the Score Hamiltonian of             that law on the problem's spins (docs/discrete.md).
             """)
 
     @Argument(help: "A problem file or the name of a bundled problem (see 'adiabat problems').")
@@ -39,6 +39,10 @@ struct SpectrumCommand: ParsableCommand {
     @Option(name: .long, help: "Also sample the whole path at N equally spaced times in [0, t_max].")
     var profile: Int?
 
+    /// A law on spins (`--beta`, `--law`, `--law-file`): then the levels of its Score Hamiltonian
+    /// −ΓΣσx + diag(ΓΣ√(p(xⁱ)/p(x))) on the problem's spins (SpinCommands.swift, docs/discrete.md).
+    @OptionGroup var law: SpinLawOptions
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -48,9 +52,16 @@ struct SpectrumCommand: ParsableCommand {
         if let profile, profile < 2 || profile > 100_000 { throw ValidationError("--profile needs between 2 and 100000 points") }
         if profile != nil && levels < 2 { throw ValidationError("a gap profile needs --levels 2 or more") }
         if let l = angularMomentum, l < 0 || l > 1000 { throw ValidationError("--angular-momentum must be between 0 and 1000") }
+        if law.isSet && (time != nil || annealFraction != nil || profile != nil) {
+            throw ValidationError("--beta/--law/--law-file give a law on spins; drop --time, --s and --profile")
+        }
     }
 
     func run() throws {
+        if law.isSet {
+            try SpinCommands.scoreSpectrum(problem: problem, law: law, levels: levels, json: common.json)
+            return
+        }
         let location = try ProblemLocator.locate(problem)
         if location.kind == .annealing {
             try runAnnealing(location)
@@ -106,6 +117,12 @@ struct SpectrumCommand: ParsableCommand {
         let s = annealFraction ?? 0.5
         guard s.isFinite, s >= 0, s <= 1 else { throw InputError("--s", "must lie in [0, 1] (got \(s))") }
         guard levels >= 2 else { throw InputError("--levels", "must be at least 2 for an annealing spectrum (got \(levels))") }
+        // A [catalyst] section: the levels of the catalysed H(s) (SpinCommands.swift).
+        if try SpinCommands.catalysedSpectrumIfNeeded(
+            location: location, s: s, levels: levels, profile: profile, json: common.json)
+        {
+            return
+        }
         let spec = try AnnealingSpec.load(location.url)
         let report = try AnnealingSpectrumReport.compute(hamiltonian: try spec.hamiltonian(), s: s, levels: levels, profile: profile)
         if common.json {

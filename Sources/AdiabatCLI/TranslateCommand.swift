@@ -1,18 +1,26 @@
+import AdiabatCore
 import ArgumentParser
 import Bridge
 import Foundation
 import Problems
 
-/// `adiabat translate PROBLEM --to hamiltonian|score`: runs a translator and writes its table.
+/// `adiabat translate PROBLEM`: runs a translator and writes its table. Landscapes:
+/// score → Hamiltonian or back (issue 3). Annealing problems: H(s) → the law ψ₀(s)² and its
+/// concrete score, or a law on spins → its Score Hamiltonian (issue 5, SpinCommands.swift).
 struct TranslateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "translate",
-        abstract:
-            "Score → Hamiltonian (the potential V_t on the grid) or Hamiltonian → score (p, log p, s from the ground state).",
+        abstract: "Score ⇄ Hamiltonian: landscapes on their grid, annealing Hamiltonians ⇄ concrete scores on spins.",
         discussion: """
-            --output writes the table (CSV, or JSON for a .json file name) atomically. \
-            --round-trip maps there and back and reports max_abs_error on the bulk of the density \
-            (p ≥ 1e-6 max p). See docs/translators.md.
+            Landscapes: --to hamiltonian (the potential V_t on the grid) or --to score (p, log p, s \
+            from the ground state); --round-trip reports max_abs_error on the bulk of the density \
+            (p ≥ 1e-6 max p); see docs/translators.md. Annealing problems: --s s translates \
+            H(s) = −A(s)Σσx + B(s)H_P (+ an XX catalyst) into the law ψ₀² and the concrete score \
+            ψ₀(x⊕T)²/ψ₀(x)² (the default --to score); --round-trip rebuilds the Score Hamiltonian \
+            and reports max_abs_error against H(s) − E₀. A non-stoquastic catalyst that no σz gauge \
+            removes is refused (sign problem). --to hamiltonian with --beta, --law or --law-file \
+            builds the Score Hamiltonian of that law on the spins; see docs/discrete.md. \
+            --output writes the table (CSV, or JSON for a .json file name) atomically.
             """)
 
     enum Target: String, CaseIterable, ExpressibleByArgument {
@@ -23,13 +31,13 @@ struct TranslateCommand: ParsableCommand {
     @Argument(help: "A problem file or the name of a bundled problem (see 'adiabat problems').")
     var problem: String
 
-    @Option(name: .long, help: "What to translate to.")
-    var to: Target
+    @Option(name: .long, help: "What to translate to (required for landscapes; annealing default: score).")
+    var to: Target?
 
     @Option(name: .long, help: "Diffusion time t (landscape problems).")
     var time: Double?
 
-    @Option(name: .customLong("s"), help: "Anneal fraction s (annealing problems).")
+    @Option(name: .customLong("s"), help: "Anneal fraction s in [0, 1] (annealing problems).")
     var annealFraction: Double?
 
     @Option(name: .long, help: "Write the table here (.csv or .json).")
@@ -38,21 +46,40 @@ struct TranslateCommand: ParsableCommand {
     @Flag(name: .long, help: "Translate there and back and report the difference.")
     var roundTrip = false
 
+    /// A law on spins for `--to hamiltonian` on an annealing problem.
+    @OptionGroup var law: SpinLawOptions
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
         if time != nil && annealFraction != nil { throw ValidationError("give --time (landscapes) or --s (annealing), not both") }
         if let time, !(time.isFinite && time >= 0) { throw ValidationError("--time must be a finite number ≥ 0") }
+        if let s = annealFraction, !(s.isFinite && s >= 0 && s <= 1) {
+            throw ValidationError("--s must lie in [0, 1] (got \(s))")
+        }
         if let output, output.isEmpty { throw ValidationError("--output needs a file name") }
+        if to == .score && law.isSet { throw ValidationError("--beta/--law/--law-file define a law: use --to hamiltonian") }
+        if to == .hamiltonian && annealFraction != nil {
+            throw ValidationError(
+                "--s goes with --to score (H(s) → score); --to hamiltonian takes a law (--beta, --law or --law-file)")
+        }
     }
 
     func run() throws {
         let location = try ProblemLocator.locate(problem)
-        guard location.kind == .landscape, annealFraction == nil else {
-            throw CommandFailure(
-                message:
-                    "annealing problems (--s) are not supported by 'translate' in this build: the annealing side is built in its own branch and arrives with it",
-                exitCode: 1)
+        if location.kind == .annealing {
+            guard time == nil else { throw InputError(location.url.path, "is an annealing problem; use --s (not --time)") }
+            try SpinCommands.translate(
+                problem: problem, s: annealFraction, toHamiltonian: to == .hamiltonian, roundTrip: roundTrip, output: output,
+                law: law,
+                json: common.json)
+            return
+        }
+        guard annealFraction == nil, !law.isSet else {
+            throw InputError(location.url.path, "is a landscape problem; use --time (not --s or a law on spins)")
+        }
+        guard let to else {
+            throw InputError("--to", "is required for a landscape problem", hint: "--to hamiltonian or --to score")
         }
         let loaded = try LandscapeProblem.load(contentsOf: location.url, seed: common.seed)
         var (report, table) = try Translation.run(

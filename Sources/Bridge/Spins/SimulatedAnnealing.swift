@@ -1,0 +1,324 @@
+import AdiabatCore
+import Foundation
+import GSLKit
+import Quantum
+
+/// How `β` moves from `β_hot` to `β_cold` over the sweeps.
+public enum BetaScheduleKind: String, Sendable, CaseIterable, Codable {
+    /// `β_k = β_hot + k(β_cold − β_hot)/(K−1)`.
+    case linear
+    /// `β_k = β_hot (β_cold/β_hot)^{k/(K−1)}` (dwave-samplers' default).
+    case geometric
+}
+
+/// Settings of ``SimulatedAnnealing``.
+public struct SimulatedAnnealingOptions: Sendable, Equatable {
+    /// Independent runs (reads).
+    public var samples: Int = 1000
+    /// Metropolis sweeps per run (one sweep proposes a flip of every spin once, in order).
+    public var sweeps: Int = 1000
+    /// Sweeps at each `β` (the schedule has `sweeps / sweepsPerBeta` values).
+    public var sweepsPerBeta: Int = 1
+    public var schedule: BetaScheduleKind = .geometric
+    /// `(β_hot, β_cold)`; nil: ``SimulatedAnnealing/defaultBetaRange(_:)``.
+    public var betaRange: (hot: Double, cold: Double)? = nil
+    public var seed: UInt64 = 20_260_605
+
+    public init(
+        samples: Int = 1000, sweeps: Int = 1000, sweepsPerBeta: Int = 1, schedule: BetaScheduleKind = .geometric,
+        betaRange: (hot: Double, cold: Double)? = nil, seed: UInt64 = 20_260_605
+    ) {
+        self.samples = samples
+        self.sweeps = sweeps
+        self.sweepsPerBeta = sweepsPerBeta
+        self.schedule = schedule
+        self.betaRange = betaRange
+        self.seed = seed
+    }
+
+    public static func == (a: Self, b: Self) -> Bool {
+        a.samples == b.samples && a.sweeps == b.sweeps && a.sweepsPerBeta == b.sweepsPerBeta && a.schedule == b.schedule
+            && a.betaRange?.hot == b.betaRange?.hot && a.betaRange?.cold == b.betaRange?.cold && a.seed == b.seed
+    }
+
+    func validate() throws {
+        guard samples >= 1, samples <= 100_000_000 else { throw InputError("--samples", "must be 1…1e8 (got \(samples))") }
+        guard sweeps >= 1 else { throw InputError("--sweeps", "must be positive (got \(sweeps))") }
+        guard sweepsPerBeta >= 1, sweepsPerBeta <= sweeps else {
+            throw InputError("sweeps per beta", "must be 1…\(sweeps) (got \(sweepsPerBeta))")
+        }
+        if let r = betaRange {
+            guard r.hot.isFinite, r.cold.isFinite, r.hot >= 0, r.cold > 0 else {
+                throw InputError("--beta-range", "needs finite β_hot ≥ 0 and β_cold > 0 (got \(r.hot), \(r.cold))")
+            }
+            if schedule == .geometric && r.hot == 0 {
+                throw InputError(
+                    "--beta-range", "a geometric schedule needs β_hot > 0", hint: "use --beta-schedule linear to start at β = 0")
+            }
+        }
+    }
+}
+
+/// The classical baseline: simulated annealing with single-spin Metropolis updates, in sweeps,
+/// as in dwave-samplers' `SimulatedAnnealingSampler` (sequential sweeps over the variables,
+/// random initial states, linear or geometric `β` schedules, the same default `β` range).
+///
+/// **Speed.** The model is flattened to CSR neighbour lists (`Int32` indices, `Double`
+/// couplings) and every spin's local field `fᵢ = hᵢ + Σⱼ Jᵢⱼ zⱼ` is kept up to date, so a
+/// proposal costs one comparison (`ΔE = −2zᵢfᵢ`), an exponential only when `0 < βΔE < 44`
+/// (beyond, `e^{−βΔE} < 10⁻¹⁹` is below the uniform draw's resolution) and, on acceptance,
+/// `deg(i)` field updates. Runs are independent and spread over all cores in fixed blocks
+/// with their own streams.
+public enum SimulatedAnnealing {
+    /// dwave-samplers' default `(β_hot, β_cold)`: at `β_hot` the spin with the largest possible
+    /// energy change `2 max_i(|hᵢ| + Σⱼ|Jᵢⱼ|)` still flips with probability ½; at `β_cold` the
+    /// smallest non-zero bias `b_min` gives each of the `N_min` spins carrying it an
+    /// excitation probability 1% (`β_cold = ln(N_min/0.01)/(2 b_min)`).
+    public static func defaultBetaRange(_ model: IsingModel) -> (hot: Double, cold: Double) {
+        let n = model.qubits
+        var sum = model.h.map { abs($0) }
+        var smallest = model.h.map { $0 == 0 ? Double.infinity : abs($0) }
+        for c in model.couplings {
+            sum[c.i] += abs(c.value)
+            sum[c.j] += abs(c.value)
+            if c.value != 0 {
+                smallest[c.i] = min(smallest[c.i], abs(c.value))
+                smallest[c.j] = min(smallest[c.j], abs(c.value))
+            }
+        }
+        let finite = smallest.filter { $0.isFinite }
+        guard n > 0, let minimum = finite.min() else { return (0.1, 1) }
+        let maxField = sum.max() ?? 0
+        let hot = maxField > 0 ? log(2) / (2 * maxField) : 1
+        let count = Double(finite.filter { $0 == minimum }.count)
+        let cold = log(count / 0.01) / (2 * minimum)
+        return (hot, cold)
+    }
+
+    /// The `β` of each schedule step.
+    public static func betas(_ options: SimulatedAnnealingOptions, range: (hot: Double, cold: Double)) -> [Double] {
+        let steps = max(1, options.sweeps / options.sweepsPerBeta)
+        if steps == 1 { return [range.cold] }
+        return (0..<steps).map { k in
+            let f = Double(k) / Double(steps - 1)
+            switch options.schedule {
+            case .linear: return range.hot + f * (range.cold - range.hot)
+            case .geometric: return range.hot * pow(range.cold / range.hot, f)
+            }
+        }
+    }
+
+    /// Runs simulated annealing on `model`.
+    ///
+    /// - Parameter groundEnergy: the exact ground energy if known; nil: exact enumeration for
+    ///   up to ``enumerationLimit`` spins, otherwise the best energy found (reported as such).
+    public static func run(
+        _ model: IsingModel, options: SimulatedAnnealingOptions = SimulatedAnnealingOptions(), groundEnergy: Double? = nil
+    )
+        throws -> SpinSampleResult
+    {
+        try options.validate()
+        let n = model.qubits
+        guard n >= 1 else { throw InputError("model", "has no variables") }
+        let range = options.betaRange ?? defaultBetaRange(model)
+        let schedule = betas(options, range: range)
+        let graph = CSRGraph(model)
+        let samples = options.samples
+        let blockSize = 16
+        let streams = SampleStreams(seed: options.seed, samples: samples, blockSize: blockSize)
+        var spins = [Int8](repeating: 0, count: samples * n)
+        var energies = [Double](repeating: 0, count: samples)
+        let perBeta = options.sweepsPerBeta
+        let started = ContinuousClock.now
+        spins.withUnsafeMutableBufferPointer { sp in
+            energies.withUnsafeMutableBufferPointer { ep in
+                let z = SharedPointer(sp.baseAddress!)  // safe: samples·n ≥ 1
+                let e = SharedPointer(ep.baseAddress!)  // safe: samples ≥ 1
+                Parallel.forEachTask(streams.blocks) { block in
+                    var rng = Xoshiro256(seed: streams.stream(block))
+                    var field = [Double](repeating: 0, count: n)
+                    for r in streams.range(block, samples: samples) {
+                        let zr = z.base + r * n
+                        for i in 0..<n { zr[i] = rng.uniform() < 0.5 ? 1 : -1 }
+                        field.withUnsafeMutableBufferPointer { fp in
+                            let f = fp.baseAddress!  // safe: n ≥ 1
+                            graph.localFields(zr, into: f)
+                            for beta in schedule {
+                                for _ in 0..<perBeta { graph.sweep(zr, fields: f, beta: beta, rng: &rng) }
+                            }
+                        }
+                        e[r] = graph.energy(zr)
+                    }
+                }
+            }
+        }
+        let elapsed = seconds(since: started)
+        // Reference ground energy.
+        var reference = groundEnergy
+        var exact = groundEnergy != nil
+        if reference == nil && n <= enumerationLimit {
+            reference = try model.groundStates().energy
+            exact = true
+        }
+        let best = energies.min() ?? 0
+        let ref = reference ?? best
+        let tol = 1e-9 * max(model.energyScale, 1e-300)
+        var hits = 0
+        var sum = 0.0
+        var states: [Int] = []
+        states.reserveCapacity(n <= 62 ? samples : 0)
+        for r in 0..<samples {
+            if energies[r] <= ref + tol { hits += 1 }
+            sum += energies[r]
+            if n <= 62 {
+                var k = 0
+                for i in 0..<n where spins[r * n + i] < 0 { k |= 1 << i }
+                states.append(k)
+            }
+        }
+        let p = Double(hits) / Double(samples)
+        var stats = FlipChainStatistics()
+        stats.seconds = elapsed
+        return SpinSampleResult(
+            sampler: "simulated-annealing", qubits: n, samples: samples, groundStateProbability: p,
+            groundStateStderr: (p * (1 - p) / Double(samples)).squareRoot(), groundEnergy: ref, groundEnergyExact: exact,
+            meanEnergy: sum / Double(samples), minimumEnergy: best, targetTotalVariation: nil, targetGroundStateProbability: nil,
+            settings: [
+                "sweeps": "\(options.sweeps)", "sweeps_per_beta": "\(perBeta)", "beta_schedule": options.schedule.rawValue,
+                "beta_hot": format(range.hot), "beta_cold": format(range.cold),
+            ], statistics: stats,
+            sweepsPerSecond: elapsed > 0 ? Double(options.sweeps) * Double(samples) / elapsed : nil, status: "success",
+            states: states)
+    }
+
+    /// Largest model whose ground energy is found by enumeration when not given.
+    public static let enumerationLimit = 30
+}
+
+/// An Ising model as contiguous neighbour lists, with the Metropolis sweep.
+struct CSRGraph: @unchecked Sendable {
+    let n: Int
+    let h: [Double]
+    let offsets: [Int32]
+    let neighbours: [Int32]
+    let couplings: [Double]
+    let offset: Double
+
+    init(_ model: IsingModel) {
+        n = model.qubits
+        h = model.h
+        offset = model.offset
+        var degree = [Int](repeating: 0, count: n)
+        for c in model.couplings {
+            degree[c.i] += 1
+            degree[c.j] += 1
+        }
+        var off = [Int32](repeating: 0, count: n + 1)
+        for i in 0..<n { off[i + 1] = off[i] + Int32(degree[i]) }
+        var fill = off.map { Int($0) }
+        var nb = [Int32](repeating: 0, count: Int(off[n]))
+        var w = [Double](repeating: 0, count: Int(off[n]))
+        for c in model.couplings {
+            nb[fill[c.i]] = Int32(c.j)
+            w[fill[c.i]] = c.value
+            fill[c.i] += 1
+            nb[fill[c.j]] = Int32(c.i)
+            w[fill[c.j]] = c.value
+            fill[c.j] += 1
+        }
+        offsets = off
+        neighbours = nb
+        couplings = w
+    }
+
+    /// `fᵢ = hᵢ + Σⱼ Jᵢⱼ zⱼ`.
+    func localFields(_ z: UnsafeMutablePointer<Int8>, into f: UnsafeMutablePointer<Double>) {
+        for i in 0..<n {
+            var s = h[i]
+            for k in Int(offsets[i])..<Int(offsets[i + 1]) { s += couplings[k] * Double(z[Int(neighbours[k])]) }
+            f[i] = s
+        }
+    }
+
+    /// `E(z)`, offset included.
+    func energy(_ z: UnsafeMutablePointer<Int8>) -> Double {
+        var e = offset
+        for i in 0..<n {
+            let zi = Double(z[i])
+            e += h[i] * zi
+            for k in Int(offsets[i])..<Int(offsets[i + 1]) where Int(neighbours[k]) > i {
+                e += couplings[k] * zi * Double(z[Int(neighbours[k])])
+            }
+        }
+        return e
+    }
+
+    /// One Metropolis sweep at `β` over spins `0…n−1` in order.
+    @inline(__always)
+    func sweep(_ z: UnsafeMutablePointer<Int8>, fields f: UnsafeMutablePointer<Double>, beta: Double, rng: inout Xoshiro256) {
+        offsets.withUnsafeBufferPointer { op in
+            neighbours.withUnsafeBufferPointer { np in
+                couplings.withUnsafeBufferPointer { cp in
+                    let threshold = 44.0  // e^{−44} < 1e−19: below the resolution of a uniform draw
+                    for i in 0..<n {
+                        let zi = Double(z[i])
+                        let delta = -2 * zi * f[i]  // E(z with zᵢ flipped) − E(z)
+                        let x = beta * delta
+                        var flip = x <= 0
+                        if !flip && x < threshold { flip = rng.uniform() < exp(-x) }
+                        if flip {
+                            z[i] = -z[i]
+                            let change = -2 * zi  // new zᵢ − old zᵢ
+                            for k in Int(op[i])..<Int(op[i + 1]) {
+                                f[Int(np[k])] += cp[k] * change
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// xoshiro256+ (Blackman & Vigna, 2018): a small, fast generator whose state lives in
+/// registers, so the Metropolis loop can inline it (a GSL stream is a C call per draw).
+/// Seeded from a ``GSLKit/RandomStream`` by SplitMix64, so runs stay reproducible from
+/// `--seed`. Doubles use the top 53 bits (uniform on [0, 1) with spacing 2⁻⁵³).
+struct Xoshiro256 {
+    private var s0: UInt64
+    private var s1: UInt64
+    private var s2: UInt64
+    private var s3: UInt64
+
+    init(seed stream: RandomStream) {
+        var x = UInt64(stream.uniform() * 9_007_199_254_740_992) ^ (UInt64(stream.uniform() * 9_007_199_254_740_992) << 11)
+        func splitMix(_ x: inout UInt64) -> UInt64 {
+            x &+= 0x9E37_79B9_7F4A_7C15
+            var z = x
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        s0 = splitMix(&x)
+        s1 = splitMix(&x)
+        s2 = splitMix(&x)
+        s3 = splitMix(&x)
+    }
+
+    @inline(__always)
+    mutating func next() -> UInt64 {
+        let result = s0 &+ s3
+        let t = s1 << 17
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
+        s2 ^= t
+        s3 = (s3 << 45) | (s3 >> 19)
+        return result
+    }
+
+    /// Uniform on [0, 1).
+    @inline(__always)
+    mutating func uniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+}
