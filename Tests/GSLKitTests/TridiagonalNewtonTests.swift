@@ -104,6 +104,20 @@ struct TridiagonalNewtonTests {
         try expectAgreement(d, e, count: 3, "graded")
     }
 
+    @Test("entries near overflow and underflow (the determinant form falls back to the pivot form)")
+    func extremeScales() throws {
+        let stream = RandomStream(seed: 3)
+        let d = (0..<80).map { _ in stream.uniform() + 1 }
+        let e = (0..<79).map { _ in stream.uniform() - 0.5 }
+        for scale in [1e150, 1e-150, 1e300, 1e-300] {
+            try expectAgreement(d.map { $0 * scale }, e.map { $0 * scale }, count: 3, "scaled by \(scale)")
+        }
+        // Entries spanning 250 decades: the pivot form only.
+        let wide = [1.0, 1e-250, 2e-250, 1e-250, 3.0]
+        let couplings = [1e-130, 1e-251, 1e-251, 1e-130]
+        try expectAgreement(wide, couplings, count: 5, "250 decades")
+    }
+
     @Test("bad input is an error, not a crash")
     func badInput() {
         #expect(throws: GSLError.self) { try TridiagonalNewton.lowest(diagonal: [], offDiagonal: [], count: 1) }
