@@ -162,9 +162,21 @@ def job_qutip_anneal(p):
 
     if p.get("noop"):
         return {}
+    import qutip
+
+    real = qutip.sesolve
+    cpu = {}
+
+    def timed(*args, **kwargs):  # CPU time of the solve alone (run_qutip times its wall clock)
+        start = time.process_time()
+        result = real(*args, **kwargs)
+        cpu["seconds"] = time.process_time() - start
+        return result
+
+    qutip.sesolve = timed
     h, J = qutip_evolve.spin_glass(p["n"], p["instance_seed"])
     r = qutip_evolve.run_qutip(p["n"], h, J, p["T"], p["atol"], p["rtol"])
-    return {"fidelity": r["fidelity"], "seconds": r["seconds"]}
+    return {"fidelity": r["fidelity"], "seconds": r["seconds"], "cpu_seconds": cpu.get("seconds")}
 
 
 def job_qutip_grid(p):
@@ -193,12 +205,12 @@ def job_qutip_grid(p):
     H = qutip.QobjEvo(hamiltonian)
     options = {"method": p.get("method", "adams"), "atol": p["atol"], "rtol": p["rtol"], "nsteps": 10**9,
                "store_final_state": True, "store_states": False, "progress_bar": False}
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     result = qutip.sesolve(H, qutip.Qobj(psi0.astype(complex)), [0.0, T], options=options)
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     psi = result.final_state.full().ravel()
     fidelity = abs(np.vdot(target, psi)) ** 2 / np.vdot(psi, psi).real
-    return {"fidelity": float(fidelity), "seconds": elapsed}
+    return {"fidelity": float(fidelity), "seconds": elapsed, "cpu_seconds": cpu}
 
 
 def job_scipy_profile(p):
@@ -213,13 +225,13 @@ def job_scipy_profile(p):
     times = p["times"]
     off = np.full(n - 1, -1.0 / h**2)
     energies = []
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for t in times:  # the same 200 Hamiltonians: V_t on the nodes, 3-point −∇², Dirichlet walls
         V, _ = mixture_1d_potential(x, w, mu, sd, t)
         e = eigh_tridiagonal(2.0 / h**2 + V, off, eigvals_only=True, select="i", select_range=(0, p["levels"] - 1))
         energies.append(e.tolist())
-    elapsed = time.perf_counter() - start
-    return {"energies": energies, "seconds": elapsed, "solves": len(times)}
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return {"energies": energies, "seconds": elapsed, "cpu_seconds": cpu, "solves": len(times)}
 
 
 def oscillator_2d_hamiltonian(problem):
@@ -253,7 +265,7 @@ def job_scipy_eigsh(p):
     H, V = oscillator_2d_hamiltonian(problem)
     build = time.perf_counter() - start
     k = p["levels"]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     if p["mode"] == "shift-invert":
         # the bottom of the spectrum is near 0 (H ≥ 0 up to the grid error): σ = −1 is below it,
         # so H − σ is positive definite and its LU factors are cheap (SuperLU, sparse)
@@ -261,8 +273,8 @@ def job_scipy_eigsh(p):
     else:
         # which='SA' with a Krylov space of 4k+1 vectors: plain restarted Lanczos on H
         vals = eigsh(H, k=k, which="SA", ncv=4 * k + 1, tol=1e-10, maxiter=100000, return_eigenvectors=False)
-    elapsed = time.perf_counter() - start
-    return {"energies": sorted(vals.tolist()), "seconds": elapsed, "build_seconds": build}
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return {"energies": sorted(vals.tolist()), "seconds": elapsed, "cpu_seconds": cpu, "build_seconds": build}
 
 
 def mixture_2d(problem):
@@ -333,10 +345,10 @@ def job_numpy_sde(p):
     problem = load_toml(p["problem"])
     w, mu, cov = mixture_2d(problem)
     t_k = np.array(p["times"])
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     x = reverse_sde_numpy(w, mu, cov, p["particles"], t_k, p["seed"])
-    elapsed = time.perf_counter() - start
-    return {"seconds": elapsed, "moments": moments_2d(x), "tv": tv_2d(x, w, mu, cov, p["bins"])}
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return {"seconds": elapsed, "cpu_seconds": cpu, "moments": moments_2d(x), "tv": tv_2d(x, w, mu, cov, p["bins"])}
 
 
 def moments_2d(x):
@@ -404,13 +416,13 @@ def job_dwave_sa(p):
               "seed": p["seed"]}
     if p.get("beta_range"):
         kwargs["beta_range"] = p["beta_range"]
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     result = sampler.sample(bqm, **kwargs)
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     energies = result.record.energy
     occ = result.record.num_occurrences
     hits = float(occ[energies <= p["ground_energy"] + 1e-9 * max(1.0, abs(p["ground_energy"]))].sum())
-    return {"seconds": elapsed, "ground_state_probability": hits / occ.sum(),
+    return {"seconds": elapsed, "cpu_seconds": cpu, "ground_state_probability": hits / occ.sum(),
             "sweeps_per_second": p["sweeps"] * p["reads"] / elapsed, "minimum_energy": float(energies.min())}
 
 
@@ -453,12 +465,15 @@ class Bench:
     def log(self, msg):
         print(msg, file=sys.stderr, flush=True)
 
-    def add_row(self, group, case, a_wall, a_solve, peer_name, peer, acc_a, acc_p, note="", a_cpu=None):
+    def add_row(self, group, case, a_wall, a_solve, peer_name, peer, acc_a, acc_p, note="", a_cpu=None, p_cpu=None):
         ratio = None
         if a_wall and peer:
             ratio = peer["median"] / a_wall["median"]
+        cpu_ratio = None
+        if a_cpu and p_cpu:
+            cpu_ratio = p_cpu["median"] / a_cpu["median"]
         row = {"group": group, "case": case, "adiabat_wall": a_wall, "adiabat_solve": a_solve, "adiabat_cpu": a_cpu,
-               "peer": peer_name,
+               "peer_cpu": p_cpu, "cpu_ratio": cpu_ratio, "peer": peer_name,
                "peer_time": peer, "ratio": ratio, "accuracy_adiabat": acc_a, "accuracy_peer": acc_p, "note": note}
         self.rows.append(row)
         self.log("  " + format_row(row))
@@ -488,7 +503,7 @@ class Bench:
             row = self.add_row("anneal: evolve vs QuTiP sesolve", f"{n} qubits",
                                summary([r["_wall"] for r in runs]), summary([r["seconds"] for r in runs]),
                                "QuTiP sesolve (adams, CSR)", summary([r["seconds"] for r in q]),
-                               f"|dF| {err_a:.1e}", f"|dF| {err_q:.1e}", a_cpu=summary([r["_cpu"] for r in runs]))
+                               f"|dF| {err_a:.1e}", f"|dF| {err_q:.1e}", a_cpu=summary([r["_cpu"] for r in runs]), p_cpu=summary([r.get("cpu_seconds") for r in q]))
             # Equal accuracy: the default split tolerance (1e-7) is usually more accurate than
             # QuTiP's adams at atol 1e-10 / rtol 1e-8; rtol 1e-6 is the next decade. Report it too,
             # marked as matched only where its fidelity error is still at most QuTiP's.
@@ -501,13 +516,14 @@ class Bench:
                          "QuTiP sesolve (same runs)", summary([r["seconds"] for r in q]),
                          f"|dF| {err_l:.1e}", f"|dF| {err_q:.1e}", a_cpu=summary([r["_cpu"] for r in loose]),
                          note=("matched: adiabat's error <= QuTiP's" if matched
-                               else "NOT matched: adiabat's error at rtol 1e-6 exceeds QuTiP's; use the default row"))
+                               else "NOT matched: adiabat's error at rtol 1e-6 exceeds QuTiP's; use the default row"), p_cpu=summary([r.get("cpu_seconds") for r in q]))
             results[n] = {"row": row, "fidelity_reference": F_ref, "loose_rtol_1e-6": {
                               "error": err_l, "matched": matched, "wall": summary([r["_wall"] for r in loose]),
                               "evaluations": loose[0]["evaluations"]}, "fidelity_adiabat": runs[0]["fidelity"],
                           "fidelity_qutip": q[0]["fidelity"], "adiabat_steps": runs[0]["steps"],
                           "adiabat_evaluations": runs[0]["evaluations"], "adiabat_rss": max(r["_rss"] for r in runs),
                           "qutip_rss": max(r["_rss"] for r in q), "adiabat_cpu": summary([r["_cpu"] for r in runs]),
+                          "qutip_cpu": summary([r.get("cpu_seconds") for r in q]),
                           "sector": runs[0].get("sector")}
         self.details["anneal"] = {"total_time": T, "seed": seed, "qutip": {"method": "adams", "atol": 1e-10, "rtol": 1e-8},
                                   "adiabat": {"method": "split4", "rtol": 1e-7, "reference_rtol": 1e-10},
@@ -527,9 +543,11 @@ class Bench:
         r20 = adiabat(self.binary, ["evolve", path, "--total-time", repr(T)])
         base_a = adiabat_baseline_rss(self.binary, self.tmp)
         base_q = baseline_rss("qutip-anneal")
-        a_pts = {k: (v["row"]["adiabat_wall"]["min"], v["adiabat_rss"]) for k, v in results.items()}
-        a_pts[20] = (r20["_wall"], r20["_rss"])
-        q_pts = {k: (v["row"]["peer_time"]["min"], v["qutip_rss"]) for k, v in results.items()}
+        a_pts = {k: (v["row"]["adiabat_wall"]["min"], v["adiabat_rss"], (v["adiabat_cpu"] or {}).get("min"))
+                 for k, v in results.items()}
+        a_pts[20] = (r20["_wall"], r20["_rss"], r20["_cpu"])
+        q_pts = {k: (v["row"]["peer_time"]["min"], v["qutip_rss"], (v["qutip_cpu"] or {}).get("min"))
+                 for k, v in results.items()}
         limits = {"adiabat": extrapolate(a_pts, base_a), "qutip": extrapolate(q_pts, base_q),
                   "adiabat_20": {"wall": r20["_wall"], "seconds": r20["seconds"], "rss": r20["_rss"],
                                  "evaluations": r20["evaluations"], "fidelity": r20["fidelity"]},
@@ -555,7 +573,7 @@ class Bench:
         row = self.add_row("grid: evolve vs QuTiP sesolve", "1-D, 2047 nodes",
                            summary([r["_wall"] for r in runs]), summary([r["seconds"] for r in runs]),
                            "QuTiP sesolve (adams, callable H(t))", summary([r["seconds"] for r in q]),
-                           f"|dF| {err_a:.1e}", f"|dF| {err_q:.1e}", a_cpu=summary([r["_cpu"] for r in runs]))
+                           f"|dF| {err_a:.1e}", f"|dF| {err_q:.1e}", a_cpu=summary([r["_cpu"] for r in runs]), p_cpu=summary([r.get("cpu_seconds") for r in q]))
         # Equal accuracy: at its default split tolerance (1e-7 on the step's 2-norm) adiabat's
         # fidelity error on this grid is ~1e-8, QuTiP's adams at rtol 1e-8 a few 1e-9; one decade
         # tighter (rtol 1e-8) brings adiabat below QuTiP's error.
@@ -567,7 +585,7 @@ class Bench:
                      "QuTiP sesolve (same runs)", summary([r["seconds"] for r in q]),
                      f"|dF| {err_t:.1e}", f"|dF| {err_q:.1e}", a_cpu=summary([r["_cpu"] for r in tight]),
                      note=("matched: adiabat's error <= QuTiP's" if err_t <= err_q
-                           else "NOT matched: adiabat's error exceeds QuTiP's"))
+                           else "NOT matched: adiabat's error exceeds QuTiP's"), p_cpu=summary([r.get("cpu_seconds") for r in q]))
         self.details["grid"] = {"tight_rtol_1e-8": {"error": err_t, "evaluations": tight[0]["evaluations"]},
                                 "problem": "benchmarks/problems/tri-mix-2047.toml", "total_time": T,
                                 "fidelity_reference": F_ref, "fidelity_adiabat": runs[0]["fidelity"],
@@ -593,7 +611,7 @@ class Bench:
                            summary([r["_wall"] for r in runs]), summary([r["seconds"] for r in runs]),
                            "SciPy eigh_tridiagonal select='i'", summary([r["seconds"] for r in s]),
                            f"max|dE| {dE:.1e}", "(same)", note=f"max relative gap difference {gap_rel:.1e}",
-                           a_cpu=summary([r["_cpu"] for r in runs]))
+                           a_cpu=summary([r["_cpu"] for r in runs]), p_cpu=summary([r.get("cpu_seconds") for r in s]))
         self.details["profile"] = {"problem": "benchmarks/problems/double-well-4000.toml", "points": len(times),
                                    "max_abs_energy_difference": dE, "max_relative_gap_difference": gap_rel,
                                    "min_gap": runs[0]["min_gap"], "row": row}
@@ -610,7 +628,7 @@ class Bench:
         self.add_row("spectra: 2-D lowest levels", "256x256, 4 lv",
                      summary([r["_wall"] for r in runs]), summary([r["seconds"] for r in runs]),
                      "SciPy eigsh shift-invert (sigma=-1)", summary([r["seconds"] for r in si]),
-                     f"max|dE| {dE:.1e}", "(reference)", a_cpu=summary([r["_cpu"] for r in runs]))
+                     f"max|dE| {dE:.1e}", "(reference)", a_cpu=summary([r["_cpu"] for r in runs]), p_cpu=summary([r.get("cpu_seconds") for r in si]))
         sa = [worker("scipy-eigsh", {"problem": problem, "levels": 4, "mode": "SA"}, timeout=900)
               for _ in range(self.reps(1, 1))]
         dE_sa = float(np.abs(ours - np.array(sa[0]["energies"])).max())
@@ -619,7 +637,7 @@ class Bench:
                      "SciPy eigsh which='SA'", summary([r["seconds"] for r in sa]),
                      f"max|dE| {float(np.abs(ours - np.array(sa[0]['energies'])).max()):.1e}",
                      f"vs s-i {float(np.abs(theirs - np.array(sa[0]['energies'])).max()):.1e}",
-                     a_cpu=summary([r["_cpu"] for r in runs]))
+                     a_cpu=summary([r["_cpu"] for r in runs]), p_cpu=summary([r.get("cpu_seconds") for r in sa]))
         self.details["eigsh"] = {"problem": "benchmarks/problems/coupled-oscillator-256.toml",
                                  "adiabat_energies": ours.tolist(), "scipy_shift_invert": theirs.tolist(),
                                  "scipy_SA": sa[0]["energies"], "exact_continuum": exact.tolist(),
@@ -666,7 +684,7 @@ class Bench:
                            "NumPy, vectorised", summary([r["seconds"] for r in npy]),
                            f"TV {ours['tv']['tv']:.4f}", f"TV {npy[0]['tv']['tv']:.4f}",
                            note=f"TV noise floor {ours['tv']['noise_floor']:.4f}; moment errors {err_a:.1e} / {err_p:.1e}",
-                           a_cpu=summary([r["_cpu"] for r in runs]))
+                           a_cpu=summary([r["_cpu"] for r in runs]), p_cpu=summary([r.get("cpu_seconds") for r in npy]))
         self.details["reverse_sde"] = {"problem": "benchmarks/problems/mixture-2d.toml", "particles": particles,
                                        "steps": steps, "t_max": t_max, "schedule": "linear",
                                        "adiabat": {"moments": ours["moments"], "tv": ours["tv"],
@@ -710,7 +728,7 @@ class Bench:
                            "dwave-samplers SimulatedAnnealing", summary([r["seconds"] for r in d]),
                            f"P0 {p_a:.3f}+-{se(p_a):.3f}", f"P0 {p_d:.3f}+-{se(p_d):.3f}",
                            note=f"same geometric beta schedule, beta {beta} (adiabat's default = dwave-samplers' rule), passed to both",
-                           a_cpu=summary([r["_cpu"] for r in runs]))
+                           a_cpu=summary([r["_cpu"] for r in runs]), p_cpu=summary([r.get("cpu_seconds") for r in d]))
         self.details["simulated_annealing"] = {
             "qubits": n, "reads": reads, "sweeps": sweeps, "ground_energy": ground,
             "adiabat": {"ground_state_probability": p_a, "sweeps_per_second": [r.get("sweeps_per_second") for r in runs],
@@ -820,37 +838,42 @@ def adiabat_baseline_rss(binary, tmp):
 
 
 def extrapolate(points, base_rss):
-    """Largest n with time <= 60 s and memory <= 16 GiB, from measured (time, peak RSS) at n.
+    """Largest n with time <= 60 s and memory <= 16 GiB, from measured (wall, peak RSS, CPU) at n.
 
-    Time: if some measured n exceeds 60 s, the largest measured n within it; otherwise from the
-    largest measured n, each further qubit multiplies the time by the growth per qubit over the
-    last measured doubling step (n-2 -> n), i.e. (t_n/t_{n-2})^(1/2). Memory: RSS - base scales
-    as 2^n (state vectors); per-amplitude bytes from the largest n."""
+    Time: if some measured n exceeds 60 s, the largest measured n within it. Otherwise, from
+    the largest measured n, each further qubit multiplies the time by the growth per qubit
+    over the last measured step (n-2 -> n), taken from CPU times (wall times on a shared
+    machine carry the other jobs' load, which can fake or hide growth) and applied to the
+    measured wall time. Memory: RSS - base scales as 2^n (state vectors); the bytes per
+    amplitude come from the largest n."""
     ns = sorted(points)
     top = ns[-1]
     within = [n for n in ns if points[n][0] <= 60]
     t_top = points[top][0]
     prev = max(n for n in ns if n <= top - 2)
-    growth = (points[top][0] / points[prev][0]) ** (1.0 / (top - prev))
+    use_cpu = points[top][2] and points[prev][2]
+    a, b = (points[top][2], points[prev][2]) if use_cpu else (points[top][0], points[prev][0])
+    growth = (a / b) ** (1.0 / (top - prev))
     n60 = top
     if len(within) == len(ns):
         t = t_top
         while t * growth <= 60:
             t *= growth
             n60 += 1
-        time_basis = f"measured to {top} ({t_top:.1f} s), then x{growth:.2f} per qubit (measured {prev}->{top})"
+        time_basis = (f"extrapolated: measured to {top} ({t_top:.1f} s wall), then x{growth:.2f} per qubit "
+                      f"({'CPU' if use_cpu else 'wall'} time growth {prev}->{top})")
     else:
         n60 = max(within) if within else None
-        time_basis = "measured"
+        time_basis = f"measured ({top} qubits took {t_top:.1f} s)"
     per_amp = max(points[top][1] - base_rss, 1) / (1 << top)
     n16 = top
     while base_rss + per_amp * (1 << (n16 + 1)) <= 16 * GIB:
         n16 += 1
-    memory_basis = (f"peak RSS {points[top][1] / 2**20:.0f} MiB at {top} qubits = {base_rss / 2**20:.0f} MiB fixed + "
-                    f"{per_amp:.1f} B per amplitude, scaled by 2^n")
+    memory_basis = (f"extrapolated: peak RSS {points[top][1] / 2**20:.0f} MiB at {top} qubits = {base_rss / 2**20:.0f} MiB "
+                    f"fixed + {per_amp:.1f} B per amplitude, scaled by 2^n")
     return {"qubits_in_60s": n60, "qubits_in_16GiB": n16, "time_growth_per_qubit": growth,
             "bytes_per_amplitude": per_amp, "time_basis": time_basis, "memory_basis": memory_basis,
-            "measured": {str(k): {"seconds": v[0], "rss": v[1]} for k, v in points.items()}}
+            "measured": {str(k): {"seconds": v[0], "rss": v[1], "cpu": v[2]} for k, v in points.items()}}
 
 
 def stream_bandwidth(tmp):
@@ -881,16 +904,17 @@ def fmt_mm(x):
 
 
 HEADER = (f"{'benchmark':<30} {'case':<19} {'adiabat wall min/med':>21} {'(solve)':>9} {'(cpu)':>9} {'peer':<36} "
-          f"{'peer min/med':>19} {'ratio':>7} {'runs':>5}  {'accuracy adiabat':<17} {'accuracy peer':<17}")
+          f"{'peer min/med':>19} {'ratio':>7} {'cpu rt':>7} {'runs':>5}  {'accuracy adiabat':<17} {'accuracy peer':<17}")
 
 
 def format_row(r):
     ratio = f"{r['ratio']:.1f}x" if r["ratio"] else "-"
+    cpu_ratio = f"{r['cpu_ratio']:.1f}x" if r.get("cpu_ratio") else "-"
     runs = f"{r['adiabat_wall']['runs'] if r['adiabat_wall'] else 0}/{r['peer_time']['runs'] if r['peer_time'] else 0}"
     solve = fmt_t(r["adiabat_solve"]["median"]) if r["adiabat_solve"] else "-"
     cpu = fmt_t(r["adiabat_cpu"]["median"]) if r.get("adiabat_cpu") else "-"
     return (f"{r['group']:<30} {r['case']:<19} {fmt_mm(r['adiabat_wall']):>21} {solve:>9} {cpu:>9} {r['peer']:<36} "
-            f"{fmt_mm(r['peer_time']):>19} {ratio:>7} {runs:>5}  {r['accuracy_adiabat']:<17} {r['accuracy_peer']:<17}")
+            f"{fmt_mm(r['peer_time']):>19} {ratio:>7} {cpu_ratio:>7} {runs:>5}  {r['accuracy_adiabat']:<17} {r['accuracy_peer']:<17}")
 
 
 def machine_info(binary):
@@ -969,7 +993,8 @@ def main():
           f"{info.get('memory_bytes', 0) / GIB:.0f} GiB, {info.get('os_release', info['os'])}")
     print(f"load average {info['load_average_start'][0]:.1f} at start, {info['load_average_end'][0]:.1f} at end; "
           f"ratio = peer median / adiabat wall median (process start-up included); times min / median; "
-          f"(solve) = adiabat's in-process time, (cpu) = its user+system CPU time (2 threads); runs = adiabat/peer")
+          f"(solve) = adiabat's in-process time, (cpu) = its process CPU time (both threads, start-up included); "
+          f"cpu rt = peer CPU time of the solve / adiabat process CPU time; runs = adiabat/peer")
     print(HEADER)
     print("-" * len(HEADER))
     for r in bench.rows:
