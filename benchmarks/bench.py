@@ -473,7 +473,7 @@ class Bench:
         if a_cpu and p_cpu:
             cpu_ratio = p_cpu["median"] / a_cpu["median"]
         row = {"group": group, "case": case, "adiabat_wall": a_wall, "adiabat_solve": a_solve, "adiabat_cpu": a_cpu,
-               "peer_cpu": p_cpu, "cpu_ratio": cpu_ratio, "peer": peer_name,
+               "peer_cpu": p_cpu, "cpu_ratio": cpu_ratio, "load_average": os.getloadavg()[0], "peer": peer_name,
                "peer_time": peer, "ratio": ratio, "accuracy_adiabat": acc_a, "accuracy_peer": acc_p, "note": note}
         self.rows.append(row)
         self.log("  " + format_row(row))
@@ -904,7 +904,7 @@ def fmt_mm(x):
 
 
 HEADER = (f"{'benchmark':<30} {'case':<19} {'adiabat wall min/med':>21} {'(solve)':>9} {'(cpu)':>9} {'peer':<36} "
-          f"{'peer min/med':>19} {'ratio':>7} {'cpu rt':>7} {'runs':>5}  {'accuracy adiabat':<17} {'accuracy peer':<17}")
+          f"{'peer min/med':>19} {'ratio':>7} {'cpu rt':>7} {'runs':>5} {'load':>5}  {'accuracy adiabat':<17} {'accuracy peer':<17}")
 
 
 def format_row(r):
@@ -914,7 +914,8 @@ def format_row(r):
     solve = fmt_t(r["adiabat_solve"]["median"]) if r["adiabat_solve"] else "-"
     cpu = fmt_t(r["adiabat_cpu"]["median"]) if r.get("adiabat_cpu") else "-"
     return (f"{r['group']:<30} {r['case']:<19} {fmt_mm(r['adiabat_wall']):>21} {solve:>9} {cpu:>9} {r['peer']:<36} "
-            f"{fmt_mm(r['peer_time']):>19} {ratio:>7} {cpu_ratio:>7} {runs:>5}  {r['accuracy_adiabat']:<17} {r['accuracy_peer']:<17}")
+            f"{fmt_mm(r['peer_time']):>19} {ratio:>7} {cpu_ratio:>7} {runs:>5} {r.get('load_average', 0):>5.1f}  "
+            f"{r['accuracy_adiabat']:<17} {r['accuracy_peer']:<17}")
 
 
 def machine_info(binary):
@@ -994,7 +995,8 @@ def main():
     print(f"load average {info['load_average_start'][0]:.1f} at start, {info['load_average_end'][0]:.1f} at end; "
           f"ratio = peer median / adiabat wall median (process start-up included); times min / median; "
           f"(solve) = adiabat's in-process time, (cpu) = its process CPU time (both threads, start-up included); "
-          f"cpu rt = peer CPU time of the solve / adiabat process CPU time; runs = adiabat/peer")
+          f"cpu rt = peer CPU time of the solve / adiabat process CPU time; runs = adiabat/peer; "
+          f"load = 1-minute load average when the row finished")
     print(HEADER)
     print("-" * len(HEADER))
     for r in bench.rows:
