@@ -146,6 +146,13 @@ extension GridHamiltonian {
                     "method", "the tridiagonal solver needs a 1-D grid with the second-order stencil",
                     hint: "use banded (1-D higher order) or lanczos (2-D, 3-D)")
             }
+            // Values only (gap profiles): Newton on the characteristic polynomial with Sturm-count
+            // safeguards, ~25 O(n) passes for two levels against dstevr's ~105 bisection counts.
+            if !vectors {
+                let values = try TridiagonalNewton.lowest(diagonal: d, offDiagonal: e, count: count)
+                return Spectrum(
+                    energies: values, method: .tridiagonal, statistics: SpectrumStatistics(dimension: n), states: nil)
+            }
             let system = try TridiagonalEigensolver.lowest(diagonal: d, offDiagonal: e, count: count, vectors: vectors)
             return Spectrum(
                 energies: system.values, method: .tridiagonal, statistics: SpectrumStatistics(dimension: n),
