@@ -19,6 +19,22 @@ public struct SharedReadPointer<Element>: @unchecked Sendable {
     @inline(__always) public subscript(i: Int) -> Element { base[i] }
 }
 
+/// A counter shared across threads (finished cells, profile points: progress reports).
+public final class SharedCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    public init() {}
+
+    /// Adds one and returns the new count.
+    public func increment() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        count += 1
+        return count
+    }
+}
+
 /// Data-parallel loops over index ranges, on all cores.
 ///
 /// Work is cut into contiguous chunks; each chunk runs on one thread. Below

@@ -102,13 +102,7 @@ public enum TridiagonalEigensolver {
     ) throws -> Eigensystem {
         let routine = "TridiagonalEigensolver.lowest"
         let n = diagonal.count
-        try Validate.positive(n, routine, "diagonal count")
-        try Validate.count(offDiagonal.count, max(n - 1, 0), routine, "offDiagonal")
-        guard k >= 1, k <= n else {
-            throw GSLError.invalidArgument(routine, "count must be between 1 and \(n) (got \(k))")
-        }
-        try Validate.finite(diagonal, routine, "diagonal")
-        try Validate.finite(offDiagonal, routine, "offDiagonal")
+        try Validate.tridiagonal(diagonal: diagonal, offDiagonal: offDiagonal, count: k, routine)
         var d = diagonal
         var e = offDiagonal + [0]  // dstevr wants length n workspace for e
         var m: Int32 = 0

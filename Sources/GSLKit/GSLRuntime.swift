@@ -80,6 +80,19 @@ func defaultHint(_ status: Int32) -> String {
 
 /// Validation helpers shared by the wrappers (input is checked before any C call).
 enum Validate {
+    /// A symmetric tridiagonal matrix (diagonal n ≥ 1, off-diagonal n − 1, all finite) and a
+    /// level count 1…n.
+    static func tridiagonal(diagonal: [Double], offDiagonal: [Double], count k: Int, _ routine: String) throws {
+        let n = diagonal.count
+        try positive(n, routine, "diagonal count")
+        try count(offDiagonal.count, max(n - 1, 0), routine, "offDiagonal")
+        guard k >= 1, k <= n else {
+            throw GSLError.invalidArgument(routine, "count must be between 1 and \(n) (got \(k))")
+        }
+        try finite(diagonal, routine, "diagonal")
+        try finite(offDiagonal, routine, "offDiagonal")
+    }
+
     static func finite(_ values: some Collection<Double>, _ routine: String, _ name: String) throws {
         if let index = values.firstIndex(where: { !$0.isFinite }) {
             let offset = values.distance(from: values.startIndex, to: index)

@@ -55,13 +55,7 @@ public enum TridiagonalNewton {
     ) throws -> (values: [Double], statistics: Statistics) {
         let routine = "TridiagonalNewton.lowest"
         let n = diagonal.count
-        try Validate.positive(n, routine, "diagonal count")
-        try Validate.count(offDiagonal.count, max(n - 1, 0), routine, "offDiagonal")
-        guard k >= 1, k <= n else {
-            throw GSLError.invalidArgument(routine, "count must be between 1 and \(n) (got \(k))")
-        }
-        try Validate.finite(diagonal, routine, "diagonal")
-        try Validate.finite(offDiagonal, routine, "offDiagonal")
+        try Validate.tridiagonal(diagonal: diagonal, offDiagonal: offDiagonal, count: k, routine)
 
         // Scale by a power of two (exact) so the largest entry is in [1, 2): squares of the
         // off-diagonal and the Gershgorin sums can then neither overflow nor underflow.

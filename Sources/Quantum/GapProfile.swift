@@ -134,7 +134,7 @@ public struct GapProfile: Sendable, Codable {
         var results = [Result<Spectrum, any Error>?](repeating: nil, count: ordered.count)
         switch mode {
         case .parallel:
-            let counter = ProgressCounter()
+            let counter = SharedCounter()
             results.withUnsafeMutableBufferPointer { buffer in
                 let out = SharedPointer(buffer.baseAddress!)  // safe: ordered is non-empty
                 Parallel.forEachTask(ordered.count) { i in
@@ -161,18 +161,5 @@ public struct GapProfile: Sendable, Codable {
             points.append(Point(parameter: ordered[i], energies: s.energies, gap: gap))
         }
         return try GapProfile(coordinate: coordinate, points: points)
-    }
-}
-
-/// A thread-safe counter for progress reports.
-final class ProgressCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-
-    func increment() -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        count += 1
-        return count
     }
 }

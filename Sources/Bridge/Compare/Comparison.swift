@@ -393,7 +393,7 @@ public final class Comparison: @unchecked Sendable {
         }
         let reused = results.count
         let lock = NSLock()
-        let counter = CellCounter()
+        let counter = SharedCounter()
         let total = pending.count
         let finish: @Sendable (ComparisonCell, CellResult) -> Void = { [self] cell, result in
             // Failed cells are not stored: a rerun tries them again.
@@ -483,17 +483,5 @@ final class ResultBox: @unchecked Sendable {
         lock.lock()
         items.append((c, r))
         lock.unlock()
-    }
-}
-
-/// Counts finished cells across threads.
-final class CellCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    func increment() -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        count += 1
-        return count
     }
 }

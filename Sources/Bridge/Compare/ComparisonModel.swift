@@ -171,23 +171,18 @@ public struct CellResult: Sendable, Codable, Equatable {
     }
 }
 
-/// One row of results.csv / results.json: a cell and its figures.
+/// One row of results.csv / results.json: a cell and its figures, flat (the figures of
+/// ``CellResult`` read as the row's own: `row.tv`, `row.status`).
+@dynamicMemberLookup
 public struct ComparisonRow: Sendable, Codable, Equatable {
     public var side: String
     public var method: String
     public var schedule: String
     public var axis: String
     public var value: Double
-    public var fidelity: Double?
-    public var fidelityStderr: Double?
-    public var tv: Double?
-    public var tvStderr: Double?
-    public var tvNoiseFloor: Double?
-    public var groundStateProbability: Double?
-    public var groundStateStderr: Double?
-    public var evaluations: Int?
-    public var seconds: Double
-    public var status: String
+    public var result: CellResult
+
+    public subscript<T>(dynamicMember keyPath: KeyPath<CellResult, T>) -> T { result[keyPath: keyPath] }
 
     enum CodingKeys: String, CodingKey {
         case side, method, schedule, axis, value, fidelity, tv, evaluations, seconds, status
@@ -210,25 +205,38 @@ public struct ComparisonRow: Sendable, Codable, Equatable {
         schedule = cell.schedule
         axis = cell.method.axis
         value = cell.value
-        fidelity = result.fidelity
-        fidelityStderr = result.fidelityStderr
-        tv = result.tv
-        tvStderr = result.tvStderr
-        tvNoiseFloor = result.tvNoiseFloor
-        groundStateProbability = result.groundStateProbability
-        groundStateStderr = result.groundStateStderr
-        evaluations = result.evaluations
-        seconds = result.seconds
-        status = result.status
+        self.result = result
     }
 
     /// Every value with 17 significant digits (round-trips exactly), empty when absent.
     public var csvFields: [String] {
         func d(_ x: Double?) -> String { x.map { "\($0)" } ?? "" }
+        let r = result
         return [
-            side, method, schedule, axis, d(value), d(fidelity), d(fidelityStderr), d(tv), d(tvStderr), d(tvNoiseFloor),
-            d(groundStateProbability), d(groundStateStderr), evaluations.map(String.init) ?? "", d(seconds), status,
+            side, method, schedule, axis, d(value), d(r.fidelity), d(r.fidelityStderr), d(r.tv), d(r.tvStderr),
+            d(r.tvNoiseFloor), d(r.groundStateProbability), d(r.groundStateStderr), r.evaluations.map(String.init) ?? "",
+            d(r.seconds), r.status,
         ]
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        side = try c.decode(String.self, forKey: .side)
+        method = try c.decode(String.self, forKey: .method)
+        schedule = try c.decode(String.self, forKey: .schedule)
+        axis = try c.decode(String.self, forKey: .axis)
+        value = try c.decode(Double.self, forKey: .value)
+        result = CellResult(
+            fidelity: try c.decodeIfPresent(Double.self, forKey: .fidelity),
+            fidelityStderr: try c.decodeIfPresent(Double.self, forKey: .fidelityStderr),
+            tv: try c.decodeIfPresent(Double.self, forKey: .tv),
+            tvStderr: try c.decodeIfPresent(Double.self, forKey: .tvStderr),
+            tvNoiseFloor: try c.decodeIfPresent(Double.self, forKey: .tvNoiseFloor),
+            groundStateProbability: try c.decodeIfPresent(Double.self, forKey: .groundStateProbability),
+            groundStateStderr: try c.decodeIfPresent(Double.self, forKey: .groundStateStderr),
+            evaluations: try c.decodeIfPresent(Int.self, forKey: .evaluations),
+            seconds: try c.decode(Double.self, forKey: .seconds),
+            status: try c.decode(String.self, forKey: .status))
     }
 
     /// Encodes absent figures as JSON `null`, so every row has every key (as the CSV has
@@ -240,16 +248,16 @@ public struct ComparisonRow: Sendable, Codable, Equatable {
         try c.encode(schedule, forKey: .schedule)
         try c.encode(axis, forKey: .axis)
         try c.encode(value, forKey: .value)
-        try c.encode(fidelity, forKey: .fidelity)
-        try c.encode(fidelityStderr, forKey: .fidelityStderr)
-        try c.encode(tv, forKey: .tv)
-        try c.encode(tvStderr, forKey: .tvStderr)
-        try c.encode(tvNoiseFloor, forKey: .tvNoiseFloor)
-        try c.encode(groundStateProbability, forKey: .groundStateProbability)
-        try c.encode(groundStateStderr, forKey: .groundStateStderr)
-        try c.encode(evaluations, forKey: .evaluations)
-        try c.encode(seconds, forKey: .seconds)
-        try c.encode(status, forKey: .status)
+        try c.encode(result.fidelity, forKey: .fidelity)
+        try c.encode(result.fidelityStderr, forKey: .fidelityStderr)
+        try c.encode(result.tv, forKey: .tv)
+        try c.encode(result.tvStderr, forKey: .tvStderr)
+        try c.encode(result.tvNoiseFloor, forKey: .tvNoiseFloor)
+        try c.encode(result.groundStateProbability, forKey: .groundStateProbability)
+        try c.encode(result.groundStateStderr, forKey: .groundStateStderr)
+        try c.encode(result.evaluations, forKey: .evaluations)
+        try c.encode(result.seconds, forKey: .seconds)
+        try c.encode(result.status, forKey: .status)
     }
 }
 
