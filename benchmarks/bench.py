@@ -14,12 +14,15 @@ Rows (docs/benchmarks.md gives the method of each):
             the measured memory bandwidth (a STREAM triad in Swift, benchmarks/stream.swift)
 
 Every adiabat run is a separate process: its wall time (start-up included, ~40 ms) and the
-in-process solve time from its JSON are both reported; peak RSS comes from wait4(). Peers run
+in-process solve time from its JSON are both reported; peak RSS comes from GNU time. Peers run
 in a worker process of this script (`--worker`), timed around the solve only (imports and
 set-up excluded, to the peer's advantage), so their peak RSS is measured the same way.
 
 Usage: benchmarks/bench.py [--rows anneal,grid,spectra,sampler,growth] [--quick]
                            [--adiabat PATH] [--output benchmarks/results.json]
+       benchmarks/bench.py --markdown benchmarks/results.json   (the README's table again)
+A full run also writes benchmarks/results.md, the README's table; --quick writes
+benchmarks/results-quick.json only.
 Python is used only here, in benchmarks/, never in the tests.
 """
 
@@ -918,6 +921,36 @@ def format_row(r):
             f"{r['accuracy_adiabat']:<17} {r['accuracy_peer']:<17}")
 
 
+def markdown_table(results):
+    """The README's table: one line per row of a results.json, with the machine and date."""
+    info, rows = results["machine"], results["rows"]
+    load = info.get("load_average_start", [0])[0], info.get("load_average_end", [0])[0]
+    out = [f"Run of {info['date'][:10]} on {info.get('cpu')} ({info.get('cores')} cores, "
+           f"{info.get('memory_bytes', 0) / GIB:.0f} GiB, {info.get('os_release', info.get('os'))}), shared with other "
+           f"jobs (load average {load[0]:.1f} at start, {load[1]:.1f} at end); {info.get('swift')}, GSL {info.get('gsl')}, "
+           f"QuTiP {info.get('qutip')}, SciPy {info.get('scipy')}, NumPy {info.get('numpy')}, "
+           f"dwave-samplers {info.get('dwave-samplers')}. Times are min / median over the runs; ratio = peer median / "
+           f"adiabat median (adiabat's process start-up included); cpu rt = the same with CPU times. "
+           f"Whole table: {info.get('total_seconds', 0) / 60:.0f} min.",
+           "",
+           "| benchmark | case | adiabat | peer | peer time | ratio | cpu rt | accuracy adiabat | accuracy peer |",
+           "|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        ratio = f"{r['ratio']:.1f}×" if r["ratio"] else "-"
+        cpu_ratio = f"{r['cpu_ratio']:.1f}×" if r.get("cpu_ratio") else "-"
+        cells = [r["group"], r["case"], fmt_mm(r["adiabat_wall"]), r["peer"], fmt_mm(r["peer_time"]), ratio, cpu_ratio,
+                 r["accuracy_adiabat"].strip(), r["accuracy_peer"].strip()]
+        out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    lim = results.get("details", {}).get("anneal", {}).get("limits")
+    if lim:
+        out.append("")
+        for tool in ("adiabat", "qutip"):
+            L = lim[tool]
+            out.append(f"- Largest register, {tool}: {L['qubits_in_60s']} qubits in 60 s ({L['time_basis']}); "
+                       f"{L['qubits_in_16GiB']} qubits in 16 GiB ({L['memory_basis']}).")
+    return "\n".join(out) + "\n"
+
+
 def machine_info(binary):
     info = {"date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
             "os": platform.platform(), "python": platform.python_version()}
@@ -978,8 +1011,18 @@ def main():
     parser.add_argument("--rows", default="anneal,grid,spectra,sampler,growth")
     parser.add_argument("--quick", action="store_true", help="small sizes and one repeat (a smoke test, not a result)")
     parser.add_argument("--adiabat", default=os.path.join(ROOT, ".build", "release", "adiabat"))
-    parser.add_argument("--output", default=os.path.join(HERE, "results.json"))
+    parser.add_argument("--output", default=None,
+                        help="where to write the results (default benchmarks/results.json; "
+                             "with --quick benchmarks/results-quick.json, so a smoke test never replaces a full run)")
+    parser.add_argument("--markdown", metavar="RESULTS_JSON",
+                        help="print the README's Markdown table of an earlier run's results.json and exit")
     args = parser.parse_args()
+    if args.output is None:
+        args.output = os.path.join(HERE, "results-quick.json" if args.quick else "results.json")
+    if args.markdown:
+        with open(args.markdown) as f:
+            print(markdown_table(json.load(f)), end="")
+        return
 
     bench = Bench(args)
     info = machine_info(args.adiabat)
@@ -1033,6 +1076,12 @@ def main():
         json.dump(results, f, indent=1, default=float)
     os.replace(tmp, args.output)
     print(f"wrote {os.path.relpath(args.output)}")
+    if not args.quick:
+        md = os.path.splitext(args.output)[0] + ".md"
+        with open(md + ".tmp", "w") as f:
+            f.write(markdown_table(results))
+        os.replace(md + ".tmp", md)
+        print(f"wrote {os.path.relpath(md)} (the README's table)")
 
 
 if __name__ == "__main__":
