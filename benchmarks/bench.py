@@ -508,20 +508,24 @@ class Bench:
                                "QuTiP sesolve (adams, CSR)", summary([r["seconds"] for r in q]),
                                f"|dF| {err_a:.1e}", f"|dF| {err_q:.1e}", a_cpu=summary([r["_cpu"] for r in runs]), p_cpu=summary([r.get("cpu_seconds") for r in q]))
             # Equal accuracy: the default split tolerance (1e-7) is usually more accurate than
-            # QuTiP's adams at atol 1e-10 / rtol 1e-8; rtol 1e-6 is the next decade. Report it too,
-            # marked as matched only where its fidelity error is still at most QuTiP's.
-            loose = [adiabat(self.binary, ["evolve", path, "--total-time", repr(T), "--rtol", "1e-6"])
-                     for _ in range(self.reps(reps_a[n]))]
-            err_l = max(abs(r["fidelity"] - F_ref) for r in loose)
-            matched = err_l <= err_q
-            self.add_row("anneal: evolve rtol 1e-6", f"{n} qubits",
+            # QuTiP's adams at atol 1e-10 / rtol 1e-8. The loosest of rtol 1e-6 and 3e-7 whose
+            # fidelity error is still at most QuTiP's is the equal-accuracy row; when neither
+            # is, the row says so and the default row is the comparison.
+            for tol in ("1e-6", "3e-7"):
+                loose = [adiabat(self.binary, ["evolve", path, "--total-time", repr(T), "--rtol", tol])
+                         for _ in range(self.reps(reps_a[n]))]
+                err_l = max(abs(r["fidelity"] - F_ref) for r in loose)
+                matched = err_l <= err_q
+                if matched:
+                    break
+            self.add_row(f"anneal: evolve rtol {tol}", f"{n} qubits",
                          summary([r["_wall"] for r in loose]), summary([r["seconds"] for r in loose]),
                          "QuTiP sesolve (same runs)", summary([r["seconds"] for r in q]),
                          f"|dF| {err_l:.1e}", f"|dF| {err_q:.1e}", a_cpu=summary([r["_cpu"] for r in loose]),
                          note=("matched: adiabat's error <= QuTiP's" if matched
-                               else "NOT matched: adiabat's error at rtol 1e-6 exceeds QuTiP's; use the default row"), p_cpu=summary([r.get("cpu_seconds") for r in q]))
-            results[n] = {"row": row, "fidelity_reference": F_ref, "loose_rtol_1e-6": {
-                              "error": err_l, "matched": matched, "wall": summary([r["_wall"] for r in loose]),
+                               else f"NOT matched: adiabat's error at rtol {tol} exceeds QuTiP's; use the default row"), p_cpu=summary([r.get("cpu_seconds") for r in q]))
+            results[n] = {"row": row, "fidelity_reference": F_ref, "matched_accuracy": {
+                              "rtol": float(tol), "error": err_l, "matched": matched, "wall": summary([r["_wall"] for r in loose]),
                               "evaluations": loose[0]["evaluations"]}, "fidelity_adiabat": runs[0]["fidelity"],
                           "fidelity_qutip": q[0]["fidelity"], "adiabat_steps": runs[0]["steps"],
                           "adiabat_evaluations": runs[0]["evaluations"], "adiabat_rss": max(r["_rss"] for r in runs),
