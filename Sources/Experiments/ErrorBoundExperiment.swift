@@ -75,7 +75,10 @@ public struct ErrorBoundExperiment: Sendable {
                         .gaussian("Σ = [[1, .8], [.8, 1]]", [1, 0.8, 0.8, 1]),
                         .gaussian("Σ = [[4, 1.5], [1.5, 1]]", [4, 1.5, 1.5, 1]),
                         .gaussian("Σ = [[6, 2], [2, 1]]", [6, 2, 2, 1]),
-                        .twoMoons(0.06), .twoMoons(0.08), .twoMoons(0.1), .twoMoons(0.15), .twoMoons(0.2), .twoMoons(0.3),
+                        // Not σ = 0.06: there the arcs' exchange gap collapses (≈ 0.02 on a coarser grid,
+                        // against 0.27 at σ = 0.08) and the filtered Lanczos solve for it on the h = σ/4
+                        // grid did not finish in 9 minutes, stalling the whole run (docs/experiments.md).
+                        .twoMoons(0.08), .twoMoons(0.1), .twoMoons(0.15), .twoMoons(0.2), .twoMoons(0.3),
                     ],
                     epsilons: [0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256], linearLimit: 0.016,
                     spacingPerWidth: 0.25, boxWidths: 6)
