@@ -205,16 +205,17 @@ extension GroverExperiment.Result {
         let lin = points.filter { $0.schedule == "linear" }
         plot.series.append(PlotSeries(label: "Roland–Cerf", x: rc.map { Double($0.states) }, y: rc.map(\.time)))
         plot.series.append(PlotSeries(label: "linear", x: lin.map { Double($0.states) }, y: lin.map(\.time)))
-        let allN = points.map { Double($0.states) }
-        let ns = [allN.min() ?? 16, allN.max() ?? 4096]
+        // Each fit is drawn over the sizes it was fitted to (no extrapolation).
+        let rcN = [Double(rc.first?.states ?? 16), Double(rc.last?.states ?? 16)]
+        let linN = [Double(lin.first?.states ?? 16), Double(lin.last?.states ?? 16)]
         plot.series.append(
             PlotSeries(
-                label: "fit ∝ N^\(Format.fixed(rolandCerfFit.slope, 3))", x: ns,
-                y: ns.map { exp(rolandCerfFit.intercept + rolandCerfFit.slope * log($0)) }, dashed: true, markers: false))
+                label: "fit ∝ N^\(Format.fixed(rolandCerfFit.slope, 3))", x: rcN,
+                y: rcN.map { exp(rolandCerfFit.intercept + rolandCerfFit.slope * log($0)) }, dashed: true, markers: false))
         plot.series.append(
             PlotSeries(
-                label: "fit ∝ N^\(Format.fixed(linearFit.slope, 3))", x: ns,
-                y: ns.map { exp(linearFit.intercept + linearFit.slope * log($0)) }, dashed: true, markers: false))
+                label: "fit ∝ N^\(Format.fixed(linearFit.slope, 3))", x: linN,
+                y: linN.map { exp(linearFit.intercept + linearFit.slope * log($0)) }, dashed: true, markers: false))
         var table = CSVTable(header: ["schedule", "qubits", "N", "T_0.9", "fidelity", "evaluations", "profile_points", "profile_error"])
         for p in points {
             table.append([
