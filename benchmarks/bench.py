@@ -945,6 +945,9 @@ def markdown_table(results):
         cells = [r["group"], r["case"], fmt_mm(r["adiabat_wall"]), r["peer"], fmt_mm(r["peer_time"]), ratio, cpu_ratio,
                  r["accuracy_adiabat"].strip(), r["accuracy_peer"].strip()]
         out.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    notes = [f"- {r['group']}, {r['case']}: {r['note']}" for r in rows if r.get("note")]
+    if notes:
+        out += [""] + notes
     lim = results.get("details", {}).get("anneal", {}).get("limits")
     if lim:
         out.append("")
