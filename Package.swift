@@ -14,7 +14,7 @@ let package = Package(
         .library(name: "AdiabatCore", targets: ["AdiabatCore"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
     ],
     targets: [
         // C: the GNU Scientific Library (Debian: libgsl-dev).
@@ -45,7 +45,8 @@ let package = Package(
         .target(name: "Diffusion", dependencies: ["GSLKit", "AdiabatCore", "Landscapes"]),
         // The translators: score ⇄ Hamiltonian (continuous and on spins), landscape paths, flip chains,
         // schedules across domains, the comparator and its reports.
-        .target(name: "Bridge", dependencies: ["GSLKit", "AdiabatCore", "Landscapes", "Quantum", "Problems", "Diffusion", "Reports"]),
+        .target(
+            name: "Bridge", dependencies: ["GSLKit", "AdiabatCore", "Landscapes", "Quantum", "Problems", "Diffusion", "Reports"]),
         // The paper's experiments and the Grover scaling as bundled runs (adiabat reproduce).
         .target(
             name: "Experiments",

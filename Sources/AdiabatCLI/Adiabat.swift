@@ -8,7 +8,8 @@ import GSLKit
 struct Adiabat: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "adiabat",
-        abstract: "Translate annealing Hamiltonians into diffusion samplers and back, measure adiabatic fidelity, and compare both sides on one landscape and schedule.",
+        abstract:
+            "Translate annealing Hamiltonians into diffusion samplers and back, measure adiabatic fidelity, and compare both sides on one landscape and schedule.",
         discussion: """
             PROBLEM arguments take a TOML problem file, a dimod .coo / BQM .json / qbsolv .qubo \
             file, or the name of a bundled problem (see 'adiabat problems').

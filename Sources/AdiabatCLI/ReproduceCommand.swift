@@ -10,7 +10,8 @@ extension ExperimentName: ExpressibleByArgument {}
 struct ReproduceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reproduce",
-        abstract: "Reproduce one of the paper's experiments (hydrogen, error-bound, gap-schedule) or the Grover scaling, with figures.",
+        abstract:
+            "Reproduce one of the paper's experiments (hydrogen, error-bound, gap-schedule) or the Grover scaling, with figures.",
         discussion: """
             hydrogen: Score-Hamiltonian levels from the exact and from learned scores against 1 − 1/n². \
             error-bound: stationary TV of Langevin with a perturbed score against ε/√gap (slope in ε, \

@@ -11,7 +11,8 @@ import Quantum
 struct SpectrumCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "spectrum",
-        abstract: "Lowest levels and gap of the Score Hamiltonian at diffusion time t (or of H(s) for annealing problems), or a gap profile over the path.",
+        abstract:
+            "Lowest levels and gap of the Score Hamiltonian at diffusion time t (or of H(s) for annealing problems), or a gap profile over the path.",
         discussion: """
             Solvers: LAPACK's tridiagonal MRRR solver on 1-D and radial grids, LAPACK's band \
             solver for 1-D higher-order stencils, ARPACK's Lanczos (Chebyshev-accelerated) on 2-D \
@@ -112,7 +113,8 @@ struct SpectrumCommand: ParsableCommand {
     /// The annealing branch: levels of `H(s)` and, with `--profile`, the gap along the path.
     func runAnnealing(_ location: ProblemLocation) throws {
         guard time == nil, angularMomentum == nil else {
-            throw InputError("--time", "applies to landscape problems; \(location.name) is an annealing problem", hint: "use --s s")
+            throw InputError(
+                "--time", "applies to landscape problems; \(location.name) is an annealing problem", hint: "use --s s")
         }
         let s = annealFraction ?? 0.5
         guard s.isFinite, s >= 0, s <= 1 else { throw InputError("--s", "must lie in [0, 1] (got \(s))") }
@@ -124,20 +126,24 @@ struct SpectrumCommand: ParsableCommand {
             return
         }
         let spec = try AnnealingSpec.load(location.url)
-        let report = try AnnealingSpectrumReport.compute(hamiltonian: try spec.hamiltonian(), s: s, levels: levels, profile: profile)
+        let report = try AnnealingSpectrumReport.compute(
+            hamiltonian: try spec.hamiltonian(), s: s, levels: levels, profile: profile)
         if common.json {
             try Output.json(report)
             return
         }
         Output.line("problem   \(spec.name) (\(report.qubits) qubits, symmetry: \(report.symmetry))")
-        Output.line("H_P       ground energy \(report.groundEnergy), \(report.groundStates) ground state\(report.groundStates == 1 ? "" : "s")")
+        Output.line(
+            "H_P       ground energy \(report.groundEnergy), \(report.groundStates) ground state\(report.groundStates == 1 ? "" : "s")"
+        )
         Output.line("s = \(report.s): levels \(report.energies.map { String(format: "%.10g", $0) }.joined(separator: "  "))")
         Output.line("gap E₁ − E₀ = \(report.gap)\(report.adiabaticGap.map { ", adiabatic gap \($0)" } ?? "")")
         if let points = report.profile {
             Output.line("")
             Output.line("s          gap            adiabatic gap")
             for p in points {
-                Output.line(String(format: "%-10.5f %-14.8g ", p.s, p.gap) + (p.adiabaticGap.map { String(format: "%.8g", $0) } ?? "-"))
+                Output.line(
+                    String(format: "%-10.5f %-14.8g ", p.s, p.gap) + (p.adiabaticGap.map { String(format: "%.8g", $0) } ?? "-"))
             }
             if let m = report.minGap, let at = report.at { Output.line("min gap \(m) at s = \(at)") }
             if let m = report.minAdiabaticGap, let at = report.adiabaticAt { Output.line("min adiabatic gap \(m) at s = \(at)") }

@@ -18,7 +18,8 @@ public struct UniformGrid: Sendable, Equatable, Codable, CustomStringConvertible
         }
         guard lower.count == points.count, upper.count == points.count else {
             throw InputError(
-                "grid", "lower, upper and points must have one entry per axis (got \(lower.count), \(upper.count), \(points.count))")
+                "grid",
+                "lower, upper and points must have one entry per axis (got \(lower.count), \(upper.count), \(points.count))")
         }
         for a in 0..<points.count {
             try Check.finite(lower[a], "grid.lower[\(a)]")

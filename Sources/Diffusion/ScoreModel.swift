@@ -160,4 +160,3 @@ public struct GaussianMixtureScoreField: ScoreField {
         mixture.scoreBatchSerial(points: points, count: count, into: scores)
     }
 }
-

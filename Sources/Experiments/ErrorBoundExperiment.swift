@@ -424,7 +424,9 @@ extension ErrorBoundExperiment.Result {
         }
         figures.append(("error-bound-collapse", ratioPlot))
 
-        var table = CSVTable(header: ["landscape", "family", "gap", "epsilon", "eps_over_sqrt_gap", "tv", "ratio", "exact_tv", "residual"])
+        var table = CSVTable(header: [
+            "landscape", "family", "gap", "epsilon", "eps_over_sqrt_gap", "tv", "ratio", "exact_tv", "residual",
+        ])
         for s in series {
             for p in s.points {
                 table.append([
@@ -445,29 +447,38 @@ extension ErrorBoundExperiment.Result {
         for c in collapse {
             func cell(_ s: Spread?) -> String {
                 guard let s else { return "—" }
-                return "\(Format.fixed(s.minimum, 3))…\(Format.fixed(s.maximum, 3)) (×\(Format.fixed(s.ratio, 2)), CV \(Format.fixed(s.coefficientOfVariation, 3)))"
+                return
+                    "\(Format.fixed(s.minimum, 3))…\(Format.fixed(s.maximum, 3)) (×\(Format.fixed(s.ratio, 2)), CV \(Format.fixed(s.coefficientOfVariation, 3)))"
             }
             collapseTable.append([c.family, cell(c.ratio), cell(c.gaussians), cell(c.twoMoons)])
         }
 
         var report = HTMLReport(title: "Experiment 2 — the error bound: sampling error against ε/√gap")
         report.paragraph(
-            "Stationary law ρ_ε of Langevin dynamics with the score s + εδ (δ of unit RMS under p), solved exactly on the grid (stationary Fokker–Planck, Scharfetter–Gummel, banded LU); TV against the unperturbed law on the same grid. Gaussians: gap 1/λ_max(Σ) exactly; two-moons: gap E₁ − E₀ of the Score Hamiltonian (Lanczos, 4th-order stencil). To first order TV·√g/ε ≤ ½ for every δ (Poincaré; docs/experiments.md), with equality approached only when δ is aligned with the slow mode. Legends: a Gaussian by the condition number κ of Σ, two-moons by σ, each with its gap g.")
+            "Stationary law ρ_ε of Langevin dynamics with the score s + εδ (δ of unit RMS under p), solved exactly on the grid (stationary Fokker–Planck, Scharfetter–Gummel, banded LU); TV against the unperturbed law on the same grid. Gaussians: gap 1/λ_max(Σ) exactly; two-moons: gap E₁ − E₀ of the Score Hamiltonian (Lanczos, 4th-order stencil). To first order TV·√g/ε ≤ ½ for every δ (Poincaré; docs/experiments.md), with equality approached only when δ is aligned with the slow mode. Legends: a Gaussian by the condition number κ of Σ, two-moons by σ, each with its gap g."
+        )
         report.plots(figures.map(\.1))
         report.heading("Slope of log TV against log ε (ε ≤ \(Format.general(limit)))", level: 3)
         report.table(header: slopes.header, rows: slopes.rows)
         report.heading("Collapse: spread of TV·√g/ε in the linear regime", level: 3)
         report.table(header: ["family", "all", "Gaussians", "two-moons"], rows: collapseTable)
         var headline: [(String, String)] = [
-            ("slope in ε", "\(Format.fixed(slopeRange[0], 4))…\(Format.fixed(slopeRange[1], 4)) over \(series.count) series (ε ≤ \(Format.general(limit)))"),
+            (
+                "slope in ε",
+                "\(Format.fixed(slopeRange[0], 4))…\(Format.fixed(slopeRange[1], 4)) over \(series.count) series (ε ≤ \(Format.general(limit)))"
+            ),
             ("max TV·√g/ε", "\(Format.fixed(maxRatio, 4)) (first-order bound 0.5)"),
         ]
         for c in collapse {
             headline.append(
-                ("collapse, \(c.family) δ",
-                    "TV·√g/ε in \(Format.fixed(c.ratio.minimum, 3))…\(Format.fixed(c.ratio.maximum, 3)) (max/min \(Format.fixed(c.ratio.ratio, 2)), CV \(Format.fixed(c.ratio.coefficientOfVariation, 3)))"))
+                (
+                    "collapse, \(c.family) δ",
+                    "TV·√g/ε in \(Format.fixed(c.ratio.minimum, 3))…\(Format.fixed(c.ratio.maximum, 3)) (max/min \(Format.fixed(c.ratio.ratio, 2)), CV \(Format.fixed(c.ratio.coefficientOfVariation, 3)))"
+                ))
         }
-        if let d = maxClosedFormDeviation { headline.append(("Gaussian closed form", "max relative deviation \(Format.sci(d, 2))")) }
+        if let d = maxClosedFormDeviation {
+            headline.append(("Gaussian closed form", "max relative deviation \(Format.sci(d, 2))"))
+        }
         return ExperimentArtefacts(
             name: ExperimentName.errorBound.rawValue, report: report, figures: figures,
             tables: [("error-bound", table), ("error-bound-slopes", slopes)], json: try encodedJSON(), headline: headline)

@@ -226,13 +226,18 @@ public struct GapScheduleExperiment: Sendable {
         for name in s.landscapes {
             let setup = try setup(name)
             progress?("gap schedule: \(name): gap profile")
-            let path = try LandscapePath(landscape: setup.landscape, discretisation: setup.hamiltonian, process: .ou, tMax: s.tMax)
+            let path = try LandscapePath(
+                landscape: setup.landscape, discretisation: setup.hamiltonian, process: .ou, tMax: s.tMax)
             let (gap, speeds) = try Self.profile(path: path, points: s.profilePoints)
             let u = gap.progress
             let schedules: [(String, Schedule)] = [
                 ("linear", .linear), ("cosine", .cosine), ("gap", try gap.schedule(power: 1, name: "gap")),
                 ("gap²", try gap.schedule(power: 2, name: "gap²")),
-                ("gap/speed", try Schedule.gapAdaptive(progress: u, gaps: zip(gap.gaps, speeds).map { $0 / max($1, 1e-300) }, power: 1, name: "gap/speed")),
+                (
+                    "gap/speed",
+                    try Schedule.gapAdaptive(
+                        progress: u, gaps: zip(gap.gaps, speeds).map { $0 / max($1, 1e-300) }, power: 1, name: "gap/speed")
+                ),
             ]
             var tables: [String: [Double]] = [:]
             for (label, schedule) in schedules {
@@ -267,7 +272,8 @@ public struct GapScheduleExperiment: Sendable {
                             process: .ou, tMax: tMax, schedule: schedules[cell.schedule].1, steps: cell.steps)
                         let dynamics: FokkerPlanckDynamics =
                             cell.sampler == 0
-                            ? .annealedLangevin(LangevinSettings(stepsPerLevel: 1, stepSize: stepSize, dataScale: ell), substeps: 1)
+                            ? .annealedLangevin(
+                                LangevinSettings(stepsPerLevel: 1, stepSize: stepSize, dataScale: ell), substeps: 1)
                             : .reverseSDE
                         let law = try FokkerPlanckSolver.run(
                             FokkerPlanckProblem(grid: grid, score: score, path: diffusionPath, dynamics: dynamics))
@@ -312,7 +318,8 @@ public struct GapScheduleExperiment: Sendable {
                         stepsToTarget: table))
             }
         }
-        return Result(settings: s, profiles: profiles, curves: curves, verdicts: verdicts, seconds: Date().timeIntervalSince(start))
+        return Result(
+            settings: s, profiles: profiles, curves: curves, verdicts: verdicts, seconds: Date().timeIntervalSince(start))
     }
 }
 
@@ -321,7 +328,8 @@ extension GapScheduleExperiment.Result {
         var figures: [(String, SVGPlot)] = []
         var report = HTMLReport(title: "Experiment 3 — the gap-designed schedule: sample quality against steps")
         report.paragraph(
-            "TV to p₀ of the sampler's law after N steps, from the Fokker–Planck solver (no sampling noise), for five schedules on the OU path (t_max = \(Format.general(settings.tMax))). gap: dt/dτ ∝ g; gap²: ∝ g² (Roland–Cerf's rule); gap/speed: ∝ g/‖∂t√p_t‖, the first-order adiabatic condition with the path's speed. The least sensitive schedule needs the fewest steps to reach a TV target.")
+            "TV to p₀ of the sampler's law after N steps, from the Fokker–Planck solver (no sampling noise), for five schedules on the OU path (t_max = \(Format.general(settings.tMax))). gap: dt/dτ ∝ g; gap²: ∝ g² (Roland–Cerf's rule); gap/speed: ∝ g/‖∂t√p_t‖, the first-order adiabatic condition with the path's speed. The least sensitive schedule needs the fewest steps to reach a TV target."
+        )
         for profile in profiles {
             report.heading(profile.landscape, level: 2)
             var gapPlot = SVGPlot(
@@ -330,12 +338,15 @@ extension GapScheduleExperiment.Result {
             gapPlot.series.append(PlotSeries(label: "gap g", x: profile.times, y: profile.gaps))
             gapPlot.series.append(PlotSeries(label: "speed ‖∂t√p_t‖", x: profile.times, y: profile.speeds))
             gapPlot.series.append(
-                PlotSeries(label: "g/speed", x: profile.times, y: zip(profile.gaps, profile.speeds).map { $0 / $1 }, dashed: true))
+                PlotSeries(label: "g/speed", x: profile.times, y: zip(profile.gaps, profile.speeds).map { $0 / $1 }, dashed: true)
+            )
             var schedulePlot = SVGPlot(
                 title: "\(profile.landscape): schedules", xLabel: "normalised run time τ/T", yLabel: "diffusion time t")
             let r = (0...100).map { Double($0) / 100 }
             for name in GapScheduleExperiment.schedules {
-                if let t = profile.schedules[name] { schedulePlot.series.append(PlotSeries(label: name, x: r, y: t, markers: false)) }
+                if let t = profile.schedules[name] {
+                    schedulePlot.series.append(PlotSeries(label: name, x: r, y: t, markers: false))
+                }
             }
             let stem = profile.landscape
             figures.append(("gap-schedule-\(stem)-profile", gapPlot))
@@ -363,8 +374,10 @@ extension GapScheduleExperiment.Result {
             }
             report.table(
                 header: ["sampler", "schedule"] + settings.targets.map { "steps to TV ≤ \(Format.general($0))" }
-                    + ["mean log10 TV", "TV at N = \(curves.first { $0.landscape == profile.landscape }?.steps.first ?? 0)",
-                        "TV at N = \(curves.first { $0.landscape == profile.landscape }?.steps.last ?? 0)"],
+                    + [
+                        "mean log10 TV", "TV at N = \(curves.first { $0.landscape == profile.landscape }?.steps.first ?? 0)",
+                        "TV at N = \(curves.first { $0.landscape == profile.landscape }?.steps.last ?? 0)",
+                    ],
                 rows: rows)
         }
         var table = CSVTable(header: ["landscape", "sampler", "schedule", "steps", "tv"])
@@ -374,7 +387,9 @@ extension GapScheduleExperiment.Result {
         var profileTable = CSVTable(header: ["landscape", "t", "gap", "speed"])
         for p in profiles {
             for i in p.times.indices {
-                profileTable.append([p.landscape, Format.general(p.times[i], 8), Format.sci(p.gaps[i], 6), Format.sci(p.speeds[i], 6)])
+                profileTable.append([
+                    p.landscape, Format.general(p.times[i], 8), Format.sci(p.gaps[i], 6), Format.sci(p.speeds[i], 6),
+                ])
             }
         }
         var headline: [(String, String)] = []
@@ -383,7 +398,11 @@ extension GapScheduleExperiment.Result {
                 let n = v.stepsToTarget[name] ?? nil
                 return "\(name) \(n.map { Format.general($0, 3) } ?? "—")"
             }.joined(separator: ", ")
-            headline.append(("\(v.landscape), \(v.sampler)", "least sensitive: \(v.leastSensitive); steps to TV ≤ \(Format.general(v.target)): \(others)"))
+            headline.append(
+                (
+                    "\(v.landscape), \(v.sampler)",
+                    "least sensitive: \(v.leastSensitive); steps to TV ≤ \(Format.general(v.target)): \(others)"
+                ))
         }
         return ExperimentArtefacts(
             name: ExperimentName.gapSchedule.rawValue, report: report, figures: figures,

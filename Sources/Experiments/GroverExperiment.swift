@@ -35,8 +35,10 @@ public struct GroverExperiment: Sendable {
 
         public static func preset(_ size: ExperimentSize) -> Settings {
             switch size {
-            case .full: return Settings(rolandCerfQubits: Array(4...14), linearQubits: Array(4...12), targetFidelity: 0.9, rtol: 1e-7)
-            case .quick: return Settings(rolandCerfQubits: Array(4...10), linearQubits: Array(4...8), targetFidelity: 0.9, rtol: 1e-6)
+            case .full:
+                return Settings(rolandCerfQubits: Array(4...14), linearQubits: Array(4...12), targetFidelity: 0.9, rtol: 1e-7)
+            case .quick:
+                return Settings(rolandCerfQubits: Array(4...10), linearQubits: Array(4...8), targetFidelity: 0.9, rtol: 1e-6)
             }
         }
 
@@ -112,7 +114,8 @@ public struct GroverExperiment: Sendable {
         var evaluations = 0
         func fidelity(_ T: Double) throws -> Double {
             evaluations += 1
-            let run = try AnnealingEvolution.run(AnnealingProblem(hamiltonian: h, schedule: schedule, totalTime: T), options: options)
+            let run = try AnnealingEvolution.run(
+                AnnealingProblem(hamiltonian: h, schedule: schedule, totalTime: T), options: options)
             guard run.succeeded else {
                 throw InputError("evolution", "did not finish at T = \(T) (\(run.status))", hint: "loosen the tolerance")
             }
@@ -216,25 +219,36 @@ extension GroverExperiment.Result {
             PlotSeries(
                 label: "fit ∝ N^\(Format.fixed(linearFit.slope, 3))", x: linN,
                 y: linN.map { exp(linearFit.intercept + linearFit.slope * log($0)) }, dashed: true, markers: false))
-        var table = CSVTable(header: ["schedule", "qubits", "N", "T_0.9", "fidelity", "evaluations", "profile_points", "profile_error"])
+        var table = CSVTable(header: [
+            "schedule", "qubits", "N", "T_0.9", "fidelity", "evaluations", "profile_points", "profile_error",
+        ])
         for p in points {
             table.append([
-                p.schedule, "\(p.qubits)", "\(p.states)", Format.general(p.time, 6), Format.fixed(p.fidelity, 5), "\(p.evaluations)",
+                p.schedule, "\(p.qubits)", "\(p.states)", Format.general(p.time, 6), Format.fixed(p.fidelity, 5),
+                "\(p.evaluations)",
                 p.profilePoints.map(String.init) ?? "", p.profileError.map { Format.sci($0, 1) } ?? "",
             ])
         }
         var report = HTMLReport(title: "Grover-style search: Roland–Cerf √N against linear N")
         report.paragraph(
-            "H(s) = (1 − s)(1 − |+⟩⟨+|) + s(1 − |m⟩⟨m|) on n qubits (projector driver, Grover oracle). T₀.₉ is the shortest total time at which the probability of the marked state reaches \(Format.general(settings.targetFidelity)) (scan and bisection to 1e-3). Roland–Cerf: ds/dτ ∝ g² from the toolkit's adaptively refined gap profile. Log-log fits of T₀.₉ against N: Roland–Cerf slope \(Format.fixed(rolandCerfFit.slope, 3)) ± \(Format.fixed(rolandCerfFit.slopeStandardError, 3)) (theory ½), linear slope \(Format.fixed(linearFit.slope, 3)) ± \(Format.fixed(linearFit.slopeStandardError, 3)) (theory 1).")
+            "H(s) = (1 − s)(1 − |+⟩⟨+|) + s(1 − |m⟩⟨m|) on n qubits (projector driver, Grover oracle). T₀.₉ is the shortest total time at which the probability of the marked state reaches \(Format.general(settings.targetFidelity)) (scan and bisection to 1e-3). Roland–Cerf: ds/dτ ∝ g² from the toolkit's adaptively refined gap profile. Log-log fits of T₀.₉ against N: Roland–Cerf slope \(Format.fixed(rolandCerfFit.slope, 3)) ± \(Format.fixed(rolandCerfFit.slopeStandardError, 3)) (theory ½), linear slope \(Format.fixed(linearFit.slope, 3)) ± \(Format.fixed(linearFit.slopeStandardError, 3)) (theory 1)."
+        )
         report.plot(plot)
         report.table(header: table.header, rows: table.rows)
         let worstProfile = rc.compactMap(\.profileError).max() ?? 0
         return ExperimentArtefacts(
-            name: ExperimentName.grover.rawValue, report: report, figures: [("grover-scaling", plot)], tables: [("grover", table)],
+            name: ExperimentName.grover.rawValue, report: report, figures: [("grover-scaling", plot)],
+            tables: [("grover", table)],
             json: try encodedJSON(),
             headline: [
-                ("Roland–Cerf T₀.₉ ∝ N^a", "a = \(Format.fixed(rolandCerfFit.slope, 3)) ± \(Format.fixed(rolandCerfFit.slopeStandardError, 3)) (n = \(rc.first?.qubits ?? 0)…\(rc.last?.qubits ?? 0); theory 0.5)"),
-                ("linear T₀.₉ ∝ N^b", "b = \(Format.fixed(linearFit.slope, 3)) ± \(Format.fixed(linearFit.slopeStandardError, 3)) (n = \(lin.first?.qubits ?? 0)…\(lin.last?.qubits ?? 0); theory 1)"),
+                (
+                    "Roland–Cerf T₀.₉ ∝ N^a",
+                    "a = \(Format.fixed(rolandCerfFit.slope, 3)) ± \(Format.fixed(rolandCerfFit.slopeStandardError, 3)) (n = \(rc.first?.qubits ?? 0)…\(rc.last?.qubits ?? 0); theory 0.5)"
+                ),
+                (
+                    "linear T₀.₉ ∝ N^b",
+                    "b = \(Format.fixed(linearFit.slope, 3)) ± \(Format.fixed(linearFit.slopeStandardError, 3)) (n = \(lin.first?.qubits ?? 0)…\(lin.last?.qubits ?? 0); theory 1)"
+                ),
                 ("gap profile vs closed form", "max deviation \(Format.sci(worstProfile, 1))"),
             ])
     }

@@ -144,7 +144,9 @@ public struct HydrogenExperiment: Sendable {
         guard settings.replicas >= 1, settings.replicas <= 1000 else {
             throw InputError("replicas", "must be 1…1000 (got \(settings.replicas))")
         }
-        guard settings.levels >= 2, settings.levels <= 20 else { throw InputError("levels", "must be 2…20 (got \(settings.levels))") }
+        guard settings.levels >= 2, settings.levels <= 20 else {
+            throw InputError("levels", "must be 2…20 (got \(settings.levels))")
+        }
         guard !settings.channels.isEmpty, settings.channels.allSatisfy({ (0...5).contains($0) }) else {
             throw InputError("channels", "must be a non-empty list of l in 0…5")
         }
@@ -215,8 +217,10 @@ public struct HydrogenExperiment: Sendable {
         let rms = (e1.reduce(0) { $0 + pow(($1 - e1Exact) / e1Exact, 2) } / Double(max(e1.count, 1))).squareRoot()
         var deviation: Double? = nil
         if s.replicas >= 4 {  // a standard deviation from fewer sets says little
-            deviation = excited.map { abs($0.learnedMean - $0.exactScore) / ($0.learnedStandardDeviation / Double(s.replicas).squareRoot()) }
-                .max()
+            deviation = excited.map {
+                abs($0.learnedMean - $0.exactScore) / ($0.learnedStandardDeviation / Double(s.replicas).squareRoot())
+            }
+            .max()
         }
         return Result(
             settings: s, levels: levels, fits: fits, radii: radii,
@@ -235,7 +239,8 @@ extension HydrogenExperiment.Result {
             title: "Rydberg series of the Score Hamiltonian", xLabel: "n", yLabel: "1 − E_n", xScale: .log, yScale: .log)
         let nMax = (levels.map(\.n).max() ?? 6)
         let dense = stride(from: 1.6, through: Double(nMax) + 0.4, by: 0.05).map { $0 }
-        levelsPlot.series.append(PlotSeries(label: "1/n² (exact)", x: dense, y: dense.map { 1 / ($0 * $0) }, dashed: true, markers: false))
+        levelsPlot.series.append(
+            PlotSeries(label: "1/n² (exact)", x: dense, y: dense.map { 1 / ($0 * $0) }, dashed: true, markers: false))
         for l in s.channels {
             let rows = levels.filter { $0.channel == l && $0.n > 1 }
             levelsPlot.series.append(
@@ -263,14 +268,17 @@ extension HydrogenExperiment.Result {
         var scorePlot = SVGPlot(title: "Learned radial score f(r) = ∂r log p", xLabel: "r (Bohr radii)", yLabel: "f(r)")
         scorePlot.series.append(PlotSeries(label: "exact: −2", x: radii, y: radii.map { _ in -2 }, dashed: true, markers: false))
         for fit in fits.prefix(3) {
-            scorePlot.series.append(PlotSeries(label: "CV ridge, set \(fit.replica)", x: radii, y: fit.radialScore, markers: false))
+            scorePlot.series.append(
+                PlotSeries(label: "CV ridge, set \(fit.replica)", x: radii, y: fit.radialScore, markers: false))
             scorePlot.series.append(
                 PlotSeries(label: "λ=0, set \(fit.replica)", x: radii, y: fit.unregularisedRadialScore, markers: false))
         }
 
         var table = CSVTable(
-            header: ["channel", "n", "closed_form", "exact_score", "learned_mean", "learned_sd", "unregularised_mean",
-                "unregularised_sd", "exact_relative_error", "learned_relative_error", "unregularised_relative_error"])
+            header: [
+                "channel", "n", "closed_form", "exact_score", "learned_mean", "learned_sd", "unregularised_mean",
+                "unregularised_sd", "exact_relative_error", "learned_relative_error", "unregularised_relative_error",
+            ])
         for row in levels {
             table.append([
                 "\(row.channel)", "\(row.n)", Format.general(row.closedForm, 12), Format.general(row.exactScore, 12),
@@ -283,20 +291,27 @@ extension HydrogenExperiment.Result {
 
         var report = HTMLReport(title: "Experiment 1 — hydrogen: Score-Hamiltonian levels against 1 − 1/n²")
         report.paragraph(
-            "The Score Hamiltonian H = −∇² + ¼|s|² + ½∇·s of the 1s orbital p ∝ e^{−2r} is the hydrogen Hamiltonian (Rydberg units) shifted by 1: levels 1 − 1/n² in every channel l, n = l+1, l+2, … (THEORY.md §1). Levels from the exact score s = −2r̂ and from scores learned from \(s.samples) samples (\(s.replicas) independent sample sets; radial score-matching basis f(r) = θ₀ + Σ θ_k e^{−kr/ℓ} of \(s.basisSize) functions, with the cross-validated ridge on the decaying terms and, for comparison, without it, λ = 0), on one radial grid (r ≤ \(Format.general(s.rMax)), h = \(Format.general(s.rMax / Double(s.points + 1)))).")
+            "The Score Hamiltonian H = −∇² + ¼|s|² + ½∇·s of the 1s orbital p ∝ e^{−2r} is the hydrogen Hamiltonian (Rydberg units) shifted by 1: levels 1 − 1/n² in every channel l, n = l+1, l+2, … (THEORY.md §1). Levels from the exact score s = −2r̂ and from scores learned from \(s.samples) samples (\(s.replicas) independent sample sets; radial score-matching basis f(r) = θ₀ + Σ θ_k e^{−kr/ℓ} of \(s.basisSize) functions, with the cross-validated ridge on the decaying terms and, for comparison, without it, λ = 0), on one radial grid (r ≤ \(Format.general(s.rMax)), h = \(Format.general(s.rMax / Double(s.points + 1))))."
+        )
         report.plots([levelsPlot, errorPlot])
         report.plot(scorePlot)
         report.table(header: table.header, rows: table.rows)
         report.paragraph(
-            "Discretisation: max relative error of the exact-score levels (n > 1) \(Format.sci(maxExactRelativeError, 2)). Learned: max relative error \(Format.sci(maxLearnedRelativeError, 2)) with the ridge (cross-validation keeps only θ₀, and the exact score −2 lies in that one-parameter family, so the learned spectrum is the exact one scaled by (θ₀/2)²: the error is the statistical error of θ₀), \(Format.sci(maxUnregularisedRelativeError, 2)) without it (the decaying terms then absorb sampling noise near the origin, and the far-tail rate θ₀ that sets the excited levels, which live where the 1s density is 1e-4 of its peak, is poorly determined), RMS over replicas of E₁'s relative error \(Format.sci(learnedE1RMSRelativeError, 2))\(maxDeviationInStandardErrors.map { "; the largest deviation of a learned mean from the exact level is \(Format.fixed($0, 2)) standard errors" } ?? "").")
+            "Discretisation: max relative error of the exact-score levels (n > 1) \(Format.sci(maxExactRelativeError, 2)). Learned: max relative error \(Format.sci(maxLearnedRelativeError, 2)) with the ridge (cross-validation keeps only θ₀, and the exact score −2 lies in that one-parameter family, so the learned spectrum is the exact one scaled by (θ₀/2)²: the error is the statistical error of θ₀), \(Format.sci(maxUnregularisedRelativeError, 2)) without it (the decaying terms then absorb sampling noise near the origin, and the far-tail rate θ₀ that sets the excited levels, which live where the 1s density is 1e-4 of its peak, is poorly determined), RMS over replicas of E₁'s relative error \(Format.sci(learnedE1RMSRelativeError, 2))\(maxDeviationInStandardErrors.map { "; the largest deviation of a learned mean from the exact level is \(Format.fixed($0, 2)) standard errors" } ?? "")."
+        )
         var headline: [(String, String)] = [
             ("levels", "channels \(s.channels.map(String.init).joined(separator: ", ")), n up to \(nMax)"),
             ("exact score vs 1 − 1/n²", "max relative error \(Format.sci(maxExactRelativeError, 2)) (grid)"),
-            ("learned vs exact score", "max relative error \(Format.sci(maxLearnedRelativeError, 2)) (\(s.replicas) × \(s.samples) samples)"),
+            (
+                "learned vs exact score",
+                "max relative error \(Format.sci(maxLearnedRelativeError, 2)) (\(s.replicas) × \(s.samples) samples)"
+            ),
             ("learned, no ridge (λ = 0)", "max relative error \(Format.sci(maxUnregularisedRelativeError, 2))"),
             ("learned E₁ (0.75)", "RMS relative error \(Format.sci(learnedE1RMSRelativeError, 2))"),
         ]
-        if let d = maxDeviationInStandardErrors { headline.append(("largest deviation", "\(Format.fixed(d, 2)) standard errors")) }
+        if let d = maxDeviationInStandardErrors {
+            headline.append(("largest deviation", "\(Format.fixed(d, 2)) standard errors"))
+        }
         return ExperimentArtefacts(
             name: ExperimentName.hydrogen.rawValue, report: report,
             figures: [("hydrogen-levels", levelsPlot), ("hydrogen-errors", errorPlot), ("hydrogen-learned-score", scorePlot)],

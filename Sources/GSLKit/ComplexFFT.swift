@@ -34,7 +34,9 @@ public final class ComplexFFT {
         if let workspace { gsl_fft_complex_workspace_free(workspace) }
     }
 
-    private func transform(_ data: UnsafeMutableBufferPointer<Double>, stride: Int, sign: gsl_fft_direction, _ routine: String) throws {
+    private func transform(_ data: UnsafeMutableBufferPointer<Double>, stride: Int, sign: gsl_fft_direction, _ routine: String)
+        throws
+    {
         guard let base = data.baseAddress, data.count >= 2 * count * stride - 2 * (stride - 1) else {
             throw GSLError.invalidArgument(routine, "buffer holds \(data.count) doubles, needs \(2 * count) interleaved values")
         }

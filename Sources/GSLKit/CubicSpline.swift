@@ -38,12 +38,14 @@ public final class CubicSpline: @unchecked Sendable {
         let routine = "CubicSpline"
         try Validate.count(y.count, x.count, routine, "y")
         guard x.count >= kind.minimumPoints else {
-            throw GSLError.invalidArgument(routine, "a \(kind.rawValue) spline needs at least \(kind.minimumPoints) points (got \(x.count))")
+            throw GSLError.invalidArgument(
+                routine, "a \(kind.rawValue) spline needs at least \(kind.minimumPoints) points (got \(x.count))")
         }
         try Validate.finite(x, routine, "x")
         try Validate.finite(y, routine, "y")
         for i in 1..<x.count where !(x[i] > x[i - 1]) {
-            throw GSLError.invalidArgument(routine, "x must be strictly increasing, but x[\(i)] = \(x[i]) ≤ x[\(i - 1)] = \(x[i - 1])")
+            throw GSLError.invalidArgument(
+                routine, "x must be strictly increasing, but x[\(i)] = \(x[i]) ≤ x[\(i - 1)] = \(x[i - 1])")
         }
         if kind == .periodic, y[0] != y[y.count - 1] {
             throw GSLError.invalidArgument(routine, "a periodic spline needs y[0] == y[last] (got \(y[0]) and \(y[y.count - 1]))")

@@ -44,7 +44,8 @@ public enum SymmetricEigensolver {
         for i in 0..<n {
             for j in 0..<i where abs(matrix[i * n + j] - matrix[j * n + i]) > 1e-12 * max(scale, 1e-300) {
                 throw GSLError.invalidArgument(
-                    routine, "matrix is not symmetric: entry (\(i), \(j)) = \(matrix[i * n + j]) but (\(j), \(i)) = \(matrix[j * n + i])")
+                    routine,
+                    "matrix is not symmetric: entry (\(i), \(j)) = \(matrix[i * n + j]) but (\(j), \(i)) = \(matrix[j * n + i])")
             }
         }
         guard let a = gsl_matrix_alloc(n, n), let eval = gsl_vector_alloc(n) else {

@@ -58,7 +58,8 @@ public struct GSLError: Error, CustomStringConvertible, Sendable, Equatable {
 @inline(__always)
 func check(_ status: Int32, _ routine: String, hint: String = "") throws {
     if status == Status.success { return }
-    throw GSLError(code: status, routine: routine, message: gslDescription(status), hint: hint.isEmpty ? defaultHint(status) : hint)
+    throw GSLError(
+        code: status, routine: routine, message: gslDescription(status), hint: hint.isEmpty ? defaultHint(status) : hint)
 }
 
 func gslDescription(_ status: Int32) -> String {

@@ -84,13 +84,15 @@ public enum ODEMethod: String, CaseIterable, Sendable, Codable {
 /// Jacobian writes `∂fᵢ/∂yⱼ` row-major into `dfdy` (`dimension × dimension`) and `∂f/∂t`
 /// into `dfdt`.
 public struct ODEProblem: Sendable {
-    public typealias RightHandSide = @Sendable (
-        _ t: Double, _ y: UnsafeBufferPointer<Double>, _ dydt: UnsafeMutableBufferPointer<Double>
-    ) throws -> Void
-    public typealias Jacobian = @Sendable (
-        _ t: Double, _ y: UnsafeBufferPointer<Double>,
-        _ dfdy: UnsafeMutableBufferPointer<Double>, _ dfdt: UnsafeMutableBufferPointer<Double>
-    ) throws -> Void
+    public typealias RightHandSide =
+        @Sendable (
+            _ t: Double, _ y: UnsafeBufferPointer<Double>, _ dydt: UnsafeMutableBufferPointer<Double>
+        ) throws -> Void
+    public typealias Jacobian =
+        @Sendable (
+            _ t: Double, _ y: UnsafeBufferPointer<Double>,
+            _ dfdy: UnsafeMutableBufferPointer<Double>, _ dfdt: UnsafeMutableBufferPointer<Double>
+        ) throws -> Void
 
     public var dimension: Int { initialState.count }
     public var initialTime: Double
@@ -165,7 +167,9 @@ public struct ODEOptions: Sendable, Equatable {
             throw GSLError.invalidArgument(r, "fixedStep must be finite and positive (got \(h))")
         }
         if maxSteps <= 0 { throw GSLError.invalidArgument(r, "maxSteps must be positive (got \(maxSteps))") }
-        if !(minStep >= 0 && minStep.isFinite) { throw GSLError.invalidArgument(r, "minStep must be finite and ≥ 0 (got \(minStep))") }
+        if !(minStep >= 0 && minStep.isFinite) {
+            throw GSLError.invalidArgument(r, "minStep must be finite and ≥ 0 (got \(minStep))")
+        }
         if !(maxStep > 0) || maxStep.isNaN { throw GSLError.invalidArgument(r, "maxStep must be positive (got \(maxStep))") }
     }
 }
@@ -203,7 +207,8 @@ public enum ODEStatus: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .success: return ""
         case .maxStepsReached: return "raise maxSteps, loosen rtol/atol, or use a higher-order or implicit method"
-        case .stepSizeTooSmall: return "the problem may be stiff or singular here; try an implicit method (msbdf, bsimp) or loosen the tolerances"
+        case .stepSizeTooSmall:
+            return "the problem may be stiff or singular here; try an implicit method (msbdf, bsimp) or loosen the tolerances"
         case .nonFiniteDerivative: return "the right-hand side returned NaN or ∞; check the model's parameters and domain"
         case .failed: return "try a different method or smaller tolerances"
         }

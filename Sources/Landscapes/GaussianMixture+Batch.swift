@@ -150,4 +150,3 @@ extension GaussianMixture {
 /// `e^{−40} ≈ 4·10⁻¹⁸` of it each and are skipped (relative effect below 1e-16 for up to
 /// 25 components, 1e-15 for 250).
 private let negligibleLog = -40.0
-

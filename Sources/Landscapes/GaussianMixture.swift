@@ -80,7 +80,9 @@ public struct GaussianMixture: Landscape, Equatable {
     public init(weights: [Double], means: [[Double]], standardDeviations: [Double]) throws {
         guard weights.count == means.count, weights.count == standardDeviations.count else {
             throw InputError(
-                "landscape", "weights, means and stddevs need one entry per component (got \(weights.count), \(means.count), \(standardDeviations.count))")
+                "landscape",
+                "weights, means and stddevs need one entry per component (got \(weights.count), \(means.count), \(standardDeviations.count))"
+            )
         }
         var comps: [Component] = []
         for k in weights.indices {
@@ -217,7 +219,9 @@ public struct GaussianMixture: Landscape, Equatable {
 
     /// Writes the score into `s` and returns the divergence (0 when not wanted).
     @inline(__always)
-    private func evaluate(_ x: UnsafeBufferPointer<Double>, _ s: UnsafeMutableBufferPointer<Double>, wantDivergence: Bool) -> Double {
+    private func evaluate(_ x: UnsafeBufferPointer<Double>, _ s: UnsafeMutableBufferPointer<Double>, wantDivergence: Bool)
+        -> Double
+    {
         let d = dimension
         let K = components.count
         return withUnsafeTemporaryAllocation(of: Double.self, capacity: K) { logs in

@@ -163,7 +163,8 @@ public struct AnnealingSpec: Sendable {
             let samples = try schedule.int("gap_samples", default: 41)
             let gapTolerance = try schedule.double("gap_tolerance")
             if let g = gapTolerance, !(g > 0 && g < 1) {
-                throw schedule.error("gap_tolerance", "must lie in (0, 1) (got \(g))", hint: "0.02 resolves narrow avoided crossings")
+                throw schedule.error(
+                    "gap_tolerance", "must lie in (0, 1) (got \(g))", hint: "0.02 resolves narrow avoided crossings")
             }
             if gapTolerance != nil && type != "roland-cerf" {
                 throw schedule.error("gap_tolerance", "applies to type = \"roland-cerf\" only (this schedule is \"\(type)\")")

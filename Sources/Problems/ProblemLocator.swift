@@ -61,7 +61,9 @@ public enum ProblemLocator {
     /// Resolves `argument` (a path, or a bundled name with or without extension).
     public static func locate(_ argument: String) throws -> ProblemLocation {
         let trimmed = argument.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty else { throw InputError("PROBLEM", "is empty", hint: "give a problem file or a bundled name (see 'adiabat problems')") }
+        guard !trimmed.isEmpty else {
+            throw InputError("PROBLEM", "is empty", hint: "give a problem file or a bundled name (see 'adiabat problems')")
+        }
         let direct = URL(fileURLWithPath: trimmed)
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: direct.path, isDirectory: &isDirectory) {

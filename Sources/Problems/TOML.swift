@@ -201,7 +201,8 @@ public struct TOMLParser {
         let t = TOMLTable(line: at)
         t.explicitHeader = true
         if let node = table[last] {
-            guard case .array(var items) = node.value, items.allSatisfy({ if case .table = $0.value { return true } else { return false } })
+            guard case .array(var items) = node.value,
+                items.allSatisfy({ if case .table = $0.value { return true } else { return false } })
             else {
                 throw fail("'\(last)' is already defined (line \(node.line)) and is not an array of tables", line: at)
             }

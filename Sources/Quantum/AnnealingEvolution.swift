@@ -370,7 +370,8 @@ public enum AnnealingEvolution {
         let diag = h.register.diagonal
         for k in 0..<diag.count { problemEnergy += (psi[2 * k] * psi[2 * k] + psi[2 * k + 1] * psi[2 * k + 1]) * diag[k] }
         return AnnealingEvolutionResult(
-            method: method, qubits: h.qubits, totalTime: problem.totalTime, schedule: problem.schedule.name, path: h.path.description,
+            method: method, qubits: h.qubits, totalTime: problem.totalTime, schedule: problem.schedule.name,
+            path: h.path.description,
             timeUnit: h.path.timeUnit?.rawValue, finalProgress: uEnd, fidelity: try fidelity(h, psi, a: a, b: b),
             groundStateProbability: probability(of: h.problemGround.states, in: psi), finalEnergy: problemEnergy,
             finalPathEnergy: h.register.expectation(a: a, b: b, psi), groundEnergy: h.problemGround.energy,

@@ -326,16 +326,20 @@ struct RegisterKernels: Sendable {
         var cr = 0.0
         var ci = 0.0
         if u != 0 {
-            cr = u * Parallel.sum(count: length, chunkSize: 1 << 14) { range in
-                var acc = 0.0
-                for k in range { acc += p.base[2 * k] }
-                return acc
-            }
-            ci = u * Parallel.sum(count: length, chunkSize: 1 << 14) { range in
-                var acc = 0.0
-                for k in range { acc += p.base[2 * k + 1] }
-                return acc
-            }
+            cr =
+                u
+                * Parallel.sum(count: length, chunkSize: 1 << 14) { range in
+                    var acc = 0.0
+                    for k in range { acc += p.base[2 * k] }
+                    return acc
+                }
+            ci =
+                u
+                * Parallel.sum(count: length, chunkSize: 1 << 14) { range in
+                    var acc = 0.0
+                    for k in range { acc += p.base[2 * k + 1] }
+                    return acc
+                }
         }
         // e^{−iθ} = (c, −s); (1 − e^{−iθ})·⟨u|ψ⟩·u = ((1 − c) + i s)(cr + i ci)·u.
         let c = cos(theta)

@@ -185,15 +185,20 @@ public struct SVGPlot: Sendable {
             svg += "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(left + plotW))\" y2=\"\(f(y))\" stroke=\"#e5e5e5\"/>\n"
             svg += "<text x=\"\(f(left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\">\(escapeXML(label))</text>\n"
         }
-        svg += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotW))\" height=\"\(f(plotH))\" fill=\"none\" stroke=\"#444\"/>\n"
+        svg +=
+            "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotW))\" height=\"\(f(plotH))\" fill=\"none\" stroke=\"#444\"/>\n"
         svg += "<text x=\"\(f(left + plotW / 2))\" y=\"\(f(height - 12))\" text-anchor=\"middle\">\(escapeXML(xLabel))</text>\n"
-        svg += "<text x=\"16\" y=\"\(f(top + plotH / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 16 \(f(top + plotH / 2)))\">\(escapeXML(yLabel))</text>\n"
-        svg += "<clipPath id=\"plotarea\"><rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotW))\" height=\"\(f(plotH))\"/></clipPath>\n"
+        svg +=
+            "<text x=\"16\" y=\"\(f(top + plotH / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 16 \(f(top + plotH / 2)))\">\(escapeXML(yLabel))</text>\n"
+        svg +=
+            "<clipPath id=\"plotarea\"><rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotW))\" height=\"\(f(plotH))\"/></clipPath>\n"
         svg += "<g clip-path=\"url(#plotarea)\">\n"
         for (value, label) in referenceLines {
             guard let y = py(value) else { continue }
-            svg += "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(left + plotW))\" y2=\"\(f(y))\" stroke=\"#888\" stroke-dasharray=\"2,3\"/>\n"
-            svg += "<text x=\"\(f(left + plotW - 4))\" y=\"\(f(y - 4))\" text-anchor=\"end\" fill=\"#666\">\(escapeXML(label))</text>\n"
+            svg +=
+                "<line x1=\"\(f(left))\" y1=\"\(f(y))\" x2=\"\(f(left + plotW))\" y2=\"\(f(y))\" stroke=\"#888\" stroke-dasharray=\"2,3\"/>\n"
+            svg +=
+                "<text x=\"\(f(left + plotW - 4))\" y=\"\(f(y - 4))\" text-anchor=\"end\" fill=\"#666\">\(escapeXML(label))</text>\n"
         }
         for (k, s) in series.enumerated() {
             let colour = Self.palette[k % Self.palette.count]
@@ -208,7 +213,8 @@ public struct SVGPlot: Sendable {
             }
             if let errors = s.errors {
                 for i in s.x.indices where i < errors.count {
-                    guard let x = px(s.x[i]), let lo = py(s.y[i] - errors[i]) ?? py(s.y[i]), let hi = py(s.y[i] + errors[i]) else { continue }
+                    guard let x = px(s.x[i]), let lo = py(s.y[i] - errors[i]) ?? py(s.y[i]), let hi = py(s.y[i] + errors[i])
+                    else { continue }
                     svg += "<line x1=\"\(f(x))\" y1=\"\(f(lo))\" x2=\"\(f(x))\" y2=\"\(f(hi))\" stroke=\"\(colour)\"/>\n"
                 }
             }
@@ -223,7 +229,8 @@ public struct SVGPlot: Sendable {
             let y = top + 10 + Double(k) * 18
             let x = left + plotW + 12
             let dash = s.dashed ? " stroke-dasharray=\"6,4\"" : ""
-            svg += "<line x1=\"\(f(x))\" y1=\"\(f(y))\" x2=\"\(f(x + 22))\" y2=\"\(f(y))\" stroke=\"\(colour)\" stroke-width=\"2\"\(dash)/>\n"
+            svg +=
+                "<line x1=\"\(f(x))\" y1=\"\(f(y))\" x2=\"\(f(x + 22))\" y2=\"\(f(y))\" stroke=\"\(colour)\" stroke-width=\"2\"\(dash)/>\n"
             svg += "<text x=\"\(f(x + 28))\" y=\"\(f(y + 4))\">\(escapeXML(s.label))</text>\n"
         }
         svg += "</svg>\n"

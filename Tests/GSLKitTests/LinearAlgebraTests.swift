@@ -195,7 +195,8 @@ struct NumericsTests {
         for r in [0.0, 0.5, 1, 3] {
             #expect(abs(try SpecialFunctions.hydrogenicRadial(n: 1, l: 0, r: r) - 2 * exp(-r)) < 1e-14)
             // R_21 = r e^{−r/2} / (2√6)
-            #expect(abs(try SpecialFunctions.hydrogenicRadial(n: 2, l: 1, r: r) - r * exp(-r / 2) / (2 * 6.0.squareRoot())) < 1e-14)
+            #expect(
+                abs(try SpecialFunctions.hydrogenicRadial(n: 2, l: 1, r: r) - r * exp(-r / 2) / (2 * 6.0.squareRoot())) < 1e-14)
         }
         let rs = (0...4000).map { Double($0) * 0.02 }  // to r = 80: the tail beyond is below 1e-15
         let density = try rs.map { r in pow(try SpecialFunctions.hydrogenicRadial(n: 3, l: 1, r: r), 2) * r * r }

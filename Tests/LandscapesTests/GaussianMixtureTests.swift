@@ -25,15 +25,20 @@ let mixtures: [(String, GaussianMixture)] = {
     var list: [(String, GaussianMixture)] = []
     list.append(("coupled oscillator", try! .gaussian(mean: [0, 0], covariance: [1, 0.8, 0.8, 1])))
     list.append(("double well", try! GaussianMixture(weights: [0.5, 0.5], means: [[-2], [2]], standardDeviations: [0.5, 0.5])))
-    list.append(("tri-mix", try! GaussianMixture(weights: [0.2, 0.5, 0.3], means: [[-3], [0.5], [2.5]], standardDeviations: [0.4, 0.7, 0.3])))
+    list.append(
+        (
+            "tri-mix",
+            try! GaussianMixture(weights: [0.2, 0.5, 0.3], means: [[-3], [0.5], [2.5]], standardDeviations: [0.4, 0.7, 0.3])
+        ))
     list.append(("two moons", try! .twoMoons(componentsPerArc: 8, standardDeviation: 0.2)))
-    list.append((
-        "3-D pair",
-        try! GaussianMixture(components: [
-            .init(weight: 1, mean: [0, 0, 0], covariance: [1, 0.3, 0, 0.3, 1, 0.2, 0, 0.2, 0.5]),
-            .init(weight: 2, mean: [1, -1, 0.5], covariance: [0.6, 0, 0, 0, 0.6, 0, 0, 0, 0.6]),
-        ])
-    ))
+    list.append(
+        (
+            "3-D pair",
+            try! GaussianMixture(components: [
+                .init(weight: 1, mean: [0, 0, 0], covariance: [1, 0.3, 0, 0.3, 1, 0.2, 0, 0.2, 0.5]),
+                .init(weight: 2, mean: [1, -1, 0.5], covariance: [0.6, 0, 0, 0, 0.6, 0, 0, 0, 0.6]),
+            ])
+        ))
     return list
 }()
 
@@ -103,9 +108,13 @@ struct GaussianMixtureTests {
     func invalid() {
         #expect(throws: InputError.self) { _ = try GaussianMixture.gaussian(mean: [0, 0], covariance: [1, 2, 2, 1]) }
         #expect(throws: InputError.self) { _ = try GaussianMixture.gaussian(mean: [0, 0], covariance: [1, 0.5, 0.4, 1]) }
-        #expect(throws: InputError.self) { _ = try GaussianMixture(weights: [1, -1], means: [[0], [1]], standardDeviations: [1, 1]) }
+        #expect(throws: InputError.self) {
+            _ = try GaussianMixture(weights: [1, -1], means: [[0], [1]], standardDeviations: [1, 1])
+        }
         #expect(throws: InputError.self) { _ = try GaussianMixture(weights: [1], means: [[.nan]], standardDeviations: [1]) }
-        #expect(throws: InputError.self) { _ = try GaussianMixture(weights: [1], means: [[0, 0, 0, 0]], standardDeviations: [1]) }
+        #expect(throws: InputError.self) {
+            _ = try GaussianMixture(weights: [1], means: [[0, 0, 0, 0]], standardDeviations: [1])
+        }
         do {
             _ = try GaussianMixture(weights: [1], means: [[0]], standardDeviations: [0])
             Issue.record("zero stddev accepted")
@@ -147,7 +156,9 @@ struct GaussianMixtureBatchTests {
         let count = 5000  // several parallel chunks
         let points = (0..<(count * d)).map { _ in 3 * stream.gaussian() }
         var batch = [Double](repeating: .nan, count: count * d)
-        points.withUnsafeBufferPointer { x in batch.withUnsafeMutableBufferPointer { p.scoreBatch(points: x, count: count, into: $0) } }
+        points.withUnsafeBufferPointer { x in
+            batch.withUnsafeMutableBufferPointer { p.scoreBatch(points: x, count: count, into: $0) }
+        }
         var worst = 0.0
         for i in 0..<count {
             let s = p.score(Array(points[(i * d)..<((i + 1) * d)]))

@@ -50,16 +50,18 @@ struct GalleryTests {
         #expect(h.problemGround.states == [6])
     }
 
-    @Test("malformed search problems and driver keys are refused with the key named", arguments: [
-        ("[problem]\ntype = \"search\"\nmarked_index = 1", "qubits"),
-        ("[problem]\ntype = \"search\"\nqubits = 3\nmarked_index = 1\nmarked = [1, 1, 1]", "marked"),
-        ("[problem]\ntype = \"search\"\nqubits = 3\nmarked_index = 8", "marked_index"),
-        ("[problem]\ntype = \"search\"\nqubits = 3\nmarked = [1, 0, 1]", "marked"),
-        ("[problem]\ntype = \"search\"\nqubits = 3\nmarked_index = 2\nh = [0, 0, 0]", "h"),
-        ("[problem]\nh = [0.5]\n[schedule]\ndriver = \"sideways\"", "driver"),
-        ("[problem]\nh = [0.5]\n[schedule]\ntype = \"linear\"\ngap_tolerance = 0.1", "gap_tolerance"),
-        ("[problem]\nh = [0.5]\n[schedule]\ntype = \"roland-cerf\"\ngap_tolerance = 0", "gap_tolerance"),
-    ])
+    @Test(
+        "malformed search problems and driver keys are refused with the key named",
+        arguments: [
+            ("[problem]\ntype = \"search\"\nmarked_index = 1", "qubits"),
+            ("[problem]\ntype = \"search\"\nqubits = 3\nmarked_index = 1\nmarked = [1, 1, 1]", "marked"),
+            ("[problem]\ntype = \"search\"\nqubits = 3\nmarked_index = 8", "marked_index"),
+            ("[problem]\ntype = \"search\"\nqubits = 3\nmarked = [1, 0, 1]", "marked"),
+            ("[problem]\ntype = \"search\"\nqubits = 3\nmarked_index = 2\nh = [0, 0, 0]", "h"),
+            ("[problem]\nh = [0.5]\n[schedule]\ndriver = \"sideways\"", "driver"),
+            ("[problem]\nh = [0.5]\n[schedule]\ntype = \"linear\"\ngap_tolerance = 0.1", "gap_tolerance"),
+            ("[problem]\nh = [0.5]\n[schedule]\ntype = \"roland-cerf\"\ngap_tolerance = 0", "gap_tolerance"),
+        ])
     func malformed(body: String, key: String) throws {
         do {
             _ = try parse("kind = \"annealing\"\n" + body)

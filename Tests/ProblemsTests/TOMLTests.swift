@@ -61,16 +61,18 @@ struct TOMLTests {
         }
     }
 
-    @Test("syntax and type errors name the file and line", arguments: [
-        ("a = \n", 1, "expected a value"),
-        ("a = 1\nb = [1, 2\n", 3, "unterminated array"),
-        ("a = 1\na = 2\n", 2, "defined twice"),
-        ("[t]\nx = 1\n[t]\n", 3, "defined twice"),
-        ("a = \"open\n", 1, "unterminated string"),
-        ("a = 1979-05-27\n", 1, "dates"),
-        ("a = 1 2\n", 1, "unexpected"),
-        ("a = hello\n", 1, "not a number"),
-    ])
+    @Test(
+        "syntax and type errors name the file and line",
+        arguments: [
+            ("a = \n", 1, "expected a value"),
+            ("a = 1\nb = [1, 2\n", 3, "unterminated array"),
+            ("a = 1\na = 2\n", 2, "defined twice"),
+            ("[t]\nx = 1\n[t]\n", 3, "defined twice"),
+            ("a = \"open\n", 1, "unterminated string"),
+            ("a = 1979-05-27\n", 1, "dates"),
+            ("a = 1 2\n", 1, "unexpected"),
+            ("a = hello\n", 1, "not a number"),
+        ])
     func syntaxErrors(text: String, line: Int, fragment: String) {
         do {
             _ = try TOMLSection.parse(text, file: "bad.toml")

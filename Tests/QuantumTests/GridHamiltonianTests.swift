@@ -107,7 +107,8 @@ struct GridHamiltonianTests {
             let errF = abs(fine[k] - exact)
             let errC = abs(coarse[k] - exact)
             #expect(errF < 1e-4, "l=\(l) n=\(n): \(fine[k]) vs \(exact)")
-            #expect(abs(errC / errF - 4) < 0.4, "l=\(l) n=\(n): error ratio \(errC / errF) (\(errC), \(errF)), expected 4 for O(h²)")
+            #expect(
+                abs(errC / errF - 4) < 0.4, "l=\(l) n=\(n): error ratio \(errC / errF) (\(errC), \(errF)), expected 4 for O(h²)")
         }
     }
 

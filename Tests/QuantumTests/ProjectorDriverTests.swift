@@ -143,7 +143,9 @@ struct ProjectorDriverTests {
         #expect(plain.sectors != nil && marked.sectors == nil)
         #expect(marked.problemGround.states == [6])
         #expect(abs(marked.register.diagonal[6] - (plain.register.diagonal[6] - 10)) < 1e-12)
-        #expect(throws: InputError.self) { try AnnealingHamiltonian(model: model, diagonalTerms: [DiagonalTerm(state: 16, value: 1)]) }
+        #expect(throws: InputError.self) {
+            try AnnealingHamiltonian(model: model, diagonalTerms: [DiagonalTerm(state: 16, value: 1)])
+        }
         #expect(throws: InputError.self) {
             try AnnealingHamiltonian(model: model, diagonalTerms: [DiagonalTerm(state: 1, value: .nan)])
         }
