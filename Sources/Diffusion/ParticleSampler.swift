@@ -204,6 +204,15 @@ public enum ParticleSampler {
                 c = (expm1(2 * lambda * h) / lambda).squareRoot()
             }
         }
+        try affineStep(state, streams, field, a: a, b: b, c: c, step, t0)
+    }
+
+    /// `x ← A·x + B·s(x) + C·z` for every block (Euler–Maruyama, the exponential integrator,
+    /// and a Langevin step with A = 1, B = η, C = √(2η)).
+    private static func affineStep(
+        _ state: ParticleState, _ streams: StreamTable, _ field: any ScoreField, a: Double, b: Double, c: Double,
+        _ step: Int, _ t: Double
+    ) throws {
         let d = state.dimension
         let x = SharedPointer(state.x)
         let s = SharedPointer(state.score)
@@ -225,7 +234,7 @@ public enum ParticleSampler {
             }
             if !finite, let bad = firstNonFinite(xb, m * d) { failures[block] = Failure(kind: .position, particle: lo + bad / d) }
         }
-        try state.checkFailures(step: step, time: t0)
+        try state.checkFailures(step: step, time: t)
     }
 
     /// One stochastic Heun step: `x̃ = x + h·f₀ + √(2h) z`, `x ← x̃ + ½h·(f̃ − f₀)` (which
@@ -267,29 +276,7 @@ public enum ParticleSampler {
     private static func langevinStep(
         _ state: ParticleState, _ streams: StreamTable, _ field: any ScoreField, _ eta: Double, _ step: Int, _ t: Double
     ) throws {
-        let d = state.dimension
-        let x = SharedPointer(state.x)
-        let s = SharedPointer(state.score)
-        let failures = SharedPointer(state.failures)
-        let noise = (2 * eta).squareRoot()
-        forEachBlock(state.count) { block, lo, m in
-            let xb = x.base + lo * d
-            let sb = s.base + lo * d
-            field.evaluate(points: xb, count: m, into: sb)
-            if let bad = firstNonFinite(sb, m * d) {
-                failures[block] = Failure(kind: .score, particle: lo + bad / d)
-                return
-            }
-            let stream = streams[block]
-            var finite = true
-            for i in 0..<(m * d) {
-                let v = xb[i] + eta * sb[i] + noise * stream.gaussian()
-                xb[i] = v
-                finite = finite && v.isFinite
-            }
-            if !finite, let bad = firstNonFinite(xb, m * d) { failures[block] = Failure(kind: .position, particle: lo + bad / d) }
-        }
-        try state.checkFailures(step: step, time: t)
+        try affineStep(state, streams, field, a: 1, b: eta, c: (2 * eta).squareRoot(), step, t)
     }
 
     /// One Runge–Kutta step of the probability-flow ODE `dx/dτ = λx + s_t(x)`, from `t0` to
