@@ -3,7 +3,7 @@
 // adiabatic fidelity, and compares the two sides on one landscape and one schedule.
 //
 // Module graph (data flows one way; see docs/architecture.md):
-//   CGSL, CLinAlg ─▶ GSLKit ─▶ AdiabatCore ─▶ Landscapes, Quantum, Diffusion ─▶ Problems ─▶ Bridge ─▶ adiabat
+//   CGSL, CLinAlg, CVectorMath ─▶ GSLKit ─▶ AdiabatCore ─▶ Landscapes, Quantum, Diffusion ─▶ Problems ─▶ Bridge ─▶ adiabat
 import PackageDescription
 
 let package = Package(
@@ -29,8 +29,11 @@ let package = Package(
             pkgConfig: "lapacke",
             providers: [.apt(["liblapacke-dev", "libarpack2-dev"])]
         ),
+        // C: glibc's vector math library libmvec (Debian: libc6-dev, already there with any C
+        // toolchain): two- and four-lane `exp` for the mixture scores.
+        .systemLibrary(name: "CVectorMath"),
         // The only module that calls C.
-        .target(name: "GSLKit", dependencies: ["CGSL", "CLinAlg"]),
+        .target(name: "GSLKit", dependencies: ["CGSL", "CLinAlg", "CVectorMath"]),
         // Shared vocabulary: grids, errors, schedules' common shape, parallel loops.
         .target(name: "AdiabatCore", dependencies: ["GSLKit"]),
         // Densities, scores, forward processes and noise schedules.

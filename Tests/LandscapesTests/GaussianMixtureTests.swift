@@ -145,12 +145,19 @@ struct GaussianMixtureTests {
 
 @Suite("Gaussian mixtures: the batch kernel")
 struct GaussianMixtureBatchTests {
-    /// The batch kernel (unrolled for d = 1, 2; skipping components below e^{−40} of the
-    /// largest) must agree with the pointwise score; both are exact log-sum-exp forms, so
-    /// they differ only by rounding and the skipped terms (< 1e-15 relative each).
-    @Test("scoreBatch equals the pointwise score in 1, 2 and 3 dimensions", arguments: mixtures.indices)
+    /// The shared mixtures plus 2 × 150 components, for which the kernel's chunk shrinks
+    /// below 64 points (4096 / K = 13).
+    // safe in tests: valid by inspection
+    static let cases: [(String, GaussianMixture)] =
+        mixtures + [("two moons, 300 components", try! .twoMoons(componentsPerArc: 150, standardDeviation: 0.05))]
+
+    /// The batch kernel (unrolled for d = 1, 2; libmvec's `exp`, ≤ 4 ulp; weights below
+    /// e^{−700} of the largest clamped there) must agree with the pointwise score; both are
+    /// exact log-sum-exp forms, so they differ only by rounding (a few ulp per weight). 5000
+    /// points leave a partial chunk at the end of every parallel block.
+    @Test("scoreBatch equals the pointwise score in 1, 2 and 3 dimensions", arguments: cases.indices)
     func batchMatchesPointwise(index: Int) {
-        let (name, p) = mixtures[index]
+        let (name, p) = Self.cases[index]
         let d = p.dimension
         let stream = RandomStream(seed: 11)
         let count = 5000  // several parallel chunks
@@ -165,5 +172,30 @@ struct GaussianMixtureBatchTests {
             for a in 0..<d { worst = max(worst, abs(batch[i * d + a] - s[a]) / max(1, abs(s[a]))) }
         }
         #expect(worst < 1e-12, "\(name): largest relative difference \(worst)")
+    }
+
+    /// A NaN coordinate gives a NaN score for that point only (the samplers report it as a
+    /// non-finite score); its neighbours in the same chunk are unaffected.
+    @Test("a NaN point gives a NaN score and leaves its chunk's other points exact", arguments: cases.indices)
+    func nanPoint(index: Int) {
+        let (name, p) = Self.cases[index]
+        let d = p.dimension
+        let count = 7
+        var points = (0..<(count * d)).map { 0.1 * Double($0) - 0.3 }
+        points[3 * d] = .nan
+        var batch = [Double](repeating: 0, count: count * d)
+        points.withUnsafeBufferPointer { x in
+            batch.withUnsafeMutableBufferPointer { p.scoreBatch(points: x, count: count, into: $0) }
+        }
+        for i in 0..<count {
+            let s = p.score(Array(points[(i * d)..<((i + 1) * d)]))
+            for a in 0..<d {
+                if i == 3 {
+                    #expect(batch[i * d + a].isNaN, "\(name)")
+                } else {
+                    #expect(abs(batch[i * d + a] - s[a]) <= 1e-12 * max(1, abs(s[a])), "\(name), point \(i)")
+                }
+            }
+        }
     }
 }
