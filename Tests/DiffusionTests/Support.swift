@@ -61,6 +61,3 @@ func expectAtFloor(_ c: HistogramComparison, _ label: String, sourceLocation: So
         "\(label): TV \(c.totalVariation) vs floor \(c.noiseFloor) ± \(c.noiseFloorStandardDeviation) (excess \(c.excessOverFloor) sd)",
         sourceLocation: sourceLocation)
 }
-
-/// Whether the opt-in long checks run (`ADIABAT_LONG_TESTS=1`).
-let longTests = ProcessInfo.processInfo.environment["ADIABAT_LONG_TESTS"] == "1"
