@@ -2,6 +2,7 @@ import AdiabatCore
 import ArgumentParser
 import Foundation
 import GSLKit
+import Quantum
 
 /// The `adiabat` command: lists its subcommands and turns every error into one line.
 @main
@@ -29,6 +30,8 @@ struct Adiabat: ParsableCommand {
             fail("\(error)")
         } catch let error as GSLError {
             fail("\(error)")
+        } catch let error as SpectrumWorkLimitReached {
+            fail("\(error)")
         } catch let error as CommandFailure {
             fail(error.message, code: error.exitCode)
         } catch {
@@ -52,7 +55,7 @@ struct Adiabat: ParsableCommand {
             if line.hasPrefix("- ") { line.removeFirst(2) }
             parts.append(line)
         }
-        var text = parts.joined(separator: " ")
+        let text = parts.joined(separator: " ")
         let names = configuration.subcommands.map { $0._commandName }
         let arguments = CommandLine.arguments.dropFirst()
         let help = arguments.first.flatMap { names.contains($0) ? "adiabat \($0) --help" : nil } ?? "adiabat --help"

@@ -136,16 +136,32 @@ public struct LanczosOptions: Sendable, Equatable {
     public var seed: UInt64 = 0x5EED
     /// Starting vector (overrides the seed).
     public var initialVector: [Double]? = nil
+    /// Work limit: the most operator applications before the solve stops with
+    /// ``LanczosWorkLimitReached`` (nil: only ``maxRestarts`` bounds the work).
+    public var maxOperatorApplications: Int? = nil
 
     public init(
         tolerance: Double = 1e-12, maxRestarts: Int = 5000, krylovDimension: Int? = nil, seed: UInt64 = 0x5EED,
-        initialVector: [Double]? = nil
+        initialVector: [Double]? = nil, maxOperatorApplications: Int? = nil
     ) {
         self.tolerance = tolerance
         self.maxRestarts = maxRestarts
         self.krylovDimension = krylovDimension
         self.seed = seed
         self.initialVector = initialVector
+        self.maxOperatorApplications = maxOperatorApplications
+    }
+}
+
+/// A Lanczos solve stopped at ``LanczosOptions/maxOperatorApplications`` before its Ritz
+/// values converged: the work done, so that callers can report it or go on with a budget.
+public struct LanczosWorkLimitReached: Error, CustomStringConvertible, Sendable {
+    /// Operator applications done (= the limit).
+    public var operatorApplications: Int
+    /// The wanted number of eigenvalues.
+    public var count: Int
+    public var description: String {
+        "ARPACK stopped at its work limit of \(operatorApplications) operator applications before \(count) eigenvalues converged"
     }
 }
 
@@ -168,6 +184,9 @@ public enum LanczosEigensolver {
     ///
     /// - Parameter apply: writes `A x` into the second buffer. It may throw; the iteration
     ///   stops and the error is re-thrown (the next call starts ARPACK afresh with `ido = 0`).
+    /// - Throws: ``LanczosWorkLimitReached`` when ``LanczosOptions/maxOperatorApplications``
+    ///   is reached first; `GSLError` for bad arguments, `maxRestarts` without convergence or
+    ///   a non-finite operator value.
     public static func lowest(
         count k: Int, dimension n: Int, vectors wantVectors: Bool = false, options: LanczosOptions = LanczosOptions(),
         apply: (UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>) throws -> Void
@@ -182,6 +201,10 @@ public enum LanczosEigensolver {
         guard options.tolerance >= 0, options.tolerance.isFinite, options.maxRestarts > 0 else {
             throw GSLError.invalidArgument(routine, "tolerance must be ≥ 0 and maxRestarts positive")
         }
+        if let limit = options.maxOperatorApplications, limit < 1 {
+            throw GSLError.invalidArgument(routine, "maxOperatorApplications must be positive (got \(limit))")
+        }
+        let limit = options.maxOperatorApplications ?? Int.max
         let ncv = min(n, max(options.krylovDimension ?? max(2 * k + 1, 24), k + 2))
         guard ncv > k, ncv <= n else {
             throw GSLError.invalidArgument(routine, "krylovDimension must satisfy count < ncv ≤ dimension")
@@ -216,6 +239,10 @@ public enum LanczosEigensolver {
                 &ido, "I", Int32(n), "SA", Int32(k), options.tolerance, &resid, Int32(ncv), &v, Int32(n), &iparam,
                 &ipntr, &workd, &workl, Int32(lworkl), &info)
             if ido == -1 || ido == 1 {
+                if applications >= limit {
+                    thrown = LanczosWorkLimitReached(operatorApplications: applications, count: k)
+                    break
+                }
                 let xStart = Int(ipntr[0]) - 1
                 let yStart = Int(ipntr[1]) - 1
                 do {

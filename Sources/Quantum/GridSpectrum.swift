@@ -38,10 +38,19 @@ public struct SpectrumOptions: Sendable, Equatable {
     /// Lanczos with the filter: approximate lowest levels (e.g. from a neighbouring point of
     /// a path) used to place the filter's cut; a coarse-grid solve otherwise.
     public var levelEstimates: [Double]?
+    /// Lanczos only: the work limit in operator applications, over every try of the filtered
+    /// solve and its plain fallback; nil for ``defaultApplicationLimit(unknowns:)``. A solve
+    /// that reaches it throws ``SpectrumWorkLimitReached`` instead of running on.
+    public var maxOperatorApplications: Int?
+
+    /// The default work limit: `max(20 000, 5·10⁹ / n)` applications of an `n`-node operator,
+    /// i.e. 5·10⁹ node updates, about a minute on two cores (the bundled 401² two-moons
+    /// spectrum takes 3480 applications, 11% of its limit of 31 095).
+    public static func defaultApplicationLimit(unknowns n: Int) -> Int { max(20_000, Int(5e9 / Double(max(n, 1)))) }
 
     public init(
         method: SpectrumMethod? = nil, tolerance: Double = 1e-10, krylovDimension: Int? = nil, initialVector: [Double]? = nil,
-        chebyshevFilter: Bool = true, levelEstimates: [Double]? = nil
+        chebyshevFilter: Bool = true, levelEstimates: [Double]? = nil, maxOperatorApplications: Int? = nil
     ) {
         self.method = method
         self.tolerance = tolerance
@@ -49,6 +58,21 @@ public struct SpectrumOptions: Sendable, Equatable {
         self.initialVector = initialVector
         self.chebyshevFilter = chebyshevFilter
         self.levelEstimates = levelEstimates
+        self.maxOperatorApplications = maxOperatorApplications
+    }
+}
+
+/// A Lanczos spectrum solve reached its work limit
+/// (``SpectrumOptions/maxOperatorApplications``) before the levels converged. This happens
+/// when the wanted gaps are tiny against the grid's spectral width `≈ 4d/h²` (a nearly
+/// closed gap on a fine grid).
+public struct SpectrumWorkLimitReached: Error, CustomStringConvertible, Sendable {
+    public var levels: Int
+    public var unknowns: Int
+    public var statistics: SpectrumStatistics
+    public var limit: Int
+    public var description: String {
+        "the Lanczos solve for \(levels) levels on \(unknowns) grid nodes did not converge within its work limit of \(limit) operator applications (filter degree \(statistics.filterDegree), \(statistics.krylovSteps) Lanczos steps); the gap is probably tiny compared with the grid's spectral width 4d/h²: use a coarser grid or fewer levels (API: SpectrumOptions.maxOperatorApplications raises the limit)"
     }
 }
 
@@ -198,16 +222,37 @@ extension GridHamiltonian {
 
     /// ARPACK on `H − min V + 1`. The shift puts the spectrum at ≥ 1: ARPACK's stopping test
     /// is relative to |Ritz value|, which would be unreachable for levels near 0.
-    func plainLanczos(_ count: Int, vectors: Bool, options: SpectrumOptions) throws -> Spectrum {
+    ///
+    /// `used` applications of the work limit are already spent (by a filtered try).
+    func plainLanczos(_ count: Int, vectors: Bool, options: SpectrumOptions, used: Int = 0, filterDegree: Int = 0) throws
+        -> Spectrum
+    {
         let n = dimension
         let shift = spectralLowerBound - 1
+        let limit = options.maxOperatorApplications ?? SpectrumOptions.defaultApplicationLimit(unknowns: n)
+        guard limit > used else {
+            throw SpectrumWorkLimitReached(
+                levels: count, unknowns: n,
+                statistics: SpectrumStatistics(dimension: n, operatorApplications: used, filterDegree: filterDegree), limit: limit
+            )
+        }
         let lanczos = LanczosOptions(
             tolerance: options.tolerance, maxRestarts: 20_000,
             krylovDimension: min(n, options.krylovDimension ?? max(2 * count + 8, 24)),
-            initialVector: options.initialVector)
-        let (system, stats) = try LanczosEigensolver.lowest(count: count, dimension: n, vectors: vectors, options: lanczos) {
-            x, y in
-            self.apply(x, alpha: 1, beta: -shift, into: y)
+            initialVector: options.initialVector, maxOperatorApplications: limit - used)
+        let system: Eigensystem
+        let stats: LanczosStatistics
+        do {
+            (system, stats) = try LanczosEigensolver.lowest(count: count, dimension: n, vectors: vectors, options: lanczos) {
+                x, y in
+                self.apply(x, alpha: 1, beta: -shift, into: y)
+            }
+        } catch let stop as LanczosWorkLimitReached {
+            throw SpectrumWorkLimitReached(
+                levels: count, unknowns: n,
+                statistics: SpectrumStatistics(
+                    dimension: n, operatorApplications: used + stop.operatorApplications,
+                    krylovSteps: stop.operatorApplications, filterDegree: filterDegree), limit: limit)
         }
         return Spectrum(
             energies: system.values.map { $0 + shift }, method: .lanczos,
@@ -234,11 +279,13 @@ extension GridHamiltonian {
     /// ``SpectrumOptions/levelEstimates``). The result is checked, not trusted: the k-th
     /// value of `q` must exceed 1, which proves that the k vectors are the k lowest levels
     /// (`q` is decreasing below `a` and ≤ 1 above it); otherwise `a` is raised and the solve
-    /// repeated, and after 6 tries plain Lanczos is used.
+    /// repeated, and after 6 tries plain Lanczos is used. All tries and the fallback share
+    /// one work limit (``SpectrumOptions/maxOperatorApplications``).
     func filteredLanczos(_ count: Int, vectors: Bool, options: SpectrumOptions) throws -> Spectrum {
         let n = dimension
         let lower = spectralLowerBound
         let upper = spectralUpperBound
+        let limit = options.maxOperatorApplications ?? SpectrumOptions.defaultApplicationLimit(unknowns: n)
         var estimates: [Double]
         if let given = options.levelEstimates, given.count >= count {
             estimates = given
@@ -273,30 +320,49 @@ extension GridHamiltonian {
             degree = max(degree, 2)
             let sign: Double = degree % 2 == 0 ? -1 : 1
             let m = degree
+            // Each ARPACK step applies the operator m times.
+            let stepsLeft = (limit - applications) / m
+            guard stepsLeft >= 1 else {
+                throw SpectrumWorkLimitReached(
+                    levels: count, unknowns: n,
+                    statistics: SpectrumStatistics(
+                        dimension: n, operatorApplications: applications, restarts: restarts, krylovSteps: steps,
+                        filterDegree: m), limit: limit)
+            }
             let lanczos = LanczosOptions(
                 tolerance: options.tolerance, maxRestarts: 5000,
                 krylovDimension: min(n, options.krylovDimension ?? max(2 * count + 8, 16)),
-                initialVector: options.initialVector)
-            let (system, stats) = try LanczosEigensolver.lowest(count: count, dimension: n, vectors: true, options: lanczos) {
-                v, y in
-                // previous = T₀ v = v; x = T₁ v; then T_{j+1} = 2·X·T_j − T_{j−1}.
-                _ = previous.update(fromContentsOf: v)
-                self.apply(v, alpha: 1 / e, beta: -c / e, into: x)
-                var current = x
-                var before = previous
-                var spare = next
-                if m >= 2 {
-                    for _ in 2...m {
-                        self.apply(
-                            UnsafeBufferPointer(current), alpha: 2 / e, beta: -2 * c / e, gamma: -1,
-                            z: UnsafeBufferPointer(before), into: spare)
-                        let oldBefore = before
-                        before = current
-                        current = spare
-                        spare = oldBefore
+                initialVector: options.initialVector, maxOperatorApplications: stepsLeft)
+            let system: Eigensystem
+            let stats: LanczosStatistics
+            do {
+                (system, stats) = try LanczosEigensolver.lowest(count: count, dimension: n, vectors: true, options: lanczos) {
+                    v, y in
+                    // previous = T₀ v = v; x = T₁ v; then T_{j+1} = 2·X·T_j − T_{j−1}.
+                    _ = previous.update(fromContentsOf: v)
+                    self.apply(v, alpha: 1 / e, beta: -c / e, into: x)
+                    var current = x
+                    var before = previous
+                    var spare = next
+                    if m >= 2 {
+                        for _ in 2...m {
+                            self.apply(
+                                UnsafeBufferPointer(current), alpha: 2 / e, beta: -2 * c / e, gamma: -1,
+                                z: UnsafeBufferPointer(before), into: spare)
+                            let oldBefore = before
+                            before = current
+                            current = spare
+                            spare = oldBefore
+                        }
                     }
+                    for i in 0..<n { y[i] = sign * current[i] }
                 }
-                for i in 0..<n { y[i] = sign * current[i] }
+            } catch let stop as LanczosWorkLimitReached {
+                throw SpectrumWorkLimitReached(
+                    levels: count, unknowns: n,
+                    statistics: SpectrumStatistics(
+                        dimension: n, operatorApplications: applications + stop.operatorApplications * m, restarts: restarts,
+                        krylovSteps: steps + stop.operatorApplications, filterDegree: m), limit: limit)
             }
             applications += stats.operatorApplications * m
             steps += stats.operatorApplications
@@ -336,7 +402,7 @@ extension GridHamiltonian {
             }
             cut += 2 * (cut - lower) + spread
         }
-        var plain = try plainLanczos(count, vectors: vectors, options: options)
+        var plain = try plainLanczos(count, vectors: vectors, options: options, used: applications)
         plain.statistics.operatorApplications += applications
         plain.statistics.krylovSteps += steps
         return plain

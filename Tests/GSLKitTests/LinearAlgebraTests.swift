@@ -99,6 +99,36 @@ struct EigenTests {
         #expect(again == result.values)
     }
 
+    /// The work limit stops the iteration at exactly that many applications, and the next
+    /// call (without a limit) starts ARPACK afresh and converges.
+    @Test("Lanczos stops at its work limit with the work done, then recovers")
+    func lanczosWorkLimit() throws {
+        let n = 400
+        let apply: (UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>) -> Void = { x, y in
+            for i in 0..<n { y[i] = Double(i + 1) * x[i] }
+        }
+        var applied = 0
+        do {
+            _ = try LanczosEigensolver.lowest(count: 3, dimension: n, options: LanczosOptions(maxOperatorApplications: 10)) {
+                x, y in
+                applied += 1
+                apply(x, y)
+            }
+            Issue.record("expected LanczosWorkLimitReached")
+        } catch let stop as LanczosWorkLimitReached {
+            #expect(stop.operatorApplications == 10)
+            #expect(applied == 10)
+            #expect(stop.count == 3)
+        }
+        #expect(throws: GSLError.self) {
+            _ = try LanczosEigensolver.lowest(
+                count: 3, dimension: n, options: LanczosOptions(maxOperatorApplications: 0), apply: apply)
+        }
+        let (result, stats) = try LanczosEigensolver.lowest(count: 3, dimension: n, apply: apply)
+        #expect(maxAbsDifference(result.values, [1, 2, 3]) < 1e-9)
+        #expect(stats.operatorApplications > 10)
+    }
+
     @Test("Lanczos re-throws an operator error and recovers for the next call")
     func lanczosThrows() throws {
         struct Boom: Error {}

@@ -198,4 +198,34 @@ struct GridSpectrumTests {
             _ = try GapProfile(coordinate: .annealFraction, points: [.init(parameter: 0, energies: [0], gap: 0)])
         }
     }
+
+    /// A 2-D solve large enough for the Chebyshev-filtered Lanczos: with a work limit far
+    /// below what it needs it stops with `SpectrumWorkLimitReached` carrying the work done
+    /// (never more than the limit), for the filtered path and for plain Lanczos; with the
+    /// default limit the same solve converges to the exact levels (so it is the limit that
+    /// stopped it).
+    @Test("the Lanczos work limit stops a solve with its statistics; the default limit does not")
+    func workLimit() throws {
+        let grid = try UniformGrid(lower: [-6, -6], upper: [6, 6], points: [121, 121])
+        let h = try gaussianHamiltonian(grid, variances: [1, 0.5])
+        for filter in [true, false] {
+            let options = SpectrumOptions(method: .lanczos, chebyshevFilter: filter, maxOperatorApplications: 40)
+            do {
+                _ = try h.lowestLevels(3, options: options)
+                Issue.record("filter \(filter): expected SpectrumWorkLimitReached")
+            } catch let stop as SpectrumWorkLimitReached {
+                #expect(stop.limit == 40)
+                #expect(stop.statistics.operatorApplications <= 40, "filter \(filter)")
+                #expect(stop.statistics.operatorApplications > 0, "filter \(filter)")
+                #expect(stop.unknowns == grid.count && stop.levels == 3)
+                #expect("\(stop)".contains("coarser grid"))
+            }
+            let full = try h.lowestLevels(3, options: SpectrumOptions(method: .lanczos, chebyshevFilter: filter))
+            #expect(full.statistics.operatorApplications > 40)
+            #expect(full.statistics.operatorApplications <= SpectrumOptions.defaultApplicationLimit(unknowns: grid.count))
+            // Second-order stencil, h = 0.1: O(h²) level errors, ≤ 5(n+1)²h²·(1/σ²) here.
+            let exact = gaussianLevels([1, 0.5], 3)
+            #expect(zip(full.energies, exact).allSatisfy { abs($0 - $1) < 0.05 }, "\(full.energies) vs \(exact)")
+        }
+    }
 }
