@@ -98,8 +98,7 @@ extension GaussianMixture {
                     m[j] = l > m[j] ? l : m[j]
                 }
             }
-            shift(w, n, K, m)
-            VectorMath.exp(w, into: w, count: n * K)
+            exponentiateShifted(w, n, K, m)
             for j in 0..<n {
                 total[j] = 0
                 acc[j] = 0
@@ -151,8 +150,7 @@ extension GaussianMixture {
                     m[j] = l > m[j] ? l : m[j]
                 }
             }
-            shift(w, n, K, m)
-            VectorMath.exp(w, into: w, count: n * K)
+            exponentiateShifted(w, n, K, m)
             for j in 0..<n {
                 total[j] = 0
                 s0[j] = 0
@@ -182,10 +180,12 @@ extension GaussianMixture {
         }
     }
 
-    /// `w[k·n + j] ← max(w[k·n + j] − m[j], −700)` (NaN stays NaN); a point whose every
+    /// `w[k·n + j] ← exp(max(w[k·n + j] − m[j], −700))` (NaN stays NaN); a point whose every
     /// log-weight is −∞ (a coordinate so large the quadratic form overflows) is shifted by 0.
     @inline(__always)
-    private static func shift(_ w: UnsafeMutablePointer<Double>, _ n: Int, _ K: Int, _ m: UnsafeMutablePointer<Double>) {
+    private static func exponentiateShifted(
+        _ w: UnsafeMutablePointer<Double>, _ n: Int, _ K: Int, _ m: UnsafeMutablePointer<Double>
+    ) {
         for j in 0..<n where !m[j].isFinite { m[j] = 0 }
         for k in 0..<K {
             let row = w + k * n
@@ -194,6 +194,7 @@ extension GaussianMixture {
                 row[j] = z < lowestLog ? lowestLog : z
             }
         }
+        VectorMath.exp(w, into: w, count: n * K)
     }
 
     private static func evaluateGeneral(
