@@ -62,7 +62,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "GSLKitTests", dependencies: ["GSLKit"]),
-        .testTarget(name: "AdiabatCLITests", dependencies: ["AdiabatCLI"]),
+        .testTarget(name: "AdiabatCLITests", dependencies: ["AdiabatCLI"], exclude: ["Golden"]),
         .testTarget(name: "AdiabatCoreTests", dependencies: ["AdiabatCore"]),
         .testTarget(name: "QuantumTests", dependencies: ["Quantum", "AdiabatCore", "GSLKit"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
