@@ -43,6 +43,18 @@ struct SpinLawOptions: ParsableArguments {
     @Option(name: .long, help: "Rate scale Γ of the Score Hamiltonian −ΓΣσx + diag(ΓΣ√ratio).")
     var gamma: Double = 1
 
+    /// The library's request.
+    var request: SpinLawRequest {
+        var r = SpinLawRequest()
+        r.beta = beta
+        r.groundStates = law == .groundStates
+        r.lawFile = lawFile
+        r.diffusionTime = diffusionTime
+        r.flipRate = flipRate
+        r.gamma = gamma
+        return r
+    }
+
     /// Whether any law option was given (then `spectrum`/`translate` build a Score Hamiltonian).
     var isSet: Bool { law != nil || beta != nil || diffusionTime != nil || lawFile != nil }
 
