@@ -40,6 +40,16 @@ enum Output {
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
     }
 
+    /// Checks, before any work, that `path`'s folder exists (so a long run does not end in an
+    /// unwritable output).
+    static func checkWritable(_ path: String) throws {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CommandFailure(message: "cannot write \(path): directory \(directory.path) does not exist", exitCode: 1)
+        }
+    }
+
     /// Writes `data` to `path` atomically: a temporary file in the same directory, renamed
     /// into place only when complete, so an output file is written completely or not at all.
     static func writeAtomically(_ data: Data, to path: String) throws {

@@ -44,7 +44,7 @@ struct SpectrumCommand: ParsableCommand {
     var profile: Int?
 
     /// A law on spins (`--beta`, `--law`, `--law-file`): then the levels of its Score Hamiltonian
-    /// −ΓΣσx + diag(ΓΣ√(p(xⁱ)/p(x))) on the problem's spins (SpinCommands.swift, docs/discrete.md).
+    /// −ΓΣσx + diag(ΓΣ√(p(xⁱ)/p(x))) on the problem's spins (SpinLawOptions.swift, docs/discrete.md).
     @OptionGroup var law: SpinLawOptions
 
     @OptionGroup var common: CommonOptions
