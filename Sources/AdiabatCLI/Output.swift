@@ -6,7 +6,7 @@ struct CommonOptions: ParsableArguments {
     @Flag(name: .long, help: "Print exactly one JSON object on stdout instead of tables.")
     var json = false
 
-    @Option(name: .long, help: "Seed for every random number (reproducible results).")
+    @Option(name: .long, parsing: .unconditional, help: "Seed for every random number (reproducible results).")
     var seed: UInt64 = 20_260_605
 }
 

@@ -129,18 +129,19 @@ struct SampleCommand: ParsableCommand {
     @Option(name: .customLong("beta-schedule"), help: "simulated-annealing: linear or geometric β.")
     var betaSchedule: BetaScheduleKind = .geometric
 
-    @Option(name: .customLong("beta-range"), help: "simulated-annealing: β_hot,β_cold (default: dwave-samplers' rule).")
-    var betaRange: String?
+    @Option(
+        name: .customLong("beta-range"), parsing: .unconditional,
+        help: "simulated-annealing: β_hot,β_cold (default: dwave-samplers' rule).")
+    var betaRange: CommaList<Double>?
 
     @OptionGroup var common: CommonOptions
 
     func parsedBetaRange() throws -> (Double, Double)? {
-        guard let text = betaRange else { return nil }
-        let parts = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard parts.count == 2, let hot = parts[0], let cold = parts[1] else {
-            throw ValidationError("--beta-range takes two numbers β_hot,β_cold (got \(text))")
+        guard let values = betaRange?.values else { return nil }
+        guard values.count == 2 else {
+            throw ValidationError("--beta-range takes two numbers β_hot,β_cold (got \(values.count))")
         }
-        return (hot, cold)
+        return (values[0], values[1])
     }
 
     func validate() throws {

@@ -17,7 +17,9 @@ struct SpinLawOptions: ParsableArguments {
     )
     var law: SpinLawChoice?
 
-    @Option(name: .long, help: "Inverse temperature β of the Boltzmann law p ∝ e^{−βE} (implies --law boltzmann).")
+    @Option(
+        name: .long, parsing: .unconditional,
+        help: "Inverse temperature β of the Boltzmann law p ∝ e^{−βE} (implies --law boltzmann).")
     var beta: Double?
 
     @Option(
@@ -29,10 +31,10 @@ struct SpinLawOptions: ParsableArguments {
         name: .customLong("diffusion-time"), help: "Diffuse the law by independent spin flips for time t first (p_t = p₀ ∗ k_t).")
     var diffusionTime: Double?
 
-    @Option(name: .customLong("flip-rate"), help: "Flip rate γ of the discrete diffusion.")
+    @Option(name: .customLong("flip-rate"), parsing: .unconditional, help: "Flip rate γ of the discrete diffusion.")
     var flipRate: Double = 1
 
-    @Option(name: .long, help: "Rate scale Γ of the Score Hamiltonian −ΓΣσx + diag(ΓΣ√ratio).")
+    @Option(name: .long, parsing: .unconditional, help: "Rate scale Γ of the Score Hamiltonian −ΓΣσx + diag(ΓΣ√ratio).")
     var gamma: Double = 1
 
     /// The library's request.

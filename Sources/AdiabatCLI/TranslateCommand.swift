@@ -34,10 +34,10 @@ struct TranslateCommand: ParsableCommand {
     @Option(name: .long, help: "What to translate to (required for landscapes; annealing default: score).")
     var to: Target?
 
-    @Option(name: .long, help: "Diffusion time t (landscape problems).")
+    @Option(name: .long, parsing: .unconditional, help: "Diffusion time t (landscape problems).")
     var time: Double?
 
-    @Option(name: .customLong("s"), help: "Anneal fraction s in [0, 1] (annealing problems).")
+    @Option(name: .customLong("s"), parsing: .unconditional, help: "Anneal fraction s in [0, 1] (annealing problems).")
     var annealFraction: Double?
 
     @Option(name: .long, help: "Write the table here (.csv or .json).")
