@@ -85,12 +85,27 @@ enum ParameterFlags {
         return exceptions[location] ?? "--" + parts[parts.count - 1].replacingOccurrences(of: "_", with: "-")
     }
 
-    /// The error as one line, with the flag before the parameter it names.
+    /// The error as one line, with the flag before the parameter it names; parameters the
+    /// message or hint mention (`sample.cells`) are spelt as their flags.
     static func describe(_ error: InputError) -> String {
-        guard let flag = flag(for: error.location) else { return "\(error)" }
         var named = error
-        named.location = "\(flag) (\(error.location))"
+        if let flag = flag(for: error.location) { named.location = "\(flag) (\(error.location))" }
+        named.message = flags(in: named.message)
+        named.hint = flags(in: named.hint)
         return "\(named)"
+    }
+
+    /// `text` with every parameter path of a command (`sample.cells`) replaced by its flag.
+    static func flags(in text: String) -> String {
+        var out = ""
+        var rest = Substring(text)
+        while let range = rest.firstMatch(of: /\b(anneal|compare|evolve|sample|schedule|spectrum|translate)\.[a-z_]+\b/)?.range {
+            out += rest[..<range.lowerBound]
+            let token = String(rest[range])
+            out += flag(for: token) ?? token
+            rest = rest[range.upperBound...]
+        }
+        return out + rest
     }
 }
 

@@ -4,11 +4,20 @@ import Bridge
 import Diffusion
 import Foundation
 
-extension SamplerKind: ExpressibleByArgument {}
-extension FokkerPlanckMethod: ExpressibleByArgument {}
-
-extension SamplerName: ExpressibleByArgument {}
 extension SamplerIntegrator: ExpressibleByArgument {}
+
+/// A `--sampler` value: a name of the library's sampler registry (so `--help` lists them all
+/// and a typo is refused with the list).
+struct SamplerChoice: ExpressibleByArgument, Sendable {
+    var name: String
+
+    init?(argument: String) {
+        guard SamplerRegistry.named(argument) != nil else { return nil }
+        name = argument
+    }
+
+    static var allValueStrings: [String] { SamplerRegistry.names }
+}
 
 /// `adiabat sample PROBLEM --sampler NAME …`: diffusion-side sampling along the problem's path
 /// (landscapes: measured against p₀; annealing problems: the ground-state probability).
@@ -43,7 +52,7 @@ struct SampleCommand: ParsableCommand {
     var problem: String
 
     @Option(name: .long, help: "The sampler.")
-    var sampler: SamplerName
+    var sampler: SamplerChoice
 
     @Option(
         name: .long, parsing: .unconditional,
@@ -145,98 +154,14 @@ struct SampleCommand: ParsableCommand {
     }
 
     func validate() throws {
-        if sampler.samplesSpins {
-            try validateSpin(sampler)
-            return
-        }
-        let spinOnly: [(Bool, String)] = [
-            (sweeps != nil, "--sweeps"), (totalTime != nil, "--total-time"), (beta != nil, "--beta"),
-            (flipRate != 1, "--flip-rate"), (prior != .marginal, "--prior"), (betaSchedule != .geometric, "--beta-schedule"),
-            (betaRange != nil, "--beta-range"), (cells != nil, "--cells"),
-        ]
-        if let (_, flag) = spinOnly.first(where: { $0.0 }) {
-            throw ValidationError("\(flag) applies to the spin samplers (flip-chain, reverse-flip, simulated-annealing)")
-        }
-        guard let steps else { throw ValidationError("--steps N is required for the landscape sampler \(sampler.rawValue)") }
-        guard steps >= 1 else { throw ValidationError("--steps must be at least 1 (got \(steps))") }
-        if sampler == .fokkerPlanck {
-            if let integrator, integrator != .implicitEuler && integrator != .trBDF2 {
-                throw ValidationError(
-                    "--integrator \(integrator.rawValue) does not apply to fokker-planck; use implicit-euler or tr-bdf2")
-            }
-        } else {
-            guard let samples else {
-                throw ValidationError("--samples M is required for the particle sampler \(sampler.rawValue)")
-            }
-            guard samples >= 1 else { throw ValidationError("--samples must be at least 1 (got \(samples))") }
-            if dynamics != .reverseSDE { throw ValidationError("--dynamics applies only to --sampler fokker-planck") }
-        }
-        if let integrator {
-            let allowed = SamplerIntegrator.allowed(for: sampler)
-            guard allowed.contains(integrator) else {
-                let list =
-                    allowed.isEmpty ? "none (it has no integrator choice)" : allowed.map(\.rawValue).joined(separator: ", ")
-                throw ValidationError(
-                    "--integrator \(integrator.rawValue) does not apply to \(sampler.rawValue); it takes \(list)")
-            }
-        }
-        let langevin =
-            sampler == .annealedLangevin || sampler == .predictorCorrector
-            || (sampler == .fokkerPlanck && dynamics == .annealedLangevin)
-        if !langevin && (langevinSteps != nil || stepSize != nil || dataScale != nil) {
-            throw ValidationError(
-                "--langevin-steps, --step-size and --data-scale apply to annealed-langevin and predictor-corrector")
-        }
-        if let t = tMax, !(t.isFinite && t > 0) { throw ValidationError("--t-max must be a positive number (got \(t))") }
-        guard scoreError.isFinite, scoreError >= 0 else { throw ValidationError("--score-error must be a finite number ≥ 0") }
         guard (0...12).contains(order) else { throw ValidationError("--order must be between 0 and 12 (got \(order))") }
         if let output, output.isEmpty { throw ValidationError("--output needs a file name") }
-    }
-
-    /// Cross-flag checks of the spin samplers.
-    private func validateSpin(_ spin: SamplerName) throws {
-        let landscapeOnly: [(Bool, String)] = [
-            (integrator != nil, "--integrator"), (langevinSteps != nil, "--langevin-steps"), (stepSize != nil, "--step-size"),
-            (dataScale != nil, "--data-scale"), (dynamics != .reverseSDE, "--dynamics"), (scoreError != 0, "--score-error"),
-            (output != nil, "--output"),
-        ]
-        if let (_, flag) = landscapeOnly.first(where: { $0.0 }) {
-            throw ValidationError("\(flag) applies to the landscape samplers, not to \(spin.rawValue)")
-        }
-        if steps != nil {
-            throw ValidationError(
-                "--steps counts path steps of the landscape samplers; \(spin.rawValue) takes --cells (rate-grid cells) or --sweeps"
-            )
-        }
-        if let s = samples, s < 1 { throw ValidationError("--samples must be positive (got \(s))") }
-        if let s = cells, s < 1 { throw ValidationError("--cells must be positive (got \(s))") }
-        if let s = sweeps, s < 1 { throw ValidationError("--sweeps must be positive (got \(s))") }
-        if let t = totalTime, !(t.isFinite && t > 0) { throw ValidationError("--total-time must be positive (got \(t))") }
-        if let b = beta, !(b.isFinite && b >= 0) { throw ValidationError("--beta must be finite and ≥ 0 (got \(b))") }
-        guard flipRate.isFinite, flipRate > 0 else { throw ValidationError("--flip-rate must be positive (got \(flipRate))") }
-        if let t = tMax, !(t.isFinite && t > 0) { throw ValidationError("--t-max must be positive (got \(t))") }
-        guard (0...12).contains(order) else { throw ValidationError("--order must be between 0 and 12 (got \(order))") }
         _ = try parsedBetaRange()
-        let isSA = spin == .simulatedAnnealing
-        if !isSA && (sweeps != nil || betaRange != nil || betaSchedule != .geometric) {
-            throw ValidationError(
-                "--sweeps, --beta-range and --beta-schedule are simulated-annealing options; the chains take --cells")
-        }
-        if isSA && (cells != nil || totalTime != nil || schedule != nil) {
-            throw ValidationError(
-                "simulated annealing counts --sweeps on its own β schedule, not --cells, --total-time or --schedule")
-        }
-        if spin != .reverseFlip && (beta != nil || tMax != nil || flipRate != 1 || prior != .marginal) {
-            throw ValidationError(
-                "--beta, --t-max, --flip-rate and --prior set the reverse-flip diffusion; other samplers anneal to the ground state"
-            )
-        }
-        if spin != .flipChain && totalTime != nil { throw ValidationError("--total-time is the flip-chain's anneal time") }
     }
 
     /// The request the flags make.
     func request() throws -> SampleRequest {
-        var r = SampleRequest(sampler: sampler, seed: common.seed)
+        var r = SampleRequest(sampler: sampler.name, seed: common.seed)
         r.steps = steps
         r.cells = cells
         r.samples = samples
@@ -255,14 +180,17 @@ struct SampleCommand: ParsableCommand {
         r.prior = prior
         r.betaSchedule = betaSchedule
         r.betaRange = try parsedBetaRange().map { (hot: $0.0, cold: $0.1) }
+        r.output = output != nil
         return r
     }
 
     func run() throws {
+        let request = try request()
+        _ = try request.validated()
         if let output { try Output.checkWritable(output) }
-        let name = sampler.rawValue
+        let name = sampler.name
         let solution = try Problem.load(problem, seed: common.seed).sample(
-            try request(), progress: { done, total in Output.progress("\(name): step \(done)/\(total)") })
+            request, progress: { done, total in Output.progress("\(name): step \(done)/\(total)") })
         Output.endProgress()
         switch solution {
         case .landscape(let problem, let outcome, let grid):
