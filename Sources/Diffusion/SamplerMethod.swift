@@ -158,7 +158,7 @@ public enum SamplerMethod: Sendable, Equatable {
             return "no step count up to \(DiffusionPath.maximumSteps) brings it to 1 or below on '\(path.schedule.name)'; "
                 + "use a gentler schedule"
         }
-        let largest = String(format: "%.3g", h)
+        let largest = String(format: "%.4f", (h * 1e4).rounded(.down) / 1e4)  // rounded down: never shows 1 for 0.99996
         return "use \(n) steps (the largest step is then \(largest)) or a gentler schedule"
     }
 
