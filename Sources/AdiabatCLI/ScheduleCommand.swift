@@ -19,7 +19,7 @@ struct ScheduleCommand: ParsableCommand {
             σ = √(2t) (VE); with an annealing PROBLEM the anneal fraction s = u and A(s), B(s). \
             Diffusion schedules (ddpm-linear, ddpm-cosine, vp-sde, karras) keep their native \
             spacing in t and are truncated at t_max. flip:NAME carries a flip-diffusion schedule \
-            to the annealing path A = 1 − s, B = s by the correspondence of THEORY.md §3 (exact \
+            to the annealing path A = 1 − s, B = s by the correspondence of docs/theory.md §4 (exact \
             for product laws; the output says when it is not); anneal:NAME goes back. Without a \
             PROBLEM, --t-max and --process set the diffusion, --field-scale the spin field of \
             flip:/anneal:. See docs/schedules.md.

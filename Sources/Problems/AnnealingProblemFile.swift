@@ -95,6 +95,8 @@ public struct AnnealingSpec: Sendable {
         let name = try root.string("name") ?? URL(fileURLWithPath: root.file).deletingPathExtension().lastPathComponent
         let summary = try root.string("summary") ?? root.string("description")
 
+        // (A [catalyst] is read by Bridge's SpinProblem before this, which marks it as known.)
+        try root.checkTables(allowed: ["problem", "schedule"])
         let problem = try root.requireSection("problem")
         let problemType = try problem.choice("type", ["ising", "search"], default: "ising") ?? "ising"
         let vartypeName = try problem.choice("vartype", ["spin", "binary", "SPIN", "BINARY"])

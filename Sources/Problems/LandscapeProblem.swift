@@ -87,6 +87,7 @@ public struct LandscapeProblem: Sendable {
         }
         let name = try root.string("name") ?? file.deletingPathExtension().lastPathComponent
         let description = try root.string("description") ?? ""
+        try root.checkTables(allowed: ["landscape", "grid", "diffusion"])
         let landscapeSection = try root.requireSection("landscape")
         let gridSection = try root.requireSection("grid")
         let diffusion = try root.section("diffusion")

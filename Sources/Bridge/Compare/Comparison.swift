@@ -291,7 +291,7 @@ public final class Comparison: @unchecked Sendable {
     }
 
     /// `F = |⟨√p₀|ψ⟩|²/‖ψ‖²` and `TV = ½Σ||ψ|²/‖ψ‖² − p₀|ΔV` of an interleaved complex state on
-    /// the grid of `target` (THEORY.md §5; `p₀` normalised on the grid).
+    /// the grid of `target` (docs/theory.md §6; `p₀` normalised on the grid).
     static func stateMetrics(_ psi: [Double], target: GridLaw) -> (fidelity: Double?, tv: Double?) {
         let n = target.values.count
         guard psi.count == 2 * n else { return (nil, nil) }

@@ -146,7 +146,7 @@ public struct ComparisonReport: Sendable, Codable {
         var out: [(String, String, [SVGPlot])] = [
             (
                 "Quantum evolution and its classical twin, against run time T",
-                "Both start in the ground state √p_{t_max} of H_{t_max} and follow the same schedule to t = 0. Left: real-time Schrödinger evolution (split4), 1 − F with F = |⟨√p₀|ψ(T)⟩|². Right: continuous annealed Langevin dx = s_{t(τ)}dτ + √2dW, its law by Fokker–Planck on the grid, 1 − F with F the squared Bhattacharyya coefficient (THEORY.md §5). Exact on the grid: no error bars.",
+                "Both start in the ground state √p_{t_max} of H_{t_max} and follow the same schedule to t = 0. Left: real-time Schrödinger evolution (split4), 1 − F with F = |⟨√p₀|ψ(T)⟩|². Right: continuous annealed Langevin dx = s_{t(τ)}dτ + √2dW, its law by Fokker–Planck on the grid, 1 − F with F the squared Bhattacharyya coefficient (docs/theory.md §6 in the Adiabat sources). Exact on the grid: no error bars.",
                 [
                     plot(
                         "Real-time evolution", x: "total time T", y: "1 − F", series(.quantum, y: { $0.fidelity.map { 1 - $0 } })),
@@ -157,7 +157,7 @@ public struct ComparisonReport: Sendable, Codable {
             ),
             (
                 "Total variation to p₀",
-                "TV = ½Σ|ρ − p₀|ΔV of |ψ(T)|² (left) and of the annealed-Langevin law (right), against T: the same runs as above, in the metric the samplers use.",
+                "TV = ½Σ|ρ − p₀|ΔV of |ψ(T)|² (left) and of the annealed-Langevin law (right), against T: the same runs as above, in the metric the samplers use. Both obey TV ≤ √(1 − F). The lower bound TV ≥ 1 − √F holds for the classical F only: the quantum overlap also counts the phases of ψ, which lower F without changing |ψ|² (docs/theory.md §6).",
                 [
                     plot("Real-time evolution: TV of |ψ|²", x: "total time T", y: "TV", series(.quantum, y: { $0.tv })),
                     plot("Annealed Langevin: TV", x: "total Langevin time T", y: "TV", series(.langevinPath, y: { $0.tv })),

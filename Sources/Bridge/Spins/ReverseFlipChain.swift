@@ -3,7 +3,7 @@ import Foundation
 import GSLKit
 import Quantum
 
-/// Discrete diffusion on spins (THEORY.md §3): the forward process flips each spin
+/// Discrete diffusion on spins (docs/theory.md §4): the forward process flips each spin
 /// independently at rate `γ`, `p_t = p₀ ∗ k_t`; its exact time reversal flips spin `i` at rate
 /// `γ p_t(xⁱ)/p_t(x)` (the reverse-time generator `p_t(y)Q(y,x)/p_t(x)` of the symmetric
 /// forward generator `Q`), run from `t_max` down to 0.
