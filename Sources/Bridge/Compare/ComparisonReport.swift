@@ -152,7 +152,8 @@ public struct ComparisonReport: Sendable, Codable {
     {
         let selected = rows(method)
         var names: [String] = []
-        for r in selected where !names.contains(r.schedule) { names.append(r.schedule) }
+        // Schedules with no figure at all (every cell failed) are left out; the page lists them.
+        for r in selected where !names.contains(r.schedule) && figure(r).map(\.isFinite) == true { names.append(r.schedule) }
         guard !names.isEmpty else { return nil }
         let values = Set(selected.map(\.value)).sorted(by: >)
         for v in values {
@@ -180,7 +181,8 @@ public struct ComparisonReport: Sendable, Codable {
                 "\(place): \(best.schedule.isEmpty ? method.rawValue : best.schedule) reaches \(metric) = \(Self.number(best.figure))\(pm(best.error))."
         }
         if let last = ranked.last, last.figure == best.figure {
-            return "\(place): all \(ranked.count) schedules reach \(metric) = \(Self.number(best.figure))."
+            return
+                "\(place): \(ranked.count == 2 ? "both" : "all \(ranked.count)") schedules reach \(metric) = \(Self.number(best.figure))."
         }
         let rest = ranked.dropFirst().map { r -> String in
             var words = best.figure > 0 ? Self.ratio(r.figure, over: best.figure) : "\(metric) = \(Self.number(r.figure))"
@@ -215,7 +217,11 @@ public struct ComparisonReport: Sendable, Codable {
                 : n.count <= 2 ? n.joined(separator: " and ") : n.dropLast().joined(separator: ", ") + " and " + n.last!
         }
         var parts = reached.keys.sorted().map { "\(list(reached[$0]!)) at \(at(method.axis, $0))" }.joined(separator: ", ")
-        if !missed.isEmpty { parts += (parts.isEmpty ? "" : ", ") + "\(list(missed)) not even at \(at(method.axis, largest))" }
+        if missed.count == names.count {
+            parts = "none by \(at(method.axis, largest))"
+        } else if !missed.isEmpty {
+            parts += ", \(list(missed)) not even at \(at(method.axis, largest))"
+        }
         return parts
     }
 
