@@ -423,7 +423,7 @@ public final class Comparison: @unchecked Sendable {
             kind: { if case .landscape = subject { return "landscape" } else { return "annealing" } }(),
             settings: settings, grid: gridDescription, gaps: gaps, schedules: scheduleCurves(), rows: rows,
             cells: .init(total: all.count, computed: total, reused: reused), seconds: Date().timeIntervalSince(started),
-            notes: notes())
+            notes: notes(), context: context(gaps: gaps))
     }
 
     /// How the landscape cells were discretised, or the register size.
