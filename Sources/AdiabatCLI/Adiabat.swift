@@ -1,8 +1,6 @@
-import AdiabatCore
 import ArgumentParser
+import Bridge
 import Foundation
-import GSLKit
-import Quantum
 
 /// The `adiabat` command: lists its subcommands and turns every error into one line.
 @main
@@ -26,12 +24,8 @@ struct Adiabat: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
-        } catch let error as InputError {
-            fail(ParameterFlags.describe(error))
-        } catch let error as GSLError {
-            fail("\(error)")
-        } catch let error as SpectrumWorkLimitReached {
-            fail("\(error)")
+        } catch let error as any AdiabatError {
+            fail(error.describe(naming: ParameterFlags.flag(for:)))
         } catch let error as CommandFailure {
             fail(error.message, code: error.exitCode)
         } catch {
@@ -77,35 +71,14 @@ enum ParameterFlags {
     /// Parameters whose flag is not their last word spelt with dashes.
     static let exceptions: [String: String] = [:]
 
-    static func flag(for location: String) -> String? {
-        let parts = location.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count >= 2,
-            parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isLowercase || $0 == "_" || $0.isNumber } })
-        else { return nil }
-        return exceptions[location] ?? "--" + parts[parts.count - 1].replacingOccurrences(of: "_", with: "-")
-    }
+    /// The commands whose parameters the library names.
+    static let commands: Set<String> = ["anneal", "compare", "evolve", "sample", "schedule", "spectrum", "translate"]
 
-    /// The error as one line, with the flag before the parameter it names; parameters the
-    /// message or hint mention (`sample.cells`) are spelt as their flags.
-    static func describe(_ error: InputError) -> String {
-        var named = error
-        if let flag = flag(for: error.location) { named.location = "\(flag) (\(error.location))" }
-        named.message = flags(in: named.message)
-        named.hint = flags(in: named.hint)
-        return "\(named)"
-    }
-
-    /// `text` with every parameter path of a command (`sample.cells`) replaced by its flag.
-    static func flags(in text: String) -> String {
-        var out = ""
-        var rest = Substring(text)
-        while let range = rest.firstMatch(of: /\b(anneal|compare|evolve|sample|schedule|spectrum|translate)\.[a-z_]+\b/)?.range {
-            out += rest[..<range.lowerBound]
-            let token = String(rest[range])
-            out += flag(for: token) ?? token
-            rest = rest[range.upperBound...]
-        }
-        return out + rest
+    /// The flag of a parameter path (`sample.cells` → `--cells`), or nil for another path.
+    static func flag(for path: String) -> String? {
+        let parts = path.split(separator: ".")
+        guard parts.count == 2, commands.contains(String(parts[0])) else { return nil }
+        return exceptions[path] ?? "--" + parts[1].replacingOccurrences(of: "_", with: "-")
     }
 }
 

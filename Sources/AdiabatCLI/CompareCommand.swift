@@ -1,9 +1,6 @@
-import AdiabatCore
 import ArgumentParser
 import Bridge
 import Foundation
-import Problems
-import Reports
 
 /// `adiabat compare PROBLEM`: both sides on one problem and the same schedules, with a
 /// self-contained HTML report, results.csv and results.json (docs/compare.md).
@@ -85,8 +82,8 @@ struct CompareCommand: ParsableCommand {
     }
 
     func run() throws {
-        let location = try ProblemLocator.locate(problem)
-        let annealing = location.kind == .annealing
+        let loaded = try Problem.load(problem, seed: common.seed)
+        let annealing = loaded.kind == .annealing
         var settings = ComparisonSettings.defaults(annealing: annealing, seed: common.seed)
         if let schedules {
             settings.schedules = try ScheduleRequest.parseList(schedules.values.joined(separator: ",")).map(\.description)
@@ -110,7 +107,7 @@ struct CompareCommand: ParsableCommand {
         settings.rtol = rtol
         if points != nil && annealing { throw ValidationError("--points applies to landscapes") }
 
-        let comparison = try Comparison(location: location, settings: settings)
+        let comparison = try Comparison(problem: loaded, settings: settings)
         let directory = URL(fileURLWithPath: report ?? "report/\(comparison.name)")
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

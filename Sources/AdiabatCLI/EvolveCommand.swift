@@ -1,7 +1,6 @@
 import ArgumentParser
 import Bridge
 import Foundation
-import Quantum
 
 extension EvolutionMethod: ExpressibleByArgument {}
 

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Bridge
 import Foundation
-import Problems
 
 /// `adiabat problems`: the bundled problems, one line each.
 struct ProblemsCommand: ParsableCommand {

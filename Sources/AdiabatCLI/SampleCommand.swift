@@ -1,7 +1,5 @@
-import AdiabatCore
 import ArgumentParser
 import Bridge
-import Diffusion
 import Foundation
 
 extension SamplerIntegrator: ExpressibleByArgument {}

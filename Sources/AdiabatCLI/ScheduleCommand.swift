@@ -1,10 +1,6 @@
-import AdiabatCore
 import ArgumentParser
 import Bridge
 import Foundation
-import Landscapes
-import Problems
-import Reports
 
 extension ForwardProcess: ExpressibleByArgument {}
 
@@ -142,20 +138,8 @@ struct ScheduleCommand: ParsableCommand {
                 context: .free(process: process, tMax: tMax ?? 3, map: map), gapSamples: gapSamples, flipRate: flipRate,
                 flipTMax: tMax)
         }
-        let location = try ProblemLocator.locate(problem)
-        switch location.kind {
-        case .landscape:
-            let loaded = try LandscapeProblem.load(contentsOf: location.url, seed: common.seed)
-            let path = try LandscapePath(
-                landscape: try loaded.resolvedLandscape(), discretisation: loaded.discretisation, process: loaded.process,
-                tMax: tMax ?? loaded.tMax)
-            return try ScheduleLibrary(context: .landscape(path), gapSamples: gapSamples)
-        case .annealing:
-            let spec = try AnnealingSpec.load(location.url)
-            return try ScheduleLibrary(
-                context: .annealing(spec, try spec.hamiltonian()), gapSamples: gapSamples, flipRate: flipRate, flipTMax: tMax,
-                flipBeta: beta)
-        }
+        return try Problem.load(problem, seed: common.seed).scheduleLibrary(
+            gapSamples: gapSamples, flipRate: flipRate, tMax: tMax, beta: beta)
     }
 
     /// u(r), with the schedule it was carried from (dashed) for flip:/anneal:.

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Bridge
 import Foundation
-import Quantum
 
 /// `adiabat spectrum PROBLEM`: the lowest levels and the gap of the Score Hamiltonian at one
 /// diffusion time, or along the whole path; for annealing problems, of `H(s)` at one anneal

@@ -1,10 +1,6 @@
-import AdiabatCore
 import ArgumentParser
 import Bridge
 import Foundation
-import GSLKit
-import Problems
-import Quantum
 
 // The annealing (spin) branches of `translate`, `sample`, `spectrum` and `evolve`: option
 // groups and the functions the subcommands call. Numerics live in Bridge/Spins; this file

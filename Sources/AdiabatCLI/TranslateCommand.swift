@@ -1,8 +1,6 @@
-import AdiabatCore
 import ArgumentParser
 import Bridge
 import Foundation
-import Problems
 
 /// `adiabat translate PROBLEM`: runs a translator and writes its table. Landscapes:
 /// score → Hamiltonian or back (issue 3). Annealing problems: H(s) → the law ψ₀(s)² and its

@@ -88,3 +88,29 @@ public enum Problem: Sendable {
         }
     }
 }
+
+extension Problem {
+    /// The schedule library on the problem's path (docs/schedules.md): a landscape's
+    /// Score-Hamiltonian path up to `tMax` (default: the file's `t_max`), or an annealing path
+    /// with its flip diffusion (rate `flipRate`, horizon `tMax`, target `e^{−βH_P}` with `beta`).
+    public func scheduleLibrary(gapSamples: Int, flipRate: Double = 1, tMax: Double? = nil, beta: Double? = nil) throws
+        -> ScheduleLibrary
+    {
+        switch self {
+        case .landscape(let loaded):
+            let path = try LandscapePath(
+                landscape: try loaded.resolvedLandscape(), discretisation: loaded.discretisation, process: loaded.process,
+                tMax: tMax ?? loaded.tMax)
+            return try ScheduleLibrary(context: .landscape(path), gapSamples: gapSamples)
+        case .annealing(let loaded):
+            if loaded.catalyst != nil {
+                throw InputError(
+                    "PROBLEM", "'\(loaded.spec.name)' has a [catalyst]; schedules are tabulated on the transverse-field path",
+                    hint: "use the problem without its catalyst")
+            }
+            return try ScheduleLibrary(
+                context: .annealing(loaded.spec, try loaded.spec.hamiltonian()), gapSamples: gapSamples, flipRate: flipRate,
+                flipTMax: tMax, flipBeta: beta)
+        }
+    }
+}

@@ -80,22 +80,26 @@ public final class Comparison: @unchecked Sendable {
     }
 
     /// Loads the problem at `location` and builds the schedules.
-    public init(location: ProblemLocation, settings: ComparisonSettings) throws {
+    public convenience init(location: ProblemLocation, settings: ComparisonSettings) throws {
+        try self.init(problem: try Problem.load(url: location.url, seed: settings.seed), settings: settings)
+    }
+
+    /// Builds the schedules of `problem`.
+    public init(problem loadedProblem: Problem, settings: ComparisonSettings) throws {
         try settings.validate()
         self.settings = settings
         var print = Fingerprint()
         print.add(Self.cellVersion)
-        print.add(Array((try? Data(contentsOf: location.url)) ?? Data()))
-        switch location.kind {
-        case .landscape:
-            let problem = try LandscapeProblem.load(contentsOf: location.url, seed: settings.seed)
+        print.add(Array((try? Data(contentsOf: loadedProblem.file)) ?? Data()))
+        switch loadedProblem {
+        case .landscape(let problem):
             guard case let .grid(original, _) = problem.discretisation else {
                 throw InputError(
-                    location.url.path, "is a radial problem; compare needs a uniform grid for its metrics",
+                    problem.file.path, "is a radial problem; compare needs a uniform grid for its metrics",
                     hint: "use a 1-D or 2-D landscape")
             }
             guard original.dimension <= 2 else {
-                throw InputError(location.url.path, "is \(original.dimension)-D; compare runs on 1-D and 2-D landscapes")
+                throw InputError(problem.file.path, "is \(original.dimension)-D; compare runs on 1-D and 2-D landscapes")
             }
             let grid = try UniformGrid(
                 lower: original.lower, upper: original.upper,
@@ -114,11 +118,10 @@ public final class Comparison: @unchecked Sendable {
             summary = problem.description
             print.add("grid \(grid.points) seed \(settings.seed)")
             library = try ScheduleLibrary(context: .landscape(path), gapSamples: settings.gapSamples)
-        case .annealing:
-            let loaded = try SpinProblem.load(location.url)
+        case .annealing(let loaded):
             if loaded.catalyst != nil {
                 throw InputError(
-                    location.url.path, "has a [catalyst]; compare runs the transverse-field path only",
+                    loaded.spec.file, "has a [catalyst]; compare runs the transverse-field path only",
                     hint: "compare the problem without its catalyst, or use 'evolve' for the catalysed path")
             }
             let annealing = try loaded.annealing()
