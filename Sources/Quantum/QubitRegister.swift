@@ -511,31 +511,12 @@ func phaseOne(_ v: UnsafeMutablePointer<Double>, _ theta: Double, _ scale: Doubl
 /// `(1 + i t σx)` on qubits `q` and `q+1` (`mask = 2^q`) for the quadruples `t ∈ range`.
 @inline(__always)
 func tangentQuads(_ v: UnsafeMutablePointer<Double>, mask m: Int, range: Range<Int>, _ t: Double) {
-    let m2 = 2 * m
     var g = range.lowerBound
     while g < range.upperBound {
         let low = g & (m - 1)
         let start = (g - low) << 2 | low
         let run = min(m - low, range.upperBound - g)
-        var u = v + 2 * start
-        for _ in 0..<run {
-            let w = u + m2
-            let x = u + 2 * m2
-            let y = u + 3 * m2
-            let ur = u[0] - t * w[1], ui = u[1] + t * w[0]
-            let wr = w[0] - t * u[1], wi = w[1] + t * u[0]
-            let xr = x[0] - t * y[1], xi = x[1] + t * y[0]
-            let yr = y[0] - t * x[1], yi = y[1] + t * x[0]
-            u[0] = ur - t * xi
-            u[1] = ui + t * xr
-            x[0] = xr - t * ui
-            x[1] = xi + t * ur
-            w[0] = wr - t * yi
-            w[1] = wi + t * yr
-            y[0] = yr - t * wi
-            y[1] = yi + t * wr
-            u += 2
-        }
+        tangentRun(v + 2 * start, member: m, count: run, t)
         g += run
     }
 }
@@ -617,33 +598,12 @@ func rotateRun(_ start: UnsafeMutablePointer<Double>, member: Int, count: Int, _
 /// `t` starts at amplitude `(t mod m) + 4m·⌊t/m⌋`, its members are `+0, +m, +2m, +3m`.
 @inline(__always)
 func rotateQuads(_ v: UnsafeMutablePointer<Double>, mask m: Int, range: Range<Int>, _ c: Double, _ s: Double) {
-    let m2 = 2 * m  // doubles per amplitude offset m
     var t = range.lowerBound
     while t < range.upperBound {
         let low = t & (m - 1)
         let start = (t - low) << 2 | low
         let run = min(m - low, range.upperBound - t)
-        var u = v + 2 * start
-        for _ in 0..<run {
-            let w = u + m2
-            let x = u + 2 * m2
-            let y = u + 3 * m2
-            // qubit q: (u, w) and (x, y)
-            let ur = c * u[0] - s * w[1], ui = c * u[1] + s * w[0]
-            let wr = c * w[0] - s * u[1], wi = c * w[1] + s * u[0]
-            let xr = c * x[0] - s * y[1], xi = c * x[1] + s * y[0]
-            let yr = c * y[0] - s * x[1], yi = c * y[1] + s * x[0]
-            // qubit q+1: (u, x) and (w, y)
-            u[0] = c * ur - s * xi
-            u[1] = c * ui + s * xr
-            x[0] = c * xr - s * ui
-            x[1] = c * xi + s * ur
-            w[0] = c * wr - s * yi
-            w[1] = c * wi + s * yr
-            y[0] = c * yr - s * wi
-            y[1] = c * yi + s * wr
-            u += 2
-        }
+        rotateRun(v + 2 * start, member: m, count: run, c, s)
         t += run
     }
 }
