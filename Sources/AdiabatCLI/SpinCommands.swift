@@ -320,7 +320,7 @@ enum SpinCommands {
             ? run.schedule : try Self.annealingSchedule(request, spec: loaded.spec, hamiltonian: annealing.hamiltonian)
         let ode = method.odeMethod ?? .rk8pd
         // the GSL family's default tolerances (per component)
-        let defaults = EvolutionOptions.recommended(for: EvolutionMethod(rawValue: ode.rawValue) ?? .rk8pd)
+        let defaults = EvolutionOptions.recommended(for: .gsl(ode))
         let result = try CatalysedEvolution.run(
             try CatalysedAnnealingRun(annealing: annealing, schedule: schedule, totalTime: run.totalTime), method: ode,
             rtol: rtol ?? defaults.rtol, atol: atol ?? defaults.atol)
@@ -332,13 +332,13 @@ enum SpinCommands {
             )
             Output.line("total time       \(result.totalTime)")
             Output.line(
-                "method           \(result.method): \(result.steps) steps, \(result.evaluations) evaluations, \(String(format: "%.3f", result.seconds)) s"
+                "method           \(result.method): \(result.statistics.steps) steps, \(result.statistics.evaluations) evaluations, \(String(format: "%.3f", result.statistics.seconds)) s"
             )
             Output.line("fidelity         \(result.fidelity)")
             Output.line("P(ground of H_P) \(result.groundStateProbability)")
             Output.line("⟨H_P⟩ at the end \(result.finalEnergy)")
         }
-        if result.status != "success" { throw CommandFailure(message: "the evolution stopped early: \(result.status)") }
+        if !result.succeeded { throw CommandFailure(message: "the evolution stopped early: \(result.status)") }
         return true
     }
 
