@@ -34,7 +34,7 @@ public struct AnnealingProblem: Sendable {
 
 /// The solution of an annealing evolution: the figures at the end of the run (or, on
 /// failure, where it stopped), the statistics and the status.
-public struct AnnealingEvolutionResult: EvolutionSolution {
+public struct AnnealingEvolutionResult: RegisterEvolutionSolution {
     public var method: EvolutionMethod
     public var qubits: Int
     public var totalTime: Double
@@ -66,29 +66,21 @@ public struct AnnealingEvolutionResult: EvolutionSolution {
     public var finalState: [Double] = []
 
     enum CodingKeys: String, CodingKey {
-        case qubits, schedule, path, fidelity, trajectory, sector
+        case trajectory, sector
         case timeUnit = "time_unit"
         case finalProgress = "final_progress"
-        case groundStateProbability = "ground_state_probability"
-        case finalEnergy = "final_energy"
         case finalPathEnergy = "final_path_energy"
         case groundEnergy = "ground_energy"
         case groundStates = "ground_states"
     }
 
-    /// Flat JSON: the shared keys (``EvolutionSolution/encodeSolutionKeys(to:)``) beside the
-    /// register's figures.
+    /// Flat JSON: the register keys (``RegisterEvolutionSolution/encodeRegisterKeys(to:)``)
+    /// beside the annealing figures.
     public func encode(to encoder: Encoder) throws {
-        try encodeSolutionKeys(to: encoder)
+        try encodeRegisterKeys(to: encoder)
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(qubits, forKey: .qubits)
-        try c.encode(schedule, forKey: .schedule)
-        try c.encode(path, forKey: .path)
         try c.encodeIfPresent(timeUnit, forKey: .timeUnit)
         try c.encode(finalProgress, forKey: .finalProgress)
-        try c.encode(fidelity, forKey: .fidelity)
-        try c.encode(groundStateProbability, forKey: .groundStateProbability)
-        try c.encode(finalEnergy, forKey: .finalEnergy)
         try c.encode(finalPathEnergy, forKey: .finalPathEnergy)
         try c.encode(groundEnergy, forKey: .groundEnergy)
         try c.encode(groundStates, forKey: .groundStates)

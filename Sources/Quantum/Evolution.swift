@@ -283,3 +283,41 @@ extension EvolutionSolution {
         try statistics.encode(to: encoder)
     }
 }
+
+/// An evolution on a qubit register: the figures every register run reports besides the
+/// shared keys (`qubits`, `schedule`, `path`, `fidelity`, `ground_state_probability`,
+/// `final_energy`).
+public protocol RegisterEvolutionSolution: EvolutionSolution {
+    var qubits: Int { get }
+    /// The schedule's name.
+    var schedule: String { get }
+    /// The path's name.
+    var path: String { get }
+    /// `‖P₀ψ(T)‖²`, `P₀` the projector on the ground space at the end of the path.
+    var fidelity: Double { get }
+    /// Probability of measuring a ground state of `H_P` at the end.
+    var groundStateProbability: Double { get }
+    /// `⟨ψ(T)|H_P|ψ(T)⟩` in the problem's energy units.
+    var finalEnergy: Double { get }
+}
+
+private enum RegisterSolutionKeys: String, CodingKey {
+    case qubits, schedule, path, fidelity
+    case groundStateProbability = "ground_state_probability"
+    case finalEnergy = "final_energy"
+}
+
+extension RegisterEvolutionSolution {
+    /// Writes the shared keys (``EvolutionSolution/encodeSolutionKeys(to:)``) and the
+    /// register's figures into the solution's JSON object.
+    public func encodeRegisterKeys(to encoder: Encoder) throws {
+        try encodeSolutionKeys(to: encoder)
+        var c = encoder.container(keyedBy: RegisterSolutionKeys.self)
+        try c.encode(qubits, forKey: .qubits)
+        try c.encode(schedule, forKey: .schedule)
+        try c.encode(path, forKey: .path)
+        try c.encode(fidelity, forKey: .fidelity)
+        try c.encode(groundStateProbability, forKey: .groundStateProbability)
+        try c.encode(finalEnergy, forKey: .finalEnergy)
+    }
+}

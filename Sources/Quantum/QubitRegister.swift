@@ -508,27 +508,30 @@ func phaseOne(_ v: UnsafeMutablePointer<Double>, _ theta: Double, _ scale: Doubl
     v[1] = im * cs - re * sn
 }
 
-/// `(1 + i t σx)` on qubits `q` and `q+1` (`mask = 2^q`) for the quadruples `t ∈ range`.
+/// Calls `body(start, count)` for the runs of consecutive groups in `range` (group `g` of
+/// `2^shift` members `mask` apart starts at amplitude `(g mod mask) + 2^shift·mask·⌊g/mask⌋`;
+/// a run is a stretch of groups with consecutive starts).
 @inline(__always)
-func tangentQuads(_ v: UnsafeMutablePointer<Double>, mask m: Int, range: Range<Int>, _ t: Double) {
+func forEachGroupRun(_ range: Range<Int>, mask m: Int, shift: Int, _ body: (_ start: Int, _ count: Int) -> Void) {
     var g = range.lowerBound
     while g < range.upperBound {
         let low = g & (m - 1)
-        let start = (g - low) << 2 | low
         let run = min(m - low, range.upperBound - g)
-        tangentRun(v + 2 * start, member: m, count: run, t)
+        body((g - low) << shift | low, run)
         g += run
     }
+}
+
+/// `(1 + i t σx)` on qubits `q` and `q+1` (`mask = 2^q`) for the quadruples `t ∈ range`.
+@inline(__always)
+func tangentQuads(_ v: UnsafeMutablePointer<Double>, mask m: Int, range: Range<Int>, _ t: Double) {
+    forEachGroupRun(range, mask: m, shift: 2) { start, run in tangentRun(v + 2 * start, member: m, count: run, t) }
 }
 
 /// `(1 + i t σx)` on qubit `q` for the pairs `t ∈ range`.
 @inline(__always)
 func tangentPairs(_ v: UnsafeMutablePointer<Double>, mask m: Int, range: Range<Int>, _ t: Double) {
-    var g = range.lowerBound
-    while g < range.upperBound {
-        let low = g & (m - 1)
-        let start = (g - low) << 1 | low
-        let run = min(m - low, range.upperBound - g)
+    forEachGroupRun(range, mask: m, shift: 1) { start, run in
         var u = v + 2 * start
         for _ in 0..<run {
             let w = u + 2 * m
@@ -539,7 +542,6 @@ func tangentPairs(_ v: UnsafeMutablePointer<Double>, mask m: Int, range: Range<I
             w[1] = wi + t * ur
             u += 2
         }
-        g += run
     }
 }
 
@@ -578,10 +580,12 @@ func rotateRun(_ start: UnsafeMutablePointer<Double>, member: Int, count: Int, _
         let w = u + m2
         let x = u + 2 * m2
         let y = u + 3 * m2
+        // qubit q: (u, w) and (x, y)
         let ur = c * u[0] - s * w[1], ui = c * u[1] + s * w[0]
         let wr = c * w[0] - s * u[1], wi = c * w[1] + s * u[0]
         let xr = c * x[0] - s * y[1], xi = c * x[1] + s * y[0]
         let yr = c * y[0] - s * x[1], yi = c * y[1] + s * x[0]
+        // qubit q+1: (u, x) and (w, y)
         u[0] = c * ur - s * xi
         u[1] = c * ui + s * xr
         x[0] = c * xr - s * ui
@@ -598,24 +602,13 @@ func rotateRun(_ start: UnsafeMutablePointer<Double>, member: Int, count: Int, _
 /// `t` starts at amplitude `(t mod m) + 4m·⌊t/m⌋`, its members are `+0, +m, +2m, +3m`.
 @inline(__always)
 func rotateQuads(_ v: UnsafeMutablePointer<Double>, mask m: Int, range: Range<Int>, _ c: Double, _ s: Double) {
-    var t = range.lowerBound
-    while t < range.upperBound {
-        let low = t & (m - 1)
-        let start = (t - low) << 2 | low
-        let run = min(m - low, range.upperBound - t)
-        rotateRun(v + 2 * start, member: m, count: run, c, s)
-        t += run
-    }
+    forEachGroupRun(range, mask: m, shift: 2) { start, run in rotateRun(v + 2 * start, member: m, count: run, c, s) }
 }
 
 /// Rotation of qubit `q` (`mask = 2^q`) on the pairs `t ∈ range`.
 @inline(__always)
 func rotatePairs(_ v: UnsafeMutablePointer<Double>, mask m: Int, range: Range<Int>, _ c: Double, _ s: Double) {
-    var t = range.lowerBound
-    while t < range.upperBound {
-        let low = t & (m - 1)
-        let start = (t - low) << 1 | low
-        let run = min(m - low, range.upperBound - t)
+    forEachGroupRun(range, mask: m, shift: 1) { start, run in
         var u = v + 2 * start
         for _ in 0..<run {
             let w = u + 2 * m
@@ -626,7 +619,6 @@ func rotatePairs(_ v: UnsafeMutablePointer<Double>, mask m: Int, range: Range<In
             w[1] = c * wi + s * ur
             u += 2
         }
-        t += run
     }
 }
 

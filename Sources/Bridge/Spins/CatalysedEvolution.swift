@@ -21,7 +21,7 @@ public struct CatalysedAnnealingRun: Sendable {
 
 /// The solution of ``CatalysedEvolution/run(_:method:rtol:atol:maxSteps:)``: the figures at
 /// the end of the run (or, on failure, where it stopped), the statistics and the status.
-public struct CatalysedEvolutionResult: EvolutionSolution {
+public struct CatalysedEvolutionResult: RegisterEvolutionSolution {
     /// `.gsl(stepper)`: the catalysed runs use GSL's explicit steppers.
     public var method: EvolutionMethod
     public var qubits: Int
@@ -42,25 +42,14 @@ public struct CatalysedEvolutionResult: EvolutionSolution {
     /// The final state (interleaved complex), not encoded.
     public var finalState: [Double] = []
 
-    enum CodingKeys: String, CodingKey {
-        case qubits, schedule, path, fidelity
-        case catalystTerms = "catalyst_terms"
-        case groundStateProbability = "ground_state_probability"
-        case finalEnergy = "final_energy"
-    }
+    enum CodingKeys: String, CodingKey { case catalystTerms = "catalyst_terms" }
 
-    /// Flat JSON: the shared keys (``Quantum/EvolutionSolution/encodeSolutionKeys(to:)``)
-    /// beside the run's figures.
+    /// Flat JSON: the register keys (``Quantum/RegisterEvolutionSolution/encodeRegisterKeys(to:)``)
+    /// and the number of catalyst terms.
     public func encode(to encoder: Encoder) throws {
-        try encodeSolutionKeys(to: encoder)
+        try encodeRegisterKeys(to: encoder)
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(qubits, forKey: .qubits)
-        try c.encode(schedule, forKey: .schedule)
-        try c.encode(path, forKey: .path)
         try c.encode(catalystTerms, forKey: .catalystTerms)
-        try c.encode(fidelity, forKey: .fidelity)
-        try c.encode(groundStateProbability, forKey: .groundStateProbability)
-        try c.encode(finalEnergy, forKey: .finalEnergy)
     }
 }
 
