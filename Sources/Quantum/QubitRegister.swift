@@ -522,56 +522,28 @@ func forEachGroupRun(_ range: Range<Int>, mask m: Int, shift: Int, _ body: (_ st
     }
 }
 
-/// `(1 + i t σx)` on qubits `q` and `q+1` (`mask = 2^q`) for the quadruples `t ∈ range`.
+/// `(1 + i t σx)` on qubits `q` and `q+1` (`mask = 2^q`) for the quadruples `t ∈ range`: the
+/// rotation with `cos α → 1`, `sin α → t` (multiplying by the literal 1 is exact and folds away).
 @inline(__always)
 func tangentQuads(_ v: UnsafeMutablePointer<Double>, mask m: Int, range: Range<Int>, _ t: Double) {
-    forEachGroupRun(range, mask: m, shift: 2) { start, run in tangentRun(v + 2 * start, member: m, count: run, t) }
+    rotateQuads(v, mask: m, range: range, 1, t)
 }
 
 /// `(1 + i t σx)` on qubit `q` for the pairs `t ∈ range`.
 @inline(__always)
 func tangentPairs(_ v: UnsafeMutablePointer<Double>, mask m: Int, range: Range<Int>, _ t: Double) {
-    forEachGroupRun(range, mask: m, shift: 1) { start, run in
-        var u = v + 2 * start
-        for _ in 0..<run {
-            let w = u + 2 * m
-            let ur = u[0], ui = u[1], wr = w[0], wi = w[1]
-            u[0] = ur - t * wi
-            u[1] = ui + t * wr
-            w[0] = wr - t * ui
-            w[1] = wi + t * ur
-            u += 2
-        }
-    }
+    rotatePairs(v, mask: m, range: range, 1, t)
 }
 
 /// `count` consecutive quadruples `(u, u+M, u+2M, u+3M)` (`M = member` amplitudes) under
 /// the tangent-form rotations of two qubits.
 @inline(__always)
 func tangentRun(_ start: UnsafeMutablePointer<Double>, member: Int, count: Int, _ t: Double) {
-    let m2 = 2 * member
-    var u = start
-    for _ in 0..<count {
-        let w = u + m2
-        let x = u + 2 * m2
-        let y = u + 3 * m2
-        let ur = u[0] - t * w[1], ui = u[1] + t * w[0]
-        let wr = w[0] - t * u[1], wi = w[1] + t * u[0]
-        let xr = x[0] - t * y[1], xi = x[1] + t * y[0]
-        let yr = y[0] - t * x[1], yi = y[1] + t * x[0]
-        u[0] = ur - t * xi
-        u[1] = ui + t * xr
-        x[0] = xr - t * ui
-        x[1] = xi + t * ur
-        w[0] = wr - t * yi
-        w[1] = wi + t * yr
-        y[0] = yr - t * wi
-        y[1] = yi + t * wr
-        u += 2
-    }
+    rotateRun(start, member: member, count: count, 1, t)
 }
 
-/// The same with `(cos α, sin α)` rotations.
+/// `count` consecutive quadruples `(u, u+M, u+2M, u+3M)` (`M = member` amplitudes) under
+/// the rotations `(cos α, sin α) = (c, s)` of two qubits.
 @inline(__always)
 func rotateRun(_ start: UnsafeMutablePointer<Double>, member: Int, count: Int, _ c: Double, _ s: Double) {
     let m2 = 2 * member
