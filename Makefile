@@ -10,7 +10,7 @@ BIN          := .build/$(CONFIG)/adiabat
 DEMO_PROBLEM ?= double-well
 REPORT_DIR   ?= report
 
-.PHONY: all deps build test demo bench format lint clean
+.PHONY: all deps build test demo check-report bench format lint clean
 
 all: build
 
@@ -42,6 +42,12 @@ demo: build
 	@echo
 	@echo "adiabat: the report is $(CURDIR)/$(REPORT_DIR)/$(DEMO_PROBLEM)/report.html"
 	@echo "adiabat: open it in a browser (it needs no network); docs/tutorial.md walks through it"
+
+## check-report: render compare reports (double-well, sk10-dwave) in headless chromium, installed
+## with apt-get when missing, and check the rendered layout; screenshots and PDFs land in
+## $(REPORT_DIR)/check-report/ (gitignored). Fails loudly when chromium does not start.
+check-report: build
+	BIN=$(BIN) tools/check-report $(REPORT_DIR)/check-report
 
 ## bench: peer comparisons (installs QuTiP, SciPy, dimod with pip into benchmarks/.venv)
 bench: build

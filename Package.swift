@@ -68,11 +68,15 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
         .testTarget(name: "ProblemsTests", dependencies: ["Problems", "AdiabatCore", "Landscapes", "Quantum"]),
         .testTarget(name: "LandscapesTests", dependencies: ["Landscapes", "AdiabatCore", "GSLKit"]),
-        .testTarget(name: "BridgeTests", dependencies: ["Bridge", "Landscapes", "Quantum", "Problems", "AdiabatCore", "GSLKit"]),
+        .testTarget(
+            name: "BridgeTests",
+            dependencies: ["Bridge", "Landscapes", "Quantum", "Problems", "Diffusion", "AdiabatCore", "GSLKit"]),
         .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "Landscapes", "AdiabatCore", "GSLKit"]),
         .testTarget(
             name: "ExperimentsTests",
             dependencies: ["Experiments", "Quantum", "Problems", "Diffusion", "Landscapes", "AdiabatCore", "GSLKit"]),
+        // README.md and docs/*.md: relative links, #anchors and `theory.md §N` references resolve (no module).
+        .testTarget(name: "DocsTests"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -27,7 +27,7 @@ struct Adiabat: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let error as InputError {
-            fail("\(error)")
+            fail(ParameterFlags.describe(error))
         } catch let error as GSLError {
             fail("\(error)")
         } catch let error as SpectrumWorkLimitReached {
@@ -67,6 +67,45 @@ struct Adiabat: ParsableCommand {
         if line.hasPrefix("error: ") { line.removeFirst(7) }
         FileHandle.standardError.write(Data("error: \(line)\n".utf8))
         Foundation.exit(code)
+    }
+}
+
+/// The library names the parameter a bad value belongs to by its field path (`evolve.method`,
+/// `anneal.total_time`); only the command line knows which flag sets it. A dotted path of
+/// lower-case words is a parameter; its last word, with `-` for `_`, is the flag.
+enum ParameterFlags {
+    /// Parameters whose flag is not their last word spelt with dashes.
+    static let exceptions: [String: String] = [:]
+
+    static func flag(for location: String) -> String? {
+        let parts = location.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count >= 2,
+            parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isLowercase || $0 == "_" || $0.isNumber } })
+        else { return nil }
+        return exceptions[location] ?? "--" + parts[parts.count - 1].replacingOccurrences(of: "_", with: "-")
+    }
+
+    /// The error as one line, with the flag before the parameter it names; parameters the
+    /// message or hint mention (`sample.cells`) are spelt as their flags.
+    static func describe(_ error: InputError) -> String {
+        var named = error
+        if let flag = flag(for: error.location) { named.location = "\(flag) (\(error.location))" }
+        named.message = flags(in: named.message)
+        named.hint = flags(in: named.hint)
+        return "\(named)"
+    }
+
+    /// `text` with every parameter path of a command (`sample.cells`) replaced by its flag.
+    static func flags(in text: String) -> String {
+        var out = ""
+        var rest = Substring(text)
+        while let range = rest.firstMatch(of: /\b(anneal|compare|evolve|sample|schedule|spectrum|translate)\.[a-z_]+\b/)?.range {
+            out += rest[..<range.lowerBound]
+            let token = String(rest[range])
+            out += flag(for: token) ?? token
+            rest = rest[range.upperBound...]
+        }
+        return out + rest
     }
 }
 

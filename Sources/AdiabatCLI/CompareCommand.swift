@@ -32,17 +32,21 @@ struct CompareCommand: ParsableCommand {
         help:
             "Comma-separated schedules (default: linear,cosine,ddpm-cosine,gap-adaptive on landscapes; linear,cosine,roland-cerf,flip:ddpm-cosine on spins). Names: docs/schedules.md."
     )
-    var schedules: String?
+    var schedules: CommaList<String>?
 
-    @Option(name: .long, help: "Comma-separated total run times T (default 1,2,4,8,16; spins 1,2,4,8,16,32).")
-    var times: String?
+    @Option(
+        name: .long, parsing: .unconditional, help: "Comma-separated total run times T (default 1,2,4,8,16; spins 1,2,4,8,16,32)."
+    )
+    var times: CommaList<Double>?
 
     @Option(
         name: .long,
         help: "Comma-separated sampler step counts (default 20,50,100,200; spins: reverse-flip grid cells 5,10,20,50,100).")
-    var steps: String?
+    var steps: CommaList<Int>?
 
-    @Option(name: .long, help: "Particles (landscapes, default 20000) or reads (spins, default 2000) per sampler cell.")
+    @Option(
+        name: .long, parsing: .unconditional,
+        help: "Particles (landscapes, default 20000) or reads (spins, default 2000) per sampler cell.")
     var samples: Int?
 
     @Option(
@@ -50,18 +54,22 @@ struct CompareCommand: ParsableCommand {
         help:
             "Comma-separated particle samplers (default reverse-sde,probability-flow; also annealed-langevin, predictor-corrector)."
     )
-    var samplers: String?
+    var samplers: CommaList<String>?
 
-    @Option(name: .long, help: "Comma-separated simulated-annealing sweeps (spins; default 10,30,100,300,1000).")
-    var sweeps: String?
+    @Option(
+        name: .long, parsing: .unconditional,
+        help: "Comma-separated simulated-annealing sweeps (spins; default 10,30,100,300,1000).")
+    var sweeps: CommaList<Int>?
 
-    @Option(name: .long, help: "Gap-profile points (the gap plot and the gap-adaptive schedules).")
+    @Option(name: .long, parsing: .unconditional, help: "Gap-profile points (the gap plot and the gap-adaptive schedules).")
     var gapSamples: Int = 41
 
-    @Option(name: .long, help: "Grid nodes per axis for landscapes (default: ≤ 511 in 1-D, ≤ 127 in 2-D, N + 1 5-smooth).")
+    @Option(
+        name: .long, parsing: .unconditional,
+        help: "Grid nodes per axis for landscapes (default: ≤ 511 in 1-D, ≤ 127 in 2-D, N + 1 5-smooth).")
     var points: Int?
 
-    @Option(name: .long, help: "Relative tolerance of the real-time evolution.")
+    @Option(name: .long, parsing: .unconditional, help: "Relative tolerance of the real-time evolution.")
     var rtol: Double = 1e-5
 
     @Option(name: .long, help: "Report directory (default: report/PROBLEM).")
@@ -72,28 +80,7 @@ struct CompareCommand: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
-    static func doubles(_ text: String, _ flag: String) throws -> [Double] {
-        let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        let values = parts.compactMap(Double.init)
-        guard !values.isEmpty, values.count == parts.count else {
-            throw ValidationError("\(flag) takes comma-separated numbers (got '\(text)')")
-        }
-        return values
-    }
-
-    static func ints(_ text: String, _ flag: String) throws -> [Int] {
-        let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        let values = parts.compactMap { Int($0) }
-        guard !values.isEmpty, values.count == parts.count else {
-            throw ValidationError("\(flag) takes comma-separated whole numbers (got '\(text)')")
-        }
-        return values
-    }
-
     func validate() throws {
-        if let times { _ = try Self.doubles(times, "--times") }
-        if let steps { _ = try Self.ints(steps, "--steps") }
-        if let sweeps { _ = try Self.ints(sweeps, "--sweeps") }
         if let report, report.isEmpty { throw ValidationError("--report needs a directory") }
     }
 
@@ -101,22 +88,22 @@ struct CompareCommand: ParsableCommand {
         let location = try ProblemLocator.locate(problem)
         let annealing = location.kind == .annealing
         var settings = ComparisonSettings.defaults(annealing: annealing, seed: common.seed)
-        if let schedules { settings.schedules = try ScheduleRequest.parseList(schedules).map(\.description) }
-        if let times { settings.times = try Self.doubles(times, "--times") }
-        if let steps { settings.steps = try Self.ints(steps, "--steps") }
+        if let schedules {
+            settings.schedules = try ScheduleRequest.parseList(schedules.values.joined(separator: ",")).map(\.description)
+        }
+        if let times { settings.times = times.values }
+        if let steps { settings.steps = steps.values }
         if let samples { settings.samples = samples }
         if let samplers {
             guard !annealing else {
                 throw ValidationError(
                     "--samplers applies to landscapes (spins run flip-chain, reverse-flip and simulated-annealing)")
             }
-            settings.samplers = samplers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
-                !$0.isEmpty
-            }
+            settings.samplers = samplers.values
         }
         if let sweeps {
             guard annealing else { throw ValidationError("--sweeps applies to annealing problems (simulated annealing)") }
-            settings.sweeps = try Self.ints(sweeps, "--sweeps")
+            settings.sweeps = sweeps.values
         }
         settings.gapSamples = gapSamples
         settings.points = points

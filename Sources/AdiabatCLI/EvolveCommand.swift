@@ -1,8 +1,6 @@
-import AdiabatCore
 import ArgumentParser
 import Bridge
 import Foundation
-import Problems
 import Quantum
 
 extension EvolutionMethod: ExpressibleByArgument {}
@@ -24,30 +22,39 @@ struct EvolveCommand: ParsableCommand {
     @Argument(help: "Problem file (.toml, .coo, .json, .qubo) or bundled problem name.")
     var problem: String
 
-    @Option(name: .long, help: "Total run time T (default: the problem's total_time, or its points schedule).")
+    @Option(
+        name: .long, parsing: .unconditional,
+        help: "Total run time T (default: the problem's total_time, or its points schedule).")
     var totalTime: Double?
 
     @Option(name: .long, help: ScheduleOption.help)
     var schedule = ScheduleOption("problem")
 
-    @Option(name: .long, help: "Order of the boundary-cancelling schedule (derivatives vanishing at both ends).")
+    @Option(
+        name: .long, parsing: .unconditional,
+        help: "Order of the boundary-cancelling schedule (derivatives vanishing at both ends).")
     var order: Int = 2
-
-    @Option(name: .long, help: "Integrator: \(EvolutionMethod.allCases.map(\.rawValue).joined(separator: ", ")).")
-    var method: EvolutionMethod = .split4
 
     @Option(
         name: .long,
+        help:
+            "Integrator: \(EvolutionMethod.allCases.map(\.rawValue).joined(separator: ", ")) (default: split4; rk8pd on a path with a catalyst)."
+    )
+    var method: EvolutionMethod?
+
+    @Option(
+        name: .long, parsing: .unconditional,
         help: "Relative local tolerance (default: 1e-7 of the state's 2-norm for split methods, 1e-8 per component for GSL).")
     var rtol: Double?
 
-    @Option(name: .long, help: "Absolute local tolerance (default: 0 for split methods, 1e-10 for GSL).")
+    @Option(
+        name: .long, parsing: .unconditional, help: "Absolute local tolerance (default: 0 for split methods, 1e-10 for GSL).")
     var atol: Double?
 
-    @Option(name: .long, help: "Fixed number of steps instead of adaptive steps.")
+    @Option(name: .long, parsing: .unconditional, help: "Fixed number of steps instead of adaptive steps.")
     var steps: Int?
 
-    @Option(name: .long, help: "Record the trajectory at N + 1 equally spaced times.")
+    @Option(name: .long, parsing: .unconditional, help: "Record the trajectory at N + 1 equally spaced times.")
     var trajectory: Int = 0
 
     @Flag(
@@ -60,7 +67,7 @@ struct EvolveCommand: ParsableCommand {
         if let t = totalTime, !(t.isFinite && t > 0) {
             throw ValidationError("--total-time must be a positive number (got \(t))")
         }
-        let defaults = EvolutionOptions.recommended(for: method)
+        let defaults = EvolutionOptions.recommended(for: method ?? .split4)
         let (r, a) = (rtol ?? defaults.rtol, atol ?? defaults.atol)
         guard r.isFinite, r >= 0, a.isFinite, a >= 0, r + a > 0 else {
             throw ValidationError("--rtol and --atol must be finite, non-negative and not both zero")
@@ -73,47 +80,35 @@ struct EvolveCommand: ParsableCommand {
         guard (0...12).contains(order) else { throw ValidationError("--order must be between 0 and 12 (got \(order))") }
     }
 
+    /// The request the flags make.
+    func request() throws -> EvolveRequest {
+        var request = EvolveRequest()
+        request.totalTime = totalTime
+        request.schedule = try schedule.request(order: order)
+        request.method = method
+        request.rtol = rtol
+        request.atol = atol
+        request.steps = steps
+        request.trajectory = trajectory
+        request.instantaneous = instantaneous
+        return request
+    }
+
     func run() throws {
-        let location = try ProblemLocator.locate(problem)
-        if location.kind == .landscape {
-            try runLandscape(location)
-            return
-        }
-        // A [catalyst] section runs through the catalysed evolution (SpinCommands.swift).
-        if try SpinCommands.evolveIfCatalysed(
-            location: location, totalTime: totalTime, schedule: try schedule.request(order: order), method: method, rtol: rtol,
-            atol: atol,
-            json: common.json)
-        {
-            return
-        }
-        let spec = try AnnealingSpec.load(location.url)
-        let hamiltonian = try spec.hamiltonian()
-        let request = try schedule.request(order: order)
-        let run: AnnealingProblem
-        if request.name == .problem && request.direction == nil {
-            run = try spec.problem(hamiltonian: hamiltonian, totalTime: totalTime, schedule: nil)
-        } else {
-            guard let T = totalTime ?? spec.totalTime else {
-                throw InputError("--total-time", "is required: \(spec.name) sets no total_time", hint: "pass --total-time T")
-            }
-            run = try AnnealingProblem(
-                hamiltonian: hamiltonian,
-                schedule: try SpinCommands.annealingSchedule(request, spec: spec, hamiltonian: hamiltonian),
-                totalTime: T, initialSpins: spec.initialSpins)
-        }
-        var options = EvolutionOptions.recommended(for: method)
-        options.rtol = rtol ?? options.rtol
-        options.atol = atol ?? options.atol
-        options.steps = steps
-        options.trajectorySamples = trajectory
-        options.trajectorySpectrum = instantaneous
-        let result = try AnnealingEvolution.run(run, method: method, options: options)
+        let solution = try Problem.load(problem, seed: common.seed).evolve(try request())
         if common.json {
-            try Output.json(EvolveReport(problem: spec.name, result: result))
+            try Output.json(solution)
         } else {
+            print(solution)
+        }
+        if !solution.succeeded { throw CommandFailure(message: "the evolution stopped early: \(solution.status)") }
+    }
+
+    private func print(_ solution: EvolveSolution) {
+        switch solution {
+        case .annealing(let name, let result):
             Output.line(
-                "problem          \(spec.name) (\(result.qubits) qubits, path \(result.path), schedule \(result.schedule))")
+                "problem          \(name) (\(result.qubits) qubits, path \(result.path), schedule \(result.schedule))")
             Output.line("total time       \(result.totalTime)\(result.timeUnit.map { " " + $0 } ?? "")")
             if result.sector == "even" {
                 Output.line(
@@ -138,37 +133,20 @@ struct EvolveCommand: ParsableCommand {
                     Output.line(head + fidelity.padding(toLength: 14, withPad: " ", startingAt: 0) + gap)
                 }
             }
-            if !result.succeeded { Output.line("status           \(result.status)") }
-        }
-        if !result.succeeded {
-            throw CommandFailure(message: "the evolution stopped early: \(result.status)")
-        }
-    }
-}
-
-extension EvolveCommand {
-    /// A landscape problem: the Score-Hamiltonian path from `t_max` to 0, fidelity with `√p₀`.
-    func runLandscape(_ location: ProblemLocation) throws {
-        let loaded = try LandscapeProblem.load(contentsOf: location.url, seed: common.seed)
-        let path = try LandscapePath(problem: loaded)
-        guard let T = totalTime else {
-            throw InputError("--total-time", "is required for a landscape problem", hint: "pass --total-time T")
-        }
-        let shape = try ScheduleLibrary(context: .landscape(path)).schedule(try schedule.request(order: order))
-        var options = EvolutionOptions.recommended(for: method)
-        options.rtol = rtol ?? options.rtol
-        options.atol = atol ?? options.atol
-        options.steps = steps
-        options.trajectorySamples = trajectory
-        if instantaneous {
-            throw InputError("--instantaneous", "is available for annealing problems only")
-        }
-        let result = try LandscapeEvolution.run(path: path, schedule: shape, totalTime: T, method: method, options: options)
-        if common.json {
-            try Output.json(LandscapeEvolveReport(problem: loaded.name, tMax: path.tMax, schedule: shape.name, result: result))
-        } else {
-            Output.line("problem          \(loaded.name) (landscape, t_max = \(path.tMax), schedule \(shape.name))")
-            Output.line("total time       \(T)")
+        case .catalysed(let name, let result):
+            Output.line(
+                "problem          \(name) (\(result.qubits) qubits, \(result.catalystTerms) XX catalyst terms, schedule \(result.schedule))"
+            )
+            Output.line("total time       \(result.totalTime)")
+            Output.line(
+                "method           \(result.method): \(result.statistics.steps) steps, \(result.statistics.evaluations) evaluations, \(String(format: "%.3f", result.statistics.seconds)) s"
+            )
+            Output.line("fidelity         \(result.fidelity)")
+            Output.line("P(ground of H_P) \(result.groundStateProbability)")
+            Output.line("⟨H_P⟩ at the end \(result.finalEnergy)")
+        case .landscape(let name, let tMax, let schedule, let result):
+            Output.line("problem          \(name) (landscape, t_max = \(tMax), schedule \(schedule))")
+            Output.line("total time       \(result.totalTime)")
             Output.line(
                 "method           \(result.method.rawValue): \(result.statistics.steps) steps, \(result.statistics.evaluations) evaluations, \(String(format: "%.3f", result.statistics.seconds)) s"
             )
@@ -180,43 +158,7 @@ extension EvolveCommand {
                     Output.line(String(format: "%-12.5g %-10.5f %-14.8g %.8f", p.time, p.progress, p.energy, p.targetProbability))
                 }
             }
-            if !result.succeeded { Output.line("status           \(result.status)") }
         }
-        if !result.succeeded { throw CommandFailure(message: "the evolution stopped early: \(result.status)") }
-    }
-}
-
-/// The JSON object of `adiabat evolve` on a landscape.
-struct LandscapeEvolveReport: Encodable {
-    var problem: String
-    var tMax: Double
-    var schedule: String
-    var result: GridEvolutionResult
-
-    enum CodingKeys: String, CodingKey {
-        case problem, schedule
-        case tMax = "t_max"
-    }
-
-    func encode(to encoder: Encoder) throws {
-        try result.encode(to: encoder)
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(problem, forKey: .problem)
-        try c.encode(tMax, forKey: .tMax)
-        try c.encode(schedule, forKey: .schedule)
-    }
-}
-
-/// The JSON object of `adiabat evolve` (the result plus the problem's name).
-struct EvolveReport: Encodable {
-    var problem: String
-    var result: AnnealingEvolutionResult
-
-    enum CodingKeys: String, CodingKey { case problem }
-
-    func encode(to encoder: Encoder) throws {
-        try result.encode(to: encoder)
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(problem, forKey: .problem)
+        if !solution.succeeded { Output.line("status           \(solution.status)") }
     }
 }

@@ -6,7 +6,7 @@ struct CommonOptions: ParsableArguments {
     @Flag(name: .long, help: "Print exactly one JSON object on stdout instead of tables.")
     var json = false
 
-    @Option(name: .long, help: "Seed for every random number (reproducible results).")
+    @Option(name: .long, parsing: .unconditional, help: "Seed for every random number (reproducible results).")
     var seed: UInt64 = 20_260_605
 }
 
@@ -38,6 +38,16 @@ enum Output {
     static func endProgress() {
         guard isatty(2) != 0 else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+
+    /// Checks, before any work, that `path`'s folder exists (so a long run does not end in an
+    /// unwritable output).
+    static func checkWritable(_ path: String) throws {
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CommandFailure(message: "cannot write \(path): directory \(directory.path) does not exist", exitCode: 1)
+        }
     }
 
     /// Writes `data` to `path` atomically: a temporary file in the same directory, renamed

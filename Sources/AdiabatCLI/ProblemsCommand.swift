@@ -1,4 +1,5 @@
 import ArgumentParser
+import Bridge
 import Foundation
 import Problems
 
@@ -11,7 +12,7 @@ struct ProblemsCommand: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func run() throws {
-        let entries = ProblemCatalog.summaries().map(SpinCommands.catalogEntry)  // catalysed files (SpinCommands.swift)
+        let entries = ProblemCatalog.summaries().map(Self.catalogEntry)  // catalysed files: below
         if common.json {
             struct Listing: Encodable { var problems: [ProblemSummary] }
             try Output.json(Listing(problems: entries))
@@ -31,5 +32,20 @@ struct ProblemsCommand: ParsableCommand {
                 "\(e.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(e.kind.padding(toLength: 10, withPad: " ", startingAt: 0))  \(size.padding(toLength: 5, withPad: " ", startingAt: 0))  \(e.summary)"
             )
         }
+    }
+}
+
+extension ProblemsCommand {
+    /// `adiabat problems`: the annealing reader refuses a `[catalyst]` section (so code that
+    /// does not know catalysts fails loudly); fill in such entries from the catalysed reader.
+    static func catalogEntry(_ entry: ProblemSummary) -> ProblemSummary {
+        guard entry.kind == ProblemKind.annealing.rawValue, entry.file.lowercased().hasSuffix(".toml"),
+            entry.summary.hasPrefix("unreadable"),
+            let loaded = try? SpinProblem.load(URL(fileURLWithPath: entry.file)), let catalyst = loaded.catalyst
+        else { return entry }
+        var e = entry
+        e.qubits = loaded.spec.model.variableCount
+        e.summary = (loaded.spec.summary ?? loaded.spec.name) + " (\(catalyst.couplings.count) XX catalyst terms)"
+        return e
     }
 }

@@ -3,26 +3,20 @@ import ArgumentParser
 import Bridge
 import Diffusion
 import Foundation
-import Problems
 
-extension SamplerKind: ExpressibleByArgument {}
-extension FokkerPlanckMethod: ExpressibleByArgument {}
+extension SamplerIntegrator: ExpressibleByArgument {}
 
-/// Every `--sampler`: the landscape samplers (Diffusion) and the spin samplers (Bridge/Spins).
-enum SampleSampler: String, CaseIterable, ExpressibleByArgument {
-    case reverseSDE = "reverse-sde"
-    case probabilityFlow = "probability-flow"
-    case annealedLangevin = "annealed-langevin"
-    case predictorCorrector = "predictor-corrector"
-    case fokkerPlanck = "fokker-planck"
-    case flipChain = "flip-chain"
-    case reverseFlip = "reverse-flip"
-    case simulatedAnnealing = "simulated-annealing"
+/// A `--sampler` value: a name of the library's sampler registry (so `--help` lists them all
+/// and a typo is refused with the list).
+struct SamplerChoice: ExpressibleByArgument, Sendable {
+    var name: String
 
-    /// The landscape sampler, or nil for a spin sampler.
-    var landscape: SamplerKind? { SamplerKind(rawValue: rawValue) }
-    /// The spin sampler, or nil for a landscape sampler.
-    var spin: SpinSamplerChoice? { SpinSamplerChoice(rawValue: rawValue) }
+    init?(argument: String) {
+        guard SamplerRegistry.named(argument) != nil else { return nil }
+        name = argument
+    }
+
+    static var allValueStrings: [String] { SamplerRegistry.names }
 }
 
 /// `adiabat sample PROBLEM --sampler NAME …`: diffusion-side sampling along the problem's path
@@ -48,17 +42,6 @@ struct SampleCommand: ParsableCommand {
             report ground_state_probability. See docs/discrete.md. Schedules: docs/schedules.md.
             """)
 
-    /// `--integrator` choices (each sampler accepts some of them).
-    enum Integrator: String, CaseIterable, ExpressibleByArgument {
-        case eulerMaruyama = "euler-maruyama"
-        case exponential
-        case heun
-        case euler
-        case rk4
-        case implicitEuler = "implicit-euler"
-        case trBDF2 = "tr-bdf2"
-    }
-
     /// `--dynamics` for the Fokker–Planck sampler.
     enum Dynamics: String, CaseIterable, ExpressibleByArgument {
         case reverseSDE = "reverse-sde"
@@ -69,14 +52,21 @@ struct SampleCommand: ParsableCommand {
     var problem: String
 
     @Option(name: .long, help: "The sampler.")
-    var sampler: SampleSampler
+    var sampler: SamplerChoice
 
     @Option(
-        name: .long,
-        help: "Path steps N (levels for annealed Langevin); flip-chain and reverse-flip: grid cells of the rates (default 100).")
+        name: .long, parsing: .unconditional,
+        help: "Landscape samplers: path steps N (levels for annealed Langevin); required.")
     var steps: Int?
 
-    @Option(name: .long, help: "Number of samples M (landscape particle samplers: required; spin samplers: default 1000).")
+    @Option(
+        name: .long, parsing: .unconditional,
+        help: "flip-chain and reverse-flip: cells of the grid their rates are interpolated on (default 100).")
+    var cells: Int?
+
+    @Option(
+        name: .long, parsing: .unconditional,
+        help: "Number of samples M: particles (landscape particle samplers: required) or reads (spin samplers: default 1000).")
     var samples: Int?
 
     @Option(
@@ -86,7 +76,7 @@ struct SampleCommand: ParsableCommand {
         ))
     var schedule: ScheduleOption?
 
-    @Option(name: .long, help: "Order of the boundary-cancelling schedule.")
+    @Option(name: .long, parsing: .unconditional, help: "Order of the boundary-cancelling schedule.")
     var order: Int = 2
 
     @Option(
@@ -95,17 +85,21 @@ struct SampleCommand: ParsableCommand {
             reverse-sde and predictor-corrector: euler-maruyama, exponential, heun (default); \
             probability-flow: euler, heun, rk4 (default); fokker-planck: implicit-euler (default), tr-bdf2.
             """)
-    var integrator: Integrator?
+    var integrator: SamplerIntegrator?
 
     @Option(
         name: .long,
         help: "Langevin steps per level (annealed-langevin, default 10) or corrector steps (predictor-corrector, default 1).")
     var langevinSteps: Int?
 
-    @Option(name: .long, help: "Langevin step size η in units of the level variance, in (0, 1] (default 0.02; corrector 0.05).")
+    @Option(
+        name: .long, parsing: .unconditional,
+        help: "Langevin step size η in units of the level variance, in (0, 1] (default 0.02; corrector 0.05).")
     var stepSize: Double?
 
-    @Option(name: .long, help: "Data length scale ℓ for Langevin steps (default: the narrowest local width of p₀).")
+    @Option(
+        name: .long, parsing: .unconditional,
+        help: "Data length scale ℓ for Langevin steps (default: the narrowest local width of p₀).")
     var dataScale: Double?
 
     @Option(name: .long, help: "The law --sampler fokker-planck evolves.")
@@ -116,22 +110,26 @@ struct SampleCommand: ParsableCommand {
         help: "Diffusion time at the noise end (default: the problem's t_max; reverse-flip: (n/2)e^{−2γ t_max} = 1e-4).")
     var tMax: Double?
 
-    @Option(name: .long, help: "RMS score error ε injected as ε·δ/‖δ‖ under p_t (default 0).")
+    @Option(name: .long, parsing: .unconditional, help: "RMS score error ε injected as ε·δ/‖δ‖ under p_t (default 0).")
     var scoreError: Double = 0
 
     @Option(name: .long, help: "Write the samples (or, for fokker-planck, the density on the grid) to this CSV file.")
     var output: String?
 
-    @Option(name: .long, help: "simulated-annealing: Metropolis sweeps per read (default 1000).")
+    @Option(name: .long, parsing: .unconditional, help: "simulated-annealing: Metropolis sweeps per read (default 1000).")
     var sweeps: Int?
 
-    @Option(name: .long, help: "flip-chain: total run time T of the annealed flip chain (default: the problem's total_time).")
+    @Option(
+        name: .long, parsing: .unconditional,
+        help: "flip-chain: total run time T of the annealed flip chain (default: the problem's total_time).")
     var totalTime: Double?
 
-    @Option(name: .long, help: "reverse-flip: target the Boltzmann law at this β (default: uniform on the ground states).")
+    @Option(
+        name: .long, parsing: .unconditional,
+        help: "reverse-flip: target the Boltzmann law at this β (default: uniform on the ground states).")
     var beta: Double?
 
-    @Option(name: .customLong("flip-rate"), help: "reverse-flip: forward flip rate γ.")
+    @Option(name: .customLong("flip-rate"), parsing: .unconditional, help: "reverse-flip: forward flip rate γ.")
     var flipRate: Double = 1
 
     @Option(name: .long, help: "reverse-flip: start from the exact marginal or the uniform law.")
@@ -140,201 +138,93 @@ struct SampleCommand: ParsableCommand {
     @Option(name: .customLong("beta-schedule"), help: "simulated-annealing: linear or geometric β.")
     var betaSchedule: BetaScheduleKind = .geometric
 
-    @Option(name: .customLong("beta-range"), help: "simulated-annealing: β_hot,β_cold (default: dwave-samplers' rule).")
-    var betaRange: String?
+    @Option(
+        name: .customLong("beta-range"), parsing: .unconditional,
+        help: "simulated-annealing: β_hot,β_cold (default: dwave-samplers' rule).")
+    var betaRange: CommaList<Double>?
 
     @OptionGroup var common: CommonOptions
 
     func parsedBetaRange() throws -> (Double, Double)? {
-        guard let text = betaRange else { return nil }
-        let parts = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard parts.count == 2, let hot = parts[0], let cold = parts[1] else {
-            throw ValidationError("--beta-range takes two numbers β_hot,β_cold (got \(text))")
+        guard let values = betaRange?.values else { return nil }
+        guard values.count == 2 else {
+            throw ValidationError("--beta-range takes two numbers β_hot,β_cold (got \(values.count))")
         }
-        return (hot, cold)
+        return (values[0], values[1])
     }
 
     func validate() throws {
-        if let spin = sampler.spin {
-            try validateSpin(spin)
-            return
-        }
-        let spinOnly: [(Bool, String)] = [
-            (sweeps != nil, "--sweeps"), (totalTime != nil, "--total-time"), (beta != nil, "--beta"),
-            (flipRate != 1, "--flip-rate"), (prior != .marginal, "--prior"), (betaSchedule != .geometric, "--beta-schedule"),
-            (betaRange != nil, "--beta-range"),
-        ]
-        if let (_, flag) = spinOnly.first(where: { $0.0 }) {
-            throw ValidationError("\(flag) applies to the spin samplers (flip-chain, reverse-flip, simulated-annealing)")
-        }
-        guard let steps else { throw ValidationError("--steps N is required for the landscape sampler \(sampler.rawValue)") }
-        guard steps >= 1 else { throw ValidationError("--steps must be at least 1 (got \(steps))") }
-        if sampler == .fokkerPlanck {
-            if let integrator, integrator != .implicitEuler && integrator != .trBDF2 {
-                throw ValidationError(
-                    "--integrator \(integrator.rawValue) does not apply to fokker-planck; use implicit-euler or tr-bdf2")
-            }
-        } else {
-            guard let samples else {
-                throw ValidationError("--samples M is required for the particle sampler \(sampler.rawValue)")
-            }
-            guard samples >= 1 else { throw ValidationError("--samples must be at least 1 (got \(samples))") }
-            if dynamics != .reverseSDE { throw ValidationError("--dynamics applies only to --sampler fokker-planck") }
-        }
-        if let integrator {
-            let allowed: [Integrator]
-            switch sampler {
-            case .reverseSDE, .predictorCorrector: allowed = [.eulerMaruyama, .exponential, .heun]
-            case .probabilityFlow: allowed = [.euler, .heun, .rk4]
-            case .fokkerPlanck: allowed = [.implicitEuler, .trBDF2]
-            case .annealedLangevin, .flipChain, .reverseFlip, .simulatedAnnealing: allowed = []
-            }
-            guard allowed.contains(integrator) else {
-                let list =
-                    allowed.isEmpty ? "none (it has no integrator choice)" : allowed.map(\.rawValue).joined(separator: ", ")
-                throw ValidationError(
-                    "--integrator \(integrator.rawValue) does not apply to \(sampler.rawValue); it takes \(list)")
-            }
-        }
-        let langevin =
-            sampler == .annealedLangevin || sampler == .predictorCorrector
-            || (sampler == .fokkerPlanck && dynamics == .annealedLangevin)
-        if !langevin && (langevinSteps != nil || stepSize != nil || dataScale != nil) {
-            throw ValidationError(
-                "--langevin-steps, --step-size and --data-scale apply to annealed-langevin and predictor-corrector")
-        }
-        if let t = tMax, !(t.isFinite && t > 0) { throw ValidationError("--t-max must be a positive number (got \(t))") }
-        guard scoreError.isFinite, scoreError >= 0 else { throw ValidationError("--score-error must be a finite number ≥ 0") }
         guard (0...12).contains(order) else { throw ValidationError("--order must be between 0 and 12 (got \(order))") }
         if let output, output.isEmpty { throw ValidationError("--output needs a file name") }
+        _ = try parsedBetaRange()
     }
 
-    /// Cross-flag checks of the spin samplers.
-    private func validateSpin(_ spin: SpinSamplerChoice) throws {
-        let landscapeOnly: [(Bool, String)] = [
-            (integrator != nil, "--integrator"), (langevinSteps != nil, "--langevin-steps"), (stepSize != nil, "--step-size"),
-            (dataScale != nil, "--data-scale"), (dynamics != .reverseSDE, "--dynamics"), (scoreError != 0, "--score-error"),
-            (output != nil, "--output"),
-        ]
-        if let (_, flag) = landscapeOnly.first(where: { $0.0 }) {
-            throw ValidationError("\(flag) applies to the landscape samplers, not to \(spin.rawValue)")
-        }
-        if let s = samples, s < 1 { throw ValidationError("--samples must be positive (got \(s))") }
-        if let s = steps, s < 1 { throw ValidationError("--steps must be positive (got \(s))") }
-        if let s = sweeps, s < 1 { throw ValidationError("--sweeps must be positive (got \(s))") }
-        if let t = totalTime, !(t.isFinite && t > 0) { throw ValidationError("--total-time must be positive (got \(t))") }
-        if let b = beta, !(b.isFinite && b >= 0) { throw ValidationError("--beta must be finite and ≥ 0 (got \(b))") }
-        guard flipRate.isFinite, flipRate > 0 else { throw ValidationError("--flip-rate must be positive (got \(flipRate))") }
-        if let t = tMax, !(t.isFinite && t > 0) { throw ValidationError("--t-max must be positive (got \(t))") }
-        guard (0...12).contains(order) else { throw ValidationError("--order must be between 0 and 12 (got \(order))") }
-        _ = try parsedBetaRange()
-        let isSA = spin == .simulatedAnnealing
-        if !isSA && (sweeps != nil || betaRange != nil || betaSchedule != .geometric) {
-            throw ValidationError(
-                "--sweeps, --beta-range and --beta-schedule are simulated-annealing options; the chains take --steps")
-        }
-        if isSA && (steps != nil || totalTime != nil || schedule != nil) {
-            throw ValidationError(
-                "simulated annealing counts --sweeps on its own β schedule, not --steps, --total-time or --schedule")
-        }
-        if spin != .reverseFlip && (beta != nil || tMax != nil || flipRate != 1 || prior != .marginal) {
-            throw ValidationError(
-                "--beta, --t-max, --flip-rate and --prior set the reverse-flip diffusion; other samplers anneal to the ground state"
-            )
-        }
-        if spin != .flipChain && totalTime != nil { throw ValidationError("--total-time is the flip-chain's anneal time") }
+    /// The request the flags make.
+    func request() throws -> SampleRequest {
+        var r = SampleRequest(sampler: sampler.name, seed: common.seed)
+        r.steps = steps
+        r.cells = cells
+        r.samples = samples
+        r.schedule = try schedule?.request(order: order)
+        r.integrator = integrator
+        r.langevinSteps = langevinSteps
+        r.stepSize = stepSize
+        r.dataScale = dataScale
+        r.fokkerPlanckLangevin = dynamics == .annealedLangevin
+        r.tMax = tMax
+        r.scoreError = scoreError
+        r.sweeps = sweeps
+        r.totalTime = totalTime
+        r.beta = beta
+        r.flipRate = flipRate
+        r.prior = prior
+        r.betaSchedule = betaSchedule
+        r.betaRange = try parsedBetaRange().map { (hot: $0.0, cold: $0.1) }
+        r.output = output != nil
+        return r
     }
 
     func run() throws {
-        let location = try ProblemLocator.locate(problem)
-        if let spin = sampler.spin {
-            guard location.kind == .annealing else {
-                throw CommandFailure(
-                    message:
-                        "'\(location.name)' is a landscape problem; \(spin.rawValue) samples the spins of an annealing problem (use reverse-sde, probability-flow, annealed-langevin, predictor-corrector or fokker-planck)",
-                    exitCode: 1)
-            }
-            let settings = SpinCommands.SampleSettings(
-                sampler: spin, samples: samples ?? 1000, steps: steps, sweeps: sweeps, totalTime: totalTime,
-                schedule: try schedule?.request(order: order), beta: beta, flipRate: flipRate, maximumTime: tMax, prior: prior,
-                betaSchedule: betaSchedule, betaRange: try parsedBetaRange(), seed: common.seed)
-            try SpinCommands.sample(problem: problem, settings: settings, json: common.json)
-            return
-        }
-        guard let kind = sampler.landscape, let steps else { return }  // safe: validate() required --steps for these
-        guard location.kind == .landscape else {
-            throw CommandFailure(
-                message:
-                    "'\(location.name)' is an annealing problem; \(sampler.rawValue) runs on landscapes (spins: flip-chain, reverse-flip, simulated-annealing)",
-                exitCode: 1)
-        }
-        let loaded = try LandscapeProblem.load(contentsOf: location.url, seed: common.seed)
-        guard case let .grid(grid, _) = loaded.discretisation else {
-            throw CommandFailure(
-                message:
-                    "'\(loaded.name)' is a radial (3-D) problem; 'sample' needs a uniform grid for its metrics (use a 1-D or 2-D problem)",
-                exitCode: 1)
-        }
-        if let output {
-            let directory = URL(fileURLWithPath: output).deletingLastPathComponent()
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw CommandFailure(message: "cannot write \(output): directory \(directory.path) does not exist", exitCode: 1)
-            }
-        }
-        let landscape = try loaded.resolvedLandscape()
-        let horizon = tMax ?? loaded.tMax
-        let landscapePath = try LandscapePath(
-            landscape: landscape, discretisation: loaded.discretisation, process: loaded.process, tMax: horizon)
-        let shape = try ScheduleLibrary(context: .landscape(landscapePath)).schedule(
-            try (schedule ?? ScheduleOption("linear")).request(order: order))
-        let path = try DiffusionPath(process: loaded.process, tMax: horizon, schedule: shape, steps: steps)
-        var request = SamplingRun(
-            landscape: landscape, reference: loaded.reference, grid: grid, path: path, sampler: kind,
-            particles: samples ?? 0, seed: common.seed, scoreError: scoreError)
-        try configure(&request, grid: grid)
-        let outcome = try request.run(progress: { done, total in Output.progress("\(sampler.rawValue): step \(done)/\(total)") })
+        let request = try request()
+        _ = try request.validated()
+        if let output { try Output.checkWritable(output) }
+        let name = sampler.name
+        let solution = try Problem.load(problem, seed: common.seed).sample(
+            request, progress: { done, total in Output.progress("\(name): step \(done)/\(total)") })
         Output.endProgress()
-        if let output { try write(outcome, grid: grid, to: output) }
-        if common.json {
-            try Output.json(outcome.report)
-            return
+        switch solution {
+        case .landscape(let problem, let outcome, let grid):
+            if let output { try write(outcome, grid: grid, to: output) }
+            if common.json {
+                try Output.json(solution)
+            } else {
+                print(outcome.report, problem: problem)
+            }
+        case .spins(let problem, let result):
+            if common.json {
+                try Output.json(solution)
+            } else {
+                print(result, problem: problem)
+            }
         }
-        print(outcome.report, problem: loaded.name)
     }
 
-    /// Fills in the method settings from the flags.
-    private func configure(_ request: inout SamplingRun, grid: UniformGrid) throws {
-        let scale = try dataScale ?? LangevinSettings.dataScale(of: request.landscape, on: grid)
-        func scheme(_ i: Integrator?) -> ReverseSDEScheme {
-            switch i {
-            case .eulerMaruyama: return .eulerMaruyama
-            case .exponential: return .exponential
-            default: return .heun
-            }
+    private func print(_ result: SpinSampleResult, problem: String) {
+        Output.line("problem    \(problem) (\(result.qubits) qubits), sampler \(result.sampler)")
+        for key in result.settings.keys.sorted() {
+            Output.line("  \(key.padding(toLength: 22, withPad: " ", startingAt: 0)) \(result.settings[key] ?? "")")
         }
-        switch sampler {
-        case .reverseSDE:
-            request.method = .reverseSDE(scheme(integrator))
-        case .probabilityFlow:
-            request.method = .probabilityFlow(integrator == .euler ? .euler : (integrator == .heun ? .heun : .rk4))
-        case .annealedLangevin:
-            request.method = .annealedLangevin(
-                LangevinSettings(stepsPerLevel: langevinSteps ?? 10, stepSize: stepSize ?? 0.02, dataScale: scale))
-        case .predictorCorrector:
-            request.method = .predictorCorrector(
-                PredictorCorrectorSettings(
-                    predictor: scheme(integrator),
-                    corrector: LangevinSettings(stepsPerLevel: langevinSteps ?? 1, stepSize: stepSize ?? 0.05, dataScale: scale)))
-        case .fokkerPlanck:
-            request.fokkerPlanckMethod = integrator == .trBDF2 ? .trBDF2 : .implicitEuler
-            if dynamics == .annealedLangevin {
-                request.fokkerPlanckLangevin = LangevinSettings(
-                    stepsPerLevel: langevinSteps ?? 10, stepSize: stepSize ?? 0.02, dataScale: scale)
-            }
-        case .flipChain, .reverseFlip, .simulatedAnnealing:
-            break  // spin samplers run through SpinCommands.sample
+        Output.line("samples    \(result.samples)")
+        Output.line(
+            "P(ground)  \(result.groundStateProbability) ± \(result.groundStateStderr)  (E₀ = \(result.groundEnergy.map { "\($0)" } ?? "?")\(result.groundEnergyExact ? "" : ", best found"))"
+        )
+        if let p = result.targetGroundStateProbability { Output.line("  target   \(p) (exact law)") }
+        if let tv = result.targetTotalVariation {
+            Output.line("TV(target) \(tv) (histogram vs the exact target, includes sampling noise)")
         }
+        Output.line("⟨E⟩        \(result.meanEnergy), min \(result.minimumEnergy)")
+        if let rate = result.sweepsPerSecond { Output.line("speed      \(String(format: "%.4g", rate)) sweeps/s") }
+        Output.line("time       \(String(format: "%.3f", result.statistics.seconds)) s")
     }
 
     /// Writes samples (`x[,y[,z]]` per row) or the density (`x[,y],density`) as CSV.

@@ -19,7 +19,7 @@ struct ScheduleCommand: ParsableCommand {
             σ = √(2t) (VE); with an annealing PROBLEM the anneal fraction s = u and A(s), B(s). \
             Diffusion schedules (ddpm-linear, ddpm-cosine, vp-sde, karras) keep their native \
             spacing in t and are truncated at t_max. flip:NAME carries a flip-diffusion schedule \
-            to the annealing path A = 1 − s, B = s by the correspondence of THEORY.md §3 (exact \
+            to the annealing path A = 1 − s, B = s by the correspondence of docs/theory.md §4 (exact \
             for product laws; the output says when it is not); anneal:NAME goes back. Without a \
             PROBLEM, --t-max and --process set the diffusion, --field-scale the spin field of \
             flip:/anneal:. See docs/schedules.md.
@@ -31,13 +31,13 @@ struct ScheduleCommand: ParsableCommand {
     @Argument(help: "A problem file or bundled problem name (optional).")
     var problem: String?
 
-    @Option(name: .long, help: "Order of a bare boundary-cancelling schedule.")
+    @Option(name: .long, parsing: .unconditional, help: "Order of a bare boundary-cancelling schedule.")
     var order: Int = 2
 
-    @Option(name: .long, help: "Tabulate at N + 1 equally spaced run times.")
+    @Option(name: .long, parsing: .unconditional, help: "Tabulate at N + 1 equally spaced run times.")
     var samples: Int = 200
 
-    @Option(name: .long, help: "Gap-profile points for roland-cerf and gap-adaptive.")
+    @Option(name: .long, parsing: .unconditional, help: "Gap-profile points for roland-cerf and gap-adaptive.")
     var gapSamples: Int = 41
 
     @Option(
@@ -48,13 +48,16 @@ struct ScheduleCommand: ParsableCommand {
     @Option(name: .long, help: "Forward process without a problem: ou or ve.")
     var process: ForwardProcess = .ou
 
-    @Option(name: .long, help: "Without a problem: the spin field scale ε for flip:/anneal: (a product law with |h| = ε).")
+    @Option(
+        name: .long, parsing: .unconditional,
+        help: "Without a problem: the spin field scale ε for flip:/anneal: (a product law with |h| = ε).")
     var fieldScale: Double?
 
-    @Option(name: .long, help: "flip:/anneal: target law e^{−βH_P} (default: uniform on the ground states).")
+    @Option(
+        name: .long, parsing: .unconditional, help: "flip:/anneal: target law e^{−βH_P} (default: uniform on the ground states).")
     var beta: Double?
 
-    @Option(name: .customLong("flip-rate"), help: "flip:/anneal: the flip rate γ.")
+    @Option(name: .customLong("flip-rate"), parsing: .unconditional, help: "flip:/anneal: the flip rate γ.")
     var flipRate: Double = 1
 
     @Option(name: .long, help: "Write the table as CSV to this file.")

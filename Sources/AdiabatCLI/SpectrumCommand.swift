@@ -1,8 +1,6 @@
-import AdiabatCore
 import ArgumentParser
 import Bridge
 import Foundation
-import Problems
 import Quantum
 
 /// `adiabat spectrum PROBLEM`: the lowest levels and the gap of the Score Hamiltonian at one
@@ -19,29 +17,34 @@ struct SpectrumCommand: ParsableCommand {
             and 3-D grids. See docs/spectra.md. Annealing problems: ARPACK's Lanczos on the \
             matrix-free register (GSL's dense solver up to 256 states), both spin-flip sectors when \
             every hᵢ = 0; 'adiabatic_gap' is the gap above the levels that end in H_P's ground \
-            space. See docs/annealing.md. With --beta, --law or --law-file: the Score Hamiltonian of             that law on the problem's spins (docs/discrete.md).
+            space. See docs/annealing.md. With --beta, --law or --law-file: the Score Hamiltonian of \
+            that law on the problem's spins (docs/discrete.md).
             """)
 
     @Argument(help: "A problem file or the name of a bundled problem (see 'adiabat problems').")
     var problem: String
 
-    @Option(name: .long, help: "Diffusion time t (landscape problems).")
+    @Option(name: .long, parsing: .unconditional, help: "Diffusion time t (landscape problems; default 0, the data end).")
     var time: Double?
 
-    @Option(name: .customLong("s"), help: "Anneal fraction s (annealing problems).")
+    @Option(
+        name: .customLong("s"), parsing: .unconditional,
+        help: "Anneal fraction s in [0, 1] (annealing problems; default 0.5, the middle of the path).")
     var annealFraction: Double?
 
-    @Option(name: .long, help: "How many of the lowest levels to compute.")
+    @Option(name: .long, parsing: .unconditional, help: "How many of the lowest levels to compute.")
     var levels: Int = 4
 
-    @Option(name: .long, help: "Angular-momentum channel l (radial problems such as hydrogen-1s).")
+    @Option(
+        name: .long, parsing: .unconditional, help: "Angular-momentum channel l (radial problems such as hydrogen-1s).")
     var angularMomentum: Int?
 
-    @Option(name: .long, help: "Also sample the whole path at N equally spaced times in [0, t_max].")
+    @Option(
+        name: .long, parsing: .unconditional, help: "Also sample the whole path at N equally spaced times in [0, t_max].")
     var profile: Int?
 
     /// A law on spins (`--beta`, `--law`, `--law-file`): then the levels of its Score Hamiltonian
-    /// −ΓΣσx + diag(ΓΣ√(p(xⁱ)/p(x))) on the problem's spins (SpinCommands.swift, docs/discrete.md).
+    /// −ΓΣσx + diag(ΓΣ√(p(xⁱ)/p(x))) on the problem's spins (SpinLawOptions.swift, docs/discrete.md).
     @OptionGroup var law: SpinLawOptions
 
     @OptionGroup var common: CommonOptions
@@ -58,28 +61,41 @@ struct SpectrumCommand: ParsableCommand {
         }
     }
 
+    /// The request the flags make.
+    func request() -> SpectrumRequest {
+        var request = SpectrumRequest()
+        request.time = time
+        request.s = annealFraction
+        request.levels = levels
+        request.angularMomentum = angularMomentum
+        request.profile = profile
+        request.law = law.request
+        return request
+    }
+
     func run() throws {
-        if law.isSet {
-            try SpinCommands.scoreSpectrum(problem: problem, law: law, levels: levels, json: common.json)
-            return
-        }
-        let location = try ProblemLocator.locate(problem)
-        if location.kind == .annealing {
-            try runAnnealing(location)
-            return
-        }
-        guard annealFraction == nil else {
-            throw InputError("--s", "applies to annealing problems; \(location.name) is a landscape", hint: "use --time t")
-        }
-        let loaded = try LandscapeProblem.load(contentsOf: location.url, seed: common.seed)
-        let report = try SpectrumReport.compute(
-            problem: loaded, time: time ?? 0, levels: levels, angularMomentum: angularMomentum, profilePoints: profile,
-            progress: { done, total in Output.progress("profile: \(done)/\(total) points") })
+        let solution = try Problem.load(problem, seed: common.seed).spectrum(
+            request(), progress: { done, total in Output.progress("profile: \(done)/\(total) points") })
         Output.endProgress()
         if common.json {
-            try Output.json(report)
+            try Output.json(solution)
             return
         }
+        switch solution {
+        case .landscape(let report): print(report)
+        case .annealing(let name, let report): print(report, name: name)
+        case .catalysed(let name, let report): print(report, name: name)
+        case .law(let name, let report):
+            Output.line("problem   \(name) (\(report.qubits) qubits)")
+            Output.line("law       \(report.law); Score Hamiltonian −ΓΣσx + diag(ΓΣ√(p(xⁱ)/p(x))), Γ = \(report.gamma)")
+            Output.line("levels    \(report.spectrum.energies.map { String(format: "%.10g", $0) }.joined(separator: "  "))")
+            Output.line("gap       \(report.spectrum.gap)  (the flip chain's relaxation rate)")
+            Output.line(
+                "check     ‖H√p‖∞ = \(report.spectrum.groundResidual), round trip max |Δ√p| = \(report.maxAbsError ?? .nan)")
+        }
+    }
+
+    private func print(_ report: SpectrumReport) {
         Output.line("problem   \(report.problem)  (\(report.grid))")
         Output.line("time      \(report.time)\(report.angularMomentum.map { "   channel l = \($0)" } ?? "")")
         Output.line(
@@ -110,29 +126,8 @@ struct SpectrumCommand: ParsableCommand {
         }
     }
 
-    /// The annealing branch: levels of `H(s)` and, with `--profile`, the gap along the path.
-    func runAnnealing(_ location: ProblemLocation) throws {
-        guard time == nil, angularMomentum == nil else {
-            throw InputError(
-                "--time", "applies to landscape problems; \(location.name) is an annealing problem", hint: "use --s s")
-        }
-        let s = annealFraction ?? 0.5
-        guard s.isFinite, s >= 0, s <= 1 else { throw InputError("--s", "must lie in [0, 1] (got \(s))") }
-        guard levels >= 2 else { throw InputError("--levels", "must be at least 2 for an annealing spectrum (got \(levels))") }
-        // A [catalyst] section: the levels of the catalysed H(s) (SpinCommands.swift).
-        if try SpinCommands.catalysedSpectrumIfNeeded(
-            location: location, s: s, levels: levels, profile: profile, json: common.json)
-        {
-            return
-        }
-        let spec = try AnnealingSpec.load(location.url)
-        let report = try AnnealingSpectrumReport.compute(
-            hamiltonian: try spec.hamiltonian(), s: s, levels: levels, profile: profile)
-        if common.json {
-            try Output.json(report)
-            return
-        }
-        Output.line("problem   \(spec.name) (\(report.qubits) qubits, symmetry: \(report.symmetry))")
+    private func print(_ report: AnnealingSpectrumReport, name: String) {
+        Output.line("problem   \(name) (\(report.qubits) qubits, symmetry: \(report.symmetry))")
         Output.line(
             "H_P       ground energy \(report.groundEnergy), \(report.groundStates) ground state\(report.groundStates == 1 ? "" : "s")"
         )
@@ -147,6 +142,24 @@ struct SpectrumCommand: ParsableCommand {
             }
             if let m = report.minGap, let at = report.at { Output.line("min gap \(m) at s = \(at)") }
             if let m = report.minAdiabaticGap, let at = report.adiabaticAt { Output.line("min adiabatic gap \(m) at s = \(at)") }
+        }
+    }
+
+    private func print(_ report: CatalysedSpectrumReport, name: String) {
+        Output.line("problem   \(name) (\(report.qubits) qubits, \(report.catalystTerms) XX catalyst terms)")
+        Output.line("s = \(report.s): levels \(report.energies.map { String(format: "%.10g", $0) }.joined(separator: "  "))")
+        Output.line("gap E₁ − E₀ = \(report.gap)")
+        let gauge = report.gauge ?? []
+        let verdict =
+            !report.stoquastic
+            ? "in no σz gauge (sign problem)"
+            : gauge.isEmpty ? "as written" : "in the σz gauge on qubits \(gauge.map(String.init).joined(separator: ", "))"
+        Output.line("stoquastic \(verdict)")
+        if let points = report.profile {
+            Output.line("")
+            Output.line("s          gap            stoquastic")
+            for p in points { Output.line(String(format: "%-10.5f %-14.8g ", p.s, p.gap) + (p.stoquastic ? "yes" : "no")) }
+            if let m = report.minGap, let at = report.at { Output.line("min gap \(m) at s = \(at)") }
         }
     }
 

@@ -6,7 +6,7 @@ import Problems
 
 /// `adiabat translate PROBLEM`: runs a translator and writes its table. Landscapes:
 /// score → Hamiltonian or back (issue 3). Annealing problems: H(s) → the law ψ₀(s)² and its
-/// concrete score, or a law on spins → its Score Hamiltonian (issue 5, SpinCommands.swift).
+/// concrete score, or a law on spins → its Score Hamiltonian (TranslateCommand+Spins.swift).
 struct TranslateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "translate",
@@ -34,10 +34,10 @@ struct TranslateCommand: ParsableCommand {
     @Option(name: .long, help: "What to translate to (required for landscapes; annealing default: score).")
     var to: Target?
 
-    @Option(name: .long, help: "Diffusion time t (landscape problems).")
+    @Option(name: .long, parsing: .unconditional, help: "Diffusion time t (landscape problems).")
     var time: Double?
 
-    @Option(name: .customLong("s"), help: "Anneal fraction s in [0, 1] (annealing problems).")
+    @Option(name: .customLong("s"), parsing: .unconditional, help: "Anneal fraction s in [0, 1] (annealing problems).")
     var annealFraction: Double?
 
     @Option(name: .long, help: "Write the table here (.csv or .json).")
@@ -66,22 +66,23 @@ struct TranslateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let location = try ProblemLocator.locate(problem)
-        if location.kind == .annealing {
-            guard time == nil else { throw InputError(location.url.path, "is an annealing problem; use --s (not --time)") }
-            try SpinCommands.translate(
-                problem: problem, s: annealFraction, toHamiltonian: to == .hamiltonian, roundTrip: roundTrip, output: output,
+        let loaded: LandscapeProblem
+        switch try Problem.load(problem, seed: common.seed) {
+        case .annealing(let spins):
+            guard time == nil else { throw InputError(spins.spec.file, "is an annealing problem; use --s (not --time)") }
+            try Self.translate(
+                spins, s: annealFraction, toHamiltonian: to == .hamiltonian, roundTrip: roundTrip, output: output,
                 law: law,
                 json: common.json)
             return
+        case .landscape(let problem): loaded = problem
         }
         guard annealFraction == nil, !law.isSet else {
-            throw InputError(location.url.path, "is a landscape problem; use --time (not --s or a law on spins)")
+            throw InputError(loaded.file.path, "is a landscape problem; use --time (not --s or a law on spins)")
         }
         guard let to else {
             throw InputError("--to", "is required for a landscape problem", hint: "--to hamiltonian or --to score")
         }
-        let loaded = try LandscapeProblem.load(contentsOf: location.url, seed: common.seed)
         var (report, table) = try Translation.run(
             problem: loaded, to: Translation.Target(rawValue: to.rawValue) ?? .hamiltonian, time: time ?? 0, roundTrip: roundTrip)
         if let output {

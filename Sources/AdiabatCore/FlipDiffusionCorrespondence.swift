@@ -2,7 +2,7 @@ import Foundation
 
 /// The exact correspondence between an independent-flip diffusion of a product law on
 /// spins and the transverse-field annealing path `H(s) = −(1 − s)Σσx + s·H_P`
-/// (THEORY.md §3; derivation in docs/schedules.md).
+/// (docs/theory.md §4; derivation in docs/schedules.md).
 ///
 /// Take `H_P = Σ hᵢzᵢ` with every non-zero `|hᵢ| = ε` (the *field scale*), the law
 /// `p(z) ∝ e^{−βH_P}` (β = ∞: uniform on the ground states), and flip each spin independently

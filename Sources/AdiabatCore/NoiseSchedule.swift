@@ -1,7 +1,7 @@
 import Foundation
 
 /// How a forward process's time `t` relates to the noise-to-signal ratio `σ²` of its
-/// marginal `x_t = a(t)(x₀ + σz)` (THEORY.md §2; `Landscapes.ForwardProcess.clock`).
+/// marginal `x_t = a(t)(x₀ + σz)` (docs/theory.md §3; `Landscapes.ForwardProcess.clock`).
 ///
 /// Write `λ = log(1 + σ²)` (so `ᾱ = e^{−λ}` for a variance-preserving schedule):
 /// - `ou`: `dx = −x dt + √2 dW`, `x_t = e^{−t}x₀ + √(1 − e^{−2t}) z`, so `ᾱ = e^{−2t}` and
@@ -46,7 +46,7 @@ public enum DiffusionClock: String, Sendable, Codable, CaseIterable {
 ///
 /// Every schedule is stored as the noise level `λ(v) = log(1 + σ²(v)) = −log ᾱ(v)`, which a
 /// ``DiffusionClock`` turns into the time of a forward process (OU: `t = λ/2`; VE:
-/// `t = (e^λ − 1)/2`). The kinds (THEORY.md §2):
+/// `t = (e^λ − 1)/2`). The kinds (docs/theory.md §3):
 ///
 /// - `ddpmLinear` (Ho et al.): `β_j` equally spaced from `β_start` to `β_end`, `j = 1…N`;
 ///   `ᾱ_i = Π_{j ≤ i}(1 − β_j)` at `v = i/N`, exactly (the discrete product, summed as

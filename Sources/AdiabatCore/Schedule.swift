@@ -4,7 +4,7 @@ import GSLKit
 /// A schedule: a map from normalised run time `r = τ/T ∈ [0, 1]` to progress `u ∈ [0, 1]`
 /// along a path of Hamiltonians.
 ///
-/// The same type serves both sides (THEORY.md §2, §4):
+/// The same type serves both sides (docs/theory.md §3, §5):
 /// - on an annealing path `u` is the anneal fraction `s` of `H(s) = −A(s)Σσx + B(s)H_P`;
 /// - on a landscape path `u` runs from the noise end to the data end, diffusion time
 ///   `t = t_max·(1 − u)` (see ``diffusionTime(at:tMax:)``).
@@ -161,7 +161,7 @@ public struct Schedule: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Carries `base` across domains through the flip-diffusion ⇄ transverse-field
-    /// correspondence (THEORY.md §3, ``FlipDiffusionCorrespondence``):
+    /// correspondence (docs/theory.md §4, ``FlipDiffusionCorrespondence``):
     ///
     /// - `.toAnnealing`: `base` is a diffusion schedule on the flip clock, `t = t_max(1 − u)`;
     ///   the result is the anneal fraction `s(t)` of the path `A = 1 − s`, `B = s` whose ground
@@ -285,7 +285,7 @@ public struct Schedule: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Diffusion time on a landscape path: `t = t_max·(1 − u(r))`, from `t_max` at r = 0 to
-    /// 0 at r = 1 (THEORY.md §4).
+    /// 0 at r = 1 (docs/theory.md §5).
     public func diffusionTime(at r: Double, tMax: Double) -> Double { tMax * (1 - progress(at: r)) }
 
     /// `n + 1` equally spaced samples `(r, u, du/dr)` for export and plotting.

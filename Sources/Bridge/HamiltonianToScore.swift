@@ -5,7 +5,7 @@ import Landscapes
 import Quantum
 
 /// The score of a Hamiltonian's ground state on a uniform grid: `E₀`, `ψ₀ > 0`, `p = ψ₀²`
-/// (a ``Landscapes/GridDensity``) and `s = 2∇log ψ₀` (THEORY.md eq. 2).
+/// (a ``Landscapes/GridDensity``) and `s = 2∇log ψ₀` (docs/theory.md (2)).
 public struct GroundStateScore: Sendable {
     public let grid: UniformGrid
     /// The ground energy `E₀`.
@@ -43,7 +43,7 @@ public struct RadialGroundStateScore: Sendable {
     public let score: [Double]
 }
 
-/// Hamiltonian → score (THEORY.md §1, inverse map): the ground state `ψ₀ > 0`, `p = ψ₀²` and
+/// Hamiltonian → score (docs/theory.md §2.4): the ground state `ψ₀ > 0`, `p = ψ₀²` and
 /// `s = 2∇log ψ₀`, for which `¼|s|² + ½∇·s = V − E₀`.
 ///
 /// Accuracy in the tails matters, since `s` involves `log ψ₀` where `ψ₀` is 1e-30 of its

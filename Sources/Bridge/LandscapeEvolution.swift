@@ -4,7 +4,7 @@ import GSLKit
 import Landscapes
 import Quantum
 
-/// Real-time evolution along a landscape's Score-Hamiltonian path (THEORY.md §4): from the
+/// Real-time evolution along a landscape's Score-Hamiltonian path (docs/theory.md §5): from the
 /// noise end `t_max` to the data end `t = 0`, starting in `√p_{t_max}` normalised on the
 /// grid, with fidelity against `√p₀`.
 ///

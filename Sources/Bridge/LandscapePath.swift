@@ -5,7 +5,7 @@ import Landscapes
 import Quantum
 
 /// The path of Score Hamiltonians `H_t = −∇² + V_t` of a landscape along its forward
-/// (noising) process, `t ∈ [0, t_max]` (THEORY.md §2, §4): potentials, ground states,
+/// (noising) process, `t ∈ [0, t_max]` (docs/theory.md §3, §5): potentials, ground states,
 /// spectra and the gap profile.
 ///
 /// Marginals `p_t` are exact for Gaussian mixtures, by radial quadrature for radial

@@ -3,7 +3,7 @@ import Foundation
 import Landscapes
 import Quantum
 
-/// The result of a translation there and back (THEORY.md §1: score → H → score is the
+/// The result of a translation there and back (docs/theory.md §2.4: score → H → score is the
 /// identity, H → score → H returns `H − E₀`).
 public struct RoundTripReport: Sendable, Codable, Equatable {
     public enum Direction: String, Sendable, Codable {

@@ -3,8 +3,8 @@ import Foundation
 import Landscapes
 import Quantum
 
-/// Score → Hamiltonian: the Score Hamiltonian `H = −∇² + V`, `V = ¼|s|² + ½∇·s` (THEORY.md
-/// eq. 1), sampled on grids.
+/// Score → Hamiltonian: the Score Hamiltonian `H = −∇² + V`, `V = ¼|s|² + ½∇·s` (docs/theory.md
+/// (1), §2.1), sampled on grids.
 ///
 /// Two discretisations of `V` (``PotentialForm``):
 /// - `analytic`: the formula at every node, from the landscape's exact score and divergence.
@@ -128,7 +128,7 @@ public enum ScoreHamiltonian {
 
     /// `√p` at every node, normalised on the grid (`Σ p ΔV = 1`): the zero-energy ground
     /// state of the Score Hamiltonian, the initial state of an evolution from the noise end
-    /// and the target of its fidelity (THEORY.md §4).
+    /// and the target of its fidelity (docs/theory.md §5).
     public static func groundStateAmplitude(of landscape: any Landscape, on grid: UniformGrid) throws -> [Double] {
         let logP = try logDensity(of: landscape, on: grid)
         let peak = logP.max() ?? 0

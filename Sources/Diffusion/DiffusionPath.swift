@@ -5,7 +5,7 @@ import Landscapes
 /// The reverse-time path every sampler walks: a forward process, the noise end `t_max`, a
 /// schedule and a step count, giving diffusion times
 /// `t_k = t_max·(1 − u(k/N))`, `k = 0…N`, from `t_0 = t_max` down to `t_N = 0`
-/// (THEORY.md §4).
+/// (docs/theory.md §5).
 ///
 /// The initial law at `t_max` is the process's prior (``priorVariance``): OU's stationary
 /// `N(0, I)`, VE's wide Gaussian `N(0, 2t_max·I)` (the noise alone; `σ_max = √(2t_max)`
@@ -74,6 +74,52 @@ public struct DiffusionPath: Sendable, Equatable {
         var h = 0.0
         for k in 0..<steps { h = max(h, times[k] - times[k + 1]) }
         return h
+    }
+
+    /// The largest step `t_k − t_{k+1}` of this path's schedule cut into `steps` steps (the
+    /// times as ``init(process:tMax:schedule:steps:)`` computes them, without allocating).
+    static func largestStep(schedule: Schedule, tMax: Double, steps: Int) -> Double {
+        var h = 0.0
+        var previous = tMax
+        for k in 1...steps {
+            let t = k == steps ? 0 : min(previous, schedule.diffusionTime(at: Double(k) / Double(steps), tMax: tMax))
+            h = max(h, previous - t)
+            previous = t
+        }
+        return h
+    }
+
+    /// A step count whose largest step in diffusion time is at most `limit` on this path's
+    /// schedule, or nil when none up to ``maximumSteps`` is. Doubles the step count from
+    /// ``steps`` until the limit holds, then bisects down toward the smallest count that still
+    /// passes; the count returned always passes (it is checked, not extrapolated), which is
+    /// what an error's advice needs.
+    public func steps(forLargestStep limit: Double) -> (steps: Int, largestStep: Double)? {
+        func h(_ n: Int) -> Double { Self.largestStep(schedule: schedule, tMax: tMax, steps: n) }
+        var hi = max(1, steps)
+        var hHi = h(hi)
+        if hHi <= limit {
+            return (hi, hHi)
+        }
+        var lo = hi  // fails
+        while hHi > limit {
+            guard hi < Self.maximumSteps else { return nil }
+            lo = hi
+            hi = min(Self.maximumSteps, 2 * hi)
+            hHi = h(hi)
+        }
+        // lo fails, hi passes: bisect, keeping a passing upper end.
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2
+            let hMid = h(mid)
+            if hMid <= limit {
+                hi = mid
+                hHi = hMid
+            } else {
+                lo = mid
+            }
+        }
+        return (hi, hHi)
     }
 
     /// The variance of `p_t` per coordinate when the data has variance `ℓ²`:

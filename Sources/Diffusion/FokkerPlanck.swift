@@ -13,7 +13,7 @@ public enum FokkerPlanckDynamics: Sendable, Equatable {
     /// settings: at each level `t_{k+1}`, `b = s_{t_{k+1}}` for Langevin time
     /// `M·η_{k+1}`, split into `substeps` implicit steps.
     case annealedLangevin(LangevinSettings, substeps: Int)
-    /// Annealed Langevin in continuous time (THEORY.md §2): `b = s_{t(τ)}` for
+    /// Annealed Langevin in continuous time (docs/theory.md §3): `b = s_{t(τ)}` for
     /// `τ ∈ [0, T]`, `t(τ) = t_max·(1 − u(τ/T))`, in `steps` equal steps of `T/steps`.
     case langevinPath(totalTime: Double)
 

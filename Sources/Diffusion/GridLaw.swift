@@ -24,7 +24,7 @@ public struct LandscapeDensity: DensityFunction {
 /// `Σᵢ ρᵢ ΔV = 1` (each node owns a cell of volume `ΔV`).
 ///
 /// Between nodes it reads as the multilinear interpolant (zero outside the grid). The
-/// comparisons follow THEORY.md §5: `TV = ½Σ|ρ − p|ΔV`, fidelity `F = (Σ√(ρp) ΔV)²`.
+/// comparisons follow docs/theory.md §6: `TV = ½Σ|ρ − p|ΔV`, fidelity `F = (Σ√(ρp) ΔV)²`.
 public struct GridLaw: DensityFunction, Equatable {
     public let grid: UniformGrid
     public let values: [Double]

@@ -79,7 +79,7 @@ public struct DiffusionFailure: Error, CustomStringConvertible, Sendable {
     public var description: String { hint.isEmpty ? message : "\(message); \(hint)" }
 }
 
-/// Reverse-time particle samplers (THEORY.md §2) on many particles at once.
+/// Reverse-time particle samplers (docs/theory.md §3) on many particles at once.
 ///
 /// Particles are stored point-major in one contiguous buffer and processed in fixed blocks
 /// of ``blockSize`` on all cores. Block `b` draws its random numbers from its own

@@ -149,6 +149,19 @@ public enum SamplerMethod: Sendable, Equatable {
         return true
     }
 
+    /// What to do when a step of `path` is longer than the OU relaxation time 1: a step count
+    /// that passes on this very schedule (searched, see
+    /// ``DiffusionPath/steps(forLargestStep:)``), or a gentler schedule when none up to the limit
+    /// does.
+    static func stepAdvice(_ path: DiffusionPath) -> String {
+        guard let (n, h) = path.steps(forLargestStep: 1) else {
+            return "no step count up to \(DiffusionPath.maximumSteps) brings it to 1 or below on '\(path.schedule.name)'; "
+                + "use a gentler schedule"
+        }
+        let largest = String(format: "%.4f", (h * 1e4).rounded(.down) / 1e4)  // rounded down: never shows 1 for 0.99996
+        return "use \(n) steps (the largest step is then \(largest)) or a gentler schedule"
+    }
+
     /// Rejects settings that cannot work on this path, before anything is allocated.
     public func validate(on path: DiffusionPath) throws {
         switch self {
@@ -156,7 +169,7 @@ public enum SamplerMethod: Sendable, Equatable {
             if path.process == .ou, path.largestStep > 1 {
                 throw InputError(
                     "steps", "the largest step in diffusion time is \(path.largestStep), longer than the OU relaxation time 1",
-                    hint: "use at least \(Int((path.tMax).rounded(.up)) * 4) steps or a gentler schedule")
+                    hint: Self.stepAdvice(path))
             }
         case .annealedLangevin(let l):
             try l.validate()
@@ -166,7 +179,7 @@ public enum SamplerMethod: Sendable, Equatable {
                 throw InputError(
                     "steps",
                     "the largest predictor step in diffusion time is \(path.largestStep), longer than the OU relaxation time 1",
-                    hint: "use at least \(Int((path.tMax).rounded(.up)) * 4) steps")
+                    hint: Self.stepAdvice(path))
             }
         }
     }

@@ -4,7 +4,7 @@ import GSLKit
 import Landscapes
 
 /// A fixed smooth vector field `δ(x)` used to inject score error `s + ε·δ/‖δ‖_{p_t}`
-/// (THEORY.md §6).
+/// (docs/theory.md §7).
 ///
 /// ``standard(dimension:lengthScale:)`` is a documented low-order trigonometric field
 /// (bounded, smooth, and in 2-D and 3-D *not* a gradient, so the perturbed Langevin
@@ -174,7 +174,7 @@ public struct RMSNormalisation: Sendable {
 }
 
 /// A score with injected error: `s_t + ε·δ/‖δ‖_{p_t}`, so that `ε` is the RMS score error
-/// under `p_t` (THEORY.md §6).
+/// under `p_t` (docs/theory.md §7).
 public struct PerturbedScore: ScoreModel {
     public let base: any ScoreModel
     public let perturbation: ScorePerturbation

@@ -7,7 +7,7 @@ import Landscapes
 import Quantum
 import Reports
 
-/// Experiment 2 of Halmos & Hanin (THEORY.md §6): with a score error `ε` (RMS under `p`) the
+/// Experiment 2 of Halmos & Hanin (docs/theory.md §7): with a score error `ε` (RMS under `p`) the
 /// sampling error is bounded by a constant times `ε/√g`, `g` the spectral gap.
 ///
 /// The sampler's limit law is computed exactly on a grid: the stationary law `ρ_ε` of Langevin
@@ -250,7 +250,7 @@ public struct ErrorBoundExperiment: Sendable {
     }
 
     /// `δ = ∇φ₁` for the slowest mode `φ₁ = ψ₁/ψ₀` of the Langevin generator (ψ the Score
-    /// Hamiltonian's eigenvectors on `grid`; `−L` and `H` share their spectrum, THEORY.md §1).
+    /// Hamiltonian's eigenvectors on `grid`; `−L` and `H` share their spectrum, docs/theory.md §2.3).
     /// `φ₁` is trusted where `ψ₀ ≥ 10⁻⁶·max ψ₀` (Lanczos vectors carry an absolute error) and
     /// clamped elsewhere to the range it takes there, so the field stays bounded in the tails
     /// where `p` carries no weight. The gradient is taken by central differences at the nodes

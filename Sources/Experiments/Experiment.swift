@@ -3,7 +3,7 @@ import Foundation
 import GSLKit
 import Reports
 
-/// The paper's experiments (Halmos & Hanin, THEORY.md §1, §4, §6) and the Grover-scaling check,
+/// The paper's experiments (Halmos & Hanin, docs/theory.md §2, §5, §7) and the Grover-scaling check,
 /// as bundled runs: `adiabat reproduce NAME` (docs/experiments.md).
 public enum ExperimentName: String, CaseIterable, Sendable, Codable {
     /// The hydrogen orbital: Score-Hamiltonian levels from the exact and a learned score against `1 − 1/n²`.

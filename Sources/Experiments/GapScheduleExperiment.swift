@@ -7,7 +7,7 @@ import Landscapes
 import Quantum
 import Reports
 
-/// Experiment 3 of Halmos & Hanin (THEORY.md §4): a noise schedule designed from the gap of
+/// Experiment 3 of Halmos & Hanin (docs/theory.md §5): a noise schedule designed from the gap of
 /// the Score Hamiltonian makes sample quality less sensitive to the number of steps.
 ///
 /// Sample quality is the total variation to `p₀` of the sampler's law at the end of the

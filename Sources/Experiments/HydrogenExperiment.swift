@@ -6,7 +6,7 @@ import Landscapes
 import Quantum
 import Reports
 
-/// Experiment 1 of Halmos & Hanin (THEORY.md §1): the Score Hamiltonian of the hydrogen 1s
+/// Experiment 1 of Halmos & Hanin (docs/theory.md §2.5): the Score Hamiltonian of the hydrogen 1s
 /// orbital `p ∝ e^{−2r}` is the hydrogen Hamiltonian shifted by its ground energy, with levels
 /// `1 − 1/n²` in every angular-momentum channel `l` (`n = l+1, l+2, …`). The experiment
 /// computes those levels (a) from the exact score `s = −2r̂` and (b) from scores learned from
@@ -291,7 +291,7 @@ extension HydrogenExperiment.Result {
 
         var report = HTMLReport(title: "Experiment 1 — hydrogen: Score-Hamiltonian levels against 1 − 1/n²")
         report.paragraph(
-            "The Score Hamiltonian H = −∇² + ¼|s|² + ½∇·s of the 1s orbital p ∝ e^{−2r} is the hydrogen Hamiltonian (Rydberg units) shifted by 1: levels 1 − 1/n² in every channel l, n = l+1, l+2, … (THEORY.md §1). Levels from the exact score s = −2r̂ and from scores learned from \(s.samples) samples (\(s.replicas) independent sample sets; radial score-matching basis f(r) = θ₀ + Σ θ_k e^{−kr/ℓ} of \(s.basisSize) functions, with the cross-validated ridge on the decaying terms and, for comparison, without it, λ = 0), on one radial grid (r ≤ \(Format.general(s.rMax)), h = \(Format.general(s.rMax / Double(s.points + 1))))."
+            "The Score Hamiltonian H = −∇² + ¼|s|² + ½∇·s of the 1s orbital p ∝ e^{−2r} is the hydrogen Hamiltonian (Rydberg units) shifted by 1: levels 1 − 1/n² in every channel l, n = l+1, l+2, … (docs/theory.md §2.5). Levels from the exact score s = −2r̂ and from scores learned from \(s.samples) samples (\(s.replicas) independent sample sets; radial score-matching basis f(r) = θ₀ + Σ θ_k e^{−kr/ℓ} of \(s.basisSize) functions, with the cross-validated ridge on the decaying terms and, for comparison, without it, λ = 0), on one radial grid (r ≤ \(Format.general(s.rMax)), h = \(Format.general(s.rMax / Double(s.points + 1))))."
         )
         report.plots([levelsPlot, errorPlot])
         report.plot(scorePlot)

@@ -5,7 +5,7 @@ import Foundation
 /// divergence, and exact marginals under both forward processes.
 ///
 /// Special cases: one component is a Gaussian (the "coupled harmonic oscillator" of
-/// THEORY.md §1 with a full covariance); ``twoMoons(componentsPerArc:standardDeviation:)``
+/// docs/theory.md §2.5 with a full covariance); ``twoMoons(componentsPerArc:standardDeviation:)``
 /// places components along the two arcs of the two-moons data set.
 ///
 /// With `gₖ = −Pₖ(x − μₖ)` (`Pₖ = Σₖ⁻¹`) and responsibilities `rₖ(x)`:
@@ -100,7 +100,7 @@ public struct GaussianMixture: Landscape, Equatable {
         try GaussianMixture(components: [Component(weight: 1, mean: mean, covariance: covariance)])
     }
 
-    /// Two-moons as a mixture (THEORY.md §1): `componentsPerArc` equal-weight isotropic
+    /// Two-moons as a mixture (docs/theory.md §2.5): `componentsPerArc` equal-weight isotropic
     /// components at equally spaced `θ ∈ [0, π]` on the upper arc `(cos θ, sin θ)` and the
     /// lower arc `(1 − cos θ, ½ − sin θ)`.
     public static func twoMoons(componentsPerArc n: Int = 16, standardDeviation sigma: Double = 0.1) throws -> GaussianMixture {

@@ -2,7 +2,7 @@ import AdiabatCore
 import Foundation
 
 /// A probability density `p` on ℝᵈ (d = 1, 2, 3) with its exact score `s = ∇log p` and
-/// the divergence `∇·s` (THEORY.md §1).
+/// the divergence `∇·s` (docs/theory.md §2).
 ///
 /// A landscape is a snapshot at one diffusion time; ``marginal(time:process:)`` gives the
 /// snapshot at time `t` of the forward process (exact for Gaussian mixtures, by convolution
@@ -43,7 +43,7 @@ extension Landscape {
         }
     }
 
-    /// The Score-Hamiltonian potential `V = ¼|s|² + ½∇·s` at `x` (THEORY.md eq. 1), for
+    /// The Score-Hamiltonian potential `V = ¼|s|² + ½∇·s` at `x` (docs/theory.md (1)), for
     /// which `(−∇² + V)√p = 0`.
     public func potential(at x: UnsafeBufferPointer<Double>) -> Double {
         withUnsafeTemporaryAllocation(of: Double.self, capacity: dimension) { s in
@@ -73,7 +73,7 @@ extension Landscape {
 ///
 /// Both are written `x_t = a(t)·x₀ + √v(t)·z`, `z ~ N(0, I)`:
 /// - `ou`: Ornstein–Uhlenbeck `dx = −x dt + √2 dW`, `a = e^{−t}`, `v = 1 − e^{−2t}`,
-///   stationary law `N(0, I)` (THEORY.md eq. 3); variance-preserving schedules
+///   stationary law `N(0, I)` (docs/theory.md (3)); variance-preserving schedules
 ///   reparametrise it with `ᾱ = e^{−2t}`.
 /// - `ve`: variance exploding `dx = √2 dW`, `a = 1`, `v = 2t` (noise level `σ = √(2t)`,
 ///   so Karras' `σ` corresponds to `t = σ²/2`).

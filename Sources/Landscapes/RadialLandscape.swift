@@ -6,7 +6,7 @@ import GSLKit
 ///
 /// Its score is radial, `s(x) = f(r)·x/r` with `f = ∂_r log p`, and `∇·s = f' + 2f/r`. The
 /// Score Hamiltonian `−∇² + V(r)` separates in spherical harmonics: with `ψ = u(r)/r·Y_lm`,
-/// channel `l` is `−u'' + (l(l+1)/r² + V(r)) u = E u`, `u(0) = 0` (THEORY.md §1), and its
+/// channel `l` is `−u'' + (l(l+1)/r² + V(r)) u = E u`, `u(0) = 0` (docs/theory.md §2.5), and its
 /// ground state in channel 0 is `u = r√p`. Radial landscapes are solved on a ``RadialGrid``
 /// in these channels rather than on a 3-D grid.
 public protocol RadialLandscape: Landscape {
@@ -21,7 +21,7 @@ public protocol RadialLandscape: Landscape {
     var radialScale: Double { get }
     /// The law at diffusion time `t`, again radial.
     func radialMarginal(time t: Double, process: ForwardProcess) throws -> any RadialLandscape
-    /// The Score-Hamiltonian potential `V(r) = ¼f² + ½∇·s` (THEORY.md eq. 1); a requirement
+    /// The Score-Hamiltonian potential `V(r) = ¼f² + ½∇·s` (docs/theory.md (1)); a requirement
     /// so that a landscape evaluating both at once (a quadrature) can do so.
     func radialPotential(_ r: Double) -> Double
 }
@@ -52,7 +52,7 @@ extension RadialLandscape {
         try radialMarginal(time: t, process: process)
     }
 
-    /// The Score-Hamiltonian potential `V(r) = ¼f² + ½∇·s` (THEORY.md eq. 1).
+    /// The Score-Hamiltonian potential `V(r) = ¼f² + ½∇·s` (docs/theory.md (1)).
     public func radialPotential(_ r: Double) -> Double {
         let f = radialScore(r)
         return 0.25 * f * f + 0.5 * radialDivergence(r)
@@ -64,7 +64,7 @@ extension RadialLandscape {
 ///
 /// Score `s = −(2/a) r̂`, `∇·s = −4/(a r)`, so `V = 1/a² − 2/(a r)`: the hydrogen Hamiltonian
 /// (Rydberg units for `a = 1`) shifted up by its ground energy, with levels
-/// `(1 − 1/n²)/a²` and the `l`-degeneracy (THEORY.md §1). The radial law is
+/// `(1 − 1/n²)/a²` and the `l`-degeneracy (docs/theory.md §2.5). The radial law is
 /// `r ~ Gamma(3, a/2)`, which ``sample(count:stream:)`` draws exactly.
 public struct HydrogenOrbital: RadialLandscape, SampleableLandscape, Equatable {
     public let bohrRadius: Double

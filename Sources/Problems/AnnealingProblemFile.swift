@@ -95,6 +95,8 @@ public struct AnnealingSpec: Sendable {
         let name = try root.string("name") ?? URL(fileURLWithPath: root.file).deletingPathExtension().lastPathComponent
         let summary = try root.string("summary") ?? root.string("description")
 
+        // (A [catalyst] is read by Bridge's SpinProblem before this, which marks it as known.)
+        try root.checkTables(allowed: ["problem", "schedule"])
         let problem = try root.requireSection("problem")
         let problemType = try problem.choice("type", ["ising", "search"], default: "ising") ?? "ising"
         let vartypeName = try problem.choice("vartype", ["spin", "binary", "SPIN", "BINARY"])
@@ -346,6 +348,15 @@ public struct AnnealingSpec: Sendable {
         try AnnealingHamiltonian(model: model.ising, path: path, diagonalTerms: diagonalTerms)
     }
 
+    /// The total run time: `requested`, or the file's `total_time`; an error naming
+    /// `anneal.total_time` when neither is given.
+    public func totalTime(_ requested: Double?) throws -> Double {
+        guard let T = requested ?? totalTime else {
+            throw InputError("anneal.total_time", "is required: \(name) sets no total_time", hint: "give the total run time T")
+        }
+        return T
+    }
+
     /// A runnable problem: `totalTime` overrides the file's default (a `points` schedule has
     /// a fixed duration that it must then match); `schedule` overrides the file's shape.
     public func problem(
@@ -354,17 +365,16 @@ public struct AnnealingSpec: Sendable {
         throws -> AnnealingProblem
     {
         let shape = override ?? schedule
-        var total = requested ?? shape.fixedDuration ?? totalTime
+        let T: Double
         if let fixed = shape.fixedDuration {
             if let t = requested, abs(t - fixed) > 1e-12 * fixed {
                 throw InputError(
-                    "--total-time", "is \(t) but the problem's points schedule lasts \(fixed)",
-                    hint: "omit --total-time, or edit the schedule points")
+                    "anneal.total_time", "is \(t) but the problem's points schedule lasts \(fixed)",
+                    hint: "leave the total time out, or edit the schedule points")
             }
-            total = fixed
-        }
-        guard let T = total else {
-            throw InputError("--total-time", "is required: \(name) sets no total_time", hint: "pass --total-time T")
+            T = fixed
+        } else {
+            T = try totalTime(requested)
         }
         return try AnnealingProblem(
             hamiltonian: h, schedule: try shape.schedule(for: h), totalTime: T, initialSpins: initialSpins)

@@ -73,7 +73,8 @@ public struct LandscapeProblem: Sendable {
         try read(try TOMLSection.parse(text, file: file.path), file: file, seed: seed)
     }
 
-    static func read(_ root: TOMLSection, file: URL, seed: UInt64) throws -> LandscapeProblem {
+    /// Reads a parsed problem file (`kind = "landscape"`); `file` anchors relative paths.
+    public static func read(_ root: TOMLSection, file: URL, seed: UInt64) throws -> LandscapeProblem {
         let kind = try root.string("kind")
         guard let kind else {
             throw InputError(root.location(), "missing key 'kind'", hint: "set kind = \"landscape\"")
@@ -86,6 +87,7 @@ public struct LandscapeProblem: Sendable {
         }
         let name = try root.string("name") ?? file.deletingPathExtension().lastPathComponent
         let description = try root.string("description") ?? ""
+        try root.checkTables(allowed: ["landscape", "grid", "diffusion"])
         let landscapeSection = try root.requireSection("landscape")
         let gridSection = try root.requireSection("grid")
         let diffusion = try root.section("diffusion")

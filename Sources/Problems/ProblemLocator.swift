@@ -58,8 +58,16 @@ public enum ProblemLocator {
         }
     }
 
-    /// Resolves `argument` (a path, or a bundled name with or without extension).
+    /// Resolves `argument` (a path, or a bundled name with or without extension) and reads the
+    /// file's kind.
     public static func locate(_ argument: String) throws -> ProblemLocation {
+        let url = try resolve(argument)
+        return ProblemLocation(url: url, kind: try kind(of: url))
+    }
+
+    /// The file `argument` names (a path, or a bundled name with or without extension), without
+    /// reading it.
+    public static func resolve(_ argument: String) throws -> URL {
         let trimmed = argument.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else {
             throw InputError("PROBLEM", "is empty", hint: "give a problem file or a bundled name (see 'adiabat problems')")
@@ -68,15 +76,13 @@ public enum ProblemLocator {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: direct.path, isDirectory: &isDirectory) {
             guard !isDirectory.boolValue else { throw InputError(trimmed, "is a directory, not a problem file") }
-            return ProblemLocation(url: direct, kind: try kind(of: direct))
+            return direct
         }
         if !trimmed.contains("/") {
             for folder in bundledDirectories() {
                 for candidate in [trimmed, "\(trimmed).toml"] + annealingExtensions.map({ "\(trimmed).\($0)" }) {
                     let url = folder.appendingPathComponent(candidate)
-                    if FileManager.default.fileExists(atPath: url.path) {
-                        return ProblemLocation(url: url, kind: try kind(of: url))
-                    }
+                    if FileManager.default.fileExists(atPath: url.path) { return url }
                 }
             }
         }
@@ -94,7 +100,11 @@ public enum ProblemLocator {
                 url.path, "unknown problem file type '.\(ext)'",
                 hint: "use a TOML problem file (.toml) or a dimod .coo / BQM .json / qbsolv .qubo file")
         }
-        let root = try TOMLSection.load(contentsOf: url)
+        return try kind(of: try TOMLSection.load(contentsOf: url))
+    }
+
+    /// The kind a parsed TOML problem file declares (`kind = "landscape"` or `"annealing"`).
+    public static func kind(of root: TOMLSection) throws -> ProblemKind {
         guard let text = try root.string("kind") else {
             throw InputError(root.location(), "missing key 'kind'", hint: "set kind = \"landscape\" or kind = \"annealing\"")
         }

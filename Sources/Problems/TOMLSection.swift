@@ -233,6 +233,26 @@ public final class TOMLSection {
         }
     }
 
+    /// Rejects any table of this section (a `[header]`, an inline or a dotted-key table) whose
+    /// name is neither in `allowed` nor already asked for, with its own line:
+    /// `file:line: unknown table [landscap]; allowed tables: landscape, grid, diffusion`.
+    /// Call it before the first ``requireSection(_:)``, so that a misspelt header is named as
+    /// such rather than reported as a missing table.
+    public func checkTables(allowed: [String]) throws {
+        var names = allowed
+        for key in known where !names.contains(key) {
+            if let n = table[key], case .table = n.value { names.append(key) }
+        }
+        let unknown = table.keys.filter { key in
+            guard !names.contains(key), let n = table[key], case .table = n.value else { return false }
+            return true
+        }
+        guard let first = unknown.min(by: { (table[$0]?.line ?? 0) < (table[$1]?.line ?? 0) }) else { return }
+        throw InputError(
+            location(first), "unknown table [\(name(first))]",
+            hint: "allowed tables: \(names.map { "[\(name($0))]" }.joined(separator: ", "))")
+    }
+
     /// Rejects any key not asked for by a getter, naming it and the allowed keys.
     public func finish() throws {
         for key in table.keys where !known.contains(key) {

@@ -3,7 +3,7 @@ import Foundation
 import GSLKit
 
 /// A transverse-field annealing run: `i∂τψ = H(u(τ/T))ψ`, `τ ∈ [0, T]`, with
-/// `H(s) = −A(s)Σσx + B(s)H_P` (THEORY.md §4), in plain data.
+/// `H(s) = −A(s)Σσx + B(s)H_P` (docs/theory.md §5), in plain data.
 public struct AnnealingProblem: Sendable {
     public var hamiltonian: AnnealingHamiltonian
     /// `r = τ/T ↦ s`.
@@ -43,7 +43,7 @@ public struct AnnealingEvolutionResult: RegisterEvolutionSolution {
     public var timeUnit: String?
     /// Final progress `u(1)` (1 unless the schedule ends elsewhere).
     public var finalProgress: Double
-    /// `‖P₀ψ(T)‖²`, `P₀` the projector on the ground space of `H(u(1))` (THEORY.md §4; for
+    /// `‖P₀ψ(T)‖²`, `P₀` the projector on the ground space of `H(u(1))` (docs/theory.md §5; for
     /// a degenerate ground space the whole space counts).
     public var fidelity: Double
     /// Probability of measuring a ground state of `H_P` at the end.

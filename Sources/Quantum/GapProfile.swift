@@ -5,7 +5,7 @@ import Foundation
 /// that a ``AdiabatCore/Schedule`` runs through.
 ///
 /// - `diffusionTime(tMax:)`: a landscape path; evolution runs from the noise end to the data
-///   end, `u = 1 − t/t_max` (THEORY.md §4).
+///   end, `u = 1 − t/t_max` (docs/theory.md §5).
 /// - `annealFraction`: an annealing path `H(s)`, `u = s`.
 public enum PathCoordinate: Sendable, Equatable, Codable {
     case diffusionTime(tMax: Double)

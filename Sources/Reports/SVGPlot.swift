@@ -42,6 +42,8 @@ public struct SVGPlot: Sendable {
     public var height: Double = 400
     /// Fixed y range (otherwise from the data).
     public var yRange: ClosedRange<Double>? = nil
+    /// A short remark drawn under the title (e.g. that the axis is clipped).
+    public var note: String? = nil
 
     public init(title: String, xLabel: String, yLabel: String, xScale: AxisScale = .linear, yScale: AxisScale = .linear) {
         self.title = title
@@ -49,6 +51,36 @@ public struct SVGPlot: Sendable {
         self.yLabel = yLabel
         self.xScale = xScale
         self.yScale = yScale
+    }
+
+    /// Every finite y value a plot draws (error-bar ends included) and its reference lines.
+    public var drawnY: [Double] {
+        series.flatMap { s -> [Double] in
+            guard let e = s.errors else { return s.y }
+            return zip(s.y, e).flatMap { [$0 - $1, $0 + $1] } + s.y
+        } + referenceLines.map(\.value)
+    }
+
+    /// Gives `plots` one y range, whole decades on log axes, so plots read side by side share
+    /// their axes. Plots with a fixed ``yRange`` keep it in the union.
+    public static func shareYRange(_ plots: inout [SVGPlot]) {
+        guard let scale = plots.first?.yScale, plots.allSatisfy({ $0.yScale == scale }) else { return }
+        var values = plots.flatMap(\.drawnY).filter { $0.isFinite && (scale == .linear || $0 > 0) }
+        for p in plots { if let r = p.yRange { values += [r.lowerBound, r.upperBound] } }
+        guard var lo = values.min(), var hi = values.max() else { return }
+        if scale == .log {
+            lo = pow(10, floor(log10(lo)))
+            hi = pow(10, ceil(log10(hi)))
+            if hi <= lo { hi = lo * 10 }
+        } else if hi - lo < 1e-12 {
+            lo -= 0.5
+            hi += 0.5
+        } else {
+            let pad = 0.04 * (hi - lo)
+            lo -= pad
+            hi += pad
+        }
+        for k in plots.indices { plots[k].yRange = lo...hi }
     }
 
     /// Colour-blind-safe palette (Okabe–Ito).
@@ -129,14 +161,18 @@ public struct SVGPlot: Sendable {
         case 2: return "100"
         case -1: return "0.1"
         case -2: return "0.01"
-        default: return "1e\(e)"
+        default: return "10" + superscript(e)
         }
     }
 
     static func format(_ v: Double) -> String {
         if v == 0 { return "0" }
         let a = abs(v)
-        if a >= 1e5 || a < 1e-3 { return String(format: "%.0e", v) }
+        if a >= 1e5 || a < 1e-3 {
+            let e = Int(floor(log10(a)))
+            let m = (v / pow(10, Double(e))).rounded()
+            return (m == 1 ? "" : (m == -1 ? "−" : "\(Int(m))×")) + "10" + superscript(e)
+        }
         if v == v.rounded() { return String(format: "%.0f", v) }
         var s = String(format: "%.4g", v)
         if s.contains("."), !s.contains("e") {
@@ -149,16 +185,12 @@ public struct SVGPlot: Sendable {
     public func render() -> String {
         let left = 70.0
         let right = 160.0
-        let top = 36.0
+        let top = 46.0  // room for a note under the title, so plots of a row line up
         let bottom = 52.0
         let plotW = width - left - right
         let plotH = height - top - bottom
         let allX = series.flatMap(\.x)
-        var allY = series.flatMap { s -> [Double] in
-            guard let e = s.errors else { return s.y }
-            return zip(s.y, e).flatMap { [$0 - $1, $0 + $1] } + s.y
-        }
-        allY += referenceLines.map(\.value)
+        let allY = drawnY
         let (x0, x1) = range(allX, xScale)
         var (y0, y1) = range(allY, yScale)
         if let yRange, let lo = transform(yRange.lowerBound, yScale), let hi = transform(yRange.upperBound, yScale) {
@@ -167,6 +199,12 @@ public struct SVGPlot: Sendable {
         func px(_ v: Double) -> Double? { transform(v, xScale).map { left + ($0 - x0) / (x1 - x0) * plotW } }
         func py(_ v: Double) -> Double? { transform(v, yScale).map { top + plotH - ($0 - y0) / (y1 - y0) * plotH } }
         func f(_ v: Double) -> String { String(format: "%.2f", v) }
+        // Several plots share one page: each needs its own clip path id.
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in "\(title)|\(xLabel)|\(yLabel)|\(note ?? "")|\(series.map(\.label))".utf8 {
+            hash = (hash ^ UInt64(b)) &* 0x0000_0100_0000_01B3
+        }
+        let clipID = "plotarea-" + String(hash, radix: 16)
 
         var svg = """
             <svg xmlns="http://www.w3.org/2000/svg" width="\(f(width))" height="\(f(height))" viewBox="0 0 \(f(width)) \(f(height))" font-family="sans-serif" font-size="12">
@@ -174,6 +212,10 @@ public struct SVGPlot: Sendable {
             <text x="\(f(left + plotW / 2))" y="20" text-anchor="middle" font-size="14" font-weight="bold">\(escapeXML(title))</text>
 
             """
+        if let note {
+            svg +=
+                "<text x=\"\(f(width / 2))\" y=\"36\" text-anchor=\"middle\" font-size=\"11\" font-style=\"italic\" fill=\"#555\">\(escapeXML(note))</text>\n"
+        }
         // Grid and ticks.
         for (t, label) in Self.ticks(x0, x1, xScale) {
             let x = left + (t - x0) / (x1 - x0) * plotW
@@ -191,8 +233,8 @@ public struct SVGPlot: Sendable {
         svg +=
             "<text x=\"16\" y=\"\(f(top + plotH / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 16 \(f(top + plotH / 2)))\">\(escapeXML(yLabel))</text>\n"
         svg +=
-            "<clipPath id=\"plotarea\"><rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotW))\" height=\"\(f(plotH))\"/></clipPath>\n"
-        svg += "<g clip-path=\"url(#plotarea)\">\n"
+            "<clipPath id=\"\(clipID)\"><rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotW))\" height=\"\(f(plotH))\"/></clipPath>\n"
+        svg += "<g clip-path=\"url(#\(clipID))\">\n"
         for (value, label) in referenceLines {
             guard let y = py(value) else { continue }
             svg +=
@@ -253,4 +295,112 @@ public func escapeXML(_ s: String) -> String {
         }
     }
     return out
+}
+
+/// `n` in Unicode superscript digits (`−5` → `⁻⁵`), for labels like `10⁻⁵`.
+public func superscript(_ n: Int) -> String {
+    let digits: [Character] = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]
+    return (n < 0 ? "⁻" : "") + String(abs(n)).map { digits[Int(String($0))!] }
+}
+
+/// A number for running text in Unicode: `0.0123`, `4.56`, `7.5×10⁻⁵`, `2.3×10⁶`
+/// (three significant digits).
+public func scientific(_ x: Double, digits: Int = 2) -> String {
+    guard x.isFinite else { return x.isNaN ? "n/a" : (x > 0 ? "∞" : "−∞") }
+    if x == 0 { return "0" }
+    let a = abs(x)
+    if a >= 1e-3 && a < 1e4 {
+        var s = String(format: "%.\(digits)g", x)
+        if s.contains("e") { s = String(format: "%.\(max(0, digits - 1 - Int(floor(log10(a)))))f", x) }
+        return s.replacingOccurrences(of: "-", with: "−")
+    }
+    var e = Int(floor(log10(a)))
+    var m = x / pow(10, Double(e))
+    let rounded = (m * pow(10, Double(digits - 1))).rounded() / pow(10, Double(digits - 1))
+    if abs(rounded) >= 10 {
+        e += 1
+        m /= 10
+    }
+    let mantissa = String(format: "%.\(digits - 1)f", m).replacingOccurrences(of: "-", with: "−")
+    return (mantissa == "1" ? "" : mantissa + "×") + "10" + superscript(e)
+}
+
+/// Rewrites TeX-style math in running text as Unicode: `x_{ab}` → `xₐᵦ`-style subscripts
+/// (or `x(ab)` when a character has no subscript form), `e^{−2r}` → `e⁻²ʳ`-style
+/// superscripts (or `e^(−2r)`), `t_max` → `tₘₐₓ`, a single-letter `_t` or `_P` →
+/// `ₜ`, `ₚ`, and `\alpha`-style commands → their symbols (unknown ones lose the backslash).
+public func unicodeMath(_ text: String) -> String {
+    let sub: [Character: Character] = [
+        "0": "₀", "1": "₁", "2": "₂", "3": "₃", "4": "₄", "5": "₅", "6": "₆", "7": "₇", "8": "₈", "9": "₉", "a": "ₐ",
+        "e": "ₑ", "h": "ₕ", "i": "ᵢ", "j": "ⱼ", "k": "ₖ", "l": "ₗ", "m": "ₘ", "n": "ₙ", "o": "ₒ", "p": "ₚ", "r": "ᵣ",
+        "s": "ₛ", "t": "ₜ", "u": "ᵤ", "v": "ᵥ", "x": "ₓ", "P": "ₚ", "+": "₊", "−": "₋", "-": "₋", "(": "₍", ")": "₎",
+        "=": "₌",
+    ]
+    let sup: [Character: Character] = [
+        "0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹", "+": "⁺",
+        "−": "⁻", "-": "⁻", "n": "ⁿ", "i": "ⁱ", "(": "⁽", ")": "⁾", "=": "⁼", "a": "ᵃ", "b": "ᵇ", "d": "ᵈ", "e": "ᵉ",
+        "k": "ᵏ", "m": "ᵐ", "o": "ᵒ", "p": "ᵖ", "r": "ʳ", "s": "ˢ", "t": "ᵗ", "u": "ᵘ", "x": "ˣ", "T": "ᵀ",
+    ]
+    let commands: [String: String] = [
+        "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε", "sigma": "σ",
+        "tau": "τ", "psi": "ψ", "phi": "φ", "pi": "π", "omega": "ω", "lambda": "λ", "mu": "μ", "rho": "ρ", "theta": "θ",
+        "Delta": "Δ", "Sigma": "Σ", "Gamma": "Γ", "Omega": "Ω", "sqrt": "√", "cdot": "·", "times": "×", "le": "≤",
+        "leq": "≤", "ge": "≥", "geq": "≥", "to": "→", "infty": "∞", "langle": "⟨", "rangle": "⟩", "nabla": "∇",
+        "partial": "∂", "approx": "≈", "propto": "∝", "sum": "Σ", "int": "∫", "hbar": "ħ", "pm": "±", "ne": "≠",
+        "left": "", "right": "", "mathrm": "", "text": "", "mathbf": "",
+    ]
+    var s = text.replacingOccurrences(of: "t_max", with: "tₘₐₓ")
+    var out = ""
+    var chars = Array(s)
+    var i = 0
+    func word(_ c: Character) -> Bool { c.isLetter || c.isNumber }
+    while i < chars.count {
+        let c = chars[i]
+        if (c == "_" || c == "^") && i + 1 < chars.count && chars[i + 1] == "{" {
+            var j = i + 2
+            var depth = 1
+            var inner = ""
+            while j < chars.count {
+                if chars[j] == "{" { depth += 1 }
+                if chars[j] == "}" {
+                    depth -= 1
+                    if depth == 0 { break }
+                }
+                inner.append(chars[j])
+                j += 1
+            }
+            let body = unicodeMath(inner)
+            let table = c == "_" ? sub : sup
+            if body.allSatisfy({ table[$0] != nil }) {
+                out += String(body.map { table[$0]! })
+            } else {
+                out += (c == "_" ? "(" : "^(") + body + ")"
+            }
+            i = j + 1
+            continue
+        }
+        if c == "_", i > 0, word(chars[i - 1]), i + 1 < chars.count, let m = sub[chars[i + 1]],
+            i + 2 >= chars.count || !word(chars[i + 2])
+        {
+            out.append(m)
+            i += 2
+            continue
+        }
+        if c == "\\", i + 1 < chars.count, chars[i + 1].isLetter {
+            var j = i + 1
+            var name = ""
+            while j < chars.count && chars[j].isLetter {
+                name.append(chars[j])
+                j += 1
+            }
+            out += commands[name] ?? name
+            i = j
+            continue
+        }
+        out.append(c)
+        i += 1
+    }
+    s = out
+    chars.removeAll()
+    return s
 }

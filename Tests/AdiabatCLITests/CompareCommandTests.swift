@@ -184,6 +184,12 @@ struct CompareCommandTests {
         #expect(cells["total"] == 24 && cells["computed"] == 24 && cells["reused"] == 0)
         let rows = try Self.checkFiles(report, expectedRows: 24)
         #expect(rows.allSatisfy { $0.status == "success" })
+        // The page explains itself: dimensionless units, the x → −x symmetry of the mixture
+        // with its even-sector gap, a generated ranking per section (docs/compare.md).
+        let page = try String(contentsOf: report.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(page.contains("Units: dimensionless.") && page.contains("total time T (dimensionless)"))
+        #expect(page.contains("commutes with the reflection x → −x") && page.contains(">E₂ − E₀ (even)<"))
+        #expect(page.components(separatedBy: "<strong>What this shows.</strong>").count - 1 == 4)
         // Quantum and Langevin fidelities improve with T on every schedule (adiabatic limit).
         for method in ["quantum", "langevin-path"] {
             for s in ["linear", "ddpm-cosine", "gap-adaptive"] {
@@ -257,6 +263,31 @@ struct CompareCommandTests {
         }
         let json = try object(run.stdout)
         #expect((json["notes"] as? [String])?.contains { $0.contains("not exact") } == true)
+    }
+
+    @Test("sk10-dwave: the page takes its units from the GHz table (T in ns, gaps in GHz) and names the spin-flip symmetry")
+    func dwaveUnits() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try adiabat(
+            [
+                "compare", "sk10-dwave", "--schedules", "linear", "--times", "2,8", "--steps", "5", "--sweeps", "10",
+                "--samples", "100", "--gap-samples", "11", "--report", dir.path, "--json",
+            ], in: packageRoot)
+        #expect(run.status == 0, "\(run.stderr)")
+        let page = try String(contentsOf: dir.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(page.contains("Units: run times T in ns; gaps as frequencies Δ/h in GHz."))
+        #expect(page.contains("total time T (ns)") && page.contains("gap Δ/h (GHz)"))
+        #expect(!page.contains("(dimensionless)"))
+        #expect(page.contains("at T = 8 ns (the largest)"))
+        #expect(page.contains("commutes with the global spin flip Πσxᵢ"))
+        #expect(page.contains("axis clipped at"))
+        #expect(page.contains("The reverse flip chain is an oracle baseline"))
+        #expect(!page.contains("_{") && !page.contains("^{"))
+        #expect(page.range(of: #"\\[A-Za-z]+"#, options: .regularExpression) == nil)
+        let json = try object(run.stdout)
+        let context = try #require(json["context"] as? [String: Any])
+        #expect(context["time_unit"] as? String == "ns" && context["energy_unit"] as? String == "GHz")
     }
 
     @Test("bad input: one error line")

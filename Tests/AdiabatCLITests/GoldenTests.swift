@@ -35,7 +35,8 @@ struct GoldenTests {
     func caseList() throws {
         #expect(Self.cases.count >= 90)
         for c in Self.cases {
-            #expect(FileManager.default.fileExists(atPath: Self.folder.appendingPathComponent("\(c.name).json").path), "\(c.name)")
+            #expect(
+                FileManager.default.fileExists(atPath: Self.folder.appendingPathComponent("\(c.name).json").path), "\(c.name)")
         }
     }
 

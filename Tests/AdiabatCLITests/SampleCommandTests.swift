@@ -100,7 +100,7 @@ struct SampleCommandTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("pair.coo")
-        try "0 1 -1.0\n".write(to: file, atomically: true, encoding: .utf8)
+        try "# vartype=SPIN\n0 1 -1.0\n".write(to: file, atomically: true, encoding: .utf8)
         let run = try adiabat(["sample", file.path, "--sampler", "reverse-sde", "--steps", "20", "--samples", "10"])
         #expect(run.status != 0)
         #expect(run.stderr.hasPrefix("error: ") && run.stderr.contains("annealing problem"), "\(run.stderr)")

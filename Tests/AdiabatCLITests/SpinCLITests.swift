@@ -68,8 +68,8 @@ struct SpinCLITests {
     @Test("sample: each spin sampler reports ground_state_probability, reproducibly")
     func samplers() throws {
         let cases: [[String]] = [
-            ["--sampler", "flip-chain", "--samples", "300", "--steps", "20"],
-            ["--sampler", "reverse-flip", "--samples", "300", "--steps", "20"],
+            ["--sampler", "flip-chain", "--samples", "300", "--cells", "20"],
+            ["--sampler", "reverse-flip", "--samples", "300", "--cells", "20"],
             ["--sampler", "reverse-flip", "--samples", "300", "--beta", "2", "--prior", "uniform"],
             ["--sampler", "simulated-annealing", "--samples", "300", "--sweeps", "200", "--beta-schedule", "linear"],
         ]

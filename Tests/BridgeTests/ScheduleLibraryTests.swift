@@ -23,7 +23,7 @@ struct ScheduleLibraryTests {
         return (same * p0.plus + flip * p0.minus, same * p0.minus + flip * p0.plus)
     }
 
-    /// The exact single-spin case (THEORY.md §3): the Score Hamiltonian (4) of p_t with Γ = 1,
+    /// The exact single-spin case (docs/theory.md §4): the Score Hamiltonian (4) of p_t with Γ = 1,
     /// `[[√(p₋/p₊), −1], [−1, √(p₊/p₋)]]` in the basis (z = +1, z = −1), is `−σx + R·hσz`
     /// plus a multiple of the identity, and the ground state of `−(1 − s)σx + s·hσz` at the
     /// mapped `s(t)` is `√p_t`. Both to rounding (1e-12): the map is exact here.

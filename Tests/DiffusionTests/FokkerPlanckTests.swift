@@ -148,7 +148,7 @@ struct FokkerPlanckTests {
         ),
     ]
 
-    /// THEORY.md §6: with s + εδ (δ of unit RMS under p) the stationary law moves linearly in
+    /// docs/theory.md §7: with s + εδ (δ of unit RMS under p) the stationary law moves linearly in
     /// ε. A least-squares fit of log TV on log ε over ε = 1e-3…1.6e-2 must give slope 1: the
     /// first-order term dominates there (the measured second-order correction changes TV by
     /// < 0.5 % at ε = 0.016), so ±0.01 on the slope. In 2-D δ is not a gradient, so this runs

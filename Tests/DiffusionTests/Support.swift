@@ -15,7 +15,7 @@ let triMixture = try! GaussianMixture(
     weights: [0.2, 0.5, 0.3], means: [[-3], [0.5], [2.5]], standardDeviations: [0.4, 0.7, 0.3])
 /// The default two-moons mixture: 16 components per arc, σ = 0.1.
 let twoMoons = try! GaussianMixture.twoMoons()
-/// The coupled oscillator `N(0, [[1, .8], [.8, 1]])` (THEORY.md §1).
+/// The coupled oscillator `N(0, [[1, .8], [.8, 1]])` (docs/theory.md §2.5).
 let coupledOscillator = try! GaussianMixture.gaussian(mean: [0, 0], covariance: [1, 0.8, 0.8, 1])
 
 /// A 1-D grid that holds the OU prior N(0, 1) and both 1-D mixtures (wall values < 1e-12).

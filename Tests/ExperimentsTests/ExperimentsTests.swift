@@ -41,7 +41,7 @@ struct ExperimentsTests {
         #expect(artefacts.figures.count == 3 && artefacts.report.render().contains("<svg"))
     }
 
-    /// Error bound (THEORY.md §6): the fitted log-log slope of TV in ε is 1 within 0.01 (the
+    /// Error bound (docs/theory.md §7): the fitted log-log slope of TV in ε is 1 within 0.01 (the
     /// second-order term changes TV by < 0.5% at ε = 0.016; docs/diffusion.md); every ratio
     /// TV·√g/ε respects the first-order bound ½; with δ along the slow mode the ratio collapses
     /// to 1/√(2π) = 0.399 (Gaussians, exactly) … ½ (two-moons, a shape factor of φ₁), i.e. a

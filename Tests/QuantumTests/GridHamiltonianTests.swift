@@ -87,7 +87,7 @@ struct GridHamiltonianTests {
     }
 
     /// Hydrogen in the radial channel l: `−u'' + (l(l+1)/r² + 1 − 2/r) u` has levels
-    /// `1 − 1/n²`, n ≥ l + 1 (THEORY.md §1). The 3-point stencil's error is O(h²); near
+    /// `1 − 1/n²`, n ≥ l + 1 (docs/theory.md §2.5). The 3-point stencil's error is O(h²); near
     /// r = 0 the Coulomb singularity keeps l = 0 at O(h²) with a larger constant.
     @Test("radial hydrogen levels 1 − 1/n² at O(h²)", arguments: [0, 1])
     func hydrogen(l: Int) throws {

@@ -5,7 +5,7 @@ import Quantum
 import Testing
 
 /// The Score Hamiltonian of `N(0, diag(σ²))`: `V = Σ x_a²/(4σ_a⁴) − ½ Σ 1/σ_a²`, levels
-/// `Σ n_a/σ_a²` (THEORY.md §1).
+/// `Σ n_a/σ_a²` (docs/theory.md §2.5).
 func gaussianHamiltonian(_ grid: UniformGrid, variances: [Double], order: LaplacianOrder = .second) throws -> GridHamiltonian {
     var v = [Double](repeating: 0, count: grid.count)
     var x = [Double](repeating: 0, count: grid.dimension)

@@ -145,27 +145,26 @@ public final class Comparison: @unchecked Sendable {
         for r in requests {
             if case .landscape = subject, r.direction != nil {
                 throw InputError(
-                    "--schedules", "\(r) carries a schedule between spins and an annealing path; this is a landscape")
+                    "compare.schedules", "\(r) carries a schedule between spins and an annealing path; this is a landscape")
             }
             if r.direction == .toDiffusion {
                 throw InputError(
-                    "--schedules",
+                    "compare.schedules",
                     "\(r): anneal: schedules drive the flip diffusion only; compare runs every schedule on both sides",
                     hint: "use flip:NAME to put a diffusion schedule on the annealing path")
             }
             let s = try library.schedule(r)
             guard s.isMonotone else {
-                throw InputError("--schedules", "\(r) goes back somewhere; the samplers need a monotone schedule")
+                throw InputError("compare.schedules", "\(r) goes back somewhere; the samplers need a monotone schedule")
             }
             built[r.description] = s
         }
         schedules = built
-        for sampler in settings.samplers {
-            guard let kind = SamplerKind(rawValue: sampler), kind != .fokkerPlanck else {
-                throw InputError(
-                    "--samplers", "unknown particle sampler '\(sampler)'",
-                    hint: "use reverse-sde, probability-flow, annealed-langevin, predictor-corrector")
-            }
+        let particleSamplers = SamplerRegistry.particleSamplers.map { $0.name }
+        for sampler in settings.samplers where !particleSamplers.contains(sampler) || ComparisonMethod(rawValue: sampler) == nil {
+            throw InputError(
+                "compare.samplers", "unknown particle sampler '\(sampler)'",
+                hint: "use \(particleSamplers.joined(separator: ", "))")
         }
     }
 
@@ -292,7 +291,7 @@ public final class Comparison: @unchecked Sendable {
     }
 
     /// `F = |⟨√p₀|ψ⟩|²/‖ψ‖²` and `TV = ½Σ||ψ|²/‖ψ‖² − p₀|ΔV` of an interleaved complex state on
-    /// the grid of `target` (THEORY.md §5; `p₀` normalised on the grid).
+    /// the grid of `target` (docs/theory.md §6; `p₀` normalised on the grid).
     static func stateMetrics(_ psi: [Double], target: GridLaw) -> (fidelity: Double?, tv: Double?) {
         let n = target.values.count
         guard psi.count == 2 * n else { return (nil, nil) }
@@ -424,7 +423,7 @@ public final class Comparison: @unchecked Sendable {
             kind: { if case .landscape = subject { return "landscape" } else { return "annealing" } }(),
             settings: settings, grid: gridDescription, gaps: gaps, schedules: scheduleCurves(), rows: rows,
             cells: .init(total: all.count, computed: total, reused: reused), seconds: Date().timeIntervalSince(started),
-            notes: notes())
+            notes: notes(), context: context(gaps: gaps))
     }
 
     /// How the landscape cells were discretised, or the register size.

@@ -62,21 +62,25 @@ public struct ComparisonSettings: Sendable, Codable, Equatable {
 
     /// Validates ranges (positive times, steps ≥ 1, 1…10⁷ samples, rtol in (0, 1)).
     public func validate() throws {
-        guard !schedules.isEmpty else { throw InputError("--schedules", "names no schedule") }
-        for t in times { try Check.positive(t, "--times") }
+        guard !schedules.isEmpty else { throw InputError("compare.schedules", "names no schedule") }
+        for t in times { try Check.positive(t, "compare.times") }
         guard times.count <= 64, steps.count <= 64, sweeps.count <= 64 else {
             throw InputError("--times/--steps/--sweeps", "at most 64 values each")
         }
         if let s = steps.first(where: { $0 < 1 || $0 > 1_000_000 }) {
-            throw InputError("--steps", "must lie in 1…10⁶ (got \(s))")
+            throw InputError("compare.steps", "must lie in 1…10⁶ (got \(s))")
         }
         if let s = sweeps.first(where: { $0 < 1 || $0 > 10_000_000 }) {
-            throw InputError("--sweeps", "must lie in 1…10⁷ (got \(s))")
+            throw InputError("compare.sweeps", "must lie in 1…10⁷ (got \(s))")
         }
-        guard (1...10_000_000).contains(samples) else { throw InputError("--samples", "must lie in 1…10⁷ (got \(samples))") }
-        guard (3...2001).contains(gapSamples) else { throw InputError("--gap-samples", "must lie in 3…2001 (got \(gapSamples))") }
-        if let p = points, !(16...4095).contains(p) { throw InputError("--points", "must lie in 16…4095 (got \(p))") }
-        guard rtol.isFinite, rtol > 0, rtol < 1 else { throw InputError("--rtol", "must lie in (0, 1) (got \(rtol))") }
+        guard (1...10_000_000).contains(samples) else {
+            throw InputError("compare.samples", "must lie in 1…10⁷ (got \(samples))")
+        }
+        guard (3...2001).contains(gapSamples) else {
+            throw InputError("compare.gap_samples", "must lie in 3…2001 (got \(gapSamples))")
+        }
+        if let p = points, !(16...4095).contains(p) { throw InputError("compare.points", "must lie in 16…4095 (got \(p))") }
+        guard rtol.isFinite, rtol > 0, rtol < 1 else { throw InputError("compare.rtol", "must lie in (0, 1) (got \(rtol))") }
     }
 }
 

@@ -3,7 +3,7 @@ import Foundation
 import GSLKit
 import Quantum
 
-/// The classical counterpart of a quantum anneal (THEORY.md §3): the flip chain whose rates
+/// The classical counterpart of a quantum anneal (docs/theory.md §4): the flip chain whose rates
 /// follow the path, `r_T(x, τ) = |c_T(s(τ))| · ψ₀(x⊕T; s(τ))/ψ₀(x; s(τ))` (`A(s)·√ratio` on the
 /// transverse-field path), run for time `T` with the schedule `s(τ/T)` the quantum side uses,
 /// from `ψ₀(s(0))²` (the uniform law on the default path) or from a classical state (the
@@ -59,8 +59,8 @@ public struct AnnealedFlipChainOptions: Sendable {
     }
 
     func validate() throws {
-        guard samples >= 1, samples <= 100_000_000 else { throw InputError("--samples", "must be 1…1e8 (got \(samples))") }
-        guard cells >= 1, cells <= 1_000_000 else { throw InputError("--steps", "must be 1…1e6 grid cells (got \(cells))") }
+        guard samples >= 1, samples <= 100_000_000 else { throw InputError("sample.samples", "must be 1…1e8 (got \(samples))") }
+        guard cells >= 1, cells <= 1_000_000 else { throw InputError("sample.cells", "must be 1…1e6 grid cells (got \(cells))") }
         guard driverFloor > 0, driverFloor < 1 else {
             throw InputError("driver floor", "must lie in (0, 1) (got \(driverFloor))")
         }

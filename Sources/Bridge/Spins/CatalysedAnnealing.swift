@@ -89,7 +89,7 @@ public struct XXCatalyst: Sendable {
 ///
 ///     H(s) = −A(s) Σᵢ wᵢ σxᵢ + B(s) H_P + C(s) Σ_{i<j} Kᵢⱼ σxᵢσxⱼ ,
 ///
-/// (`wᵢ = 1`, `C = 0` without a catalyst: THEORY.md §3's transverse-field path). It builds the
+/// (`wᵢ = 1`, `C = 0` without a catalyst: docs/theory.md §4's transverse-field path). It builds the
 /// ``SpinFlipHamiltonian`` at any `s`, for the translators, the flip chains and the evolution.
 public struct CatalysedAnnealing: Sendable {
     public let hamiltonian: AnnealingHamiltonian

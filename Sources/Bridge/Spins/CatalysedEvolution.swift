@@ -4,7 +4,7 @@ import GSLKit
 import Quantum
 
 /// A real-time run along a catalysed annealing path: `i∂τψ = H(s(τ/T))ψ` with
-/// `H(s) = −A(s)Σwᵢσxᵢ + B(s)H_P + C(s)ΣKᵢⱼσxᵢσxⱼ` (THEORY.md §3–§4). Non-stoquastic
+/// `H(s) = −A(s)Σwᵢσxᵢ + B(s)H_P + C(s)ΣKᵢⱼσxᵢσxⱼ` (docs/theory.md §4–§5). Non-stoquastic
 /// catalysts are fine here: real-time evolution has no sign problem.
 public struct CatalysedAnnealingRun: Sendable {
     public var annealing: CatalysedAnnealing

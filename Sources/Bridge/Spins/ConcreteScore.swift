@@ -4,7 +4,7 @@ import GSLKit
 import Quantum
 
 /// The concrete score of a positive law on spins: the ratios `p(x ⊕ T)/p(x)` for a set of
-/// moves `T` (single spin flips `xⁱ` by default), THEORY.md §3.
+/// moves `T` (single spin flips `xⁱ` by default), docs/theory.md §4.
 ///
 /// It is stored as `φ = ½ log p` up to an additive constant, so every ratio
 /// `exp(2(φ(x ⊕ T) − φ(x)))` keeps full relative accuracy however small `p` gets; the
@@ -81,7 +81,7 @@ public struct ConcreteScore: Sendable {
 ///
 ///     H = −Σ_T w_T X_T + diag( Σ_T w_T √(p(x ⊕ T)/p(x)) ),
 ///
-/// with `w_T = Γ` on single flips for THEORY.md (4). It is the generator of the flip chain
+/// with `w_T = Γ` on single flips for docs/theory.md (4). It is the generator of the flip chain
 /// with rates `w_T √(p(x⊕T)/p(x))` conjugated by `diag(√p)`, so it is stoquastic,
 /// non-negative, and `√p` is its ground state at energy exactly 0; its gap is the chain's
 /// relaxation rate.
@@ -93,7 +93,7 @@ public struct SpinScoreHamiltonian: Sendable {
     /// The score it was built from.
     public let score: ConcreteScore
 
-    /// `Γ` on every move (THEORY.md (4) for single flips).
+    /// `Γ` on every move (docs/theory.md (4) for single flips).
     public init(score: ConcreteScore, gamma: Double) throws {
         try Check.positive(gamma, "Γ")
         try self.init(score: score, weights: [Double](repeating: gamma, count: score.moves.count))

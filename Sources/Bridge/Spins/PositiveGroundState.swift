@@ -57,7 +57,7 @@ public struct PositiveGroundState: Sendable {
     public let weights: [Double]
     /// `max_x |Σ_T |c_T| ψ̃₀(x⊕T)/ψ̃₀(x) − (d(x) − E₀)|`: how well `ψ̃₀` solves its own
     /// eigen-equation, state by state. This is exactly the round-trip error of
-    /// `H → concrete score → Score Hamiltonian` against `H − E₀` (THEORY.md §3).
+    /// `H → concrete score → Score Hamiltonian` against `H − E₀` (docs/theory.md §4).
     public let residual: Double
     /// Refinement sweeps used.
     public let sweeps: Int

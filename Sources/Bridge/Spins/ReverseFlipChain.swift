@@ -3,7 +3,7 @@ import Foundation
 import GSLKit
 import Quantum
 
-/// Discrete diffusion on spins (THEORY.md §3): the forward process flips each spin
+/// Discrete diffusion on spins (docs/theory.md §4): the forward process flips each spin
 /// independently at rate `γ`, `p_t = p₀ ∗ k_t`; its exact time reversal flips spin `i` at rate
 /// `γ p_t(xⁱ)/p_t(x)` (the reverse-time generator `p_t(y)Q(y,x)/p_t(x)` of the symmetric
 /// forward generator `Q`), run from `t_max` down to 0.
@@ -39,7 +39,7 @@ public struct ReverseFlipDiffusion: Sendable {
         try Check.positive(maximumTime, "t_max")
         guard schedule.isMonotone, abs(schedule.progress(at: 0)) < 1e-12, abs(schedule.progress(at: 1) - 1) < 1e-12 else {
             throw InputError(
-                "--schedule",
+                "sample.schedule",
                 "\(schedule.name) must increase monotonically from u = 0 to u = 1 for a diffusion (got u(0) = \(schedule.progress(at: 0)), u(1) = \(schedule.progress(at: 1)))"
             )
         }
@@ -65,8 +65,8 @@ public struct ReverseFlipChainOptions: Sendable {
     }
 
     func validate() throws {
-        guard samples >= 1, samples <= 100_000_000 else { throw InputError("--samples", "must be 1…1e8 (got \(samples))") }
-        guard cells >= 1, cells <= 1_000_000 else { throw InputError("--steps", "must be 1…1e6 grid cells (got \(cells))") }
+        guard samples >= 1, samples <= 100_000_000 else { throw InputError("sample.samples", "must be 1…1e8 (got \(samples))") }
+        guard cells >= 1, cells <= 1_000_000 else { throw InputError("sample.cells", "must be 1…1e6 grid cells (got \(cells))") }
     }
 }
 

@@ -42,18 +42,19 @@ public struct SimulatedAnnealingOptions: Sendable, Equatable {
     }
 
     func validate() throws {
-        guard samples >= 1, samples <= 100_000_000 else { throw InputError("--samples", "must be 1…1e8 (got \(samples))") }
-        guard sweeps >= 1 else { throw InputError("--sweeps", "must be positive (got \(sweeps))") }
+        guard samples >= 1, samples <= 100_000_000 else { throw InputError("sample.samples", "must be 1…1e8 (got \(samples))") }
+        guard sweeps >= 1 else { throw InputError("sample.sweeps", "must be positive (got \(sweeps))") }
         guard sweepsPerBeta >= 1, sweepsPerBeta <= sweeps else {
             throw InputError("sweeps per beta", "must be 1…\(sweeps) (got \(sweepsPerBeta))")
         }
         if let r = betaRange {
             guard r.hot.isFinite, r.cold.isFinite, r.hot >= 0, r.cold > 0 else {
-                throw InputError("--beta-range", "needs finite β_hot ≥ 0 and β_cold > 0 (got \(r.hot), \(r.cold))")
+                throw InputError("sample.beta_range", "needs finite β_hot ≥ 0 and β_cold > 0 (got \(r.hot), \(r.cold))")
             }
             if schedule == .geometric && r.hot == 0 {
                 throw InputError(
-                    "--beta-range", "a geometric schedule needs β_hot > 0", hint: "use --beta-schedule linear to start at β = 0")
+                    "sample.beta_range", "a geometric schedule needs β_hot > 0",
+                    hint: "use the linear β schedule to start at β = 0")
             }
         }
     }

@@ -126,14 +126,14 @@ public struct SpinDistribution: Sendable {
     /// Total probability of `states`.
     public func probability(of states: [Int]) -> Double { states.reduce(0) { $0 + probability($1) } }
 
-    /// Total variation `½ Σ |p − q|` (THEORY.md §5).
+    /// Total variation `½ Σ |p − q|` (docs/theory.md §6).
     public func totalVariation(to other: SpinDistribution) -> Double {
         var s = 0.0
         for k in logProbabilities.indices { s += abs(probability(k) - other.probability(k)) }
         return 0.5 * s
     }
 
-    /// Fidelity `(Σ √(p q))²` (squared Bhattacharyya coefficient, THEORY.md §5).
+    /// Fidelity `(Σ √(p q))²` (squared Bhattacharyya coefficient, docs/theory.md §6).
     public func fidelity(with other: SpinDistribution) -> Double {
         var s = 0.0
         for k in logProbabilities.indices { s += exp(0.5 * (logProbabilities[k] + other.logProbabilities[k])) }
@@ -144,7 +144,7 @@ public struct SpinDistribution: Sendable {
 
     /// The marginal `p_t = p ∗ k_t` of independent spin flips at rate `γ` after time `t`:
     /// each spin keeps its value with probability `k_t(same) = (1 + e^{−2γt})/2` and flips
-    /// with `k_t(flip) = (1 − e^{−2γt})/2` (THEORY.md §3), independently.
+    /// with `k_t(flip) = (1 − e^{−2γt})/2` (docs/theory.md §4), independently.
     ///
     /// The product kernel is applied one qubit at a time in log space (`O(n·2ⁿ)`), so laws
     /// with zeros (e.g. uniform on ground states) become positive for every `t > 0`.

@@ -28,7 +28,7 @@ public struct FlipTerm: Sendable, Equatable, Hashable {
 /// A real Hamiltonian on `n` qubits whose off-diagonal part is a sum of X-strings with
 /// constant coefficients: `H = diag(d) + Σ_T c_T X_T`.
 ///
-/// This one shape covers every Hamiltonian of the discrete bridge (THEORY.md §3):
+/// This one shape covers every Hamiltonian of the discrete bridge (docs/theory.md §4):
 /// - the transverse-field path `−A Σσxᵢ + B·diag(E)` (single-flip terms `c = −A`);
 /// - the same path with an XX catalyst `+C Σ Kᵢⱼ σxᵢσxⱼ` (pair terms `c = C·Kᵢⱼ`);
 /// - the Score Hamiltonian (4) `−Γ Σσxᵢ + diag(Γ Σᵢ √(p(xⁱ)/p(x)))`.

@@ -23,7 +23,12 @@ public struct SpinProblem: Sendable {
         guard url.pathExtension.lowercased() == "toml" else {
             return SpinProblem(spec: try AnnealingSpec.load(url), catalyst: nil)
         }
-        let root = try TOMLSection.load(contentsOf: url)
+        return try parse(try TOMLSection.load(contentsOf: url), file: url)
+    }
+
+    /// Reads a parsed TOML problem file (`kind = "annealing"`, optional `[catalyst]`); `file`
+    /// anchors relative paths.
+    public static func parse(_ root: TOMLSection, file url: URL) throws -> SpinProblem {
         // Reading the section first marks `catalyst` as known, so the annealing reader's
         // check for unknown keys accepts it.
         let section = try root.section("catalyst")

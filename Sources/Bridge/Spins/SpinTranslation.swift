@@ -3,7 +3,7 @@ import Foundation
 import GSLKit
 import Quantum
 
-/// Hamiltonian → sampler at one point of an annealing path (THEORY.md §3):
+/// Hamiltonian → sampler at one point of an annealing path (docs/theory.md §4):
 /// `H(s)` → positive ground state `ψ₀(s)` → law `p_s = ψ₀²` and concrete score
 /// `(ψ₀(x⊕T)/ψ₀(x))²` → the flip chain with rates `|c_T| ψ₀(x⊕T)/ψ₀(x)` (`A(s)·√ratio` for
 /// single flips), whose stationary law is `ψ₀²` and whose generator is `−(H̃ − E₀)` conjugated
@@ -52,7 +52,7 @@ public struct SpinTranslation: Sendable {
     }
 
     /// `H(s)` → concrete score → Score Hamiltonian, compared entry by entry with `H(s) − E₀`
-    /// (after undoing the gauge): the round trip of THEORY.md §3.
+    /// (after undoing the gauge): the round trip of docs/theory.md §4.
     public func roundTrip(problemGround: [Int]? = nil) throws -> SpinRoundTripReport {
         try report(roundTrip: true, problemGround: problemGround)
     }

@@ -5,7 +5,7 @@ import GSLKit
 import Quantum
 import Testing
 
-@Suite("Distribution → Score Hamiltonian (THEORY.md (4)), discrete diffusion marginals")
+@Suite("Distribution → Score Hamiltonian (docs/theory.md (4)), discrete diffusion marginals")
 struct SpinScoreHamiltonianTests {
     @Test("p_t = p₀ ∗ k_t equals the brute-force convolution, zeros included")
     func diffusionMarginal() throws {

@@ -1,0 +1,90 @@
+import AdiabatCore
+import Foundation
+import Landscapes
+import Problems
+import Quantum
+
+/// One problem, of any kind, loaded once.
+///
+/// Every subcommand starts from a `Problem`: ``load(_:seed:)`` turns a PROBLEM argument (a
+/// path, or the name of a bundled problem) into one of the closed cases below, reading and
+/// parsing its file once. A command then asks the problem for what it needs (its landscape
+/// path, its annealing Hamiltonian, a law on its spins) instead of working out the kind of file
+/// on its own.
+///
+/// - `landscape`: a density on a grid or in radial channels (TOML `kind = "landscape"`);
+/// - `annealing`: an Ising/QUBO problem on a register with its path and schedule, and an
+///   optional XX catalyst (TOML `kind = "annealing"`, dimod `.coo`, BQM `.json`, qbsolv
+///   `.qubo`). A law on its spins (Boltzmann at β, the ground states, a table) is a question
+///   asked of an annealing problem (``SpinLawSpecification``), not a file of its own.
+///
+/// New kinds of problem (e.g. tabulated score fields) are new cases here: the compiler then
+/// lists every command that must say what it does with them.
+public enum Problem: Sendable {
+    case landscape(LandscapeProblem)
+    case annealing(SpinProblem)
+
+    /// The problem's name (the file's `name`, or the file name without its extension).
+    public var name: String {
+        switch self {
+        case .landscape(let p): return p.name
+        case .annealing(let p): return p.spec.name
+        }
+    }
+
+    /// The kind, as the problem files spell it.
+    public var kind: ProblemKind {
+        switch self {
+        case .landscape: return .landscape
+        case .annealing: return .annealing
+        }
+    }
+
+    /// The file the problem was read from.
+    public var file: URL {
+        switch self {
+        case .landscape(let p): return p.file
+        case .annealing(let p): return URL(fileURLWithPath: p.spec.file)
+        }
+    }
+
+    /// Loads PROBLEM: a path, or the name of a bundled problem (``ProblemLocator``). The file is
+    /// read once; `seed` drives any random draw a landscape file asks for (`draw = N`).
+    public static func load(_ argument: String, seed: UInt64) throws -> Problem {
+        try load(url: try ProblemLocator.resolve(argument), seed: seed)
+    }
+
+    /// Loads the problem file at `url` (read once).
+    public static func load(url: URL, seed: UInt64) throws -> Problem {
+        guard url.pathExtension.lowercased() == "toml" else {
+            return .annealing(SpinProblem(spec: try AnnealingSpec.load(url), catalyst: nil))
+        }
+        let root = try TOMLSection.load(contentsOf: url)
+        switch try ProblemLocator.kind(of: root) {
+        case .landscape: return .landscape(try LandscapeProblem.read(root, file: url, seed: seed))
+        case .annealing: return .annealing(try SpinProblem.parse(root, file: url))
+        }
+    }
+
+    /// The landscape, or an error that says this command needs one.
+    public func landscape(for purpose: String) throws -> LandscapeProblem {
+        switch self {
+        case .landscape(let p): return p
+        case .annealing(let p):
+            throw InputError(
+                "PROBLEM", "'\(p.spec.name)' is an annealing problem; \(purpose) needs a landscape",
+                hint: "give a landscape problem (see 'adiabat problems')")
+        }
+    }
+
+    /// The annealing problem, or an error that says this command needs one.
+    public func annealing(for purpose: String) throws -> SpinProblem {
+        switch self {
+        case .annealing(let p): return p
+        case .landscape(let p):
+            throw InputError(
+                "PROBLEM", "'\(p.name)' is a landscape problem; \(purpose) needs an annealing problem",
+                hint: "give an annealing problem (see 'adiabat problems')")
+        }
+    }
+}

@@ -1,0 +1,19 @@
+import AdiabatCore
+import Foundation
+import Problems
+
+/// Metropolis simulated annealing: `sweeps` sweeps per read on a linear or geometric β schedule
+/// (default: geometric over dwave-samplers' β range); it keeps its own schedule, so it takes no
+/// `schedule`, `cells` or `total_time` (docs/discrete.md).
+public enum SimulatedAnnealingSampler: SpinSampler {
+    public static let name = "simulated-annealing"
+    public static let summary = "Metropolis sweeps on a linear or geometric β schedule"
+    public static let parameters: Set<SamplerParameter> = [.samples, .sweeps, .betaSchedule, .betaRange]
+
+    public static func run(_ loaded: SpinProblem, _ o: SampleRequest) throws -> SpinSampleResult {
+        let options = SimulatedAnnealingOptions(
+            samples: o.samples ?? 1000, sweeps: o.sweeps ?? 1000, schedule: o.betaSchedule, betaRange: o.betaRange,
+            seed: o.seed)
+        return try SimulatedAnnealing.run(loaded.spec.model.ising, options: options)
+    }
+}

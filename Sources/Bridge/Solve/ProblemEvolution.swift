@@ -1,0 +1,184 @@
+import AdiabatCore
+import Foundation
+import GSLKit
+import Problems
+import Quantum
+
+/// What `evolve` asks of a problem: real-time Schrödinger evolution along its path.
+///
+/// Every field is optional where the problem has a default; ``Problem/evolve(_:)`` fills them
+/// in from the problem (its `total_time`, its own schedule, the method that suits its kind) and
+/// refuses, naming the parameter, what the problem cannot honour.
+public struct EvolveRequest: Sendable {
+    /// Total run time `T` (`total_time`); default: the problem file's.
+    public var totalTime: Double?
+    /// The schedule (`schedule`); `.problem` keeps the file's own.
+    public var schedule: ScheduleRequest = ScheduleRequest(.problem)
+    /// The method (`method`); default: `split4`, or `rk8pd` on a catalysed path, whose XX terms
+    /// have no exact split-operator factor.
+    public var method: EvolutionMethod?
+    /// Local tolerances (`rtol`, `atol`); default: the method's recommended ones.
+    public var rtol: Double?
+    public var atol: Double?
+    /// A fixed number of steps (`steps`) instead of adaptive steps.
+    public var steps: Int?
+    /// Record the trajectory at N + 1 equally spaced times (`trajectory`).
+    public var trajectory: Int = 0
+    /// With a trajectory: the instantaneous ground-state fidelity and gap (`instantaneous`).
+    public var instantaneous = false
+
+    public init() {}
+
+    /// The method's options with the request's overrides.
+    func options(for method: EvolutionMethod) -> EvolutionOptions {
+        var options = EvolutionOptions.recommended(for: method)
+        options.rtol = rtol ?? options.rtol
+        options.atol = atol ?? options.atol
+        options.steps = steps
+        options.trajectorySamples = trajectory
+        options.trajectorySpectrum = instantaneous
+        return options
+    }
+}
+
+/// The solution of ``Problem/evolve(_:)``: the engine's result for the problem's kind.
+public enum EvolveSolution: Sendable, Encodable {
+    /// Along a landscape's Score-Hamiltonian path, fidelity with `√p₀`.
+    case landscape(problem: String, tMax: Double, schedule: String, result: GridEvolutionResult)
+    /// Along a transverse-field annealing path.
+    case annealing(problem: String, result: AnnealingEvolutionResult)
+    /// Along a catalysed annealing path (GSL steppers).
+    case catalysed(problem: String, result: CatalysedEvolutionResult)
+
+    /// The engine's solution (its figures, statistics and status).
+    public var solution: any EvolutionSolution {
+        switch self {
+        case .landscape(_, _, _, let r): return r
+        case .annealing(_, let r): return r
+        case .catalysed(_, let r): return r
+        }
+    }
+
+    /// Whether the run reached the end time.
+    public var succeeded: Bool { solution.succeeded }
+
+    /// How the run ended (its description is the status in words, with a hint on failure).
+    public var status: SolutionStatus { solution.status }
+
+    enum CodingKeys: String, CodingKey {
+        case problem, schedule
+        case tMax = "t_max"
+    }
+
+    /// The engine's JSON object plus the problem's name (and, on landscapes, `t_max` and the
+    /// schedule's name).
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .landscape(let problem, let tMax, let schedule, let result):
+            try result.encode(to: encoder)
+            try c.encode(problem, forKey: .problem)
+            try c.encode(tMax, forKey: .tMax)
+            try c.encode(schedule, forKey: .schedule)
+        case .annealing(let problem, let result):
+            try result.encode(to: encoder)
+            try c.encode(problem, forKey: .problem)
+        case .catalysed(let problem, let result):
+            try result.encode(to: encoder)
+            try c.encode(problem, forKey: .problem)
+        }
+    }
+}
+
+extension Problem {
+    /// Real-time evolution along the problem's path (docs/evolution.md, docs/annealing.md).
+    public func evolve(_ request: EvolveRequest) throws -> EvolveSolution {
+        switch self {
+        case .landscape(let problem): return try Self.evolve(problem, request)
+        case .annealing(let problem) where problem.catalyst != nil: return try Self.evolveCatalysed(problem, request)
+        case .annealing(let problem): return try Self.evolve(problem, request)
+        }
+    }
+
+    static func evolve(_ loaded: LandscapeProblem, _ request: EvolveRequest) throws -> EvolveSolution {
+        guard let T = request.totalTime else {
+            throw InputError(
+                "evolve.total_time", "is required for a landscape problem (a landscape file sets no total time)",
+                hint: "give the total run time T")
+        }
+        if request.instantaneous {
+            throw InputError("evolve.instantaneous", "is available for annealing problems only")
+        }
+        let path = try LandscapePath(problem: loaded)
+        let shape = try ScheduleLibrary(context: .landscape(path)).schedule(request.schedule)
+        let method = request.method ?? .split4
+        let result = try LandscapeEvolution.run(
+            path: path, schedule: shape, totalTime: T, method: method, options: request.options(for: method))
+        return .landscape(problem: loaded.name, tMax: path.tMax, schedule: shape.name, result: result)
+    }
+
+    static func evolve(_ loaded: SpinProblem, _ request: EvolveRequest) throws -> EvolveSolution {
+        let spec = loaded.spec
+        let hamiltonian = try spec.hamiltonian()
+        let run: AnnealingProblem
+        if request.schedule.name == .problem && request.schedule.direction == nil {
+            run = try spec.problem(hamiltonian: hamiltonian, totalTime: request.totalTime, schedule: nil)
+        } else {
+            run = try AnnealingProblem(
+                hamiltonian: hamiltonian,
+                schedule: try annealingSchedule(request.schedule, spec: spec, hamiltonian: hamiltonian),
+                totalTime: try spec.totalTime(request.totalTime), initialSpins: spec.initialSpins)
+        }
+        let method = request.method ?? .split4
+        let result = try AnnealingEvolution.run(run, method: method, options: request.options(for: method))
+        return .annealing(problem: spec.name, result: result)
+    }
+
+    /// A catalysed path runs on GSL's explicit steppers (``CatalysedEvolution``); what that
+    /// engine does not offer is refused rather than ignored.
+    static func evolveCatalysed(_ loaded: SpinProblem, _ request: EvolveRequest) throws -> EvolveSolution {
+        let method = request.method ?? .gsl(.rk8pd)
+        guard let ode = method.odeMethod, CatalysedEvolution.methods.contains(ode) else {
+            throw InputError(
+                "evolve.method",
+                "\(method.rawValue) is not available on a catalysed path (its XX terms have no exact split-operator factor, and implicit steppers need a dense Jacobian)",
+                hint: "use one of: \(CatalysedEvolution.methods.map(\.rawValue).joined(separator: ", ")) (default rk8pd)")
+        }
+        if request.steps != nil {
+            throw InputError(
+                "evolve.steps", "is not available on a catalysed path: its GSL steppers choose their steps adaptively",
+                hint: "set the accuracy with rtol and atol")
+        }
+        if request.trajectory != 0 || request.instantaneous {
+            throw InputError(
+                request.trajectory != 0 ? "evolve.trajectory" : "evolve.instantaneous",
+                "is not recorded on a catalysed path (only the final state is kept)",
+                hint: "drop it, or evolve the problem without its [catalyst]")
+        }
+        let annealing = try loaded.annealing()
+        let run = try loaded.spec.problem(hamiltonian: annealing.hamiltonian, totalTime: request.totalTime, schedule: nil)
+        let schedule =
+            request.schedule.name == .problem && request.schedule.direction == nil
+            ? run.schedule : try annealingSchedule(request.schedule, spec: loaded.spec, hamiltonian: annealing.hamiltonian)
+        let defaults = EvolutionOptions.recommended(for: method)
+        let result = try CatalysedEvolution.run(
+            try CatalysedAnnealingRun(annealing: annealing, schedule: schedule, totalTime: run.totalTime), method: ode,
+            rtol: request.rtol ?? defaults.rtol, atol: request.atol ?? defaults.atol)
+        return .catalysed(problem: loaded.spec.name, result: result)
+    }
+
+    /// A schedule of the shared library (docs/schedules.md) for a method that runs on the
+    /// annealing path (evolve, flip chain): `flip:NAME` carries a flip-diffusion schedule onto
+    /// the path; `anneal:` goes the other way and is refused.
+    static func annealingSchedule(_ request: ScheduleRequest, spec: AnnealingSpec, hamiltonian: AnnealingHamiltonian) throws
+        -> Schedule
+    {
+        if request.direction == .toDiffusion {
+            throw InputError(
+                "schedule",
+                "\(request) carries an annealing schedule to the flip diffusion; this method runs on the annealing path",
+                hint: "drop the anneal: prefix (or use it with the reverse-flip sampler)")
+        }
+        return try ScheduleLibrary(context: .annealing(spec, hamiltonian)).schedule(request)
+    }
+}

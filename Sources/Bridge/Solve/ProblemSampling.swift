@@ -1,0 +1,167 @@
+import AdiabatCore
+import Diffusion
+import Foundation
+import Landscapes
+import Problems
+import Quantum
+
+/// What `sample` asks of a problem (docs/diffusion.md, docs/discrete.md). Lengths have one
+/// meaning each: `steps` are path steps of a landscape sampler (levels for annealed Langevin),
+/// `cells` the rate-grid cells of the spin chains, `sweeps` simulated annealing's Metropolis
+/// sweeps; `samples` is the number of draws (particles on landscapes, reads on spins).
+public struct SampleRequest: Sendable {
+    /// The sampler's name (``SamplerRegistry``).
+    public var sampler: String
+    public var steps: Int?
+    public var cells: Int?
+    public var samples: Int?
+    /// nil: linear on landscapes, the problem's own on spins.
+    public var schedule: ScheduleRequest?
+    public var integrator: SamplerIntegrator?
+    public var langevinSteps: Int?
+    public var stepSize: Double?
+    public var dataScale: Double?
+    /// The law the Fokker–Planck sampler evolves: annealed Langevin's instead of the reverse SDE's.
+    public var fokkerPlanckLangevin = false
+    public var tMax: Double?
+    public var scoreError: Double = 0
+    public var sweeps: Int?
+    public var totalTime: Double?
+    public var beta: Double?
+    public var flipRate: Double = 1
+    public var prior: ReverseFlipDiffusion.Prior = .marginal
+    public var betaSchedule: BetaScheduleKind = .geometric
+    public var betaRange: (hot: Double, cold: Double)?
+    public var seed: UInt64
+    /// Whether the samples (or the density) will be written out.
+    public var output = false
+
+    public init(sampler: String, seed: UInt64) {
+        self.sampler = sampler
+        self.seed = seed
+    }
+}
+
+extension SampleRequest {
+    /// The settings given (set to anything but their defaults).
+    public var given: [SamplerParameter] {
+        let flags: [(Bool, SamplerParameter)] = [
+            (steps != nil, .steps), (cells != nil, .cells), (samples != nil, .samples), (schedule != nil, .schedule),
+            (integrator != nil, .integrator), (langevinSteps != nil, .langevinSteps), (stepSize != nil, .stepSize),
+            (dataScale != nil, .dataScale), (fokkerPlanckLangevin, .dynamics), (tMax != nil, .tMax),
+            (scoreError != 0, .scoreError), (sweeps != nil, .sweeps), (totalTime != nil, .totalTime), (beta != nil, .beta),
+            (flipRate != 1, .flipRate), (prior != .marginal, .prior), (betaSchedule != .geometric, .betaSchedule),
+            (betaRange != nil, .betaRange), (output, .output),
+        ]
+        return flags.filter(\.0).map(\.1)
+    }
+
+    /// Checks the request against its sampler, before any problem is read: every setting given
+    /// must be one the sampler reads, the integrator one it accepts, and the sampler's own
+    /// checks must pass.
+    public func validated() throws -> any Sampler.Type {
+        let sampler = try SamplerRegistry.sampler(self.sampler)
+        if let p = given.first(where: { !sampler.parameters.contains($0) }) {
+            let takes = SamplerParameter.allCases.filter { sampler.parameters.contains($0) }.map { "sample.\($0.rawValue)" }
+            throw InputError(
+                "sample.\(p.rawValue)", "does not apply to \(sampler.name)",
+                hint: "\(sampler.name) takes: \(takes.joined(separator: ", "))")
+        }
+        if let integrator, !sampler.integrators.contains(integrator) {
+            let list =
+                sampler.integrators.isEmpty
+                ? "none (it has no integrator choice)" : sampler.integrators.map(\.rawValue).joined(separator: ", ")
+            throw InputError(
+                "sample.integrator", "\(integrator.rawValue) does not apply to \(sampler.name); it takes \(list)")
+        }
+        for (value, parameter) in [(steps, SamplerParameter.steps), (cells, .cells), (samples, .samples), (sweeps, .sweeps)] {
+            if let value, value < 1 { throw InputError("sample.\(parameter.rawValue)", "must be positive (got \(value))") }
+        }
+        if let t = tMax, !(t.isFinite && t > 0) { throw InputError("sample.t_max", "must be a positive number (got \(t))") }
+        if !(scoreError.isFinite && scoreError >= 0) {
+            throw InputError("sample.score_error", "must be a finite number ≥ 0 (got \(scoreError))")
+        }
+        if let b = beta, !(b.isFinite && b >= 0) { throw InputError("sample.beta", "must be finite and ≥ 0 (got \(b))") }
+        if !(flipRate.isFinite && flipRate > 0) { throw InputError("sample.flip_rate", "must be positive (got \(flipRate))") }
+        if let t = totalTime, !(t.isFinite && t > 0) {
+            throw InputError("sample.total_time", "must be a positive number (got \(t))")
+        }
+        if let landscape = sampler as? any LandscapeSampler.Type {
+            if steps == nil { throw InputError("sample.steps", "is required for the landscape sampler \(sampler.name)") }
+            if landscape.drawsParticles && samples == nil {
+                throw InputError("sample.samples", "is required for the particle sampler \(sampler.name)")
+            }
+        }
+        try sampler.validate(self)
+        return sampler
+    }
+}
+
+/// The solution of ``Problem/sample(_:progress:)``.
+public enum SampleSolution: Sendable, Encodable {
+    /// A landscape sampler: the report, the samples or the density, and the grid.
+    case landscape(problem: String, outcome: SamplingOutcome, grid: UniformGrid)
+    /// A spin sampler.
+    case spins(problem: String, result: SpinSampleResult)
+
+    enum CodingKeys: String, CodingKey { case problem }
+
+    public func encode(to encoder: Encoder) throws {
+        switch self {
+        case .landscape(_, let outcome, _): try outcome.report.encode(to: encoder)
+        case .spins(let problem, let result):
+            try result.encode(to: encoder)
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(problem, forKey: .problem)
+        }
+    }
+}
+
+extension Problem {
+    /// Runs a sampler on the problem: reverse diffusion (or its Fokker–Planck law) on a
+    /// landscape, flip chains or simulated annealing on spins.
+    public func sample(_ request: SampleRequest, progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> SampleSolution {
+        let sampler = try request.validated()
+        switch self {
+        case .landscape(let problem):
+            guard let landscape = sampler as? any LandscapeSampler.Type else {
+                throw InputError(
+                    "sample.sampler",
+                    "'\(problem.name)' is a landscape problem; \(sampler.name) samples the spins of an annealing problem",
+                    hint: "use \(SamplerRegistry.names(in: .landscape).joined(separator: ", "))")
+            }
+            return try Self.sample(problem, sampler: landscape, request, progress: progress)
+        case .annealing(let problem):
+            guard let spins = sampler as? any SpinSampler.Type else {
+                throw InputError(
+                    "sample.sampler", "'\(problem.spec.name)' is an annealing problem; \(sampler.name) runs on landscapes",
+                    hint: "spins: \(SamplerRegistry.names(in: .spins).joined(separator: ", "))")
+            }
+            return .spins(problem: problem.spec.name, result: try spins.run(problem, request))
+        }
+    }
+
+    static func sample(
+        _ loaded: LandscapeProblem, sampler: any LandscapeSampler.Type, _ o: SampleRequest,
+        progress: (@Sendable (Int, Int) -> Void)?
+    ) throws -> SampleSolution {
+        guard case let .grid(grid, _) = loaded.discretisation else {
+            throw InputError(
+                "PROBLEM", "'\(loaded.name)' is a radial (3-D) problem; sampling needs a uniform grid for its metrics",
+                hint: "use a 1-D or 2-D problem")
+        }
+        guard let steps = o.steps else { throw InputError("sample.steps", "is required for \(sampler.name)") }
+        let landscape = try loaded.resolvedLandscape()
+        let horizon = o.tMax ?? loaded.tMax
+        let landscapePath = try LandscapePath(
+            landscape: landscape, discretisation: loaded.discretisation, process: loaded.process, tMax: horizon)
+        let shape = try ScheduleLibrary(context: .landscape(landscapePath)).schedule(o.schedule ?? ScheduleRequest(.linear))
+        let path = try DiffusionPath(process: loaded.process, tMax: horizon, schedule: shape, steps: steps)
+        var run = SamplingRun(
+            landscape: landscape, reference: loaded.reference, grid: grid, path: path, sampler: sampler.kind,
+            particles: o.samples ?? 0, seed: o.seed, scoreError: o.scoreError)
+        try sampler.configure(
+            &run, o, dataScale: try o.dataScale ?? LangevinSettings.dataScale(of: landscape, on: grid))
+        return .landscape(problem: loaded.name, outcome: try run.run(progress: progress), grid: grid)
+    }
+}
