@@ -95,6 +95,50 @@ struct EvolutionContractTests {
             "\(c.testDescription): ‖ψ − ψ_exact‖ = \(error), allowed \(allowed) after \(outcome.statistics.steps) steps")
     }
 
+    /// `EvolutionMethod` is built on GSLKit's `ODEMethod`; the command line still sees the 15
+    /// names it always had, in the same order, and each one round-trips.
+    @Test("method names: the split propagators, then GSL's own names; each round-trips")
+    func methodNames() throws {
+        let names = EvolutionMethod.allCases.map(\.rawValue)
+        #expect(names == ["split2", "split4", "suzuki4", "yoshida4"] + ODEMethod.allCases.map(\.rawValue))
+        for method in EvolutionMethod.allCases {
+            #expect(EvolutionMethod(rawValue: method.rawValue) == method)
+            #expect("\(method)" == method.rawValue)
+            #expect(try JSONDecoder().decode(EvolutionMethod.self, from: JSONEncoder().encode(method)) == method)
+        }
+        #expect(EvolutionMethod(rawValue: "rk9") == nil)
+        #expect(EvolutionMethod(rawValue: "rk8pd") == .gsl(.rk8pd))
+    }
+
+    /// A failure is a status, not a throw: a run that exhausts `maxSteps` returns the state it
+    /// reached (still a unit state: the propagators are unitary to their tolerance), its
+    /// statistics, and a status that says where it stopped and what to try. In JSON the status
+    /// stays one string beside the flat statistics.
+    @Test(
+        "a run that runs out of steps returns its partial result and a status with a hint",
+        arguments: [EvolutionMethod.split4, .gsl(.rk8pd)])
+    func partialResult(_ method: EvolutionMethod) throws {
+        var options = Self.settings(for: method)
+        options.maxSteps = 5
+        let path = try AnnealingPath.table(s: [0, 0.5, 1], a: [0.6, 0.6, 0.6], b: [0.8, 0.8, 0.8], name: "constant")
+        let h = try AnnealingHamiltonian(model: try IsingModel(h: [1], couplings: []), path: path)
+        let r = try AnnealingEvolution.run(
+            try AnnealingProblem(hamiltonian: h, totalTime: 3, initialSpins: [1]), method: method, options: options)
+        guard case .maxStepsReached(let time) = r.status else {
+            Issue.record("\(method): expected maxStepsReached, got \(r.status)")
+            return
+        }
+        #expect(!r.succeeded && time > 0 && time < 3)
+        #expect(r.statistics.steps == 5)
+        #expect(r.finalState.count == 4)
+        #expect(abs(r.finalState.reduce(0) { $0 + $1 * $1 } - 1) < 1e-6)
+        #expect(!r.status.hint.isEmpty && r.status.description == "\(r.status.reason); \(r.status.hint)")
+        let json = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(r)) as? [String: Any])
+        #expect(json["status"] as? String == r.status.description)
+        #expect(json["steps"] as? Int == 5)
+        #expect(json["method"] as? String == method.rawValue)
+    }
+
     /// `n` uncoupled qubits under `H = −aΣσx + bΣhᵢσzᵢ` (constant path), from `|0…0⟩`. Each
     /// qubit rotates on its own, `ψᵢ(T) = (cos ωᵢT − i(bhᵢ/ωᵢ) sin ωᵢT)|0⟩ + i(a/ωᵢ) sin ωᵢT|1⟩`
     /// with `ωᵢ = √(a² + b²hᵢ²)` (bit 0 is `z = +1`, energy `+hᵢ`), and the register state is
