@@ -138,7 +138,7 @@ struct EvolveCommand: ParsableCommand {
             )
             Output.line("total time       \(result.totalTime)")
             Output.line(
-                "method           \(result.method): \(result.steps) steps, \(result.evaluations) evaluations, \(String(format: "%.3f", result.seconds)) s"
+                "method           \(result.method): \(result.statistics.steps) steps, \(result.statistics.evaluations) evaluations, \(String(format: "%.3f", result.statistics.seconds)) s"
             )
             Output.line("fidelity         \(result.fidelity)")
             Output.line("P(ground of H_P) \(result.groundStateProbability)")

@@ -291,7 +291,7 @@ struct AnnealingFileTests {
         let problem = try spec.problem(hamiltonian: h, totalTime: nil)
         #expect(problem.schedule.breakpoints == [2.0 / 6, 4.0 / 6])
         let a = try AnnealingEvolution.run(problem, method: .split4, options: .init(rtol: 1e-10, atol: 0))
-        let b = try AnnealingEvolution.run(problem, method: .rk8pd, options: .init(rtol: 1e-11, atol: 1e-13))
+        let b = try AnnealingEvolution.run(problem, method: .gsl(.rk8pd), options: .init(rtol: 1e-11, atol: 1e-13))
         #expect(abs(a.groundStateProbability - b.groundStateProbability) < 1e-7)
         // x = (1, 1) has energy −1 −1 + 2 = 0; the ground states (1,0), (0,1) have −1:
         // the reverse anneal must move probability away from the start state

@@ -260,7 +260,7 @@ public final class Comparison: @unchecked Sendable {
             let (f, tv) = Self.stateMetrics(r.finalState, target: l.target)
             return CellResult(
                 fidelity: f, tv: tv, evaluations: r.statistics.evaluations, seconds: r.statistics.seconds,
-                status: r.status)
+                status: r.status.description)
         case .langevinPath:
             let total = cell.value
             let steps = min(20_000, max(400, Int((50 * total).rounded(.up))))
@@ -343,7 +343,7 @@ public final class Comparison: @unchecked Sendable {
             let r = try AnnealingEvolution.run(problem, method: .split4, options: options)
             return CellResult(
                 fidelity: r.fidelity, groundStateProbability: r.groundStateProbability, evaluations: r.statistics.evaluations,
-                seconds: r.statistics.seconds, status: r.status)
+                seconds: r.statistics.seconds, status: r.status.description)
         case .flipChain:
             let start = try a.spec.initialSpins.map { try h.model.state(of: $0) }
             let chain = try FlipChainAnnealingProblem(
@@ -375,7 +375,7 @@ public final class Comparison: @unchecked Sendable {
     static func spinResult(_ r: SpinSampleResult) -> CellResult {
         CellResult(
             groundStateProbability: r.groundStateProbability, groundStateStderr: r.groundStateStderr,
-            evaluations: r.statistics.candidates, seconds: r.statistics.seconds, status: r.status)
+            evaluations: r.statistics.candidates, seconds: r.statistics.seconds, status: r.status.description)
     }
 
     // MARK: the sweep
