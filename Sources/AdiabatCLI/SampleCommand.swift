@@ -23,7 +23,7 @@ struct SampleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sample",
         abstract:
-            "Run a sampler on a problem: reverse diffusion (or its Fokker–Planck law) on a landscape, flip chains or simulated annealing on spins.",
+            "Run a sampler on a problem: reverse diffusion (or its Fokker–Planck law) on a landscape, flip chains, simulated or path-integral annealing on spins.",
         discussion: """
             Landscapes: particle samplers start from the prior at t_max (OU: N(0, I)) and walk the \
             path t_k = t_max(1 − u(k/N)) with exact scores (plus ε·δ with --score-error). TV and \
@@ -36,8 +36,12 @@ struct SampleCommand: ParsableCommand {
             exactly for rates interpolated between --steps grid points. reverse-flip is the exact \
             time reversal of independent spin flips at rate γ (--flip-rate), targeting the \
             Boltzmann law at --beta or the uniform law on the ground states of H_P. \
-            simulated-annealing: Metropolis sweeps with a linear or geometric β schedule. All \
-            report ground_state_probability. See docs/discrete.md. Schedules: docs/schedules.md.
+            simulated-annealing: Metropolis sweeps with a linear or geometric β schedule. \
+            path-integral: simulated quantum annealing, M Trotter slices at inverse temperature β \
+            along the problem's path and schedule. All report ground_state_probability; the \
+            classical ones also ground_energy_source (exact up to 24 spins | file | best-found), \
+            residual_energy_per_spin and tts99 with a bootstrap interval. See docs/discrete.md, \
+            docs/sqa.md. Schedules: docs/schedules.md.
             """)
 
     /// `--dynamics` for the Fokker–Planck sampler.
@@ -114,7 +118,9 @@ struct SampleCommand: ParsableCommand {
     @Option(name: .long, help: "Write the samples (or, for fokker-planck, the density on the grid) to this CSV file.")
     var output: String?
 
-    @Option(name: .long, parsing: .unconditional, help: "simulated-annealing: Metropolis sweeps per read (default 1000).")
+    @Option(
+        name: .long, parsing: .unconditional,
+        help: "simulated-annealing and path-integral: Metropolis sweeps per read (default 1000).")
     var sweeps: Int?
 
     @Option(
@@ -124,8 +130,15 @@ struct SampleCommand: ParsableCommand {
 
     @Option(
         name: .long, parsing: .unconditional,
-        help: "reverse-flip: target the Boltzmann law at this β (default: uniform on the ground states).")
+        help:
+            "reverse-flip: target the Boltzmann law at this β (default: uniform on the ground states); path-integral: inverse temperature β (default M/(B(1)·J_rms))."
+    )
     var beta: Double?
+
+    @Option(
+        name: .customLong("trotter-slices"), parsing: .unconditional,
+        help: "path-integral: Trotter slices M ≥ 2 (default 32).")
+    var trotterSlices: Int?
 
     @Option(name: .customLong("flip-rate"), parsing: .unconditional, help: "reverse-flip: forward flip rate γ.")
     var flipRate: Double = 1
@@ -178,6 +191,7 @@ struct SampleCommand: ParsableCommand {
         r.prior = prior
         r.betaSchedule = betaSchedule
         r.betaRange = try parsedBetaRange().map { (hot: $0.0, cold: $0.1) }
+        r.trotterSlices = trotterSlices
         r.output = output != nil
         return r
     }
@@ -214,8 +228,16 @@ struct SampleCommand: ParsableCommand {
         }
         Output.line("samples    \(result.samples)")
         Output.line(
-            "P(ground)  \(result.groundStateProbability) ± \(result.groundStateStderr)  (E₀ = \(result.groundEnergy.map { "\($0)" } ?? "?")\(result.groundEnergyExact ? "" : ", best found"))"
+            "P(ground)  \(result.groundStateProbability) ± \(result.groundStateStderr)  (E₀ = \(result.groundEnergy.map { "\($0)" } ?? "?"), \(result.groundEnergySource?.rawValue ?? (result.groundEnergyExact ? "exact" : "best-found")))"
         )
+        if let r = result.residualEnergyPerSpin {
+            Output.line("residual   \(r) ± \(result.residualEnergyPerSpinStderr ?? 0) per spin  (⟨E⟩ − E₀)/n")
+        }
+        if let t = result.timeToSolution {
+            func f(_ x: Double?) -> String { x.map { String(format: "%.4g", $0) } ?? "∞" }
+            Output.line(
+                "TTS₉₉      \(f(t.sweeps)) sweeps, 95% [\(f(t.low)), \(f(t.high))]  (τ = \(f(t.sweepsPerRead)); \(t.note))")
+        }
         if let p = result.targetGroundStateProbability { Output.line("  target   \(p) (exact law)") }
         if let tv = result.targetTotalVariation {
             Output.line("TV(target) \(tv) (histogram vs the exact target, includes sampling noise)")

@@ -65,6 +65,13 @@ public final class RandomStream {
     /// An exponential draw with the given mean.
     @inline(__always) public func exponential(mean: Double) -> Double { gsl_ran_exponential(rng, mean) }
 
+    /// A binomial draw: successes in `trials` independent trials of probability `p`
+    /// (`0 ≤ p ≤ 1`, `trials < 2³²`).
+    public func binomial(trials: Int, probability p: Double) -> Int {
+        precondition(trials >= 0 && trials <= Int(UInt32.max), "binomial(trials:) needs 0 ≤ trials < 2^32")
+        return Int(gsl_ran_binomial(rng, min(max(p, 0), 1), UInt32(trials)))
+    }
+
     /// Fills `buffer` with independent standard Gaussian draws times `sigma`.
     public func fillGaussian(_ buffer: UnsafeMutableBufferPointer<Double>, standardDeviation sigma: Double = 1) {
         for i in buffer.indices { buffer[i] = gsl_ran_gaussian_ziggurat(rng, sigma) }

@@ -73,6 +73,9 @@ public struct AnnealingSpec: Sendable {
     public var totalTime: Double?
     /// Classical initial state in spins (±1), e.g. for reverse annealing.
     public var initialSpins: [Int]?
+    /// The known ground energy of `H_P` (`[problem] ground_energy`, offset included): the
+    /// spin samplers' reference for instances too large to enumerate (docs/sqa.md).
+    public var groundEnergy: Double? = nil
 
     /// Reads a TOML problem file (`kind = "annealing"`) or a `.coo` / `.json` / `.qubo` file
     /// (which gets the default linear path and schedule).
@@ -124,6 +127,8 @@ public struct AnnealingSpec: Sendable {
         } else {
             model = try inlineModel(problem, vartype: vartype ?? .spin)
         }
+        let groundEnergy = try problem.double("ground_energy")
+        if let g = groundEnergy, !g.isFinite { throw problem.error("ground_energy", "must be a finite number (got \(g))") }
         try problem.finish()
 
         var path = AnnealingPath.linear
@@ -223,7 +228,8 @@ public struct AnnealingSpec: Sendable {
         try root.finish()
         return AnnealingSpec(
             name: name, file: root.file, summary: summary, model: model, diagonalTerms: diagonalTerms,
-            path: path.with(driver: driver), schedule: spec, totalTime: totalTime, initialSpins: initialSpins)
+            path: path.with(driver: driver), schedule: spec, totalTime: totalTime, initialSpins: initialSpins,
+            groundEnergy: groundEnergy)
     }
 
     /// `[problem] type = "search"`: Grover's oracle `H_P = 1 − |m⟩⟨m|` on `qubits` qubits,

@@ -28,6 +28,7 @@ public enum SamplerParameter: String, CaseIterable, Sendable {
     case prior
     case betaSchedule = "beta_schedule"
     case betaRange = "beta_range"
+    case trotterSlices = "trotter_slices"
     case output
 }
 
@@ -94,6 +95,7 @@ public enum SamplerRegistry {
         FlipChainSampler.self,
         ReverseFlipSampler.self,
         SimulatedAnnealingSampler.self,
+        PathIntegralSampler.self,
     ]
 
     /// Every name, in order.

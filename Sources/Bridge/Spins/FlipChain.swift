@@ -120,6 +120,13 @@ public struct SpinSampleResult: Sendable, Codable {
     public var status: SolutionStatus
     /// The final states (basis indices), not encoded.
     public var states: [Int] = []
+    /// Where ``groundEnergy`` comes from (classical samplers: exact, file or best-found).
+    public var groundEnergySource: GroundEnergySource? = nil
+    /// `(⟨E⟩ − E_ref)/n` and its standard error (classical samplers).
+    public var residualEnergyPerSpin: Double? = nil
+    public var residualEnergyPerSpinStderr: Double? = nil
+    /// TTS₉₉ in sweeps with its bootstrap interval (classical samplers).
+    public var timeToSolution: TimeToSolution? = nil
 
     enum CodingKeys: String, CodingKey {
         case sampler, qubits, samples, settings, statistics, status
@@ -132,6 +139,10 @@ public struct SpinSampleResult: Sendable, Codable {
         case targetTotalVariation = "target_tv"
         case targetGroundStateProbability = "target_ground_state_probability"
         case sweepsPerSecond = "sweeps_per_second"
+        case groundEnergySource = "ground_energy_source"
+        case residualEnergyPerSpin = "residual_energy_per_spin"
+        case residualEnergyPerSpinStderr = "residual_energy_per_spin_stderr"
+        case timeToSolution = "tts99"
     }
 
     /// Summarises `states` against the energies `energies[k]` (`2ⁿ`) and the ground states.
@@ -155,11 +166,14 @@ public struct SpinSampleResult: Sendable, Codable {
             tv = SpinHistogram(qubits: qubits, states: states).totalVariation(to: target)
             targetGround = target.probability(of: Array(groundStates))
         }
-        return SpinSampleResult(
+        var result = SpinSampleResult(
             sampler: sampler, qubits: qubits, samples: states.count, groundStateProbability: p,
             groundStateStderr: (p * (1 - p) / m).squareRoot(), groundEnergy: groundEnergy, groundEnergyExact: true,
             meanEnergy: sum / m, minimumEnergy: lowest, targetTotalVariation: tv, targetGroundStateProbability: targetGround,
             settings: settings, statistics: statistics, sweepsPerSecond: nil, status: .success, states: states)
+        result.groundEnergySource = .exact
+        result.residualEnergyPerSpin = (sum / m - groundEnergy) / Double(max(qubits, 1))
+        return result
     }
 }
 

@@ -109,10 +109,12 @@ public enum SimulatedAnnealing {
         }
     }
 
-    /// Runs simulated annealing on `model`.
+    /// Runs simulated annealing on `model`, on instances of any size: the model is kept as
+    /// neighbour lists and the reads as `samples × n` spins; nothing of size `2ⁿ` is built.
     ///
-    /// - Parameter groundEnergy: the exact ground energy if known; nil: exact enumeration for
-    ///   up to ``enumerationLimit`` spins, otherwise the best energy found (reported as such).
+    /// - Parameter groundEnergy: the ground energy if known (a problem file's
+    ///   `ground_energy`); nil: exact enumeration for up to ``SpinReadout/enumerationLimit``
+    ///   spins, otherwise the best energy found (`ground_energy_source` says which).
     public static func run(
         _ model: IsingModel, options: SimulatedAnnealingOptions = SimulatedAnnealingOptions(), groundEnergy: Double? = nil
     )
@@ -121,6 +123,7 @@ public enum SimulatedAnnealing {
         try options.validate()
         let n = model.qubits
         guard n >= 1 else { throw InputError("model", "has no variables") }
+        try SpinReadout.checkMemory(qubits: n, couplings: model.couplings.count, reads: options.samples, slices: 1)
         let range = options.betaRange ?? defaultBetaRange(model)
         let schedule = betas(options, range: range)
         let graph = CSRGraph(model)
@@ -154,46 +157,21 @@ public enum SimulatedAnnealing {
             }
         }
         let elapsed = seconds(since: started)
-        // Reference ground energy.
-        var reference = groundEnergy
-        var exact = groundEnergy != nil
-        if reference == nil && n <= enumerationLimit {
-            reference = try model.groundStates().energy
-            exact = true
-        }
-        let best = energies.min() ?? 0
-        let ref = reference ?? best
-        let tol = 1e-9 * max(model.energyScale, 1e-300)
-        var hits = 0
-        var sum = 0.0
-        var states: [Int] = []
-        states.reserveCapacity(n <= 62 ? samples : 0)
-        for r in 0..<samples {
-            if energies[r] <= ref + tol { hits += 1 }
-            sum += energies[r]
-            if n <= 62 {
-                var k = 0
-                for i in 0..<n where spins[r * n + i] < 0 { k |= 1 << i }
-                states.append(k)
-            }
-        }
-        let p = Double(hits) / Double(samples)
         var stats = FlipChainStatistics()
         stats.seconds = elapsed
-        return SpinSampleResult(
-            sampler: "simulated-annealing", qubits: n, samples: samples, groundStateProbability: p,
-            groundStateStderr: (p * (1 - p) / Double(samples)).squareRoot(), groundEnergy: ref, groundEnergyExact: exact,
-            meanEnergy: sum / Double(samples), minimumEnergy: best, targetTotalVariation: nil, targetGroundStateProbability: nil,
+        return try SpinReadout.summarise(
+            sampler: "simulated-annealing", model: model, energies: energies,
+            states: SpinReadout.basisStates(spins, qubits: n, reads: samples), reference: groundEnergy,
+            sweepsPerRead: Double(options.sweeps), seed: options.seed,
             settings: [
                 "sweeps": "\(options.sweeps)", "sweeps_per_beta": "\(perBeta)", "beta_schedule": options.schedule.rawValue,
                 "beta_hot": format(range.hot), "beta_cold": format(range.cold),
             ], statistics: stats,
-            sweepsPerSecond: elapsed > 0 ? Double(options.sweeps) * Double(samples) / elapsed : nil, status: .success,
-            states: states)
+            sweepsPerSecond: elapsed > 0 ? Double(options.sweeps) * Double(samples) / elapsed : nil)
     }
 
     /// Largest model whose ground energy is found by enumeration when not given.
-    public static let enumerationLimit = 30
+    public static let enumerationLimit = SpinReadout.enumerationLimit
 }
 
 /// An Ising model as contiguous neighbour lists, with the Metropolis sweep.
