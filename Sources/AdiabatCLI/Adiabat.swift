@@ -93,6 +93,6 @@ enum AdiabatVersion {
     /// Subcommands, in the order `--help` lists them.
     static let subcommands: [ParsableCommand.Type] = [
         ProblemsCommand.self, SpectrumCommand.self, TranslateCommand.self, EvolveCommand.self, SampleCommand.self,
-        ScheduleCommand.self, CompareCommand.self, ReproduceCommand.self,
+        ScheduleCommand.self, CompareCommand.self, ReproduceCommand.self, InstanceCommand.self,
     ]
 }

@@ -129,7 +129,7 @@ public enum PathIntegralAnnealing {
         let aScale = max(aStart, path.coefficients(at: 0).a, 1e-300)
         guard aEnd <= 1e-3 * aScale else {
             throw InputError(
-                "sample.schedule",
+                "schedule",
                 "the transverse field does not vanish at the end of the anneal: A(s = \(format(sEnd))) = \(format(aEnd)) (A at the start: \(format(aScale)))",
                 hint: "the slices would not end in classical states; use a path with A(1) = 0 and a schedule that ends at s = 1")
         }

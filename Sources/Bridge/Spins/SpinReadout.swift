@@ -42,6 +42,17 @@ public struct TimeToSolution: Sendable, Codable, Equatable {
         case sweeps, low, high, resamples, note
     }
 
+    /// Infinite values are written as `null` (JSON has no infinity); ``note`` says why.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(sweepsPerRead, forKey: .sweepsPerRead)
+        try c.encode(sweeps, forKey: .sweeps)
+        try c.encode(low, forKey: .low)
+        try c.encode(high, forKey: .high)
+        try c.encode(resamples, forKey: .resamples)
+        try c.encode(note, forKey: .note)
+    }
+
     /// `τ·ln(0.01)/ln(1 − p)`, floored at one read; nil for `p = 0`.
     public static func sweeps(probability p: Double, sweepsPerRead tau: Double) -> Double? {
         guard p > 0 else { return nil }
