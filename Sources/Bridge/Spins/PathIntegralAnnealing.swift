@@ -70,8 +70,9 @@ public struct PathIntegralOptions: Sendable, Equatable {
 /// every slice in the initial state), makes `sweeps` sweeps with sweep `t` at
 /// `s = s((t + ½)/sweeps)`, and reports its lowest-energy slice.
 public enum PathIntegralAnnealing {
-    /// Default Trotter slices: 32 keeps the Trotter error `∝ (βA/M)²` small for the default
-    /// `β/M` while a sweep costs `32n` spin updates.
+    /// Default Trotter slices. With the default `β ∝ M` it sets the temperature `B·J_rms/M` of
+    /// the quantum system: at 32, a bias-sized excitation weighs `e^{−64}` at the end of the
+    /// anneal, while a sweep costs `32n` spin updates (docs/sqa.md).
     public static let defaultSlices = 32
 
     /// Default `β = M/(B_end·J_rms)`: each slice sits at temperature `B_end·J_rms` (`P·T = 1`
