@@ -3,6 +3,7 @@ import Bridge
 import Foundation
 
 extension SamplerIntegrator: ExpressibleByArgument {}
+extension TrotterBoundary: ExpressibleByArgument {}
 
 /// A `--sampler` value: a name of the library's sampler registry (so `--help` lists them all
 /// and a typo is refused with the list).
@@ -140,6 +141,11 @@ struct SampleCommand: ParsableCommand {
         help: "path-integral: Trotter slices M ≥ 2 (default 32).")
     var trotterSlices: Int?
 
+    @Option(
+        name: .customLong("trotter-boundary"),
+        help: "path-integral: periodic (the thermal trace, default) or open (free ends in imaginary time).")
+    var trotterBoundary: TrotterBoundary?
+
     @Option(name: .customLong("flip-rate"), parsing: .unconditional, help: "reverse-flip: forward flip rate γ.")
     var flipRate: Double = 1
 
@@ -192,6 +198,7 @@ struct SampleCommand: ParsableCommand {
         r.betaSchedule = betaSchedule
         r.betaRange = try parsedBetaRange().map { (hot: $0.0, cold: $0.1) }
         r.trotterSlices = trotterSlices
+        r.trotterBoundary = trotterBoundary
         r.output = output != nil
         return r
     }

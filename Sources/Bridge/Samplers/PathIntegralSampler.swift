@@ -11,7 +11,9 @@ import Quantum
 public enum PathIntegralSampler: SpinSampler {
     public static let name = "path-integral"
     public static let summary = "simulated quantum annealing: Suzuki–Trotter slices at β with world-line cluster moves"
-    public static let parameters: Set<SamplerParameter> = [.samples, .sweeps, .schedule, .beta, .trotterSlices]
+    public static let parameters: Set<SamplerParameter> = [
+        .samples, .sweeps, .schedule, .beta, .trotterSlices, .trotterBoundary,
+    ]
 
     public static func validate(_ request: SampleRequest) throws {
         if let b = request.beta, !(b.isFinite && b > 0) {
@@ -36,7 +38,8 @@ public enum PathIntegralSampler: SpinSampler {
         }
         let schedule = try annealingSchedule(loaded.spec, request: o.schedule)
         let options = PathIntegralOptions(
-            samples: o.samples ?? 1000, sweeps: o.sweeps ?? 1000, slices: o.trotterSlices, beta: o.beta, seed: o.seed)
+            samples: o.samples ?? 1000, sweeps: o.sweeps ?? 1000, slices: o.trotterSlices, beta: o.beta,
+            boundary: o.trotterBoundary ?? .periodic, seed: o.seed)
         return try PathIntegralAnnealing.run(
             model, path: loaded.spec.path, schedule: schedule, options: options, groundEnergy: loaded.spec.groundEnergy,
             initialSpins: loaded.spec.initialSpins)

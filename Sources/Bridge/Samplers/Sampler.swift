@@ -29,6 +29,7 @@ public enum SamplerParameter: String, CaseIterable, Sendable {
     case betaSchedule = "beta_schedule"
     case betaRange = "beta_range"
     case trotterSlices = "trotter_slices"
+    case trotterBoundary = "trotter_boundary"
     case output
 }
 

@@ -34,6 +34,8 @@ public struct SampleRequest: Sendable {
     public var betaRange: (hot: Double, cold: Double)?
     /// Trotter slices `M` of the path-integral sampler.
     public var trotterSlices: Int?
+    /// Imaginary-time boundary of the path-integral sampler (nil: periodic).
+    public var trotterBoundary: TrotterBoundary?
     public var seed: UInt64
     /// Whether the samples (or the density) will be written out.
     public var output = false
@@ -53,7 +55,8 @@ extension SampleRequest {
             (dataScale != nil, .dataScale), (fokkerPlanckLangevin, .dynamics), (tMax != nil, .tMax),
             (scoreError != 0, .scoreError), (sweeps != nil, .sweeps), (totalTime != nil, .totalTime), (beta != nil, .beta),
             (flipRate != 1, .flipRate), (prior != .marginal, .prior), (betaSchedule != .geometric, .betaSchedule),
-            (betaRange != nil, .betaRange), (trotterSlices != nil, .trotterSlices), (output, .output),
+            (betaRange != nil, .betaRange), (trotterSlices != nil, .trotterSlices),
+            (trotterBoundary != nil, .trotterBoundary), (output, .output),
         ]
         return flags.filter(\.0).map(\.1)
     }

@@ -3,6 +3,16 @@ import Foundation
 import GSLKit
 import Quantum
 
+/// The boundary condition of the slices in imaginary time.
+public enum TrotterBoundary: String, Sendable, CaseIterable, Codable {
+    /// `z^{M+1} = z¹`: the trace `Tr e^{−βH}`, the thermal state at `β` (the default).
+    case periodic
+    /// Free ends: `⟨+|e^{−βH}|+⟩` with the trial state `|+⟩^⊗n` (the ground state at `s = 0`),
+    /// `M − 1` imaginary-time bonds; the slices far from the ends sample the ground state as
+    /// `β` grows (open-boundary path-integral Monte Carlo).
+    case open
+}
+
 /// Settings of ``PathIntegralAnnealing``.
 public struct PathIntegralOptions: Sendable, Equatable {
     /// Independent runs (reads).
@@ -14,9 +24,14 @@ public struct PathIntegralOptions: Sendable, Equatable {
     public var slices: Int? = nil
     /// Inverse temperature `β` (nil: ``PathIntegralAnnealing/defaultBeta(_:finalB:slices:)``).
     public var beta: Double? = nil
+    public var boundary: TrotterBoundary = .periodic
     public var seed: UInt64 = 20_260_605
 
-    public init(samples: Int = 1000, sweeps: Int = 1000, slices: Int? = nil, beta: Double? = nil, seed: UInt64 = 20_260_605) {
+    public init(
+        samples: Int = 1000, sweeps: Int = 1000, slices: Int? = nil, beta: Double? = nil, boundary: TrotterBoundary = .periodic,
+        seed: UInt64 = 20_260_605
+    ) {
+        self.boundary = boundary
         self.samples = samples
         self.sweeps = sweeps
         self.slices = slices
@@ -164,7 +179,7 @@ public enum PathIntegralAnnealing {
                 let e = SharedPointer(ep.baseAddress!)  // safe: samples ≥ 1
                 Parallel.forEachTask(streams.blocks) { block in
                     var rng = Xoshiro256(seed: streams.stream(block))
-                    var replica = TrotterReplica(graph: graph, slices: slices)
+                    var replica = TrotterReplica(graph: graph, slices: slices, open: options.boundary == .open)
                     for r in streams.range(block, samples: samples) {
                         replica.initialise(start, rng: &rng)
                         for step in steps { replica.sweep(bcl: step.bcl, kp: step.kp, bond: step.bond, rng: &rng) }
@@ -181,7 +196,7 @@ public enum PathIntegralAnnealing {
         let sweepRate = elapsed > 0 ? Double(sweeps) * Double(samples) / elapsed : nil
         var settings: [String: String] = [
             "sweeps": "\(sweeps)", "trotter_slices": "\(slices)", "beta": format(beta),
-            "boundary": "periodic", "readout": "lowest-energy slice", "schedule": schedule.name,
+            "boundary": options.boundary.rawValue, "readout": "lowest-energy slice", "schedule": schedule.name,
             "trotter_coupling_start": format(plan.first?.kp ?? 0), "trotter_coupling_end": format(plan.last?.kp ?? 0),
         ]
         if let rate = sweepRate { settings["spin_updates_per_second"] = format(rate * Double(n * slices)) }
@@ -213,7 +228,7 @@ public enum PathIntegralAnnealing {
     /// taken after each. Standard errors come from the spread of the reads' means.
     public static func equilibrium(
         _ model: IsingModel, a: Double, b: Double, beta: Double, slices: Int, reads: Int, burnIn: Int, measurements: Int,
-        seed: UInt64
+        boundary: TrotterBoundary = .periodic, seed: UInt64
     ) throws -> Equilibrium {
         try PathIntegralOptions(samples: reads, sweeps: burnIn + measurements, slices: slices, beta: beta).validate()
         guard a > 0 else { throw InputError("a", "must be positive (got \(a))") }
@@ -229,7 +244,7 @@ public enum PathIntegralAnnealing {
         let streams = SampleStreams(seed: seed, samples: reads, blockSize: 8)
         Parallel.forEachTask(streams.blocks) { block in
             var rng = Xoshiro256(seed: streams.stream(block))
-            var replica = TrotterReplica(graph: graph, slices: slices)
+            var replica = TrotterReplica(graph: graph, slices: slices, open: boundary == .open)
             for r in streams.range(block, samples: reads) {
                 replica.initialise(nil, rng: &rng)
                 for _ in 0..<burnIn { replica.sweep(bcl: bcl, kp: kp, bond: bond, rng: &rng) }
@@ -269,13 +284,16 @@ struct TrotterReplica {
     let graph: CSRGraph
     let n: Int
     let m: Int
+    /// Open boundaries: no bond between slice `M − 1` and slice 0.
+    let open: Bool
     var z: [Int8]
     var f: [Double]
     /// Scratch: which imaginary-time bonds of one world line are broken.
     var broken: [Bool]
 
-    init(graph: CSRGraph, slices: Int) {
+    init(graph: CSRGraph, slices: Int, open: Bool = false) {
         self.graph = graph
+        self.open = open
         n = graph.n
         m = slices
         z = [Int8](repeating: 1, count: n * slices)
@@ -300,7 +318,7 @@ struct TrotterReplica {
     /// `bcl = βB/M`, `kp = K⊥`, `bond = 1 − e^{−2K⊥}`.
     @inline(__always)
     mutating func sweep(bcl: Double, kp: Double, bond: Double, rng: inout Xoshiro256) {
-        let (n, m) = (n, m)
+        let (n, m, open) = (n, m, open)
         let threshold = 44.0  // e^{−44} < 1e−19: below the resolution of a uniform draw
         graph.offsets.withUnsafeBufferPointer { op in
             graph.neighbours.withUnsafeBufferPointer { np in
@@ -323,9 +341,11 @@ struct TrotterReplica {
                                     let base = k * n
                                     let up = (k + 1 == m ? 0 : k + 1) * n
                                     let down = (k == 0 ? m - 1 : k - 1) * n
+                                    let wUp = open && k + 1 == m ? 0 : 1
+                                    let wDown = open && k == 0 ? 0 : 1
                                     for i in 0..<n {
                                         let s = Double(z[base + i])
-                                        let neighbours = Double(Int(z[up + i]) + Int(z[down + i]))
+                                        let neighbours = Double(wUp * Int(z[up + i]) + wDown * Int(z[down + i]))
                                         let x = -2 * s * (bcl * f[base + i] - kp * neighbours)
                                         var accept = x <= 0
                                         if !accept && x < threshold { accept = rng.uniform() < exp(-x) }
@@ -337,7 +357,9 @@ struct TrotterReplica {
                                     var first = -1
                                     for k in 0..<m {
                                         let next = k + 1 == m ? 0 : k + 1
-                                        let frozen = z[k * n + i] == z[next * n + i] && (bond >= 1 || rng.uniform() < bond)
+                                        let frozen =
+                                            !(open && next == 0) && z[k * n + i] == z[next * n + i]
+                                            && (bond >= 1 || rng.uniform() < bond)
                                         br[k] = !frozen
                                         if !frozen && first < 0 { first = k }
                                     }
@@ -410,13 +432,14 @@ struct TrotterReplica {
         }
         sums[0] += energy / Double(m)
         var sx = 0.0
+        let bonds = open ? m - 1 : m
         for i in 0..<n {
-            for k in 0..<m {
+            for k in 0..<bonds {
                 let next = k + 1 == m ? 0 : k + 1
                 sx += z[k * n + i] == z[next * n + i] ? tanhE : cothE
             }
         }
-        sums[1] += sx / Double(m)
+        sums[1] += sx / Double(bonds)
         for k in 0..<m {
             for i in 0..<n {
                 let zi = Double(z[k * n + i])
