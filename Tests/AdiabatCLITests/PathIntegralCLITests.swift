@@ -83,6 +83,7 @@ struct PathIntegralCLITests {
             (["sample", "grover8", "--sampler", "path-integral"], "search"),
             (["sample", "sk10", "--sampler", "simulated-annealing", "--trotter-slices", "4"], "--trotter-slices"),
             (["instance", "maxcut3", "--size", "7", "--output", "/tmp/x.json"], "even"),
+            (["sample", "sk10", "--sampler", "simulated-annealing", "--trotter-boundary", "open"], "--trotter-boundary"),
             (
                 ["sample", "problems/instances/glass2d-L32.toml", "--sampler", "path-integral", "--schedule", "roland-cerf"],
                 "1024 spins"
