@@ -34,7 +34,7 @@ public enum ScheduleName: String, CaseIterable, Sendable, Codable {
         case .problem: return "the problem file's own schedule (points, tables; landscapes: linear)"
         case .linear: return "u = r"
         case .cosine: return "u = (1 − cos πr)/2, zero rate at both ends"
-        case .boundaryCancelling: return "I_r(k+1, k+1): first k derivatives vanish at both ends (--order k)"
+        case .boundaryCancelling: return "I_r(k+1, k+1): first k derivatives vanish at both ends (order k)"
         case .rolandCerf: return "du/dτ ∝ g² from the measured gap (Roland–Cerf, real time)"
         case .gapAdaptive: return "du/dτ ∝ g from the measured gap (dt/dτ ∝ g, diffusion side)"
         case .ddpmLinear: return "DDPM linear β 1e-4…0.02 over 1000 steps, truncated at t_max"
@@ -100,7 +100,7 @@ public struct ScheduleRequest: Sendable, Hashable, CustomStringConvertible {
             direction = .toDiffusion
             body.removeFirst(7)
         }
-        guard (0...12).contains(order) else { throw InputError("--order", "must be 0…12 (got \(order))") }
+        guard (0...12).contains(order) else { throw InputError("schedule.order", "must be 0…12 (got \(order))") }
         if body.lowercased().hasSuffix(".csv") {
             return ScheduleRequest(source: .table(path: body), order: order, direction: direction)
         }
@@ -122,7 +122,7 @@ public struct ScheduleRequest: Sendable, Hashable, CustomStringConvertible {
     /// Parses a comma-separated list (`--schedules a,b`); a `.csv` path may not contain commas.
     public static func parseList(_ text: String, order: Int = 2) throws -> [ScheduleRequest] {
         let parts = text.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        guard !parts.isEmpty else { throw InputError("--schedules", "names no schedule") }
+        guard !parts.isEmpty else { throw InputError("compare.schedules", "names no schedule") }
         var out: [ScheduleRequest] = []
         for p in parts {
             let r = try parse(p, order: order)
@@ -299,7 +299,7 @@ public final class ScheduleLibrary: @unchecked Sendable {
         case .free:
             throw InputError(
                 "schedule", "flip: and anneal: need a spin problem or a field scale",
-                hint: "name an annealing PROBLEM or pass --field-scale")
+                hint: "name an annealing PROBLEM or give schedule.field_scale")
         }
     }
 

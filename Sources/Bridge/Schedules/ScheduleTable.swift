@@ -34,7 +34,7 @@ public struct ScheduleTable: Sendable, Encodable {
     public static func make(schedule: Schedule, request: ScheduleRequest, library: ScheduleLibrary, samples: Int = 200) throws
         -> ScheduleTable
     {
-        guard (1...1_000_000).contains(samples) else { throw InputError("--samples", "must be 1…10⁶ (got \(samples))") }
+        guard (1...1_000_000).contains(samples) else { throw InputError("schedule.samples", "must be 1…10⁶ (got \(samples))") }
         let rs = (0...samples).map { Double($0) / Double(samples) }
         var columns = ["r", "u", "rate"]
         var values: [[Double]] = rs.map { [$0, schedule.progress(at: $0), schedule.rate(at: $0)] }
