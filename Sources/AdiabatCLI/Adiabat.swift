@@ -31,6 +31,14 @@ struct Adiabat: ParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .success || error is CleanExit {
+                let text = fullMessage(for: error)
+                if text.contains("USAGE:") {
+                    let examples = Self.examples(for: Array(CommandLine.arguments.dropFirst()))
+                    print(
+                        text.trimmingCharacters(in: .newlines) + "\n\nEXAMPLES:\n"
+                            + examples.map { "  \($0)" }.joined(separator: "\n"))
+                    Foundation.exit(0)
+                }
                 exit(withError: error)
             }
             fail(oneLine(parseError: error), code: code.rawValue == 0 ? 64 : code.rawValue)
@@ -61,6 +69,29 @@ struct Adiabat: ParsableCommand {
         if line.hasPrefix("error: ") { line.removeFirst(7) }
         FileHandle.standardError.write(Data("error: \(line)\n".utf8))
         Foundation.exit(code)
+    }
+}
+
+/// A subcommand whose help ends with examples that run as written on the bundled problems
+/// (a test runs every one).
+protocol Exemplified {
+    static var examples: [String] { get }
+}
+
+extension Adiabat: Exemplified {
+    static let examples = ["adiabat problems", "adiabat spectrum sk10 --s 0.5", "adiabat compare double-well --times 1,4"]
+
+    /// The examples of the subcommand named in `arguments` (`evolve --help`, `help evolve`),
+    /// or the root's.
+    static func examples(for arguments: [String]) -> [String] {
+        for argument in arguments {
+            if let command = configuration.subcommands.first(where: { $0._commandName == argument }),
+                let exemplified = command as? any Exemplified.Type
+            {
+                return exemplified.examples
+            }
+        }
+        return examples
     }
 }
 

@@ -211,3 +211,10 @@ struct CompareJSON: Encodable {
         try c.encode(html, forKey: .html)
     }
 }
+
+extension CompareCommand: Exemplified {
+    static let examples = [
+        "adiabat compare sk10 --times 2,8 --sweeps 10,100 --samples 500 --report report/sk10",
+        "adiabat compare double-well --schedules linear,gap-adaptive --times 1,4 --steps 20,50 --samples 4000 --report report/double-well",
+    ]
+}

@@ -98,3 +98,10 @@ struct ReproduceCommand: ParsableCommand {
         Output.line("files       \(files.count) (JSON, CSV, SVG) in \(directory.path)")
     }
 }
+
+extension ReproduceCommand: Exemplified {
+    static let examples = [
+        "adiabat reproduce hydrogen --quick --output out/hydrogen",
+        "adiabat reproduce grover --quick --output out/grover",
+    ]
+}

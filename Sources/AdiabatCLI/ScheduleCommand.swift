@@ -172,3 +172,11 @@ struct ScheduleReport: Encodable {
         try c.encodeIfPresent(problem, forKey: .problem)
     }
 }
+
+extension ScheduleCommand: Exemplified {
+    static let examples = [
+        "adiabat schedule karras --samples 10",
+        "adiabat schedule gap-adaptive double-well --plot gap.svg",
+        "adiabat schedule flip:ddpm-cosine sk10 --path-output path.csv",
+    ]
+}

@@ -111,3 +111,11 @@ struct TranslateCommand: ParsableCommand {
         }
     }
 }
+
+extension TranslateCommand: Exemplified {
+    static let examples = [
+        "adiabat translate double-well --to hamiltonian --round-trip",
+        "adiabat translate sk10 --s 0.5 --round-trip",
+        "adiabat translate double-well --to score --output score.csv",
+    ]
+}

@@ -120,7 +120,8 @@ struct ParseTests {
         #expect(ParameterFlags.flag(for: "sample.langevin_steps") == "--langevin-steps")
         #expect(ParameterFlags.flag(for: "anneal.total_time") == "--total-time")
         #expect(ParameterFlags.flag(for: "theory.md") == nil)
-        let error = InputError("sample.cells", "does not apply", hint: "it takes: sample.samples, sample.sweeps; see docs/discrete.md")
+        let error = InputError(
+            "sample.cells", "does not apply", hint: "it takes: sample.samples, sample.sweeps; see docs/discrete.md")
         #expect(
             error.describe(naming: ParameterFlags.flag(for:))
                 == "--cells (sample.cells): does not apply; it takes: --samples, --sweeps; see docs/discrete.md")
