@@ -105,11 +105,24 @@ enum ParameterFlags {
     /// The commands whose parameters the library names.
     static let commands: Set<String> = ["anneal", "compare", "evolve", "sample", "schedule", "spectrum", "translate"]
 
-    /// The flag of a parameter path (`sample.cells` → `--cells`), or nil for another path.
+    /// Every flag some subcommand takes (read from their help, so it cannot drift).
+    static let knownFlags: Set<String> = {
+        var flags = Set<String>()
+        for command in Adiabat.configuration.subcommands {
+            for match in command.helpMessage(columns: 400).matches(of: /--[a-z][a-z0-9-]*/) {
+                flags.insert(String(match.output))
+            }
+        }
+        return flags
+    }()
+
+    /// The flag of a parameter path (`sample.cells` → `--cells`), or nil for another path
+    /// (a problem file's `schedule.type`, a file name) and for a flag no subcommand has.
     static func flag(for path: String) -> String? {
         let parts = path.split(separator: ".")
         guard parts.count == 2, commands.contains(String(parts[0])) else { return nil }
-        return exceptions[path] ?? "--" + parts[1].replacingOccurrences(of: "_", with: "-")
+        let flag = exceptions[path] ?? "--" + parts[1].replacingOccurrences(of: "_", with: "-")
+        return knownFlags.contains(flag) ? flag : nil
     }
 }
 
