@@ -22,7 +22,8 @@ import Glibc
 /// cell file per writer) keeps this shape: one lock per file.
 ///
 /// **Appends.** ``record(_:for:)`` writes each line with one `write(2)` on an `O_APPEND`
-/// descriptor, checks that every byte went out and that the file grew by exactly the line,
+/// descriptor (a second one only after a short write, to learn why), checks that every byte
+/// went out and that the file grew by exactly the line,
 /// and flushes it (`fdatasync`). A failed or short write is cut back off the file and thrown:
 /// a full disk stops the sweep instead of computing cells that are never stored.
 ///
@@ -106,19 +107,28 @@ public final class CellStore<Value: Codable & Sendable>: @unchecked Sendable {
         defer { lock.unlock() }
         guard fd >= 0 else { throw InputError(url.path, "the cell store is closed") }
         let before = size
-        let written = data.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        let code = errno
+        // One write(2) of the whole line. A short write (the disk filled up mid-line) is
+        // followed by a write of the rest, which either completes the line or reports why not.
+        var written = 0
+        var code: Int32 = 0
+        while written < data.count {
+            let n = data.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, $0.count - written) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 {
+                code = n < 0 ? errno : ENOSPC
+                break
+            }
+            written += n
+        }
         var info = stat()
         let grown = fstat(fd, &info) == 0 ? info.st_size : -1
         guard written == data.count, grown == before + off_t(data.count) else {
             // Cut a partial line back off, so the file ends on a whole line.
             if grown > before { _ = ftruncate(fd, before) }
             let cause =
-                written < 0
-                ? FileErrno.words(code)
-                : (written < data.count
-                    ? "only \(written) of \(data.count) bytes were written (\(FileErrno.words(code == 0 ? ENOSPC : code)))"
-                    : "the file changed size during the append (another writer?)")
+                written < data.count
+                ? FileErrno.words(code) + (written > 0 ? " (\(written) of \(data.count) bytes written, cut back)" : "")
+                : "the file changed size during the append (another writer?)"
             throw InputError(url.path, "cannot store a finished cell: \(cause)", hint: "free space or choose another folder")
         }
         guard fdatasync(fd) == 0 else {
