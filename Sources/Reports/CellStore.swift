@@ -229,15 +229,21 @@ public final class CellStore<Value: Codable & Sendable>: @unchecked Sendable {
         while flock(lockFD, LOCK_EX | LOCK_NB) != 0 {
             let e = errno
             if e == EINTR { continue }
-            let holder = (try? InputFile.readText(lockURL, limit: 4096, what: "lock file"))?
-                .trimmingCharacters(in: .whitespacesAndNewlines)
+            // The holder writes its line just after taking the lock: give it a moment.
+            var holder = ""
+            for _ in 0..<50 {
+                holder = ((try? InputFile.readText(lockURL, limit: 4096, what: "lock file")) ?? "")
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
+                if !holder.isEmpty || e != EWOULDBLOCK { break }
+                usleep(10_000)
+            }
             _ = Glibc.close(lockFD)
             lockFD = -1
             if e == EWOULDBLOCK {
                 throw InputError(
                     url.deletingLastPathComponent().path,
                     "is in use: another run holds the lock on \(url.lastPathComponent)"
-                        + (holder.map { $0.isEmpty ? "" : " (\($0))" } ?? ""),
+                        + (holder.isEmpty ? "" : " (\(holder))"),
                     hint: "wait for it to finish, or give this run another folder")
             }
             throw InputError(lockURL.path, "cannot lock the cell store: \(FileErrno.words(e))")
@@ -247,8 +253,8 @@ public final class CellStore<Value: Codable & Sendable>: @unchecked Sendable {
         let stamp = ISO8601DateFormatter().string(from: Date())
         let text =
             "pid \(getpid()) on host \(String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)), since \(stamp)\n"
-        _ = ftruncate(lockFD, 0)
         _ = pwrite(lockFD, text, text.utf8.count, 0)
+        _ = ftruncate(lockFD, off_t(text.utf8.count))
     }
 
     private func load(fresh: Bool, warn: (String) -> Void) throws {

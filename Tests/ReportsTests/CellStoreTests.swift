@@ -38,7 +38,8 @@ final class StoreFolder {
 
     deinit {
         for m in mounted { _ = Self.run("/bin/umount", [m]) }
-        try? FileManager.default.removeItem(at: url)
+        // Twice: the first pass can stop at a folder that was a mount point a moment ago.
+        for _ in 0..<2 { try? FileManager.default.removeItem(at: url) }
     }
 
     var cells: URL { url.appendingPathComponent("cells.jsonl") }
