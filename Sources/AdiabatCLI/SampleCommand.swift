@@ -295,9 +295,11 @@ struct SampleCommand: ParsableCommand {
         try configure(&request, grid: grid)
         let outcome = try request.run(progress: { done, total in Output.progress("\(sampler.rawValue): step \(done)/\(total)") })
         Output.endProgress()
+        // Encoded before the file is written: a failing command writes nothing.
+        let json = common.json ? try Output.encodeJSON(outcome.report) : nil
         if let output { try write(outcome, grid: grid, to: output) }
-        if common.json {
-            try Output.json(outcome.report)
+        if let json {
+            Output.emit(json)
             return
         }
         print(outcome.report, problem: loaded.name)
