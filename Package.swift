@@ -43,7 +43,7 @@ let package = Package(
         // Grids and qubit registers: operators, spectra, Schrödinger evolution, fidelity.
         .target(name: "Quantum", dependencies: ["GSLKit", "AdiabatCore"]),
         // Reports: self-contained HTML with SVG plots, CSV, resumable sweep cells (no numerics).
-        .target(name: "Reports"),
+        .target(name: "Reports", dependencies: ["AdiabatCore"]),
         // Problem files: TOML specs, dimod COO / BQM JSON, qbsolv .qubo, schedule tables.
         .target(name: "Problems", dependencies: ["GSLKit", "AdiabatCore", "Landscapes", "Quantum"]),
         // Reverse-diffusion samplers, Fokker–Planck density evolution, sample metrics.
@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "AdiabatCLITests", dependencies: ["AdiabatCLI", "Bridge"], exclude: ["Golden"]),
         .testTarget(name: "AdiabatCoreTests", dependencies: ["AdiabatCore"]),
         .testTarget(name: "QuantumTests", dependencies: ["Quantum", "AdiabatCore", "GSLKit"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "AdiabatCore"]),
         .testTarget(name: "ProblemsTests", dependencies: ["Problems", "AdiabatCore", "Landscapes", "Quantum"]),
         .testTarget(name: "LandscapesTests", dependencies: ["Landscapes", "AdiabatCore", "GSLKit"]),
         .testTarget(

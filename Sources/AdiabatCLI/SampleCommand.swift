@@ -190,20 +190,14 @@ struct SampleCommand: ParsableCommand {
         let solution = try Problem.load(problem, seed: common.seed).sample(
             request, progress: { done, total in Output.progress("\(name): step \(done)/\(total)") })
         Output.endProgress()
+        // Encoded before the file is written: a failing command writes nothing.
+        let json = common.json ? try Output.encodeJSON(solution) : nil
         switch solution {
         case .landscape(let problem, let outcome, let grid):
             if let output { try write(outcome, grid: grid, to: output) }
-            if common.json {
-                try Output.json(solution)
-            } else {
-                print(outcome.report, problem: problem)
-            }
+            if let json { Output.emit(json) } else { print(outcome.report, problem: problem) }
         case .spins(let problem, let result):
-            if common.json {
-                try Output.json(solution)
-            } else {
-                print(result, problem: problem)
-            }
+            if let json { Output.emit(json) } else { print(result, problem: problem) }
         }
     }
 

@@ -90,6 +90,15 @@ public struct ScheduleTable: Sendable, Encodable {
                 table.clock = "flip (rate \(library.flipRate)); the schedule's shape is used as s = u"
             }
         }
+        // A table is written to files and JSON: every value must be a finite number.
+        for row in values {
+            if let j = row.firstIndex(where: { !$0.isFinite }) {
+                throw InputError(
+                    "schedule \(request.description)",
+                    "its \(columns[j]) at r = \(row[0]) is \(row[j]), not a finite number, so the table cannot be written",
+                    hint: columns[j] == "rate" ? "a schedule table needs points far enough apart for a finite slope" : "")
+            }
+        }
         table.columns = columns
         table.rows = values
         return table
