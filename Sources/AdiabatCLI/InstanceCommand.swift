@@ -64,3 +64,10 @@ struct InstanceCommand: ParsableCommand {
         }
     }
 }
+
+extension InstanceCommand: Exemplified {
+    static let examples = [
+        "adiabat instance glass2d --size 4 --output glass.json",
+        "adiabat instance maxcut3 --size 20 --seed 3 --output maxcut.coo",
+    ]
+}

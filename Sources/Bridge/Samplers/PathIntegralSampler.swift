@@ -66,7 +66,7 @@ public enum PathIntegralSampler: SpinSampler {
                     case .boundaryCancelling(let k): return try .boundaryCancelling(order: k)
                     case let .points(times, s):
                         return try .piecewiseLinear(r: times.map { $0 / times[times.count - 1] }, u: s, name: "points")
-                    case .rolandCerf: break
+                    case .rolandCerf, .library: break
                     }
                 default: break
                 }
