@@ -185,8 +185,9 @@ public enum SimulatedAnnealing {
             groundStateStderr: (p * (1 - p) / Double(samples)).squareRoot(), groundEnergy: ref, groundEnergyExact: exact,
             meanEnergy: sum / Double(samples), minimumEnergy: best, targetTotalVariation: nil, targetGroundStateProbability: nil,
             settings: [
-                "sweeps": "\(options.sweeps)", "sweeps_per_beta": "\(perBeta)", "beta_schedule": options.schedule.rawValue,
-                "beta_hot": format(range.hot), "beta_cold": format(range.cold),
+                "sweeps": SettingValue(options.sweeps), "sweeps_per_beta": SettingValue(perBeta),
+                "beta_schedule": .text(options.schedule.rawValue), "beta_hot": SettingValue(range.hot),
+                "beta_cold": SettingValue(range.cold),
             ], statistics: stats,
             sweepsPerSecond: elapsed > 0 ? Double(options.sweeps) * Double(samples) / elapsed : nil, status: .success,
             states: states)
