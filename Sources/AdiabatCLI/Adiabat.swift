@@ -72,7 +72,9 @@ enum ParameterFlags {
     static let exceptions: [String: String] = [:]
 
     /// The commands whose parameters the library names.
-    static let commands: Set<String> = ["anneal", "compare", "evolve", "sample", "schedule", "spectrum", "translate"]
+    static let commands: Set<String> = [
+        "anneal", "compare", "evolve", "problem", "sample", "schedule", "spectrum", "translate",
+    ]
 
     /// The flag of a parameter path (`sample.cells` → `--cells`), or nil for another path.
     static func flag(for path: String) -> String? {

@@ -74,6 +74,8 @@ struct EvolveCommand: ParsableCommand {
         help: "end: ψ(T) only (default); trajectory: ψ at the --trajectory times, shape (N+1, …).")
     var saveStateTimes: EvolveRequest.SaveStateTimes = .end
 
+    @OptionGroup var problemOptions: ProblemOptions
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -110,7 +112,7 @@ struct EvolveCommand: ParsableCommand {
     }
 
     func run() throws {
-        let solution = try Problem.load(problem, seed: common.seed).evolve(try request())
+        let solution = try Problem.load(problem, seed: common.seed, vartype: problemOptions.vartype).evolve(try request())
         if common.json {
             try Output.json(solution)
         } else {

@@ -145,6 +145,8 @@ struct SampleCommand: ParsableCommand {
         help: "simulated-annealing: β_hot,β_cold (default: dwave-samplers' rule).")
     var betaRange: CommaList<Double>?
 
+    @OptionGroup var problemOptions: ProblemOptions
+
     @OptionGroup var common: CommonOptions
 
     func parsedBetaRange() throws -> (Double, Double)? {
@@ -190,7 +192,7 @@ struct SampleCommand: ParsableCommand {
         let request = try request()
         _ = try request.validated()
         let name = sampler.name
-        let solution = try Problem.load(problem, seed: common.seed).sample(
+        let solution = try Problem.load(problem, seed: common.seed, vartype: problemOptions.vartype).sample(
             request, progress: { done, total in Output.progress("\(name): step \(done)/\(total)") })
         Output.endProgress()
         switch solution {

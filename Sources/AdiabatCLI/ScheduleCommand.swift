@@ -70,6 +70,8 @@ struct ScheduleCommand: ParsableCommand {
             """)
     var pathOutput: String?
 
+    @OptionGroup var problemOptions: ProblemOptions
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -138,7 +140,7 @@ struct ScheduleCommand: ParsableCommand {
                 context: .free(process: process, tMax: tMax ?? 3, map: map), gapSamples: gapSamples, flipRate: flipRate,
                 flipTMax: tMax)
         }
-        return try Problem.load(problem, seed: common.seed).scheduleLibrary(
+        return try Problem.load(problem, seed: common.seed, vartype: problemOptions.vartype).scheduleLibrary(
             gapSamples: gapSamples, flipRate: flipRate, tMax: tMax, beta: beta)
     }
 

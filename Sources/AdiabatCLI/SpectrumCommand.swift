@@ -53,6 +53,8 @@ struct SpectrumCommand: ParsableCommand {
     /// −ΓΣσx + diag(ΓΣ√(p(xⁱ)/p(x))) on the problem's spins (SpinLawOptions.swift, docs/discrete.md).
     @OptionGroup var law: SpinLawOptions
 
+    @OptionGroup var problemOptions: ProblemOptions
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -81,7 +83,7 @@ struct SpectrumCommand: ParsableCommand {
     }
 
     func run() throws {
-        let solution = try Problem.load(problem, seed: common.seed).spectrum(
+        let solution = try Problem.load(problem, seed: common.seed, vartype: problemOptions.vartype).spectrum(
             request(), progress: { done, total in Output.progress("profile: \(done)/\(total) points") })
         Output.endProgress()
         if common.json {

@@ -94,7 +94,9 @@ public enum AnnealingFormats {
         guard let vt = vartype else {
             throw InputError(
                 "\(file):1", "no vartype: the COO file has no '# vartype=SPIN|BINARY' header",
-                hint: "add the header, or set vartype in a TOML problem file")
+                hint:
+                    "give --vartype SPIN or --vartype BINARY (dimod's coo.dump writes no header), add '# vartype=SPIN' to the file, or set vartype in a TOML problem file"
+            )
         }
         let variables = Array(Set(terms.flatMap { [$0.0, $0.1] })).sorted()
         guard !variables.isEmpty else { throw InputError("\(file):1", "the file defines no terms") }
@@ -131,13 +133,19 @@ public enum AnnealingFormats {
         let numeric = try model.labels.map { label -> Int in
             guard let v = Int(label), v >= 0 else {
                 throw InputError(
-                    "COO", "label '\(label)' is not a non-negative integer; COO needs integer labels", hint: "write JSON instead")
+                    "COO", "label '\(label)' is not a non-negative integer; dimod's COO format has integer labels only",
+                    hint: "write BQM JSON (.json), which keeps any label")
             }
             return v
         }
         var lines = ["# vartype=\(model.vartype.rawValue)"]
         var entries: [(Int, Int, Double)] = []
-        for (i, bias) in model.linear.enumerated() where bias != 0 { entries.append((numeric[i], numeric[i], bias)) }
+        // A variable with no bias and no coupling is written as `i i 0`, so that it is not lost.
+        var coupled = Set<Int>()
+        for c in model.quadratic { coupled.formUnion([c.i, c.j]) }
+        for (i, bias) in model.linear.enumerated() where bias != 0 || !coupled.contains(i) {
+            entries.append((numeric[i], numeric[i], bias))
+        }
         for c in model.quadratic {
             let (a, b) = (numeric[c.i], numeric[c.j])
             entries.append((min(a, b), max(a, b), c.value))
