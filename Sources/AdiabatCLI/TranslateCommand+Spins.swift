@@ -37,7 +37,11 @@ extension TranslateCommand {
         var report = SpinTranslateReport(problem: loaded.spec.name, to: "score", output: nil, translation: summary, law: nil)
         if output != nil || json {
             let moves = translation.score.moves
-            let columns = ["state", "spins", "p"] + moves.map { "ratio_\(FlipTerm(mask: $0, coefficient: 0).label)" }
+            let columns =
+                ["state", "spins", "p"]
+                + moves.map {
+                    "ratio_\(FlipTerm(mask: $0, coefficient: 0).label(with: loaded.spec.model.labels))"
+                }
             let law = try translation.law()
             let table = (0..<law.dimension).map { x -> [String] in
                 [String(x), spinString(x, qubits: law.qubits), number(law.probability(x))]

@@ -23,20 +23,28 @@ public struct SpinSampleSet: Sendable {
 
     /// The reads of `result` (basis indices of the problem's register: bit `i` set ↔ `zᵢ = −1`).
     public init(result: SpinSampleResult, spec: AnnealingSpec, seed: UInt64) throws {
-        let model = spec.model
         guard spec.diagonalTerms.isEmpty else {
             throw InputError(
                 "sample.output",
                 "'\(spec.name)' is a search problem (an oracle, not a quadratic model); its reads have no dimod energies",
                 hint: "write the reads of an Ising or QUBO problem")
         }
+        var info = result.settings
+        info["sampler"] = .text(result.sampler)
+        info["seed"] = .number(Double(seed))
+        if info["schedule"] == nil, let beta = result.settings["beta_schedule"] { info["schedule"] = beta }
+        self.init(states: result.states, model: spec.model, info: info)
+    }
+
+    /// Reads given as basis indices of `model`'s register (bit `i` set ↔ `zᵢ = −1`).
+    public init(states: [Int], model: BinaryQuadraticModel, info: [String: SettingValue] = [:]) {
         let n = model.variableCount
         labels = model.labels
         vartype = model.vartype
-        var values = [Int8](repeating: 0, count: result.states.count * n)
-        var energies = [Double](repeating: 0, count: result.states.count)
+        var values = [Int8](repeating: 0, count: states.count * n)
+        var energies = [Double](repeating: 0, count: states.count)
         var row = [Int](repeating: 0, count: n)
-        for (r, k) in result.states.enumerated() {
+        for (r, k) in states.enumerated() {
             for i in 0..<n {
                 let z = (k >> i) & 1 == 0 ? 1 : -1
                 row[i] = model.vartype == .spin ? z : (1 + z) / 2
@@ -46,10 +54,6 @@ public struct SpinSampleSet: Sendable {
         }
         samples = values
         self.energies = energies
-        var info = result.settings
-        info["sampler"] = .text(result.sampler)
-        info["seed"] = .number(Double(seed))
-        if info["schedule"] == nil, let beta = result.settings["beta_schedule"] { info["schedule"] = beta }
         self.info = info
     }
 

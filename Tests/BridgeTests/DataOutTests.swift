@@ -1,0 +1,194 @@
+import AdiabatCore
+import Bridge
+import Foundation
+import Problems
+import Quantum
+import Reports
+import Testing
+
+/// The data-out formats (docs/data-out.md) against fixtures written once by NumPy and dimod
+/// (tools/interop/make_fixtures.py; Tests/BridgeTests/Fixtures/DataOut).
+@Suite("Data out: .npy, dimod SampleSet and BQM files against NumPy's and dimod's own")
+struct DataOutTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/DataOut")
+
+    static func fixture(_ name: String) throws -> Data { try Data(contentsOf: fixtures.appendingPathComponent(name)) }
+
+    static func object(_ data: Data) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    /// A fresh folder under the system's temporary folder.
+    static func folder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("adiabat-dataout-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    // MARK: .npy
+
+    @Test("NPYWriter writes byte for byte what numpy.save writes (every dtype, 1-3 axes)")
+    func npyBytes() throws {
+        #expect(
+            NPYWriter.float64([1.5, -2.0, 0.1, 3.0, 1e-300, -0.0], shape: [2, 3]) == (try Self.fixture("float64_2x3.npy")))
+        #expect(
+            NPYWriter.complex128(interleaved: [1, 2, -0.0, -0.5, 0.25, 0, -1, -1], shape: [4])  // NumPy: -0.5j = (-0 - 0.5j)
+                == (try Self.fixture("complex128_4.npy")))
+        #expect(NPYWriter.int8([1, -1, -1, -1, 1, 1], shape: [3, 2]) == (try Self.fixture("int8_3x2.npy")))
+        #expect(NPYWriter.int64([1, 2, 3, -4, 5], shape: [5]) == (try Self.fixture("int64_5.npy")))
+        #expect(NPYWriter.float64([0, 1, 2, 3, 4, 5], shape: [2, 1, 3]) == (try Self.fixture("float64_2x1x3.npy")))
+    }
+
+    @Test("NPY headers end in a newline and put the data at a multiple of 64 bytes")
+    func npyAlignment() {
+        for shape in [[1], [7, 3], [1024], [3, 5, 7], [100_000, 1024]] {
+            let h = NPYWriter.header(.complex128, shape: shape)
+            #expect(h.count % 64 == 0)
+            #expect(h.last == 0x0A)
+            #expect(Int(h[8]) + Int(h[9]) << 8 == h.count - 10)
+        }
+    }
+
+    // MARK: register order
+
+    @Test("register files are in tensor-product order: qubit 0 is the most significant bit")
+    func registerOrder() {
+        #expect(StateFiles.fileIndex(1, qubits: 3) == 4)  // qubit 0 flipped: |100⟩
+        #expect(StateFiles.fileIndex(4, qubits: 3) == 1)  // qubit 2 flipped: |001⟩
+        #expect(StateFiles.fileIndex(6, qubits: 3) == 3)
+        let psi: [Double] = [1, 0, 2, 0, 3, 0, 4, 0]  // amplitudes of k = 0…3 on 2 qubits
+        #expect(StateFiles.fileOrder(psi, qubits: 2, components: 2) == [1, 0, 3, 0, 2, 0, 4, 0])
+    }
+
+    // MARK: dimod
+
+    @Test("a dimod BQM with string labels and an offset round-trips through Adiabat's BQM JSON")
+    func bqmRoundTrip() throws {
+        let text = String(decoding: try Self.fixture("bqm_strings.json"), as: UTF8.self)
+        let model = try AnnealingFormats.parseJSON(text, file: "bqm_strings.json")
+        #expect(model.labels == ["b", "q0", "q1"])  // dimod's order, kept
+        #expect(model.offset == 0.125)
+        let written = try AnnealingFormats.writeJSON(model)
+        #expect(try AnnealingFormats.parseJSON(written, file: "out.json") == model)
+        let ours = try Self.object(Data(written.utf8))
+        let theirs = try Self.object(try Self.fixture("bqm_strings.json"))
+        #expect(Set(ours.keys) == Set(theirs.keys))
+        #expect(ours["variable_labels"] as? [String] == theirs["variable_labels"] as? [String])
+        #expect(ours["variable_type"] as? String == "SPIN")
+    }
+
+    @Test("dimod's default COO dump (no vartype header) is read with --vartype, refused without it")
+    func headerlessCOO() throws {
+        let text = String(decoding: try Self.fixture("bqm_noheader.coo"), as: UTF8.self)
+        let model = try AnnealingFormats.parseCOO(text, file: "x.coo", vartype: .binary)
+        #expect(model.vartype == .binary)
+        #expect(model.labels == ["0", "1", "2"])
+        #expect(model.linear == [0.5, -1.0, 0.25])
+        do {
+            _ = try AnnealingFormats.parseCOO(text, file: "x.coo")
+            Issue.record("a header-less COO file was read without a vartype")
+        } catch let e as InputError {
+            #expect(e.hint.contains("--vartype"))
+        }
+        // Written back, it carries the header and reads back the same.
+        let back = try AnnealingFormats.parseCOO(try AnnealingFormats.writeCOO(model), file: "y.coo")
+        #expect(back == model)
+    }
+
+    @Test("Adiabat's SampleSet has dimod's keys and dimod's energies (offset included)")
+    func sampleSet() throws {
+        let bqmText = String(decoding: try Self.fixture("bqm_strings.json"), as: UTF8.self)
+        let model = try AnnealingFormats.parseJSON(bqmText, file: "bqm_strings.json")
+        let theirs = try Self.object(try Self.fixture("sampleset_strings.json"))
+        let theirLabels = try #require(theirs["variable_labels"] as? [String])
+        let sampleData = try #require(theirs["sample_data"] as? [String: Any])
+        let rows = try #require(sampleData["data"] as? [[Int]])
+        let vectors = try #require(theirs["vectors"] as? [String: Any])
+        let energy = try #require(vectors["energy"] as? [String: Any])
+        let theirEnergies = try #require(energy["data"] as? [Double])
+        // The same reads as basis indices of our register (bit i set ↔ z_i = −1).
+        let states = rows.map { row -> Int in
+            var k = 0
+            for (column, label) in theirLabels.enumerated() {
+                let i = model.labels.firstIndex(of: label) ?? 0
+                if row[column] == -1 { k |= 1 << i }
+            }
+            return k
+        }
+        let set = SpinSampleSet(states: states, model: model, info: ["sampler": "test", "seed": .number(7)])
+        for (a, b) in zip(set.energies, theirEnergies) { #expect(abs(a - b) < 1e-12) }
+        let ours = try Self.object(try set.serializable())
+        #expect(Set(ours.keys) == Set(theirs.keys))
+        for key in ["type", "sample_type", "variable_type"] { #expect(ours[key] as? String == theirs[key] as? String) }
+        #expect(ours["sample_packed"] as? Bool == false)
+        #expect((ours["version"] as? [String: String]) == (theirs["version"] as? [String: String]))
+        let info = try #require(ours["info"] as? [String: Any])
+        #expect(info["seed"] as? Int == 7)
+        let csv = String(decoding: set.csv(), as: UTF8.self).split(separator: "\n")
+        #expect(csv[0] == "b,q0,q1,energy,num_occurrences")
+        #expect(csv.count == rows.count + 1)
+    }
+
+    @Test("BINARY reads use dimod's x = (1 + z)/2 and the BQM's own energies")
+    func binaryReads() throws {
+        let model = try BinaryQuadraticModel(
+            labels: ["a", "b"], vartype: .binary, linear: [1, -2], quadratic: [Coupling(0, 1, 3)], offset: 0.5)
+        let set = SpinSampleSet(states: [0, 1, 2, 3], model: model)
+        #expect(set.samples == [1, 1, 0, 1, 1, 0, 0, 0])
+        #expect(set.energies == [model.energy([1, 1]), model.energy([0, 1]), model.energy([1, 0]), 0.5])
+    }
+
+    // MARK: files
+
+    @Test("output paths: a missing folder, an unknown suffix refused before any work; writes leave no temporary file")
+    func files() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #expect(throws: InputError.self) {
+            try DataFile.check(dir.appendingPathComponent("missing/x.npy").path, parameter: "p.q", suffixes: ["npy"])
+        }
+        do {
+            try DataFile.check(dir.appendingPathComponent("x.txt").path, parameter: "sample.output", suffixes: ["npy", "csv"])
+            Issue.record("a .txt output was accepted")
+        } catch let e as InputError {
+            #expect(e.location == "sample.output")
+            #expect(e.hint.contains(".npy"))
+        }
+        let path = dir.appendingPathComponent("x.npy").path
+        try DataFile.write(Data([1, 2, 3]), to: path, parameter: "p.q")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data([1, 2, 3]))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["x.npy"])
+        #expect(throws: InputError.self) {
+            try DataFile.checkSize(1 << 40, parameter: "evolve.save_state", what: "a state")
+        }
+    }
+
+    @Test("evolve saves ψ(T) as complex128 of 2ⁿ amplitudes with unit norm, and refuses a state above the limit first")
+    func savedState() throws {
+        let dir = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("psi.npy").path
+        var request = EvolveRequest()
+        request.totalTime = 5
+        request.saveState = path
+        let problem = try Problem.load("maxcut6", seed: 1)
+        guard case .annealing(_, let result) = try problem.evolve(request) else {
+            Issue.record("maxcut6 is an annealing problem")
+            return
+        }
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let header = NPYWriter.header(.complex128, shape: [64])
+        #expect(data.prefix(header.count) == header)
+        let values = data.dropFirst(header.count).withUnsafeBytes { Array($0.bindMemory(to: Double.self)) }
+        #expect(values.count == 128)
+        #expect(abs(values.reduce(0) { $0 + $1 * $1 } - 1) < 1e-8)
+        #expect(values == StateFiles.fileOrder(result.finalState, qubits: 6, components: 2))
+        let companion = try Self.object(try Data(contentsOf: URL(fileURLWithPath: path + ".json")))
+        let basis = try #require(companion["basis"] as? [String: Any])
+        #expect((basis["order"] as? String)?.contains("most significant") == true)
+        // Trajectory states without a trajectory: refused before the run.
+        request.saveStateTimes = .trajectory
+        #expect(throws: InputError.self) { _ = try problem.evolve(request) }
+    }
+}
