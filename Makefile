@@ -10,7 +10,7 @@ BIN          := .build/$(CONFIG)/adiabat
 DEMO_PROBLEM ?= double-well
 REPORT_DIR   ?= report
 
-.PHONY: all deps build test demo check-report bench format lint clean
+.PHONY: all deps build test demo check-report bench interop format lint clean
 
 all: build
 
@@ -52,6 +52,11 @@ check-report: build
 ## bench: peer comparisons (installs QuTiP, SciPy, dimod with pip into benchmarks/.venv)
 bench: build
 	benchmarks/run
+
+## interop: load every kind of file adiabat writes with NumPy, dimod and QuTiP (pip, into
+## tools/interop/.venv) and compare with the peers' own computations (docs/data-out.md)
+interop: build
+	tools/interop/run
 
 ## format: rewrite sources with swift-format (configuration in .swift-format)
 format:

@@ -230,6 +230,7 @@ public enum AnnealingFormats {
             }
             throw fail("variable_labels", "variable_labels[\(i)] is not a string, number or list")
         }
+        let textLabels = Set(rawLabels.compactMap { $0 as? String }.filter { Int($0).map(String.init) == $0 })
         let offset: Double
         if let n = root["offset"] as? NSNumber {
             offset = n.doubleValue
@@ -281,8 +282,16 @@ public enum AnnealingFormats {
                 return Int(n.doubleValue)
             }
         }
-        let linear = try doubles("linear_biases")
-        let biases = try doubles("quadratic_biases")
+        var linear = try doubles("linear_biases")
+        var biases = try doubles("quadratic_biases")
+        var exactOffset = offset
+        // JSONSerialization (swift-corelibs-foundation) can miss the last bit of a decimal;
+        // JSONDecoder reads every double exactly, so the biases round-trip through dimod.
+        if !useBytes, let precise = try? JSONDecoder().decode(PreciseBiases.self, from: Data(text.utf8)) {
+            if let l = precise.linear_biases, l.count == linear.count { linear = l }
+            if let q = precise.quadratic_biases, q.count == biases.count { biases = q }
+            if let o = precise.offset, o.isFinite { exactOffset = o }
+        }
         let head = try indices("quadratic_head")
         let tail = try indices("quadratic_tail")
         let n = labels.count
@@ -312,11 +321,20 @@ public enum AnnealingFormats {
         }
         let couplings = (0..<biases.count).map { Coupling(head[$0], tail[$0], biases[$0]) }
         do {
-            return try BinaryQuadraticModel(
-                labels: labels, vartype: vartype, linear: linear, quadratic: couplings, offset: offset)
+            var model = try BinaryQuadraticModel(
+                labels: labels, vartype: vartype, linear: linear, quadratic: couplings, offset: exactOffset)
+            model.textLabels = textLabels
+            return model
         } catch let e as InputError {
             throw InputError("\(file):1", "\(e.location): \(e.message)", hint: e.hint)
         }
+    }
+
+    /// The numeric fields of a BQM JSON file, read exactly.
+    private struct PreciseBiases: Decodable {
+        var linear_biases: [Double]?
+        var quadratic_biases: [Double]?
+        var offset: Double?
     }
 
     /// JSON `true`/`false` arrive as NSNumber too; they are not numbers here.
@@ -353,9 +371,12 @@ public enum AnnealingFormats {
     }
 
     /// Writes dimod's BQM serializable JSON (schema 3.0.0, `use_bytes` false). Labels that
-    /// are decimal integers are written as JSON integers.
+    /// are decimal integers are written as JSON integers, unless the model read them as strings
+    /// (``BinaryQuadraticModel/textLabels``).
     public static func writeJSON(_ model: BinaryQuadraticModel) throws -> String {
-        let labels: [Any] = model.labels.map { Int($0).map { $0 as Any } ?? $0 }
+        let labels: [Any] = model.labels.map { label in
+            model.textLabels.contains(label) ? label as Any : Int(label).map { $0 as Any } ?? label
+        }
         let root: [String: Any] = [
             "type": "BinaryQuadraticModel",
             "version": ["bqm_schema": "3.0.0"],
@@ -373,8 +394,8 @@ public enum AnnealingFormats {
             "quadratic_head": model.quadratic.map(\.i),
             "quadratic_tail": model.quadratic.map(\.j),
         ]
-        let data = try JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])
-        return String(decoding: data, as: UTF8.self) + "\n"
+        // Every bias reads back to the same double (JSONSerialization rounds on Linux).
+        return String(decoding: try JSONText.encode(root), as: UTF8.self)
     }
 
     // MARK: qbsolv

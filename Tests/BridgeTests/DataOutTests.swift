@@ -78,6 +78,26 @@ struct DataOutTests {
         #expect(ours["variable_type"] as? String == "SPIN")
     }
 
+    @Test("a label \"5\" stays a string and every bias reads back bit for bit")
+    func exactJSON() throws {
+        let text = """
+            {"type": "BinaryQuadraticModel", "version": {"bqm_schema": "3.0.0"}, "use_bytes": false,
+             "index_type": "int32", "bias_type": "float64", "num_variables": 2, "num_interactions": 1,
+             "variable_labels": ["5", 7], "variable_type": "SPIN", "offset": -0.22630550150394949, "info": {},
+             "linear_biases": [-0.22630550150394949, 0.12142495353950104], "quadratic_biases": [-0.4014184679914383],
+             "quadratic_head": [0], "quadratic_tail": [1]}
+            """
+        let model = try AnnealingFormats.parseJSON(text, file: "x.json")
+        #expect(model.linear == [-0.22630550150394949, 0.12142495353950104])
+        #expect(model.quadratic[0].value == -0.4014184679914383)
+        #expect(model.offset == -0.22630550150394949)
+        let written = try Self.object(Data(try AnnealingFormats.writeJSON(model).utf8))
+        let labels = try #require(written["variable_labels"] as? [Any])
+        #expect(labels[0] as? String == "5")
+        #expect(labels[1] as? Int == 7)
+        #expect(try AnnealingFormats.parseJSON(try AnnealingFormats.writeJSON(model), file: "y.json") == model)
+    }
+
     @Test("dimod's default COO dump (no vartype header) is read with --vartype, refused without it")
     func headerlessCOO() throws {
         let text = String(decoding: try Self.fixture("bqm_noheader.coo"), as: UTF8.self)

@@ -68,11 +68,9 @@ public enum DataFile {
     public static func companion(of path: String) -> String { path + ".json" }
 
     /// Pretty-printed JSON with sorted keys (numbers as numbers), ending in a newline.
+    /// Every double reads back exactly (``AdiabatCore/JSONText``).
     public static func json(_ object: Any) throws -> Data {
-        var data = try JSONSerialization.data(
-            withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        data.append(0x0A)
-        return data
+        try JSONText.encode(object)
     }
 
     /// Refuses an array of `bytes` bytes above `limit` before any work, saying its size.

@@ -11,6 +11,8 @@ import Reports
 /// energy under the problem's BQM, offset included (dimod's `bqm.energies`).
 public struct SpinSampleSet: Sendable {
     public var labels: [String]
+    /// Labels that are strings although they read as integers (``BinaryQuadraticModel/textLabels``).
+    public var textLabels: Set<String> = []
     public var vartype: Vartype
     /// Row-major `reads × variables`, values in ``vartype``.
     public var samples: [Int8]
@@ -40,6 +42,7 @@ public struct SpinSampleSet: Sendable {
     public init(states: [Int], model: BinaryQuadraticModel, info: [String: SettingValue] = [:]) {
         let n = model.variableCount
         labels = model.labels
+        textLabels = model.textLabels
         vartype = model.vartype
         var values = [Int8](repeating: 0, count: states.count * n)
         var energies = [Double](repeating: 0, count: states.count)
@@ -58,8 +61,8 @@ public struct SpinSampleSet: Sendable {
     }
 
     /// A label as dimod writes it: decimal integers as JSON integers, anything else a string.
-    static func jsonLabel(_ label: String) -> Any {
-        if let v = Int(label), String(v) == label { return v }
+    static func jsonLabel(_ label: String, text: Set<String> = []) -> Any {
+        if !text.contains(label), let v = Int(label), String(v) == label { return v }
         return label
     }
 
@@ -89,7 +92,7 @@ public struct SpinSampleSet: Sendable {
                 "energy": array(energies, "float64", [reads]),
                 "num_occurrences": array([Int](repeating: 1, count: reads), "int64", [reads]),
             ],
-            "variable_labels": labels.map(Self.jsonLabel),
+            "variable_labels": labels.map { Self.jsonLabel($0, text: textLabels) },
             "variable_type": vartype.rawValue,
             "info": info.mapValues(Self.jsonValue),
         ]
@@ -117,7 +120,7 @@ public struct SpinSampleSet: Sendable {
         let companion: [String: Any] = [
             "format": "adiabat spin samples",
             "array": ["dtype": "int8", "shape": [reads, variables], "rows": "reads", "columns": "variables"],
-            "variable_labels": labels.map(Self.jsonLabel),
+            "variable_labels": labels.map { Self.jsonLabel($0, text: textLabels) },
             "variable_type": vartype.rawValue,
             "energy": energies,
             "num_occurrences": [Int](repeating: 1, count: reads),

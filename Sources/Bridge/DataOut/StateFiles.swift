@@ -38,10 +38,10 @@ public enum StateFiles {
     }
 
     /// The companion's description of a register basis.
-    public static func registerBasis(labels: [String]) -> [String: Any] {
+    public static func registerBasis(labels: [String], textLabels: Set<String> = []) -> [String: Any] {
         [
             "qubits": labels.count,
-            "labels": labels.map(SpinSampleSet.jsonLabel),
+            "labels": labels.map { SpinSampleSet.jsonLabel($0, text: textLabels) },
             "order":
                 "tensor-product (QuTiP, numpy.kron) order: qubit 0 (labels[0]) is the most significant bit of the index",
             "zero": "|0> is spin z = +1 (sigma_z|0> = |0>); |1> is z = -1; BINARY x = (1 + z)/2, so x = 1 is |0>",

@@ -105,7 +105,8 @@ extension Problem {
             let shape = [system.values.count, dim]
             let companion: [String: Any] = [
                 "format": "adiabat eigenvectors", "array": ["dtype": "float64", "shape": shape, "rows": "levels"],
-                "basis": StateFiles.registerBasis(labels: p.spec.model.labels), "problem": p.spec.name, "s": s,
+                "basis": StateFiles.registerBasis(labels: p.spec.model.labels, textLabels: p.spec.model.textLabels),
+                "problem": p.spec.name, "s": s,
                 "a": a, "b": b, "energies": system.values,
                 "hamiltonian": "H = -a sum_i sigma_x^i + b H_P (docs/annealing.md)",
             ]
