@@ -212,3 +212,66 @@ struct DataOutTests {
         #expect(throws: InputError.self) { _ = try problem.evolve(request) }
     }
 }
+
+@Suite("Schedule exports: D-Wave's anneal_schedule rules and diffusers' sigmas and timesteps")
+struct ScheduleExportTests {
+    static func message(_ body: () throws -> Void) -> String {
+        do {
+            try body()
+            return ""
+        } catch let e as InputError {
+            return e.message
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test("a valid forward anneal passes; each broken rule is one error that names it")
+    func dwaveRules() throws {
+        let rules = ScheduleExport.DWaveRules()
+        #expect(try ScheduleExport.dwavePoints(.linear, totalTime: 20) == [[0, 0], [20, 1]])
+        let pause = try Schedule.piecewiseLinear(r: [0, 1.0 / 3, 5.0 / 6, 1], u: [0, 0.45, 0.45, 1], name: "points")
+        #expect(try ScheduleExport.dwavePoints(pause, totalTime: 12) == [[0, 0], [4, 0.45], [10, 0.45], [12, 1]])
+        let cases: [([[Double]], String)] = [
+            ([[0, 0], [0.2, 1]], "slope"),
+            ([[1, 0], [20, 1]], "starts at t = 0"),
+            ([[0, 0], [5, 0.5], [5, 1]], "times increase"),
+            ([[0, 0], [20, 0.9]], "forward anneal ends at s = 1"),
+            ([[0, 0.3], [20, 1]], "reverse anneal at s = 1"),
+            ([[0, 0], [3000, 1]], "2000"),
+            ((0..<13).map { [Double($0) * 10, Double($0) / 12] }, "at most 12 points"),
+            ([[0, 1], [10, 0.5], [20, 1]], "initial state"),
+        ]
+        for (points, rule) in cases {
+            let text = Self.message {
+                try ScheduleExport.checkDWave(points, rules: rules, initialState: nil, requireState: true)
+            }
+            #expect(text.contains(rule), "\(points): \(text)")
+        }
+        // A reverse anneal with its initial state passes.
+        try ScheduleExport.checkDWave(
+            [[0, 1], [10, 0.5], [20, 0.5], [30, 1]], rules: rules, initialState: [1, -1], requireState: true)
+    }
+
+    @Test("diffusers: sigma = √((1 − ᾱ)/ᾱ) and timesteps on the default DDPM scale invert ᾱ_k")
+    func diffusers() throws {
+        let table = ScheduleExport.ddpmLinearAlphasCumprod()
+        #expect(table.count == 1000)
+        #expect(abs(table[0] - (1 - 1e-4)) < 1e-15)
+        let export = try ScheduleExport.diffusers(.linear, tMax: 3, process: .ou, steps: 10)
+        let alphaBar = try #require(export["alphas_cumprod"] as? [Double])
+        let sigmas = try #require(export["sigmas"] as? [Double])
+        let timesteps = try #require(export["timesteps"] as? [Double])
+        #expect(alphaBar.count == 10)
+        #expect(abs(alphaBar[0] - exp(-6)) < 1e-15)
+        for (a, s) in zip(alphaBar, sigmas) { #expect(abs(s - ((1 - a) / a).squareRoot()) < 1e-12 * max(s, 1)) }
+        for (a, k) in zip(alphaBar, timesteps) where k > 0 && k < 999 {
+            let lo = Int(k)
+            let f = k - Double(lo)
+            let interpolated = exp((1 - f) * log(table[lo]) + f * log(table[lo + 1]))
+            #expect(abs(interpolated - a) < 1e-12)
+        }
+        let ve = try ScheduleExport.diffusers(.linear, tMax: 2, process: .ve, steps: 4)
+        #expect((ve["sigmas"] as? [Double])?.first == 2)
+    }
+}

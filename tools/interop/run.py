@@ -14,7 +14,10 @@ Checks (each prints one line, PASS or FAIL with the numbers; exit status 1 on an
   4. eigenvectors: `spectrum --eigenvectors` against numpy.linalg.eigh of QuTiP's H(s);
   5. grids: `evolve --save-state` and `spectrum --eigenvectors` on a landscape load with
      numpy.load and have the grid's shape and unit norm (with the cell volume);
-  6. landscape samples: `sample --output x.npy` equals the CSV of the same run.
+  6. landscape samples: `sample --output x.npy` equals the CSV of the same run;
+  7. schedules: `schedule --export dwave` against D-Wave's published anneal_schedule rules
+     (checked here independently), `--export diffusers` against diffusers' DDPM/Euler formulas
+     by value (diffusers itself needs torch, so it is not installed).
 Python is used here only (tools/), never in the Swift tests.
 """
 import argparse, json, math, os, subprocess, sys, tempfile
@@ -189,6 +192,39 @@ def grid_checks(binary, tmp):
           f"shape {x_npy.shape}")
 
 
+def schedule_checks(binary, tmp):
+    # D-Wave: the published rules, checked independently of Adiabat's own check.
+    for name, problem, total in [("linear", "sk10", 20), ("cosine", "sk10", 5), ("problem", "sk10-pause", None)]:
+        out = os.path.join(tmp, f"dwave-{name}.json")
+        args = ["schedule", name, problem, "--export", "dwave", "--output", out]
+        if total is not None:
+            args += ["--total-time", total]
+        adiabat(binary, *args)
+        pts = np.array(json.load(open(out))["anneal_schedule"])
+        t, s = pts[:, 0], pts[:, 1]
+        slope = np.max(np.abs(np.diff(s) / np.diff(t)))
+        ok = (t[0] == 0 and np.all(np.diff(t) > 0) and np.all((s >= 0) & (s <= 1)) and slope <= 2.0 + 1e-12
+              and len(pts) <= 12 and s[0] == 0 and s[-1] == 1 and t[-1] <= 2000)
+        check(f"D-Wave anneal_schedule ({name} on {problem})", ok,
+              f"{len(pts)} points, t_end {t[-1]} us, max slope {slope:.3g}/us")
+    # diffusers (not installed: it needs torch): its formulas by value. DDPMScheduler's default
+    # betas = linspace(1e-4, 0.02, 1000), alphas_cumprod = cumprod(1 - betas); EulerDiscreteScheduler's
+    # sigmas = ((1 - alphas_cumprod) / alphas_cumprod) ** 0.5.
+    out = os.path.join(tmp, "diffusers.json")
+    adiabat(binary, "schedule", "karras", "--export", "diffusers", "--output", out, "--samples", 25)
+    d = json.load(open(out))
+    ac = np.cumprod(1 - np.linspace(1e-4, 0.02, 1000, dtype=np.float64))
+    a = np.array(d["alphas_cumprod"])
+    sig = np.array(d["sigmas"])
+    ts = np.array(d["timesteps"])
+    back = np.exp(np.interp(ts, np.arange(1000), np.log(ac)))
+    inside = (ts > 0) & (ts < 999)
+    err_sigma = float(np.max(np.abs(sig - np.sqrt((1 - a) / a)) / sig))
+    err_t = float(np.max(np.abs(back[inside] - a[inside]) / a[inside]))
+    check("diffusers sigmas and timesteps (karras, 25 steps) by value", err_sigma < 1e-12 and err_t < 1e-9,
+          f"sigma rel. error {err_sigma:.1e}; alpha_bar(timestep) rel. error {err_t:.1e}; sigmas {sig[0]:.4g} … {sig[-1]:.4g}")
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--adiabat", default=os.path.join(ROOT, ".build", "release", "adiabat"))
@@ -200,6 +236,7 @@ def main():
         bqm_checks(opts.adiabat, tmp)
         state_checks(opts.adiabat, tmp)
         grid_checks(opts.adiabat, tmp)
+        schedule_checks(opts.adiabat, tmp)
     if FAILS:
         print(f"{len(FAILS)} check(s) failed: {', '.join(FAILS)}")
         sys.exit(1)
