@@ -117,6 +117,7 @@ struct EvolveCommand: ParsableCommand {
             try Output.json(solution)
         } else {
             print(solution)
+            if let saveState { Output.line("state written to \(saveState) (and \(saveState).json: basis order, times)") }
         }
         if !solution.succeeded { throw CommandFailure(message: "the evolution stopped early: \(solution.status)") }
     }

@@ -90,6 +90,11 @@ struct SpectrumCommand: ParsableCommand {
             try Output.json(solution)
             return
         }
+        defer {
+            if let eigenvectors {
+                Output.line("eigenvectors written to \(eigenvectors) (and \(eigenvectors).json: basis order, energies)")
+            }
+        }
         switch solution {
         case .landscape(let report): print(report)
         case .annealing(let name, let report): print(report, name: name)
