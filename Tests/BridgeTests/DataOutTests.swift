@@ -275,3 +275,51 @@ struct ScheduleExportTests {
         #expect((ve["sigmas"] as? [Double])?.first == 2)
     }
 }
+
+@Suite("diffusers scheduler_config.json read as a schedule")
+struct DiffusersConfigTests {
+    static func config(_ json: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("scheduler-\(UUID().uuidString).json")
+        try Data(json.utf8).write(to: url)
+        return url
+    }
+
+    @Test("scaled_linear (Stable Diffusion) is β linear in √β: λ(1) = −Σ log(1 − β_j)")
+    func scaledLinear() throws {
+        let url = try Self.config(
+            #"{"_class_name": "PNDMScheduler", "beta_start": 0.00085, "beta_end": 0.012, "beta_schedule": "scaled_linear", "num_train_timesteps": 1000}"#
+        )
+        defer { try? FileManager.default.removeItem(at: url) }
+        let noise = try DiffusersSchedulerConfig.read(url)
+        var sum = 0.0
+        for j in 0..<1000 {
+            let root = 0.00085.squareRoot() + Double(j) / 999 * (0.012.squareRoot() - 0.00085.squareRoot())
+            sum -= log1p(-root * root)
+        }
+        #expect(abs(noise.noiseLevel(at: 1) - sum) < 1e-12 * sum)
+        #expect(noise.name == "ddpm-scaled-linear")
+    }
+
+    @Test("linear, cosine, Karras σ (EDM keys or use_karras_sigmas), and a refusal naming the key")
+    func kinds() throws {
+        let linear = try Self.config(#"{"beta_schedule": "linear", "beta_start": 0.0001, "beta_end": 0.02}"#)
+        let cosine = try Self.config(#"{"beta_schedule": "squaredcos_cap_v2"}"#)
+        let edm = try Self.config(#"{"_class_name": "EDMEulerScheduler", "sigma_min": 0.002, "sigma_max": 80.0, "rho": 7.0}"#)
+        let karras = try Self.config(#"{"beta_schedule": "linear", "use_karras_sigmas": true}"#)
+        let bad = try Self.config(#"{"beta_schedule": "exp"}"#)
+        defer { for u in [linear, cosine, edm, karras, bad] { try? FileManager.default.removeItem(at: u) } }
+        #expect(try DiffusersSchedulerConfig.read(linear) == NoiseSchedule.ddpm)
+        #expect(try DiffusersSchedulerConfig.read(cosine) == NoiseSchedule.nicholDhariwal)
+        #expect(try DiffusersSchedulerConfig.read(edm) == NoiseSchedule.karrasEDM)
+        let k = try DiffusersSchedulerConfig.read(karras)
+        guard case let .karras(s0, s1, rho) = k.kind else {
+            Issue.record("use_karras_sigmas gave \(k)")
+            return
+        }
+        // diffusers: σ = √((1 − ᾱ)/ᾱ) at the first and last of the 1000 DDPM steps.
+        #expect(abs(s0 - (1e-4 / (1 - 1e-4)).squareRoot()) < 1e-12)
+        #expect(abs(s1 - 157.4) < 0.1)
+        #expect(rho == 7)
+        #expect(throws: InputError.self) { _ = try DiffusersSchedulerConfig.read(bad) }
+    }
+}
