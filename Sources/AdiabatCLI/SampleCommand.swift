@@ -108,7 +108,7 @@ struct SampleCommand: ParsableCommand {
         help: "Diffusion time at the noise end (default: the problem's t_max; reverse-flip: (n/2)e^{−2γ t_max} = 1e-4).")
     var tMax: Double?
 
-    @Option(name: .long, parsing: .unconditional, help: "RMS score error ε injected as ε·δ/‖δ‖ under p_t (default 0).")
+    @Option(name: .long, parsing: .unconditional, help: "RMS score error ε injected as ε·δ/‖δ‖ under p_t.")
     var scoreError: Double = 0
 
     @Option(
@@ -195,19 +195,13 @@ struct SampleCommand: ParsableCommand {
         let solution = try Problem.load(problem, seed: common.seed, vartype: problemOptions.vartype).sample(
             request, progress: { done, total in Output.progress("\(name): step \(done)/\(total)") })
         Output.endProgress()
+        // The library has written --output (atomically) during the run.
+        let json = common.json ? try Output.encodeJSON(solution) : nil
         switch solution {
         case .landscape(let problem, let outcome, _):
-            if common.json {
-                try Output.json(solution)
-            } else {
-                print(outcome.report, problem: problem)
-            }
+            if let json { Output.emit(json) } else { print(outcome.report, problem: problem) }
         case .spins(let problem, let result):
-            if common.json {
-                try Output.json(solution)
-            } else {
-                print(result, problem: problem)
-            }
+            if let json { Output.emit(json) } else { print(result, problem: problem) }
         }
     }
 
@@ -254,4 +248,12 @@ struct SampleCommand: ParsableCommand {
         }
         Output.line("cost      \(r.scoreEvaluations) score evaluations, \(String(format: "%.2f", r.seconds)) s")
     }
+}
+
+extension SampleCommand: Exemplified {
+    static let examples = [
+        "adiabat sample double-well --sampler reverse-sde --steps 100 --samples 20000",
+        "adiabat sample sk10 --sampler simulated-annealing --sweeps 1000",
+        "adiabat sample sk10 --sampler flip-chain --cells 50 --samples 500",
+    ]
 }

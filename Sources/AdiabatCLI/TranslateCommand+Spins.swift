@@ -47,11 +47,15 @@ extension TranslateCommand {
                 [String(x), spinString(x, qubits: law.qubits), number(law.probability(x))]
                     + moves.indices.map { number(translation.score.ratio(x, move: $0)) }
             }
-            if let output {
-                try write(table, columns: columns, to: output)
-                report.output = output
-            }
+            report.output = output
             if json { report.table = (columns, table) }
+            // Encoded before the file is written: a failing command writes nothing.
+            let encoded = json ? try Output.encodeJSON(report) : nil
+            if let output { try write(table, columns: columns, to: output) }
+            if let encoded {
+                Output.emit(encoded)
+                return
+            }
         }
         if json {
             try Output.json(report)
@@ -82,11 +86,15 @@ extension TranslateCommand {
             let table = (0..<law.dimension).map { x -> [String] in
                 [String(x), spinString(x, qubits: law.qubits), number(law.probability(x)), number(score.potential[x])]
             }
-            if let output {
-                try write(table, columns: columns, to: output)
-                out.output = output
-            }
+            out.output = output
             if json { out.table = (columns, table) }
+            // Encoded before the file is written: a failing command writes nothing.
+            let encoded = json ? try Output.encodeJSON(out) : nil
+            if let output { try write(table, columns: columns, to: output) }
+            if let encoded {
+                Output.emit(encoded)
+                return
+            }
         }
         if json {
             try Output.json(out)

@@ -117,7 +117,7 @@ public enum AnnealingEvolution {
         guard availableMethods(qubits: n, options: options).contains(method) else {
             let usable = availableMethods(qubits: n, options: options).map(\.rawValue).joined(separator: ", ")
             throw InputError(
-                "--method",
+                "evolve.method",
                 "\(method.rawValue) is implicit and needs a dense \(2 << n)×\(2 << n) Jacobian, too large for \(n) qubits",
                 hint:
                     "implicit GSL steppers are offered up to \(options.maximumDenseJacobian) real components; use one of: \(usable)"

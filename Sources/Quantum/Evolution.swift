@@ -191,13 +191,13 @@ public struct EvolutionOptions: Sendable, Equatable {
 
     func validate() throws {
         guard rtol.isFinite, rtol >= 0, atol.isFinite, atol >= 0, rtol + atol > 0 else {
-            throw InputError("--rtol/--atol", "must be finite, ≥ 0 and not both 0 (got \(rtol), \(atol))")
+            throw InputError("evolve.rtol", "and evolve.atol must be finite, ≥ 0 and not both 0 (got \(rtol), \(atol))")
         }
-        if rtol > 0 && rtol < 1e-15 { throw InputError("--rtol", "is below double precision (got \(rtol)); use ≥ 1e-15") }
-        if let s = steps, s < 1 { throw InputError("--steps", "must be positive (got \(s))") }
+        if rtol > 0 && rtol < 1e-15 { throw InputError("evolve.rtol", "is below double precision (got \(rtol)); use ≥ 1e-15") }
+        if let s = steps, s < 1 { throw InputError("evolve.steps", "must be positive (got \(s))") }
         guard maxSteps > 0 else { throw InputError("maxSteps", "must be positive") }
         guard trajectorySamples >= 0, trajectorySamples <= 100_000 else {
-            throw InputError("--trajectory", "must be between 0 and 100000 points (got \(trajectorySamples))")
+            throw InputError("evolve.trajectory", "must be between 0 and 100000 points (got \(trajectorySamples))")
         }
     }
 }

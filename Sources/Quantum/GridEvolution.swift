@@ -97,13 +97,13 @@ public enum GridEvolution {
         if let ode = method.odeMethod, ode.requiresJacobian, 2 * n > options.maximumDenseJacobian {
             let usable = EvolutionMethod.allCases.filter { !($0.odeMethod?.requiresJacobian ?? false) }.map(\.rawValue)
             throw InputError(
-                "--method",
+                "evolve.method",
                 "\(method.rawValue) is implicit and needs a dense \(2 * n)×\(2 * n) Jacobian, too large for \(n) grid nodes",
                 hint: "use one of: \(usable.joined(separator: ", "))")
         }
         if method.isSplitOperator && problem.order != .second {
             throw InputError(
-                "--method",
+                "evolve.method",
                 "\(method.rawValue) diagonalises the 3-point Laplacian exactly; this problem uses the \(problem.order.rawValue)-order stencil",
                 hint: "use the second-order stencil, or a GSL method (rk8pd, msadams, …)")
         }

@@ -69,11 +69,11 @@ public enum CatalysedEvolution {
     ) throws -> CatalysedEvolutionResult {
         guard methods.contains(method) else {
             throw InputError(
-                "--method", "\(method.rawValue) is implicit and needs a dense Jacobian",
+                "evolve.method", "\(method.rawValue) is implicit and needs a dense Jacobian",
                 hint: "use one of: \(methods.map(\.rawValue).joined(separator: ", "))")
         }
         guard rtol.isFinite, atol.isFinite, rtol >= 0, atol >= 0, rtol + atol > 0 else {
-            throw InputError("--rtol/--atol", "must be finite, ≥ 0 and not both 0 (got \(rtol), \(atol))")
+            throw InputError("evolve.rtol", "and evolve.atol must be finite, ≥ 0 and not both 0 (got \(rtol), \(atol))")
         }
         let annealing = run.annealing
         let n = annealing.qubits
