@@ -10,7 +10,7 @@ BIN          := .build/$(CONFIG)/adiabat
 DEMO_PROBLEM ?= double-well
 REPORT_DIR   ?= report
 
-.PHONY: all deps build test demo check-report bench fuzz format lint clean
+.PHONY: all deps build test demo check-report bench fuzz interop format lint clean
 
 all: build
 
@@ -52,6 +52,11 @@ check-report: build
 ## bench: peer comparisons (installs QuTiP, SciPy, dimod with pip into benchmarks/.venv)
 bench: build
 	benchmarks/run
+
+## interop: load every kind of file adiabat writes with NumPy, dimod and QuTiP (pip, into
+## tools/interop/.venv) and compare with the peers' own computations (docs/data-out.md)
+interop: build
+	tools/interop/run
 
 ## fuzz: mutated problem files and absurd options against the built binary, each run under a
 ## time limit and a memory cap; fails on a crash, a hang, stderr that is not one `error:` line

@@ -103,7 +103,9 @@ enum ParameterFlags {
     static let exceptions: [String: String] = [:]
 
     /// The commands whose parameters the library names.
-    static let commands: Set<String> = ["anneal", "compare", "evolve", "sample", "schedule", "spectrum", "translate"]
+    static let commands: Set<String> = [
+        "anneal", "compare", "evolve", "problem", "sample", "schedule", "spectrum", "translate",
+    ]
 
     /// Every flag some subcommand takes (read from their help, so it cannot drift).
     static let knownFlags: Set<String> = {

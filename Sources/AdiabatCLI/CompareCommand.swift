@@ -75,6 +75,8 @@ struct CompareCommand: ParsableCommand {
     @Flag(name: .long, help: "Recompute every cell (discard DIR/cells.jsonl).")
     var fresh = false
 
+    @OptionGroup var problemOptions: ProblemOptions
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -82,7 +84,7 @@ struct CompareCommand: ParsableCommand {
     }
 
     func run() throws {
-        let loaded = try Problem.load(problem, seed: common.seed)
+        let loaded = try Problem.load(problem, seed: common.seed, vartype: problemOptions.vartype)
         let annealing = loaded.kind == .annealing
         var settings = ComparisonSettings.defaults(annealing: annealing, seed: common.seed)
         if let schedules {

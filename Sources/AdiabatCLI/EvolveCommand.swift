@@ -2,6 +2,8 @@ import ArgumentParser
 import Bridge
 import Foundation
 
+extension EvolveRequest.SaveStateTimes: ExpressibleByArgument {}
+
 extension EvolutionMethod: ExpressibleByArgument {}
 
 /// `adiabat evolve`: real-time Schrödinger evolution along the problem's path.
@@ -60,6 +62,20 @@ struct EvolveCommand: ParsableCommand {
         name: .long, help: "With --trajectory: also the instantaneous ground-state fidelity and gap (a Lanczos solve per point).")
     var instantaneous = false
 
+    @Option(
+        name: .customLong("save-state"),
+        help:
+            "Write ψ(T) to FILE.npy (complex128; registers in tensor-product order, qubit 0 the most significant bit; grids with the grid's shape) and FILE.npy.json (docs/data-out.md)."
+    )
+    var saveState: String?
+
+    @Option(
+        name: .customLong("save-state-times"),
+        help: "end: ψ(T) only (default); trajectory: ψ at the --trajectory times, shape (N+1, …).")
+    var saveStateTimes: EvolveRequest.SaveStateTimes = .end
+
+    @OptionGroup var problemOptions: ProblemOptions
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -90,15 +106,18 @@ struct EvolveCommand: ParsableCommand {
         request.steps = steps
         request.trajectory = trajectory
         request.instantaneous = instantaneous
+        request.saveState = saveState
+        request.saveStateTimes = saveStateTimes
         return request
     }
 
     func run() throws {
-        let solution = try Problem.load(problem, seed: common.seed).evolve(try request())
+        let solution = try Problem.load(problem, seed: common.seed, vartype: problemOptions.vartype).evolve(try request())
         if common.json {
             try Output.json(solution)
         } else {
             print(solution)
+            if let saveState { Output.line("state written to \(saveState) (and \(saveState).json: basis order, times)") }
         }
         if !solution.succeeded { throw CommandFailure(message: "the evolution stopped early: \(solution.status)") }
     }

@@ -1,5 +1,6 @@
 import AdiabatCore
 import ArgumentParser
+import Bridge
 import Foundation
 
 /// Flags every subcommand shares.
@@ -9,6 +10,18 @@ struct CommonOptions: ParsableArguments {
 
     @Option(name: .long, parsing: .unconditional, help: "Seed for every random number (reproducible results).")
     var seed: UInt64 = 20_260_605
+}
+
+/// `--vartype`, for the subcommands that read a PROBLEM.
+struct ProblemOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: "SPIN or BINARY: the vartype of a dimod .coo PROBLEM without a '# vartype=' header (dimod's default coo.dump).")
+    var vartype: Vartype?
+}
+
+extension Vartype: ExpressibleByArgument {
+    public init?(argument: String) { self.init(rawValue: argument.uppercased()) }
 }
 
 /// Writing results: one JSON object (sorted keys) or human-readable text.

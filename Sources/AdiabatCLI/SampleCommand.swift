@@ -116,7 +116,11 @@ struct SampleCommand: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "RMS score error ε injected as ε·δ/‖δ‖ under p_t.")
     var scoreError: Double = 0
 
-    @Option(name: .long, help: "Write the samples (or, for fokker-planck, the density on the grid) to this CSV file.")
+    @Option(
+        name: .long,
+        help:
+            "Write the samples to FILE: spin reads as .json (a dimod SampleSet), .csv or .npy; landscape samples (fokker-planck: the density on the grid) as .csv or .npy (docs/data-out.md)."
+    )
     var output: String?
 
     @Option(
@@ -160,6 +164,8 @@ struct SampleCommand: ParsableCommand {
         help: "simulated-annealing: β_hot,β_cold (default: dwave-samplers' rule).")
     var betaRange: CommaList<Double>?
 
+    @OptionGroup var problemOptions: ProblemOptions
+
     @OptionGroup var common: CommonOptions
 
     func parsedBetaRange() throws -> (Double, Double)? {
@@ -199,23 +205,21 @@ struct SampleCommand: ParsableCommand {
         r.betaRange = try parsedBetaRange().map { (hot: $0.0, cold: $0.1) }
         r.trotterSlices = trotterSlices
         r.trotterBoundary = trotterBoundary
-        r.output = output != nil
+        r.outputFile = output
         return r
     }
 
     func run() throws {
         let request = try request()
         _ = try request.validated()
-        if let output { try Output.checkWritable(output) }
         let name = sampler.name
-        let solution = try Problem.load(problem, seed: common.seed).sample(
+        let solution = try Problem.load(problem, seed: common.seed, vartype: problemOptions.vartype).sample(
             request, progress: { done, total in Output.progress("\(name): step \(done)/\(total)") })
         Output.endProgress()
-        // Encoded before the file is written: a failing command writes nothing.
+        // The library has written --output (atomically) during the run.
         let json = common.json ? try Output.encodeJSON(solution) : nil
         switch solution {
-        case .landscape(let problem, let outcome, let grid):
-            if let output { try write(outcome, grid: grid, to: output) }
+        case .landscape(let problem, let outcome, _):
             if let json { Output.emit(json) } else { print(outcome.report, problem: problem) }
         case .spins(let problem, let result):
             if let json { Output.emit(json) } else { print(result, problem: problem) }
@@ -225,7 +229,8 @@ struct SampleCommand: ParsableCommand {
     private func print(_ result: SpinSampleResult, problem: String) {
         Output.line("problem    \(problem) (\(result.qubits) qubits), sampler \(result.sampler)")
         for key in result.settings.keys.sorted() {
-            Output.line("  \(key.padding(toLength: 22, withPad: " ", startingAt: 0)) \(result.settings[key] ?? "")")
+            Output.line(
+                "  \(key.padding(toLength: 22, withPad: " ", startingAt: 0)) \(result.settings[key].map { "\($0)" } ?? "")")
         }
         Output.line("samples    \(result.samples)")
         Output.line(
@@ -246,28 +251,6 @@ struct SampleCommand: ParsableCommand {
         Output.line("⟨E⟩        \(result.meanEnergy), min \(result.minimumEnergy)")
         if let rate = result.sweepsPerSecond { Output.line("speed      \(String(format: "%.4g", rate)) sweeps/s") }
         Output.line("time       \(String(format: "%.3f", result.statistics.seconds)) s")
-    }
-
-    /// Writes samples (`x[,y[,z]]` per row) or the density (`x[,y],density`) as CSV.
-    private func write(_ outcome: SamplingOutcome, grid: UniformGrid, to path: String) throws {
-        let d = grid.dimension
-        let names = ["x", "y", "z"].prefix(d)
-        var text = ""
-        if let samples = outcome.samples {
-            text.reserveCapacity(samples.count * 22)
-            text += names.joined(separator: ",") + "\n"
-            for i in 0..<(samples.count / d) {
-                text += (0..<d).map { "\(samples[i * d + $0])" }.joined(separator: ",") + "\n"
-            }
-        } else if let density = outcome.density {
-            text += names.joined(separator: ",") + ",density\n"
-            var x = [Double](repeating: 0, count: d)
-            for k in 0..<grid.count {
-                grid.point(k, into: &x)
-                text += x.map { "\($0)" }.joined(separator: ",") + ",\(density.values[k])\n"
-            }
-        }
-        try Output.writeAtomically(Data(text.utf8), to: path)
     }
 
     private func print(_ r: SamplingReport, problem: String) {

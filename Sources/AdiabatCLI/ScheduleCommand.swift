@@ -3,6 +3,7 @@ import Bridge
 import Foundation
 
 extension ForwardProcess: ExpressibleByArgument {}
+extension ScheduleExport.Target: ExpressibleByArgument {}
 
 /// `adiabat schedule NAME [PROBLEM]`: tabulates, exports and plots a schedule.
 struct ScheduleCommand: ParsableCommand {
@@ -56,8 +57,18 @@ struct ScheduleCommand: ParsableCommand {
     @Option(name: .customLong("flip-rate"), parsing: .unconditional, help: "flip:/anneal: the flip rate γ.")
     var flipRate: Double = 1
 
-    @Option(name: .long, help: "Write the table as CSV to this file.")
+    @Option(name: .long, help: "Write the table as CSV to this file (with --export: the export, JSON).")
     var output: String?
+
+    @Option(
+        name: .long,
+        help:
+            "Write the schedule for another tool to --output FILE.json: diffusers (sigmas, timesteps for set_timesteps; --samples steps) or dwave (anneal_schedule [t_µs, s] checked against D-Wave's rules). See docs/data-out.md."
+    )
+    var export: ScheduleExport.Target?
+
+    @Option(name: .long, parsing: .unconditional, help: "--export dwave: the anneal time in µs (default: the problem's).")
+    var totalTime: Double?
 
     @Option(name: .long, help: "Draw u(r) as an SVG plot into this file.")
     var plot: String?
@@ -69,6 +80,8 @@ struct ScheduleCommand: ParsableCommand {
             file's [schedule] type = "table" (energy_unit = "native") run with the linear schedule.
             """)
     var pathOutput: String?
+
+    @OptionGroup var problemOptions: ProblemOptions
 
     @OptionGroup var common: CommonOptions
 
@@ -92,6 +105,20 @@ struct ScheduleCommand: ParsableCommand {
         let request = try name.request(order: order)
         let library = try makeLibrary()
         let schedule = try library.schedule(request)
+        if let export {
+            guard let output else {
+                throw InputError("schedule.output", "is required with --export", hint: "give FILE.json")
+            }
+            try ScheduleExport.write(
+                export, schedule: schedule, library: library, totalTime: totalTime, steps: samples, to: output)
+            if common.json {
+                try Output.json(["export": export.rawValue, "output": output, "schedule": schedule.name])
+            } else {
+                Output.line("wrote     \(output) (\(export.rawValue) export of \(schedule.name))")
+            }
+            return
+        }
+        if totalTime != nil { throw InputError("schedule.total_time", "applies to --export dwave") }
         let table = try ScheduleTable.make(schedule: schedule, request: request, library: library, samples: samples)
         // Every output is built and checked before any file is written: a failing command
         // leaves no file behind.
@@ -143,7 +170,7 @@ struct ScheduleCommand: ParsableCommand {
                 context: .free(process: process, tMax: tMax ?? 3, map: map), gapSamples: gapSamples, flipRate: flipRate,
                 flipTMax: tMax)
         }
-        return try Problem.load(problem, seed: common.seed).scheduleLibrary(
+        return try Problem.load(problem, seed: common.seed, vartype: problemOptions.vartype).scheduleLibrary(
             gapSamples: gapSamples, flipRate: flipRate, tMax: tMax, beta: beta)
     }
 

@@ -23,6 +23,6 @@ struct ScheduleOption: ExpressibleByArgument, Sendable, CustomStringConvertible 
 
     /// Help text listing every name.
     static let help = ArgumentHelp(
-        "Schedule u(τ/T): \(ScheduleName.allCases.map(\.rawValue).joined(separator: ", ")); boundary-cancelling-K; a FILE.csv of r,u rows; flip:NAME / anneal:NAME (across domains). See docs/schedules.md."
+        "Schedule u(τ/T): \(ScheduleName.allCases.map(\.rawValue).joined(separator: ", ")); boundary-cancelling-K; a FILE.csv of r,u rows; a diffusers scheduler_config.json; flip:NAME / anneal:NAME (across domains). See docs/schedules.md."
     )
 }

@@ -42,9 +42,18 @@ struct SpectrumCommand: ParsableCommand {
         name: .long, parsing: .unconditional, help: "Also sample the whole path at N equally spaced times in [0, t_max].")
     var profile: Int?
 
+    @Option(
+        name: .long,
+        help:
+            "Write the eigenvectors of the --levels lowest levels to FILE.npy (float64; registers in tensor-product order, qubit 0 the most significant bit; grids with the grid's shape) and FILE.npy.json (docs/data-out.md)."
+    )
+    var eigenvectors: String?
+
     /// A law on spins (`--beta`, `--law`, `--law-file`): then the levels of its Score Hamiltonian
     /// −ΓΣσx + diag(ΓΣ√(p(xⁱ)/p(x))) on the problem's spins (SpinLawOptions.swift, docs/discrete.md).
     @OptionGroup var law: SpinLawOptions
+
+    @OptionGroup var problemOptions: ProblemOptions
 
     @OptionGroup var common: CommonOptions
 
@@ -69,16 +78,22 @@ struct SpectrumCommand: ParsableCommand {
         request.angularMomentum = angularMomentum
         request.profile = profile
         request.law = law.request
+        request.eigenvectors = eigenvectors
         return request
     }
 
     func run() throws {
-        let solution = try Problem.load(problem, seed: common.seed).spectrum(
+        let solution = try Problem.load(problem, seed: common.seed, vartype: problemOptions.vartype).spectrum(
             request(), progress: { done, total in Output.progress("profile: \(done)/\(total) points") })
         Output.endProgress()
         if common.json {
             try Output.json(solution)
             return
+        }
+        defer {
+            if let eigenvectors {
+                Output.line("eigenvectors written to \(eigenvectors) (and \(eigenvectors).json: basis order, energies)")
+            }
         }
         switch solution {
         case .landscape(let report): print(report)

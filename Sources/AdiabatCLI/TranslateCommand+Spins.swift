@@ -35,18 +35,23 @@ extension TranslateCommand {
         let translation = try SpinTranslation.translate(annealing, at: s, options: GroundStateOptions(gap: true))
         let summary = try translation.report(roundTrip: roundTrip, problemGround: annealing.hamiltonian.problemGround.states)
         var report = SpinTranslateReport(problem: loaded.spec.name, to: "score", output: nil, translation: summary, law: nil)
-        if let output {
+        if output != nil || json {
             let moves = translation.score.moves
-            let columns = ["state", "spins", "p"] + moves.map { "ratio_\(FlipTerm(mask: $0, coefficient: 0).label)" }
+            let columns =
+                ["state", "spins", "p"]
+                + moves.map {
+                    "ratio_\(FlipTerm(mask: $0, coefficient: 0).label(with: loaded.spec.model.labels))"
+                }
             let law = try translation.law()
             let table = (0..<law.dimension).map { x -> [String] in
                 [String(x), spinString(x, qubits: law.qubits), number(law.probability(x))]
                     + moves.indices.map { number(translation.score.ratio(x, move: $0)) }
             }
             report.output = output
+            if json { report.table = (columns, table) }
             // Encoded before the file is written: a failing command writes nothing.
             let encoded = json ? try Output.encodeJSON(report) : nil
-            try write(table, columns: columns, to: output)
+            if let output { try write(table, columns: columns, to: output) }
             if let encoded {
                 Output.emit(encoded)
                 return
@@ -75,16 +80,17 @@ extension TranslateCommand {
         let (law, name) = try options.request.law(for: loaded.spec.model.ising)
         let report = try SpinLawTranslationReport.compute(law: law, name: name, gamma: options.gamma, roundTrip: roundTrip)
         var out = SpinTranslateReport(problem: loaded.spec.name, to: "hamiltonian", output: nil, translation: nil, law: report)
-        if let output {
+        if output != nil || json {
             let score = try SpinScoreHamiltonian(law: law, gamma: options.gamma)
             let columns = ["state", "spins", "p", "V"]
             let table = (0..<law.dimension).map { x -> [String] in
                 [String(x), spinString(x, qubits: law.qubits), number(law.probability(x)), number(score.potential[x])]
             }
             out.output = output
+            if json { out.table = (columns, table) }
             // Encoded before the file is written: a failing command writes nothing.
             let encoded = json ? try Output.encodeJSON(out) : nil
-            try write(table, columns: columns, to: output)
+            if let output { try write(table, columns: columns, to: output) }
             if let encoded {
                 Output.emit(encoded)
                 return
@@ -142,8 +148,10 @@ struct SpinTranslateReport: Encodable {
     var output: String?
     var translation: SpinRoundTripReport?
     var law: SpinLawTranslationReport?
+    /// With `--json`: the table (columns, and rows with numbers as numbers).
+    var table: (columns: [String], rows: [[String]])?
 
-    enum Keys: String, CodingKey { case problem, to, output, spectrum }
+    enum Keys: String, CodingKey { case problem, to, output, spectrum, columns, rows }
 
     func encode(to encoder: Encoder) throws {
         try translation?.encode(to: encoder)
@@ -161,6 +169,16 @@ struct SpinTranslateReport: Encodable {
         try c.encode(problem, forKey: .problem)
         try c.encode(to, forKey: .to)
         try c.encodeIfPresent(output, forKey: .output)
+        if let table {
+            try c.encode(table.columns, forKey: .columns)
+            let rows = table.rows.map { row in
+                row.enumerated().map { i, cell -> SettingValue in
+                    if i != 1, let v = Double(cell), v.isFinite { return .number(v) }
+                    return .text(cell)
+                }
+            }
+            try c.encode(rows, forKey: .rows)
+        }
     }
 
     enum LawKeys: String, CodingKey {

@@ -18,18 +18,25 @@ struct TranslateCommand: ParsableCommand {
             and reports max_abs_error against H(s) − E₀. A non-stoquastic catalyst that no σz gauge \
             removes is refused (sign problem). --to hamiltonian with --beta, --law or --law-file \
             builds the Score Hamiltonian of that law on the spins; see docs/discrete.md. \
-            --output writes the table (CSV, or JSON for a .json file name) atomically.
+            --output writes the table (CSV, or JSON for a .json file name) atomically; --json \
+            carries the table too (columns and rows). --to bqm --output FILE writes an annealing \
+            problem's model as dimod BQM JSON (.json, its own labels), dimod COO (.coo, integer \
+            labels) or qbsolv .qubo (docs/data-out.md).
             """)
 
     enum Target: String, CaseIterable, ExpressibleByArgument {
         case hamiltonian
         case score
+        case bqm
     }
 
     @Argument(help: "A problem file or the name of a bundled problem (see 'adiabat problems').")
     var problem: String
 
-    @Option(name: .long, help: "What to translate to (required for landscapes; annealing default: score).")
+    @Option(
+        name: .long,
+        help: "What to translate to (required for landscapes; annealing default: score; bqm: the problem's model, with --output)."
+    )
     var to: Target?
 
     @Option(name: .long, parsing: .unconditional, help: "Diffusion time t (landscape problems).")
@@ -46,6 +53,8 @@ struct TranslateCommand: ParsableCommand {
 
     /// A law on spins for `--to hamiltonian` on an annealing problem.
     @OptionGroup var law: SpinLawOptions
+
+    @OptionGroup var problemOptions: ProblemOptions
 
     @OptionGroup var common: CommonOptions
 
@@ -65,7 +74,25 @@ struct TranslateCommand: ParsableCommand {
 
     func run() throws {
         let loaded: LandscapeProblem
-        switch try Problem.load(problem, seed: common.seed) {
+        switch try Problem.load(problem, seed: common.seed, vartype: problemOptions.vartype) {
+        case .annealing(let spins) where to == .bqm:
+            guard let output else {
+                throw InputError("translate.output", "is required with --to bqm", hint: "give FILE.json, FILE.coo or FILE.qubo")
+            }
+            try ProblemFiles.write(spins.spec, to: output)
+            let model = spins.spec.model
+            let report = BQMReport(
+                problem: spins.spec.name, to: "bqm", output: output, vartype: model.vartype.rawValue,
+                variables: model.variableCount, interactions: model.quadratic.count, offset: model.offset,
+                labels: model.labels)
+            if common.json {
+                try Output.json(report)
+            } else {
+                Output.line(
+                    "wrote     \(output) (\(model.variableCount) variables, \(model.quadratic.count) interactions, \(model.vartype.rawValue), offset \(model.offset))"
+                )
+            }
+            return
         case .annealing(let spins):
             guard time == nil else { throw InputError(spins.spec.file, "is an annealing problem; use --s (not --time)") }
             try Self.translate(
@@ -81,6 +108,9 @@ struct TranslateCommand: ParsableCommand {
         guard let to else {
             throw InputError("--to", "is required for a landscape problem", hint: "--to hamiltonian or --to score")
         }
+        if to == .bqm {
+            throw InputError("translate.to", "bqm writes an annealing problem's model; \(loaded.name) is a landscape")
+        }
         var (report, table) = try Translation.run(
             problem: loaded, to: Translation.Target(rawValue: to.rawValue) ?? .hamiltonian, time: time ?? 0, roundTrip: roundTrip)
         var file: Data?
@@ -88,6 +118,7 @@ struct TranslateCommand: ParsableCommand {
             file = output.lowercased().hasSuffix(".json") ? try table.json() : table.csv()
             report.output = output
         }
+        if common.json { report.rows = table.rows }
         // Encoded before the file is written: a failing command writes nothing.
         let json = common.json ? try Output.encodeJSON(report) : nil
         if let output, let file { try Output.writeAtomically(file, to: output) }
@@ -113,6 +144,18 @@ struct TranslateCommand: ParsableCommand {
             Output.line("columns   \(report.columns.joined(separator: ", ")) (give --output FILE to write the table)")
         }
     }
+}
+
+/// JSON of `translate --to bqm`.
+struct BQMReport: Encodable {
+    var problem: String
+    var to: String
+    var output: String
+    var vartype: String
+    var variables: Int
+    var interactions: Int
+    var offset: Double
+    var labels: [String]
 }
 
 extension TranslateCommand: Exemplified {

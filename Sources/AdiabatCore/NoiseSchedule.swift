@@ -62,6 +62,8 @@ public enum DiffusionClock: String, Sendable, Codable, CaseIterable {
 public struct NoiseSchedule: Sendable, Equatable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {
         case ddpmLinear(betaStart: Double, betaEnd: Double, steps: Int)
+        /// diffusers' `scaled_linear` (Stable Diffusion): `β_j = (√β_start + j/(N−1)(√β_end − √β_start))²`.
+        case ddpmScaledLinear(betaStart: Double, betaEnd: Double, steps: Int)
         case cosine(offset: Double)
         case vpSDE(betaMin: Double, betaMax: Double)
         case karras(sigmaMin: Double, sigmaMax: Double, rho: Double)
@@ -91,16 +93,38 @@ public struct NoiseSchedule: Sendable, Equatable, CustomStringConvertible {
         return makeDDPM(betaStart, betaEnd, steps)
     }
 
-    /// The DDPM table for validated parameters.
-    private static func makeDDPM(_ betaStart: Double, _ betaEnd: Double, _ steps: Int) -> NoiseSchedule {
+    /// The DDPM table for validated parameters (`scaled`: β linear in √β, diffusers'
+    /// `scaled_linear`).
+    private static func makeDDPM(_ betaStart: Double, _ betaEnd: Double, _ steps: Int, scaled: Bool = false)
+        -> NoiseSchedule
+    {
         var table = [Double](repeating: 0, count: steps + 1)
         var sum = 0.0
         for j in 1...steps {
-            let beta = betaStart + Double(j - 1) / Double(steps - 1) * (betaEnd - betaStart)
+            let f = Double(j - 1) / Double(steps - 1)
+            let beta: Double
+            if scaled {
+                let root = betaStart.squareRoot() + f * (betaEnd.squareRoot() - betaStart.squareRoot())
+                beta = root * root
+            } else {
+                beta = betaStart + f * (betaEnd - betaStart)
+            }
             sum -= log1p(-beta)
             table[j] = sum
         }
-        return NoiseSchedule(kind: .ddpmLinear(betaStart: betaStart, betaEnd: betaEnd, steps: steps), table: table)
+        let kind: Kind =
+            scaled
+            ? .ddpmScaledLinear(betaStart: betaStart, betaEnd: betaEnd, steps: steps)
+            : .ddpmLinear(betaStart: betaStart, betaEnd: betaEnd, steps: steps)
+        return NoiseSchedule(kind: kind, table: table)
+    }
+
+    /// diffusers' `scaled_linear` β (Stable Diffusion: 0.00085 … 0.012 over 1000 steps).
+    public static func ddpmScaledLinear(betaStart: Double = 0.00085, betaEnd: Double = 0.012, steps: Int = 1000) throws
+        -> NoiseSchedule
+    {
+        _ = try ddpmLinear(betaStart: betaStart, betaEnd: betaEnd, steps: steps)  // the same checks
+        return makeDDPM(betaStart, betaEnd, steps, scaled: true)
     }
 
     /// Nichol–Dhariwal's cosine schedule with offset `s ≥ 0` (0.008).
@@ -138,6 +162,7 @@ public struct NoiseSchedule: Sendable, Equatable, CustomStringConvertible {
     public var name: String {
         switch kind {
         case .ddpmLinear: return "ddpm-linear"
+        case .ddpmScaledLinear: return "ddpm-scaled-linear"
         case .cosine: return "ddpm-cosine"
         case .vpSDE: return "vp-sde"
         case .karras: return "karras"
@@ -147,6 +172,7 @@ public struct NoiseSchedule: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch kind {
         case let .ddpmLinear(b0, b1, n): return "ddpm-linear(β \(b0)…\(b1), \(n) steps)"
+        case let .ddpmScaledLinear(b0, b1, n): return "ddpm-scaled-linear(β \(b0)…\(b1), \(n) steps)"
         case .cosine(let s): return "ddpm-cosine(s = \(s))"
         case let .vpSDE(b0, b1): return "vp-sde(β \(b0)…\(b1))"
         case let .karras(s0, s1, rho): return "karras(σ \(s0)…\(s1), ρ = \(rho))"
@@ -157,7 +183,7 @@ public struct NoiseSchedule: Sendable, Equatable, CustomStringConvertible {
     public func noiseLevel(at v: Double) -> Double {
         let x = min(max(v, 0), 1)
         switch kind {
-        case .ddpmLinear(_, _, let n):
+        case .ddpmLinear(_, _, let n), .ddpmScaledLinear(_, _, let n):
             let position = x * Double(n)
             let i = min(Int(position), n - 1)
             let w = position - Double(i)
@@ -182,7 +208,7 @@ public struct NoiseSchedule: Sendable, Equatable, CustomStringConvertible {
     public func noiseLevelDerivative(at v: Double) -> Double {
         let x = min(max(v, 0), 1)
         switch kind {
-        case .ddpmLinear(_, _, let n):
+        case .ddpmLinear(_, _, let n), .ddpmScaledLinear(_, _, let n):
             let i = min(Int(x * Double(n)), n - 1)
             return (table[i + 1] - table[i]) * Double(n)
         case .cosine(let s):
@@ -229,7 +255,7 @@ public struct NoiseSchedule: Sendable, Equatable, CustomStringConvertible {
         guard lambda.isFinite, lambda >= noiseLevel(at: 0), lambda <= noiseLevel(at: 1) else { return nil }
         let v: Double
         switch kind {
-        case .ddpmLinear(_, _, let n):
+        case .ddpmLinear(_, _, let n), .ddpmScaledLinear(_, _, let n):
             var lo = 0
             var hi = n
             while hi - lo > 1 {

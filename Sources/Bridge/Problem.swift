@@ -50,14 +50,20 @@ public enum Problem: Sendable {
 
     /// Loads PROBLEM: a path, or the name of a bundled problem (``ProblemLocator``). The file is
     /// read once; `seed` drives any random draw a landscape file asks for (`draw = N`).
-    public static func load(_ argument: String, seed: UInt64) throws -> Problem {
-        try load(url: try ProblemLocator.resolve(argument), seed: seed)
+    /// `vartype` (`--vartype`) is the vartype of a header-less dimod COO file.
+    public static func load(_ argument: String, seed: UInt64, vartype: Vartype? = nil) throws -> Problem {
+        try load(url: try ProblemLocator.resolve(argument), seed: seed, vartype: vartype)
     }
 
     /// Loads the problem file at `url` (read once).
-    public static func load(url: URL, seed: UInt64) throws -> Problem {
+    public static func load(url: URL, seed: UInt64, vartype: Vartype? = nil) throws -> Problem {
         guard url.pathExtension.lowercased() == "toml" else {
-            return .annealing(SpinProblem(spec: try AnnealingSpec.load(url), catalyst: nil))
+            return .annealing(SpinProblem(spec: try AnnealingSpec.load(url, vartype: vartype), catalyst: nil))
+        }
+        if vartype != nil {
+            throw InputError(
+                "problem.vartype", "applies to a .coo file given on the command line; \(url.lastPathComponent) is a TOML problem",
+                hint: "set vartype = \"spin\" or \"binary\" in its [problem] table")
         }
         let root = try TOMLSection.load(contentsOf: url)
         switch try ProblemLocator.kind(of: root) {

@@ -127,9 +127,12 @@ public struct TranslationReport: Sendable, Codable {
     public var comparedNodes: Int?
     public var output: String?
     public var columns: [String]
+    /// The table itself, one row per node in ``columns``' order (`translate --json`); a
+    /// non-finite value is null.
+    public var rows: [[Double?]]?
 
     enum CodingKeys: String, CodingKey {
-        case problem, to, time, grid, nodes, gap, output, columns
+        case problem, to, time, grid, nodes, gap, output, columns, rows
         case groundEnergy = "ground_energy"
         case continuedNodes = "continued_nodes"
         case roundTrip = "round_trip"
@@ -155,6 +158,11 @@ public struct TranslationTable: Sendable {
             text += "\n"
         }
         return Data(text.utf8)
+    }
+
+    /// The rows (one per node), a non-finite value as nil (JSON null).
+    public var rows: [[Double?]] {
+        (0..<(values.first?.count ?? 0)).map { r in values.map { $0[r].isFinite ? $0[r] : nil } }
     }
 
     /// JSON: `{"columns": [...], "rows": [[...], ...]}`.

@@ -90,7 +90,9 @@ public enum AnnealingFormats {
         guard let vt = vartype else {
             throw InputError(
                 "\(file):1", "no vartype: the COO file has no '# vartype=SPIN|BINARY' header",
-                hint: "add the header, or set vartype in a TOML problem file")
+                hint:
+                    "give --vartype SPIN or --vartype BINARY (dimod's coo.dump writes no header), add '# vartype=SPIN' to the file, or set vartype in a TOML problem file"
+            )
         }
         let variables = Array(Set(terms.flatMap { [$0.0, $0.1] })).sorted()
         guard !variables.isEmpty else { throw InputError("\(file):1", "the file defines no terms") }
@@ -127,13 +129,19 @@ public enum AnnealingFormats {
         let numeric = try model.labels.map { label -> Int in
             guard let v = Int(label), v >= 0 else {
                 throw InputError(
-                    "COO", "label '\(label)' is not a non-negative integer; COO needs integer labels", hint: "write JSON instead")
+                    "COO", "label '\(label)' is not a non-negative integer; dimod's COO format has integer labels only",
+                    hint: "write BQM JSON (.json), which keeps any label")
             }
             return v
         }
         var lines = ["# vartype=\(model.vartype.rawValue)"]
         var entries: [(Int, Int, Double)] = []
-        for (i, bias) in model.linear.enumerated() where bias != 0 { entries.append((numeric[i], numeric[i], bias)) }
+        // A variable with no bias and no coupling is written as `i i 0`, so that it is not lost.
+        var coupled = Set<Int>()
+        for c in model.quadratic { coupled.formUnion([c.i, c.j]) }
+        for (i, bias) in model.linear.enumerated() where bias != 0 || !coupled.contains(i) {
+            entries.append((numeric[i], numeric[i], bias))
+        }
         for c in model.quadratic {
             let (a, b) = (numeric[c.i], numeric[c.j])
             entries.append((min(a, b), max(a, b), c.value))
@@ -218,6 +226,7 @@ public enum AnnealingFormats {
             }
             throw fail("variable_labels", "variable_labels[\(i)] is not a string, number or list")
         }
+        let textLabels = Set(rawLabels.compactMap { $0 as? String }.filter { Int($0).map(String.init) == $0 })
         let offset: Double
         if let n = root["offset"] as? NSNumber {
             offset = n.doubleValue
@@ -269,8 +278,16 @@ public enum AnnealingFormats {
                 return Int(n.doubleValue)
             }
         }
-        let linear = try doubles("linear_biases")
-        let biases = try doubles("quadratic_biases")
+        var linear = try doubles("linear_biases")
+        var biases = try doubles("quadratic_biases")
+        var exactOffset = offset
+        // JSONSerialization (swift-corelibs-foundation) can miss the last bit of a decimal;
+        // JSONDecoder reads every double exactly, so the biases round-trip through dimod.
+        if !useBytes, let precise = try? JSONDecoder().decode(PreciseBiases.self, from: Data(text.utf8)) {
+            if let l = precise.linear_biases, l.count == linear.count { linear = l }
+            if let q = precise.quadratic_biases, q.count == biases.count { biases = q }
+            if let o = precise.offset, o.isFinite { exactOffset = o }
+        }
         let head = try indices("quadratic_head")
         let tail = try indices("quadratic_tail")
         let n = labels.count
@@ -300,11 +317,20 @@ public enum AnnealingFormats {
         }
         let couplings = (0..<biases.count).map { Coupling(head[$0], tail[$0], biases[$0]) }
         do {
-            return try BinaryQuadraticModel(
-                labels: labels, vartype: vartype, linear: linear, quadratic: couplings, offset: offset)
+            var model = try BinaryQuadraticModel(
+                labels: labels, vartype: vartype, linear: linear, quadratic: couplings, offset: exactOffset)
+            model.textLabels = textLabels
+            return model
         } catch let e as InputError {
             throw InputError("\(file):1", "\(e.location): \(e.message)", hint: e.hint)
         }
+    }
+
+    /// The numeric fields of a BQM JSON file, read exactly.
+    private struct PreciseBiases: Decodable {
+        var linear_biases: [Double]?
+        var quadratic_biases: [Double]?
+        var offset: Double?
     }
 
     /// JSON `true`/`false` arrive as NSNumber too; they are not numbers here.
@@ -341,9 +367,12 @@ public enum AnnealingFormats {
     }
 
     /// Writes dimod's BQM serializable JSON (schema 3.0.0, `use_bytes` false). Labels that
-    /// are decimal integers are written as JSON integers.
+    /// are decimal integers are written as JSON integers, unless the model read them as strings
+    /// (``BinaryQuadraticModel/textLabels``).
     public static func writeJSON(_ model: BinaryQuadraticModel) throws -> String {
-        let labels: [Any] = model.labels.map { Int($0).map { $0 as Any } ?? $0 }
+        let labels: [Any] = model.labels.map { label in
+            model.textLabels.contains(label) ? label as Any : Int(label).map { $0 as Any } ?? label
+        }
         let root: [String: Any] = [
             "type": "BinaryQuadraticModel",
             "version": ["bqm_schema": "3.0.0"],
@@ -361,8 +390,8 @@ public enum AnnealingFormats {
             "quadratic_head": model.quadratic.map(\.i),
             "quadratic_tail": model.quadratic.map(\.j),
         ]
-        let data = try JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys])
-        return String(decoding: data, as: UTF8.self) + "\n"
+        // Every bias reads back to the same double (JSONSerialization rounds on Linux).
+        return String(decoding: try JSONText.encode(root), as: UTF8.self)
     }
 
     // MARK: qbsolv

@@ -87,14 +87,26 @@ public struct AnnealingSpec: Sendable {
     public var groundEnergy: Double? = nil
 
     /// Reads a TOML problem file (`kind = "annealing"`) or a `.coo` / `.json` / `.qubo` file
-    /// (which gets the default linear path and schedule).
-    public static func load(_ url: URL) throws -> AnnealingSpec {
+    /// (which gets the default linear path and schedule). `vartype` (the command line's
+    /// `--vartype`) says the vartype of a header-less COO file, as dimod's default
+    /// `coo.dump(bqm, f)` writes it; given for a file that states its own vartype, it must agree.
+    public static func load(_ url: URL, vartype: Vartype? = nil) throws -> AnnealingSpec {
         let ext = url.pathExtension.lowercased()
         if ProblemLocator.annealingExtensions.contains(ext) {
-            let model = try AnnealingFormats.read(url)
+            let model = try AnnealingFormats.read(url, vartype: ext == "coo" ? vartype : nil)
+            if let v = vartype, model.vartype != v {
+                throw InputError(
+                    "problem.vartype", "is \(v.rawValue) but \(url.lastPathComponent) holds a \(model.vartype.rawValue) model",
+                    hint: "drop --vartype: only a COO file without a '# vartype=' header needs it")
+            }
             return AnnealingSpec(
                 name: url.deletingPathExtension().lastPathComponent, file: url.path, summary: nil, model: model, path: .linear,
                 schedule: .linear, totalTime: nil, initialSpins: nil)
+        }
+        if vartype != nil {
+            throw InputError(
+                "problem.vartype", "applies to a .coo file given on the command line; \(url.lastPathComponent) is a TOML problem",
+                hint: "set vartype = \"spin\" or \"binary\" in its [problem] table")
         }
         let root = try TOMLSection.load(contentsOf: url)
         return try parse(root, directory: url.deletingLastPathComponent())

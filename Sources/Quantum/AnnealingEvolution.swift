@@ -64,6 +64,9 @@ public struct AnnealingEvolutionResult: RegisterEvolutionSolution {
     public var trajectory: [TrajectoryPoint]?
     /// The final state (interleaved complex, whole register), not encoded.
     public var finalState: [Double] = []
+    /// The states at the trajectory's times (interleaved complex, whole register) when
+    /// ``EvolutionOptions/trajectoryStates`` is set; not encoded.
+    public var trajectoryStates: [[Double]]? = nil
 
     enum CodingKeys: String, CodingKey {
         case trajectory, sector
@@ -129,9 +132,12 @@ public enum AnnealingEvolution {
         let samples = options.trajectorySamples
         let stops = EvolutionStops(totalTime: T, breakpoints: problem.schedule.breakpoints.map { $0 * T }, samples: samples)
         var trajectory: [TrajectoryPoint] = []
+        var states: [[Double]] = []
         func whole(_ state: [Double]) -> [Double] { sector == .full ? state : embed(state, qubits: n) }
         func sample(_ state: [Double], _ tau: Double) throws {
-            trajectory.append(try record(problem, whole(state), at: tau, spectrum: options.trajectorySpectrum))
+            let full = whole(state)
+            trajectory.append(try record(problem, full, at: tau, spectrum: options.trajectorySpectrum))
+            if options.trajectoryStates { states.append(full) }
         }
         if samples > 0 { try sample(psi, 0) }
         let path = h.path
@@ -157,6 +163,7 @@ public enum AnnealingEvolution {
             problem, whole(psi), method: method, statistics: statistics, status: status,
             trajectory: samples > 0 ? trajectory : nil)
         result.sector = sector.rawValue
+        if options.trajectoryStates && samples > 0 { result.trajectoryStates = states }
         return result
     }
 

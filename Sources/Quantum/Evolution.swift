@@ -157,6 +157,9 @@ public struct EvolutionOptions: Sendable, Equatable {
     /// With a trajectory: also the instantaneous ground-state fidelity and gap (a Lanczos
     /// solve per point).
     public var trajectorySpectrum: Bool = false
+    /// With a trajectory: also keep the state at each of its times (`trajectoryStates` of the
+    /// result; for `evolve --save-state` with `--trajectory`).
+    public var trajectoryStates: Bool = false
     /// Largest state dimension (real components) for which implicit GSL methods build their
     /// dense Jacobian.
     public var maximumDenseJacobian: Int = 1024

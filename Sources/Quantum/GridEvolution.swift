@@ -53,6 +53,9 @@ public struct GridEvolutionResult: EvolutionSolution {
     public var trajectory: [TrajectoryPoint]?
     /// The final state (interleaved complex), not encoded.
     public var finalState: [Double] = []
+    /// The states at the trajectory's times when ``EvolutionOptions/trajectoryStates`` is set;
+    /// not encoded.
+    public var trajectoryStates: [[Double]]? = nil
 
     enum CodingKeys: String, CodingKey { case fidelity, trajectory }
 
@@ -112,7 +115,9 @@ public enum GridEvolution {
 
         var psi = problem.initialState
         var trajectory: [TrajectoryPoint] = []
+        var states: [[Double]] = []
         func record(_ state: [Double], _ tau: Double) throws {
+            if options.trajectoryStates { states.append(state) }
             let v = try problem.potential(tau)
             let h = try GridHamiltonian(grid: grid, potential: v, order: problem.order)
             var hy = [Double](repeating: 0, count: state.count)
@@ -164,9 +169,11 @@ public enum GridEvolution {
             splitStepper: { try SineSplitStepper(grid: grid, potential: potential) },
             sampled: record)
         let finalNorm = psi.withUnsafeBufferPointer { normSquared($0) } * volume
-        return GridEvolutionResult(
+        var result = GridEvolutionResult(
             method: method, totalTime: T, fidelity: target.map { overlap($0, psi) }, normError: abs(finalNorm - initialNorm),
             statistics: statistics, status: status, trajectory: samples > 0 ? trajectory : nil, finalState: psi)
+        if options.trajectoryStates && samples > 0 { result.trajectoryStates = states }
+        return result
     }
 
     /// `|⟨a|b⟩|²/(‖a‖²‖b‖²)` for `a` real (length n) or complex, `b` complex (length 2n).

@@ -33,6 +33,9 @@ public struct BinaryQuadraticModel: Sendable, Equatable {
     /// Distinct pairs with `i < j` (duplicates in a file are summed, as dimod does).
     public var quadratic: [Coupling]
     public var offset: Double
+    /// Labels that a BQM JSON file gives as strings although they read as integers (`"5"`,
+    /// not `5`): dimod tells them apart, so the JSON writer writes them back as strings.
+    public var textLabels: Set<String> = []
 
     /// Validates and normalises: one finite bias per label, indices in range, no self-loops,
     /// `i < j`, duplicates summed, pairs sorted by `(i, j)`.

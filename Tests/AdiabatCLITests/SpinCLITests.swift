@@ -29,7 +29,7 @@ struct SpinCLITests {
         _ = try object(["translate", "catalyst-gauge", "--s", "0.5", "--output", csv.path, "--json"])
         let lines = try String(contentsOf: csv, encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 17)
-        #expect(lines[0] == "state,spins,p,ratio_X0,ratio_X1,ratio_X2,ratio_X1X3,ratio_X2X3")
+        #expect(lines[0] == "state,spins,p,ratio_X(0),ratio_X(1),ratio_X(2),ratio_X(1)X(3),ratio_X(2)X(3)")
     }
 
     @Test("a frustrated catalyst is refused with the sign problem; evolve runs it")

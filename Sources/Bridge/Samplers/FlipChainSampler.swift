@@ -9,7 +9,7 @@ import Quantum
 public enum FlipChainSampler: SpinSampler {
     public static let name = "flip-chain"
     public static let summary = "the annealed flip chain with rates A(s)ψ₀(xⁱ)/ψ₀(x) along the annealing path"
-    public static let parameters: Set<SamplerParameter> = [.cells, .samples, .schedule, .totalTime]
+    public static let parameters: Set<SamplerParameter> = [.cells, .samples, .schedule, .totalTime, .output]
 
     public static func run(_ loaded: SpinProblem, _ o: SampleRequest) throws -> SpinSampleResult {
         let annealing = try loaded.annealing()

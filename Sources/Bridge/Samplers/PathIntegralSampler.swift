@@ -52,7 +52,7 @@ public enum PathIntegralSampler: SpinSampler {
         let request = request ?? ScheduleRequest(.problem)
         if request.direction == nil {
             switch request.source {
-            case .table:
+            case .table, .diffusers:
                 return try ScheduleLibrary(context: .free(process: .ou, tMax: 1, map: nil)).schedule(request)
             case .named(let name):
                 switch name {

@@ -9,7 +9,7 @@ import Quantum
 public enum ReverseFlipSampler: SpinSampler {
     public static let name = "reverse-flip"
     public static let summary = "the exact reverse of independent spin flips, toward e^{−βH_P} or the ground states"
-    public static let parameters: Set<SamplerParameter> = [.cells, .samples, .schedule, .beta, .tMax, .flipRate, .prior]
+    public static let parameters: Set<SamplerParameter> = [.cells, .samples, .schedule, .beta, .tMax, .flipRate, .prior, .output]
 
     public static func run(_ loaded: SpinProblem, _ o: SampleRequest) throws -> SpinSampleResult {
         let model = loaded.spec.model.ising

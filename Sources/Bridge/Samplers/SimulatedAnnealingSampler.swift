@@ -10,7 +10,7 @@ import Problems
 public enum SimulatedAnnealingSampler: SpinSampler {
     public static let name = "simulated-annealing"
     public static let summary = "Metropolis sweeps on a linear or geometric β schedule"
-    public static let parameters: Set<SamplerParameter> = [.samples, .sweeps, .betaSchedule, .betaRange]
+    public static let parameters: Set<SamplerParameter> = [.samples, .sweeps, .betaSchedule, .betaRange, .output]
 
     public static func run(_ loaded: SpinProblem, _ o: SampleRequest) throws -> SpinSampleResult {
         let options = SimulatedAnnealingOptions(

@@ -15,6 +15,8 @@ public struct ScheduleRequest: Sendable, Hashable, CustomStringConvertible {
     public enum Source: Sendable, Hashable {
         case named(ScheduleName)
         case table(path: String)
+        /// A diffusers `scheduler_config.json` (docs/data-out.md#schedules).
+        case diffusers(path: String)
     }
 
     public var source: Source
@@ -31,7 +33,9 @@ public struct ScheduleRequest: Sendable, Hashable, CustomStringConvertible {
 
     /// Every spelling the parser accepts, for help texts.
     public static var spellings: [String] {
-        ScheduleName.allCases.map(\.rawValue) + ["boundary-cancelling-K", "FILE.csv", "flip:NAME", "anneal:NAME"]
+        ScheduleName.allCases.map(\.rawValue) + [
+            "boundary-cancelling-K", "FILE.csv", "scheduler_config.json", "flip:NAME", "anneal:NAME",
+        ]
     }
 
     /// Parses `text`; `order` is the default boundary-cancelling order (`--order`).
@@ -48,6 +52,9 @@ public struct ScheduleRequest: Sendable, Hashable, CustomStringConvertible {
         guard (0...12).contains(order) else { throw InputError("schedule.order", "must be 0…12 (got \(order))") }
         if body.lowercased().hasSuffix(".csv") {
             return ScheduleRequest(source: .table(path: body), order: order, direction: direction)
+        }
+        if body.lowercased().hasSuffix(".json") {
+            return ScheduleRequest(source: .diffusers(path: body), order: order, direction: direction)
         }
         if let name = ScheduleName(rawValue: body) {
             return ScheduleRequest(source: .named(name), order: order, direction: direction)
@@ -89,6 +96,7 @@ public struct ScheduleRequest: Sendable, Hashable, CustomStringConvertible {
         case .named(.boundaryCancelling): body = "boundary-cancelling-\(order)"
         case .named(let n): body = n.rawValue
         case .table(let path): body = path
+        case .diffusers(let path): body = path
         }
         switch direction {
         case .toAnnealing: return "flip:" + body
@@ -297,6 +305,10 @@ public final class ScheduleLibrary: @unchecked Sendable {
             } catch let e as InputError {
                 throw InputError(path, e.message, hint: e.hint)
             }
+        case .diffusers(let path):
+            let noise = try DiffusersSchedulerConfig.read(URL(fileURLWithPath: path))
+            let h = diffusionHorizon(for: noise)
+            return try Schedule.diffusion(noise, tMax: h.tMax * h.scale, clock: h.clock)
         case .named(let name):
             switch name {
             case .problem:

@@ -26,6 +26,18 @@ public struct EvolveRequest: Sendable {
     public var trajectory: Int = 0
     /// With a trajectory: the instantaneous ground-state fidelity and gap (`instantaneous`).
     public var instantaneous = false
+    /// Write ψ(T) (or ψ at the trajectory's times) to this `.npy` file (`save_state`;
+    /// docs/data-out.md): complex128, on registers in tensor-product order (qubit 0 the most
+    /// significant bit), on grids with the grid's shape; a companion `FILE.npy.json`.
+    public var saveState: String?
+    /// Which states `saveState` holds (`save_state_times`).
+    public var saveStateTimes: SaveStateTimes = .end
+
+    /// The states `evolve` saves: the final one, or one per trajectory time.
+    public enum SaveStateTimes: String, Sendable, CaseIterable {
+        case end
+        case trajectory
+    }
 
     public init() {}
 
@@ -37,6 +49,7 @@ public struct EvolveRequest: Sendable {
         options.steps = steps
         options.trajectorySamples = trajectory
         options.trajectorySpectrum = instantaneous
+        options.trajectoryStates = saveState != nil && saveStateTimes == .trajectory
         return options
     }
 }
@@ -93,10 +106,103 @@ public enum EvolveSolution: Sendable, Encodable {
 extension Problem {
     /// Real-time evolution along the problem's path (docs/evolution.md, docs/annealing.md).
     public func evolve(_ request: EvolveRequest) throws -> EvolveSolution {
+        if let file = request.saveState {
+            try DataFile.check(file, parameter: "evolve.save_state", suffixes: StateFiles.suffixes)
+            if request.saveStateTimes == .trajectory && request.trajectory < 1 {
+                throw InputError(
+                    "evolve.save_state_times", "is 'trajectory' but no trajectory is recorded",
+                    hint: "give the number of trajectory intervals N (N + 1 states are saved)")
+            }
+        } else if request.saveStateTimes != .end {
+            throw InputError("evolve.save_state_times", "applies with save_state only", hint: "give the file to write")
+        }
+        if request.saveState != nil {
+            let count = Self.savedStates(request)
+            switch self {
+            case .annealing(let p):
+                let n = p.spec.model.variableCount
+                try StateFiles.checkComplex(
+                    elements: count << n, parameter: "evolve.save_state", what: "\(count) state(s) of \(n) qubits")
+            case .landscape(let p):
+                guard case .grid(let grid, _) = p.discretisation else {
+                    throw InputError(
+                        "evolve.save_state", "'\(p.name)' is on a radial grid; states are saved on uniform grids only")
+                }
+                try StateFiles.checkComplex(
+                    elements: count * grid.count, parameter: "evolve.save_state",
+                    what: "\(count) state(s) on \(grid.count) grid nodes")
+            }
+            if case .annealing(let p) = self, p.catalyst != nil, request.saveStateTimes == .trajectory {
+                throw InputError(
+                    "evolve.save_state_times", "is 'trajectory', but a catalysed path keeps only the final state",
+                    hint: "save the final state (end)")
+            }
+        }
+        let solution = try evolveUnsaved(request)
+        if let file = request.saveState { try save(solution, request, to: file) }
+        return solution
+    }
+
+    func evolveUnsaved(_ request: EvolveRequest) throws -> EvolveSolution {
         switch self {
         case .landscape(let problem): return try Self.evolve(problem, request)
         case .annealing(let problem) where problem.catalyst != nil: return try Self.evolveCatalysed(problem, request)
         case .annealing(let problem): return try Self.evolve(problem, request)
+        }
+    }
+
+    /// The number of states `request` saves.
+    static func savedStates(_ request: EvolveRequest) -> Int {
+        request.saveStateTimes == .trajectory ? request.trajectory + 1 : 1
+    }
+
+    /// Writes the states of `solution` to `file` (after the run; the size was checked before).
+    func save(_ solution: EvolveSolution, _ request: EvolveRequest, to file: String) throws {
+        let parameter = "evolve.save_state"
+        let single = request.saveStateTimes == .end
+        var extra: [String: Any] = [
+            "status": solution.status.succeeded ? "success" : "\(solution.status)"
+        ]
+        switch solution {
+        case .annealing(let problem, let r):
+            let states = single ? [r.finalState] : (r.trajectoryStates ?? [])
+            extra["problem"] = problem
+            extra["total_time"] = r.totalTime
+            extra["schedule"] = r.schedule
+            extra["path"] = r.path
+            extra["method"] = r.method.rawValue
+            if single {
+                extra["time"] = r.totalTime
+            } else {
+                extra["times"] = r.trajectory?.map(\.time) ?? []
+                extra["s"] = r.trajectory?.map(\.progress) ?? []
+            }
+            try StateFiles.writeRegister(
+                states, single: single, labels: try annealing(for: "saving a register state").spec.model.labels, extra: extra,
+                to: file, parameter: parameter)
+        case .catalysed(let problem, let r):
+            extra["problem"] = problem
+            extra["total_time"] = r.totalTime
+            extra["time"] = r.totalTime
+            extra["schedule"] = r.schedule
+            try StateFiles.writeRegister(
+                [r.finalState], single: true, labels: try annealing(for: "saving a register state").spec.model.labels,
+                extra: extra,
+                to: file, parameter: parameter)
+        case .landscape(let problem, let tMax, let schedule, let r):
+            guard case .grid(let grid, _) = try landscape(for: "saving a grid state").discretisation else { return }
+            extra["problem"] = problem
+            extra["t_max"] = tMax
+            extra["schedule"] = schedule
+            extra["total_time"] = r.totalTime
+            extra["method"] = r.method.rawValue
+            if single {
+                extra["time"] = r.totalTime
+            } else {
+                extra["times"] = r.trajectory?.map(\.time) ?? []
+            }
+            let states = single ? [r.finalState] : (r.trajectoryStates ?? [])
+            try StateFiles.writeGrid(states, single: single, grid: grid, extra: extra, to: file, parameter: parameter)
         }
     }
 

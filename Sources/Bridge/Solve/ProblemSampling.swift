@@ -39,6 +39,12 @@ public struct SampleRequest: Sendable {
     public var seed: UInt64
     /// Whether the samples (or the density) will be written out.
     public var output = false
+    /// Where ``Problem/sample(_:progress:)`` writes them (`output`; docs/data-out.md): spin
+    /// reads to `.json` (a dimod SampleSet), `.csv` or `.npy`; landscape samples or the
+    /// Fokker–Planck density to `.csv` or `.npy`. Setting it sets ``output``.
+    public var outputFile: String? {
+        didSet { output = outputFile != nil }
+    }
 
     public init(sampler: String, seed: UInt64) {
         self.sampler = sampler
@@ -135,14 +141,34 @@ extension Problem {
                     "'\(problem.name)' is a landscape problem; \(sampler.name) samples the spins of an annealing problem",
                     hint: "use \(SamplerRegistry.names(in: .landscape).joined(separator: ", "))")
             }
-            return try Self.sample(problem, sampler: landscape, request, progress: progress)
+            if let file = request.outputFile {
+                try DataFile.check(file, parameter: "sample.output", suffixes: LandscapeSampleFile.suffixes)
+            }
+            let solution = try Self.sample(problem, sampler: landscape, request, progress: progress)
+            if let file = request.outputFile, case .landscape(_, let outcome, let grid) = solution {
+                try LandscapeSampleFile.write(outcome, grid: grid, to: file)
+            }
+            return solution
         case .annealing(let problem):
             guard let spins = sampler as? any SpinSampler.Type else {
                 throw InputError(
                     "sample.sampler", "'\(problem.spec.name)' is an annealing problem; \(sampler.name) runs on landscapes",
                     hint: "spins: \(SamplerRegistry.names(in: .spins).joined(separator: ", "))")
             }
-            return .spins(problem: problem.spec.name, result: try spins.run(problem, request))
+            if let file = request.outputFile {
+                try DataFile.check(file, parameter: "sample.output", suffixes: SpinSampleSet.suffixes)
+                if !problem.spec.diagonalTerms.isEmpty {
+                    throw InputError(
+                        "sample.output",
+                        "'\(problem.spec.name)' is a search problem (an oracle, not a quadratic model); its reads have no dimod energies",
+                        hint: "write the reads of an Ising or QUBO problem")
+                }
+            }
+            let result = try spins.run(problem, request)
+            if let file = request.outputFile {
+                try SpinSampleSet(result: result, spec: problem.spec, seed: request.seed).write(to: file)
+            }
+            return .spins(problem: problem.spec.name, result: result)
         }
     }
 

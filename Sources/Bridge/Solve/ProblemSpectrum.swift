@@ -1,7 +1,9 @@
 import AdiabatCore
 import Foundation
+import GSLKit
 import Problems
 import Quantum
+import Reports
 
 /// What `spectrum` asks of a problem: its lowest levels and gap at one point of its path, or a
 /// gap profile along it; on an annealing problem with a law, the levels of that law's Score
@@ -19,6 +21,10 @@ public struct SpectrumRequest: Sendable {
     public var profile: Int?
     /// A law on the spins (annealing problems).
     public var law = SpinLawRequest()
+    /// Write the eigenvectors of the `levels` lowest levels to this `.npy` file
+    /// (`eigenvectors`; docs/data-out.md): `(levels, 2ⁿ)` float64 on registers (tensor-product
+    /// order, qubit 0 the most significant bit), `(levels, *grid.points)` on grids.
+    public var eigenvectors: String?
 
     public init() {}
 }
@@ -64,6 +70,64 @@ extension Problem {
     public func spectrum(_ request: SpectrumRequest, progress: (@Sendable (Int, Int) -> Void)? = nil) throws
         -> SpectrumSolution
     {
+        guard let file = request.eigenvectors else { return try spectrumOnly(request, progress: progress) }
+        let parameter = "spectrum.eigenvectors"
+        try DataFile.check(file, parameter: parameter, suffixes: StateFiles.suffixes)
+        if request.law.isSet { throw InputError(parameter, "is available for the problem's own Hamiltonian, not a law") }
+        switch self {
+        case .annealing(let p):
+            if p.catalyst != nil { throw InputError(parameter, "is not available on a catalysed path") }
+            let n = p.spec.model.variableCount
+            try DataFile.checkSize(
+                request.levels * (8 << n), parameter: parameter, what: "\(request.levels) eigenvectors of \(n) qubits")
+        case .landscape(let p):
+            guard case .grid(let grid, _) = p.discretisation else {
+                throw InputError(parameter, "'\(p.name)' is on a radial grid; eigenvectors are saved on uniform grids only")
+            }
+            try DataFile.checkSize(
+                request.levels * 8 * grid.count, parameter: parameter,
+                what: "\(request.levels) eigenvectors on \(grid.count) grid nodes")
+        }
+        let solution = try spectrumOnly(request, progress: progress)
+        switch self {
+        case .annealing(let p):
+            let h = try p.spec.hamiltonian()
+            let s = request.s ?? 0.5
+            let (a, b) = h.path.coefficients(at: s)
+            let system = try h.levels(a: a, b: b, count: request.levels, sector: .full, vectors: true)
+            let n = h.qubits
+            let dim = 1 << n
+            let vectors = system.vectors ?? []
+            var flat: [Double] = []
+            for k in 0..<system.values.count {
+                flat += StateFiles.fileOrder(Array(vectors[(k * dim)..<((k + 1) * dim)]), qubits: n, components: 1)
+            }
+            let shape = [system.values.count, dim]
+            let companion: [String: Any] = [
+                "format": "adiabat eigenvectors", "array": ["dtype": "float64", "shape": shape, "rows": "levels"],
+                "basis": StateFiles.registerBasis(labels: p.spec.model.labels, textLabels: p.spec.model.textLabels),
+                "problem": p.spec.name, "s": s,
+                "a": a, "b": b, "energies": system.values,
+                "hamiltonian": "H = -a sum_i sigma_x^i + b H_P (docs/annealing.md)",
+            ]
+            try DataFile.write(NPYWriter.float64(flat, shape: shape), to: file, parameter: parameter)
+            try DataFile.write(try DataFile.json(companion), to: DataFile.companion(of: file), parameter: parameter)
+        case .landscape(let p):
+            guard case .grid(let grid, _) = p.discretisation else { break }
+            let time = request.time ?? 0
+            let spectrum = try LandscapePath(problem: p).spectrum(atTime: time, levels: request.levels, vectors: true)
+            let states = spectrum.states ?? []
+            let count = states.count / max(grid.count, 1)
+            let companion = GridFiles.companion(
+                grid, format: "adiabat eigenvectors on a grid", dtype: "float64", leading: [count],
+                extra: ["problem": p.name, "time": time, "energies": Array(spectrum.energies.prefix(count))])
+            try DataFile.write(NPYWriter.float64(states, shape: [count] + grid.points), to: file, parameter: parameter)
+            try DataFile.write(try DataFile.json(companion), to: DataFile.companion(of: file), parameter: parameter)
+        }
+        return solution
+    }
+
+    func spectrumOnly(_ request: SpectrumRequest, progress: (@Sendable (Int, Int) -> Void)?) throws -> SpectrumSolution {
         switch self {
         case .landscape(let problem):
             if request.s != nil {

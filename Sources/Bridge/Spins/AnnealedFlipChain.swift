@@ -222,11 +222,12 @@ public enum AnnealedFlipChain {
             sampler: "flip-chain", qubits: h.qubits, states: states, energies: h.register.diagonal,
             groundStates: Set(h.problemGround.states), groundEnergy: h.problemGround.energy, target: nil,
             settings: [
-                "schedule": problem.schedule.name, "path": h.path.name, "total_time": format(problem.totalTime),
-                "cells": "\(statistics.cells)", "maximum_log_rate_jump": format(grid.maximumJump),
-                "ground_state_residual": format(grid.worstResidual),
+                "schedule": .text(problem.schedule.name), "path": .text(h.path.name),
+                "total_time": SettingValue(problem.totalTime), "cells": SettingValue(statistics.cells),
+                "maximum_log_rate_jump": SettingValue(grid.maximumJump),
+                "ground_state_residual": SettingValue(grid.worstResidual),
                 "catalyst": problem.annealing.catalyst == nil
-                    ? "none" : "\(problem.annealing.catalyst?.couplings.count ?? 0) XX terms",
+                    ? "none" : .text("\(problem.annealing.catalyst?.couplings.count ?? 0) XX terms"),
             ], statistics: statistics)
     }
 

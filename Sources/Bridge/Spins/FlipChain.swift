@@ -111,8 +111,9 @@ public struct SpinSampleResult: Sendable, Codable {
     public var targetTotalVariation: Double?
     /// The exact target probability of the ground states, when known.
     public var targetGroundStateProbability: Double?
-    /// Sampler-specific settings (`schedule`, `total_time`, `beta_range`, …), as text.
-    public var settings: [String: String]
+    /// Sampler-specific settings (`schedule`, `total_time`, `beta_hot`, …): numbers are JSON
+    /// numbers, names are strings.
+    public var settings: [String: SettingValue]
     public var statistics: FlipChainStatistics
     /// Metropolis sweeps per second (simulated annealing).
     public var sweepsPerSecond: Double?
@@ -148,7 +149,7 @@ public struct SpinSampleResult: Sendable, Codable {
     /// Summarises `states` against the energies `energies[k]` (`2ⁿ`) and the ground states.
     static func summarise(
         sampler: String, qubits: Int, states: [Int], energies: [Double], groundStates: Set<Int>, groundEnergy: Double,
-        target: SpinDistribution?, settings: [String: String], statistics: FlipChainStatistics
+        target: SpinDistribution?, settings: [String: SettingValue], statistics: FlipChainStatistics
     ) -> SpinSampleResult {
         let m = Double(states.count)
         var hits = 0
@@ -174,6 +175,46 @@ public struct SpinSampleResult: Sendable, Codable {
         result.groundEnergySource = .exact
         result.residualEnergyPerSpin = (sum / m - groundEnergy) / Double(max(qubits, 1))
         return result
+    }
+}
+
+/// One sampler setting: a number (encoded as a JSON number) or a name (a JSON string).
+public enum SettingValue: Sendable, Codable, Equatable, CustomStringConvertible, ExpressibleByStringLiteral {
+    case number(Double)
+    case text(String)
+
+    public init(stringLiteral value: String) { self = .text(value) }
+
+    public init(_ value: Int) { self = .number(Double(value)) }
+
+    public init(_ value: Double) { self = .number(value) }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.singleValueContainer()
+        if let x = try? c.decode(Double.self) { self = .number(x) } else { self = .text(try c.decode(String.self)) }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .number(let x):
+            if x == x.rounded(), abs(x) < 1e15 { try c.encode(Int(x)) } else { try c.encode(x) }
+        case .text(let s): try c.encode(s)
+        }
+    }
+
+    /// Numbers to 6 significant digits (the table `sample` prints), names as they are.
+    public var description: String {
+        switch self {
+        case .number(let x): return String(format: "%.6g", x)
+        case .text(let s): return s
+        }
+    }
+
+    /// The number, if it is one.
+    public var number: Double? {
+        if case .number(let x) = self { return x }
+        return nil
     }
 }
 

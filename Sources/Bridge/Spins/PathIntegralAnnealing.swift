@@ -194,12 +194,12 @@ public enum PathIntegralAnnealing {
         var stats = FlipChainStatistics()
         stats.seconds = elapsed
         let sweepRate = elapsed > 0 ? Double(sweeps) * Double(samples) / elapsed : nil
-        var settings: [String: String] = [
-            "sweeps": "\(sweeps)", "trotter_slices": "\(slices)", "beta": format(beta),
-            "boundary": options.boundary.rawValue, "readout": "lowest-energy slice", "schedule": schedule.name,
-            "trotter_coupling_start": format(plan.first?.kp ?? 0), "trotter_coupling_end": format(plan.last?.kp ?? 0),
+        var settings: [String: SettingValue] = [
+            "sweeps": SettingValue(sweeps), "trotter_slices": SettingValue(slices), "beta": SettingValue(beta),
+            "boundary": .text(options.boundary.rawValue), "readout": "lowest-energy slice", "schedule": .text(schedule.name),
+            "trotter_coupling_start": SettingValue(plan.first?.kp ?? 0), "trotter_coupling_end": SettingValue(plan.last?.kp ?? 0),
         ]
-        if let rate = sweepRate { settings["spin_updates_per_second"] = format(rate * Double(n * slices)) }
+        if let rate = sweepRate { settings["spin_updates_per_second"] = SettingValue(rate * Double(n * slices)) }
         return try SpinReadout.summarise(
             sampler: "path-integral", model: model, energies: energies,
             states: SpinReadout.basisStates(spins, qubits: n, reads: samples), reference: groundEnergy,

@@ -151,8 +151,9 @@ public enum ReverseFlipChain {
             sampler: "reverse-flip", qubits: n, states: states, energies: e, groundStates: Set(groundStates ?? []),
             groundEnergy: groundEnergy ?? 0, target: d.target,
             settings: [
-                "schedule": d.schedule.name, "rate": format(d.rate), "t_max": format(d.maximumTime), "prior": d.prior.rawValue,
-                "cells": "\(statistics.cells)", "final_step": positive ? "thinning" : "exact posterior",
+                "schedule": .text(d.schedule.name), "rate": SettingValue(d.rate), "t_max": SettingValue(d.maximumTime),
+                "prior": .text(d.prior.rawValue), "cells": SettingValue(statistics.cells),
+                "final_step": positive ? "thinning" : "exact posterior",
             ], statistics: statistics)
         if groundEnergy == nil { result.groundEnergy = nil }
         return result

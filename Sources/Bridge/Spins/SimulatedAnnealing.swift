@@ -164,8 +164,9 @@ public enum SimulatedAnnealing {
             states: SpinReadout.basisStates(spins, qubits: n, reads: samples), reference: groundEnergy,
             sweepsPerRead: Double(options.sweeps), seed: options.seed,
             settings: [
-                "sweeps": "\(options.sweeps)", "sweeps_per_beta": "\(perBeta)", "beta_schedule": options.schedule.rawValue,
-                "beta_hot": format(range.hot), "beta_cold": format(range.cold),
+                "sweeps": SettingValue(options.sweeps), "sweeps_per_beta": SettingValue(perBeta),
+                "beta_schedule": .text(options.schedule.rawValue), "beta_hot": SettingValue(range.hot),
+                "beta_cold": SettingValue(range.cold),
             ], statistics: stats,
             sweepsPerSecond: elapsed > 0 ? Double(options.sweeps) * Double(samples) / elapsed : nil)
     }

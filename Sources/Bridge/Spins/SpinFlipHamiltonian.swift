@@ -23,6 +23,12 @@ public struct FlipTerm: Sendable, Equatable, Hashable {
 
     /// `X0X3`-style label.
     public var label: String { qubits.map { "X\($0)" }.joined() }
+
+    /// The same with the problem's variable labels (`X(q0)X(q3)`); qubit indices where
+    /// `labels` is too short.
+    public func label(with labels: [String]) -> String {
+        qubits.map { "X(\($0 < labels.count ? labels[$0] : String($0)))" }.joined()
+    }
 }
 
 /// A real Hamiltonian on `n` qubits whose off-diagonal part is a sum of X-strings with

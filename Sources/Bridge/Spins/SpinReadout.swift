@@ -162,7 +162,7 @@ public enum SpinReadout {
     /// `n ≤ 62`; empty otherwise).
     static func summarise(
         sampler: String, model: IsingModel, energies: [Double], states: [Int], reference given: Double?,
-        sweepsPerRead: Double, seed: UInt64, settings: [String: String], statistics: FlipChainStatistics,
+        sweepsPerRead: Double, seed: UInt64, settings: [String: SettingValue], statistics: FlipChainStatistics,
         sweepsPerSecond: Double?
     ) throws -> SpinSampleResult {
         let reads = energies.count
