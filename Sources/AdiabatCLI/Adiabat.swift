@@ -103,7 +103,7 @@ enum ParameterFlags {
     static let exceptions: [String: String] = [:]
 
     /// The commands whose parameters the library names.
-    static let commands: Set<String> = ["anneal", "compare", "evolve", "sample", "schedule", "spectrum", "translate"]
+    static let commands: Set<String> = ["anneal", "compare", "evolve", "sample", "schedule", "spectrum", "sweep", "translate"]
 
     /// Every flag some subcommand takes (read from their help, so it cannot drift).
     static let knownFlags: Set<String> = {
@@ -137,6 +137,6 @@ enum AdiabatVersion {
     /// Subcommands, in the order `--help` lists them.
     static let subcommands: [ParsableCommand.Type] = [
         ProblemsCommand.self, SpectrumCommand.self, TranslateCommand.self, EvolveCommand.self, SampleCommand.self,
-        ScheduleCommand.self, CompareCommand.self, ReproduceCommand.self,
+        ScheduleCommand.self, CompareCommand.self, SweepCommand.self, MergeCommand.self, ReproduceCommand.self,
     ]
 }
