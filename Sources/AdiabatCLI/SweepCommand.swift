@@ -83,9 +83,7 @@ struct SweepCommand: ParsableCommand {
             let plan = SlurmPlan(
                 tasks: slurm, partition: partition, time: time, memory: mem, cpusPerTask: cpusPerTask, account: account)
             try plan.validate()
-            if submit, SlurmPlan.findSbatch() == nil {
-                _ = try SlurmPlan.submit(sweep: directory, merge: directory)  // throws: sbatch is not on PATH
-            }
+            if submit { _ = try SlurmPlan.requireSbatch() }
             let manifest = try campaign.claim(directory, shards: slurm)
             try OutputFile.createFolder(directory.appendingPathComponent("slurm"))
             let executable = Bundle.main.executablePath ?? CommandLine.arguments[0]

@@ -109,7 +109,12 @@ public final class Campaign: @unchecked Sendable {
         for entry in spec.problems {
             let settings0 = spec.overrides
             let problem = try Problem.load(url: URL(fileURLWithPath: entry.path), seed: settings0.seed ?? 20_260_605)
-            let comparison = try Comparison(problem: problem, settings: spec.settings(annealing: problem.kind == .annealing))
+            let comparison: Comparison
+            do {
+                comparison = try Comparison(problem: problem, settings: spec.settings(annealing: problem.kind == .annealing))
+            } catch {
+                throw spec.locate(error)
+            }
             if let other = seen[comparison.name] {
                 throw InputError(
                     "\(spec.file):\(entry.line)", "two problems are named '\(comparison.name)' (\(other) and \(entry.path))",

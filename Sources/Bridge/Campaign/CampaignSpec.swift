@@ -51,11 +51,22 @@ public struct CampaignSpec: Sendable, Codable, Equatable {
     public var file: String
     public var problems: [Entry]
     public var overrides: Overrides
+    /// The line of every key, for errors found after parsing (`compare.times` → `file:line`).
+    public var lines: [String: Int] = [:]
 
     public init(file: String, problems: [Entry], overrides: Overrides) {
         self.file = file
         self.problems = problems
         self.overrides = overrides
+    }
+
+    /// An error about a compare setting (`compare.times`) moved to the spec line that set it;
+    /// other errors unchanged.
+    public func locate(_ error: Error) -> Error {
+        guard let e = error as? InputError, e.location.hasPrefix("compare.") else { return error }
+        let key = String(e.location.dropFirst("compare.".count))
+        guard let line = lines[key] else { return error }
+        return InputError("\(file):\(line)", "\(key) \(e.message)", hint: e.hint)
     }
 
     /// Reads and checks a spec file: unknown keys, globs that match nothing and bad values
@@ -108,7 +119,9 @@ public struct CampaignSpec: Sendable, Codable, Equatable {
                 throw InputError(root.location("schedules"), e.message, hint: e.hint)
             }
         }
-        return CampaignSpec(file: file, problems: entries, overrides: o)
+        var spec = CampaignSpec(file: file, problems: entries, overrides: o)
+        for key in root.table.keys { spec.lines[key] = root.table[key]?.line }
+        return spec
     }
 
     /// The files one `problems` item names: a glob (relative to `base`), a file, or a bundled name.

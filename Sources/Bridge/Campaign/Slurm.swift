@@ -99,13 +99,19 @@ public struct SlurmPlan: Sendable, Equatable {
         return nil
     }
 
-    /// Submits the array, then the merge with `--dependency=afterany:<array id>`; returns both ids.
-    public static func submit(sweep: URL, merge: URL) throws -> (array: String, merge: String) {
+    /// `sbatch` on PATH, or an error that says it is missing (checked before any script is written).
+    public static func requireSbatch() throws -> String {
         guard let sbatch = findSbatch() else {
             throw InputError(
-                "sweep.submit", "sbatch is not on PATH, so the jobs cannot be submitted",
-                hint: "the scripts are written; copy the folder to a Slurm login node and run sbatch there, or drop sweep.submit")
+                "sweep.submit", "sbatch is not on PATH, so the jobs cannot be submitted (nothing was written)",
+                hint: "run on a Slurm login node, or without sweep.submit to write the scripts only")
         }
+        return sbatch
+    }
+
+    /// Submits the array, then the merge with `--dependency=afterany:<array id>`; returns both ids.
+    public static func submit(sweep: URL, merge: URL) throws -> (array: String, merge: String) {
+        let sbatch = try requireSbatch()
         let array = try run(sbatch, ["--parsable", sweep.path])
         let merged = try run(sbatch, ["--parsable", "--dependency=afterany:\(array)", merge.path])
         return (array, merged)
