@@ -207,3 +207,7 @@ extension SweepCommand: Exemplified {
         "adiabat sweep report/campaign --status",
     ]
 }
+
+extension MergeCommand: Exemplified {
+    static let examples = ["adiabat merge report/campaign", "adiabat merge report/campaign --status"]
+}
