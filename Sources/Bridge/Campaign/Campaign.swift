@@ -260,6 +260,8 @@ public final class Campaign: @unchecked Sendable {
         var reports: [ComparisonReport] = []
         var failed: [String: CellResult] = [:]
         for c in comparisons {
+            // A shard skips the problems it has no cell of (their gap profiles are the merge's).
+            if shard != nil && !c.cells.contains(where: { mine.contains(c.key(for: $0)) }) { continue }
             let report = try c.run(
                 stored: { store.value(for: $0) }, record: { try store.record($0, for: $1) },
                 computing: { mine.contains(c.key(for: $0)) },
