@@ -178,7 +178,10 @@ struct MergeCommand: ParsableCommand {
         }
         let report = try Campaign.merge(directory: url)
         if common.json {
-            try Output.json(["report_html": url.appendingPathComponent("report.html").path, "rows": String(report.rows.count)])
+            try Output.json(
+                MergeJSON(
+                    reportHTML: url.appendingPathComponent("report.html").path, rows: report.rows.count,
+                    problems: report.problems.count, shards: report.shards ?? 1))
             return
         }
         Output.line("merged    \(report.rows.count) cells of \(report.problems.count) problems from \(report.shards ?? 1) shards")
@@ -210,4 +213,16 @@ extension SweepCommand: Exemplified {
 
 extension MergeCommand: Exemplified {
     static let examples = ["adiabat merge report/campaign", "adiabat merge report/campaign --status"]
+}
+
+struct MergeJSON: Encodable {
+    var reportHTML: String
+    var rows: Int
+    var problems: Int
+    var shards: Int
+
+    enum CodingKeys: String, CodingKey {
+        case rows, problems, shards
+        case reportHTML = "report_html"
+    }
 }
