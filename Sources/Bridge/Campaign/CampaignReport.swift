@@ -221,14 +221,21 @@ public struct CampaignReport: Sendable, Codable {
                 var plot = SVGPlot(
                     title: "\(method): \(figureLabel) across instances", xLabel: "total time T", yLabel: figureLabel,
                     xScale: .log, yScale: .linear)
-                for schedule in orderedUnique(aggregates.filter { $0.kind == kind && $0.method == method }.map(\.schedule)) {
+                for (index, schedule) in orderedUnique(
+                    aggregates.filter { $0.kind == kind && $0.method == method }.map(\.schedule)
+                )
+                .enumerated() {
                     let a = aggregates.filter { $0.kind == kind && $0.method == method && $0.schedule == schedule }
                         .sorted { $0.value < $1.value }
                     let x = a.map(\.value)
                     let label = schedule.isEmpty ? method : schedule
-                    plot.series.append(PlotSeries(label: "\(label) median", x: x, y: a.map(\.median)))
-                    plot.series.append(PlotSeries(label: "\(label) 10 %", x: x, y: a.map(\.p10), dashed: true, markers: false))
-                    plot.series.append(PlotSeries(label: "\(label) 90 %", x: x, y: a.map(\.p90), dashed: true, markers: false))
+                    var median = PlotSeries(label: "\(label) median", x: x, y: a.map(\.median))
+                    var low = PlotSeries(label: "\(label) 10 %", x: x, y: a.map(\.p10), dashed: true, markers: false)
+                    var high = PlotSeries(label: "\(label) 90 %", x: x, y: a.map(\.p90), dashed: true, markers: false)
+                    median.colour = index
+                    low.colour = index
+                    high.colour = index
+                    plot.series += [median, low, high]
                 }
                 plots.append(plot)
             }
