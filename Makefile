@@ -10,7 +10,7 @@ BIN          := .build/$(CONFIG)/adiabat
 DEMO_PROBLEM ?= double-well
 REPORT_DIR   ?= report
 
-.PHONY: all deps build test demo check-report bench fuzz interop format lint clean
+.PHONY: all deps build test test-slurm demo check-report bench fuzz interop format lint clean
 
 all: build
 
@@ -48,6 +48,13 @@ demo: build
 ## $(REPORT_DIR)/check-report/ (gitignored). Fails loudly when chromium does not start.
 check-report: build
 	BIN=$(BIN) tools/check-report $(REPORT_DIR)/check-report
+
+## test-slurm: a small campaign through a one-node Slurm cluster on this machine (as root;
+## tools/slurm-cluster installs slurm-wlm and munge with apt-get when missing): a 4-task array,
+## one task cancelled while it runs and resubmitted, the merge checked against a one-machine run.
+## About a minute; fails loudly when the cluster does not come up (docs/campaigns.md).
+test-slurm: build
+	BIN=$(BIN) tools/test-slurm
 
 ## bench: peer comparisons (installs QuTiP, SciPy, dimod with pip into benchmarks/.venv)
 bench: build

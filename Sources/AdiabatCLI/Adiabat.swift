@@ -104,7 +104,7 @@ enum ParameterFlags {
 
     /// The commands whose parameters the library names.
     static let commands: Set<String> = [
-        "anneal", "compare", "evolve", "problem", "sample", "schedule", "spectrum", "translate",
+        "anneal", "compare", "evolve", "problem", "sample", "schedule", "spectrum", "sweep", "translate",
     ]
 
     /// Every flag some subcommand takes (read from their help, so it cannot drift).
@@ -139,6 +139,7 @@ enum AdiabatVersion {
     /// Subcommands, in the order `--help` lists them.
     static let subcommands: [ParsableCommand.Type] = [
         ProblemsCommand.self, SpectrumCommand.self, TranslateCommand.self, EvolveCommand.self, SampleCommand.self,
-        ScheduleCommand.self, CompareCommand.self, ReproduceCommand.self, InstanceCommand.self,
+        ScheduleCommand.self, CompareCommand.self, SweepCommand.self, MergeCommand.self, ReproduceCommand.self,
+        InstanceCommand.self,
     ]
 }

@@ -269,6 +269,31 @@ public final class CellStore<Value: Codable & Sendable>: @unchecked Sendable {
             return
         }
         let data = [UInt8](try InputFile.read(url, limit: 1 << 30, what: "cell store"))
+        let (kept, rewrite) = Self.scan(data, path: path, warn: warn)
+        for (k, v) in kept { values[k] = v }
+        guard rewrite else { return }
+        var out = Data()
+        for (k, v) in kept { out.append(try Self.encodeLine(key: k, value: v)) }
+        try OutputFile.write(out, to: url)
+    }
+
+    /// The cells of a store file, read without taking its lock and without rewriting it
+    /// (another process may be appending): every line that passes the checks, and the same
+    /// warnings as opening it. A missing file holds no cells.
+    public static func read(url: URL, warn: (String) -> Void = Warning.standardError) throws -> [String: Value] {
+        var info = stat()
+        guard stat(url.path, &info) == 0 else {
+            if errno == ENOENT { return [:] }
+            throw FileErrno.error(errno, path: url.path, reading: true, what: "cell store")
+        }
+        let data = [UInt8](try InputFile.read(url, limit: 1 << 30, what: "cell store"))
+        var out: [String: Value] = [:]
+        for (k, v) in scan(data, path: url.path, warn: warn).kept { out[k] = v }
+        return out
+    }
+
+    /// Parses the lines of a store file: the good cells, and whether the file needs rewriting.
+    private static func scan(_ data: [UInt8], path: String, warn: (String) -> Void) -> (kept: [(String, Value)], rewrite: Bool) {
         var kept: [(String, Value)] = []
         var rewrite = false
         var bad: [Int] = []
@@ -291,7 +316,7 @@ public final class CellStore<Value: Codable & Sendable>: @unchecked Sendable {
                 rewrite = true
                 continue
             }
-            switch Self.parse(line) {
+            switch parse(line) {
             case .cell(let k, let v): kept.append((k, v))
             case .legacy(let k, let v):
                 kept.append((k, v))
@@ -313,11 +338,7 @@ public final class CellStore<Value: Codable & Sendable>: @unchecked Sendable {
                 "\(path): \(legacy) cell\(legacy == 1 ? "" : "s") in the older format without checksums; checked and rewritten with checksums"
             )
         }
-        for (k, v) in kept { values[k] = v }
-        guard rewrite else { return }
-        var out = Data()
-        for (k, v) in kept { out.append(try Self.encodeLine(key: k, value: v)) }
-        try OutputFile.write(out, to: url)
+        return (kept, rewrite)
     }
 }
 

@@ -15,6 +15,9 @@ public struct PlotSeries: Sendable {
     public var errors: [Double]?
     public var dashed: Bool
     public var markers: Bool
+    /// The palette entry to draw with (nil: the series' position), so related series (a median
+    /// and its band) can share a colour.
+    public var colour: Int? = nil
 
     public init(label: String, x: [Double], y: [Double], errors: [Double]? = nil, dashed: Bool = false, markers: Bool = true) {
         self.label = label
@@ -243,7 +246,7 @@ public struct SVGPlot: Sendable {
                 "<text x=\"\(f(left + plotW - 4))\" y=\"\(f(y - 4))\" text-anchor=\"end\" fill=\"#666\">\(escapeXML(label))</text>\n"
         }
         for (k, s) in series.enumerated() {
-            let colour = Self.palette[k % Self.palette.count]
+            let colour = Self.palette[(series[k].colour ?? k) % Self.palette.count]
             let points = zip(s.x, s.y).compactMap { x, y -> (Double, Double)? in
                 guard let a = px(x), let b = py(y) else { return nil }
                 return (a, b)
@@ -267,7 +270,7 @@ public struct SVGPlot: Sendable {
         svg += "</g>\n"
         // Legend.
         for (k, s) in series.enumerated() {
-            let colour = Self.palette[k % Self.palette.count]
+            let colour = Self.palette[(series[k].colour ?? k) % Self.palette.count]
             let y = top + 10 + Double(k) * 18
             let x = left + plotW + 12
             let dash = s.dashed ? " stroke-dasharray=\"6,4\"" : ""

@@ -13,7 +13,29 @@ struct ParseTests {
     func root() throws {
         let names = Adiabat.configuration.subcommands.map { $0._commandName }
         #expect(
-            names == ["problems", "spectrum", "translate", "evolve", "sample", "schedule", "compare", "reproduce", "instance"])
+            names == [
+                "problems", "spectrum", "translate", "evolve", "sample", "schedule", "compare", "sweep", "merge", "reproduce",
+                "instance",
+            ])
+    }
+
+    @Test("sweep and merge: shards, Slurm options, and the checks between them")
+    func sweep() throws {
+        let c = try SweepCommand.parse(["c.toml", "--report", "r", "--shard", "2/4", "--json"])
+        #expect(c.spec == "c.toml" && c.report == "r" && c.shard == "2/4" && c.common.json && c.slurm == nil)
+        let s = try SweepCommand.parse([
+            "c.toml", "--slurm", "8", "--submit", "--partition", "short", "--time", "1:00:00", "--mem", "4G",
+            "--cpus-per-task", "4", "--account", "qa",
+        ])
+        #expect(s.slurm == 8 && s.submit && s.partition == "short" && s.time == "1:00:00" && s.mem == "4G")
+        #expect(s.cpusPerTask == 4 && s.account == "qa")
+        #expect(throws: (any Error).self) { try SweepCommand.parse(["c.toml", "--submit"]) }
+        #expect(throws: (any Error).self) { try SweepCommand.parse(["c.toml", "--partition", "short"]) }
+        #expect(throws: (any Error).self) { try SweepCommand.parse(["c.toml", "--slurm", "4", "--shard", "1/4"]) }
+        #expect(try SweepCommand.parse(["r", "--status"]).status)
+        #expect(try MergeCommand.parse(["r", "--status"]).status)
+        #expect(ParameterFlags.flag(for: "sweep.shard") == "--shard")
+        #expect(ParameterFlags.flag(for: "sweep.cpus_per_task") == "--cpus-per-task")
     }
 
     @Test("evolve: flags become the request; negative numbers reach validation")

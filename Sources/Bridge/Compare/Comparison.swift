@@ -385,13 +385,29 @@ public final class Comparison: @unchecked Sendable {
     public func run(
         store: CellStore<CellResult>? = nil, progress: (@Sendable (Int, Int, String) -> Void)? = nil
     ) throws -> ComparisonReport {
+        var record: (@Sendable (CellResult, String) throws -> Void)? = nil
+        if let store { record = { value, key in try store.record(value, for: key) } }
+        return try run(stored: { key in store?.value(for: key) }, record: record, computing: nil, progress: progress)
+    }
+
+    /// Runs the cells `computing` selects (nil: every cell) that `stored` does not hold, hands
+    /// each finished one to `record` (with its key), and returns the report of every cell that
+    /// is stored or computed (a campaign shard computes its own share; a merge computes none).
+    public func run(
+        stored: (String) -> CellResult?, record: (@Sendable (CellResult, String) throws -> Void)?,
+        computing: ((ComparisonCell) -> Bool)?, progress: (@Sendable (Int, Int, String) -> Void)? = nil
+    ) throws -> ComparisonReport {
         let started = Date()
         let gaps = try library.gaps()
         let all = cells
         var results: [ComparisonCell: CellResult] = [:]
         var pending: [ComparisonCell] = []
         for c in all {
-            if let done = store?.value(for: key(for: c)) { results[c] = done } else { pending.append(c) }
+            if let done = stored(key(for: c)) {
+                results[c] = done
+            } else if computing?(c) ?? true {
+                pending.append(c)
+            }
         }
         let reused = results.count
         let lock = NSLock()
@@ -401,8 +417,8 @@ public final class Comparison: @unchecked Sendable {
         let finish: @Sendable (ComparisonCell, CellResult) -> Void = { [self] cell, result in
             // Failed cells are not stored: a rerun tries them again. A failed append (a full disk)
             // stops the sweep: the cells still pending are skipped and the error is thrown below.
-            if result.status.hasPrefix("error") == false, let store {
-                do { try store.record(result, for: self.key(for: cell)) } catch { box.fail(error, lock: lock) }
+            if result.status.hasPrefix("error") == false, let record {
+                do { try record(result, self.key(for: cell)) } catch { box.fail(error, lock: lock) }
             }
             let done = counter.increment()
             progress?(done, total, "\(cell.method.rawValue) \(cell.schedule) \(cell.method.axis)=\(Self.format(cell.value))")
