@@ -14,7 +14,9 @@ let package = Package(
         .library(name: "AdiabatCore", targets: ["AdiabatCore"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // .npz archives (zip, stored or deflated members) for tabulated score fields.
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // C: the GNU Scientific Library (Debian: libgsl-dev).
@@ -43,7 +45,11 @@ let package = Package(
         // Reports: self-contained HTML with SVG plots, CSV, resumable sweep cells (no numerics).
         .target(name: "Reports"),
         // Problem files: TOML specs, dimod COO / BQM JSON, qbsolv .qubo, schedule tables.
-        .target(name: "Problems", dependencies: ["GSLKit", "AdiabatCore", "Landscapes", "Quantum"]),
+        .target(
+            name: "Problems",
+            dependencies: [
+                "GSLKit", "AdiabatCore", "Landscapes", "Quantum", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
         // Reverse-diffusion samplers, Fokker–Planck density evolution, sample metrics.
         .target(name: "Diffusion", dependencies: ["GSLKit", "AdiabatCore", "Landscapes"]),
         // The translators: score ⇄ Hamiltonian (continuous and on spins), landscape paths, flip chains,
@@ -66,11 +72,18 @@ let package = Package(
         .testTarget(name: "AdiabatCoreTests", dependencies: ["AdiabatCore"]),
         .testTarget(name: "QuantumTests", dependencies: ["Quantum", "AdiabatCore", "GSLKit"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
-        .testTarget(name: "ProblemsTests", dependencies: ["Problems", "AdiabatCore", "Landscapes", "Quantum"]),
+        .testTarget(
+            name: "ProblemsTests",
+            dependencies: [
+                "Problems", "AdiabatCore", "Landscapes", "Quantum", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
         .testTarget(name: "LandscapesTests", dependencies: ["Landscapes", "AdiabatCore", "GSLKit"]),
         .testTarget(
             name: "BridgeTests",
-            dependencies: ["Bridge", "Landscapes", "Quantum", "Problems", "Diffusion", "AdiabatCore", "GSLKit"]),
+            dependencies: [
+                "Bridge", "Landscapes", "Quantum", "Problems", "Diffusion", "AdiabatCore", "GSLKit",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
         .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "Landscapes", "AdiabatCore", "GSLKit"]),
         .testTarget(
             name: "ExperimentsTests",
