@@ -94,6 +94,12 @@ public struct LandscapeProblem: Sendable {
         try root.finish()
 
         let type = try landscapeSection.requireString("type")
+        if type == "score-field" {
+            throw landscapeSection.error(
+                "type",
+                "is \"score-field\": a tabulated score field has no density, so this command cannot use it",
+                hint: "score fields take 'adiabat spectrum' and 'adiabat translate --to hamiltonian' (docs/score-fields.md)")
+        }
         guard types.contains(type) else {
             throw landscapeSection.error("type", "is \"\(type)\"; expected one of: \(types.joined(separator: ", "))")
         }

@@ -100,6 +100,12 @@ extension Problem {
         case .landscape(let problem): return try Self.evolve(problem, request)
         case .annealing(let problem) where problem.catalyst != nil: return try Self.evolveCatalysed(problem, request)
         case .annealing(let problem): return try Self.evolve(problem, request)
+        case .scoreField(let problem):
+            throw InputError(
+                "PROBLEM",
+                "'\(problem.name)' is a tabulated score field; evolve needs the Score Hamiltonian at every time of the path and the target state √p, and a score field (not necessarily a gradient) has no √p",
+                hint: "not implemented yet for score fields (issue 17); use 'adiabat spectrum' for its levels, λθ and gap profile"
+            )
         }
     }
 

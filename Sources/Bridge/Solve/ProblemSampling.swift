@@ -138,6 +138,12 @@ extension Problem {
                     hint: "spins: \(SamplerRegistry.names(in: .spins).joined(separator: ", "))")
             }
             return .spins(problem: problem.spec.name, result: try spins.run(problem, request))
+        case .scoreField(let problem):
+            throw InputError(
+                "PROBLEM",
+                "'\(problem.name)' is a tabulated score field; sampling it needs the score between grid nodes and tables (an interpolating score model) and a reference law for TV, neither of which exists yet",
+                hint: "not implemented yet for score fields (issue 17); use 'adiabat spectrum' for its levels, λθ and gap profile"
+            )
         }
     }
 

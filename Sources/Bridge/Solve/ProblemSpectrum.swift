@@ -30,10 +30,13 @@ public enum SpectrumSolution: Sendable, Encodable {
     case catalysed(problem: String, report: CatalysedSpectrumReport)
     /// The Score Hamiltonian of a law on the problem's spins.
     case law(problem: String, report: SpinLawTranslationReport)
+    /// The Score Hamiltonian of a tabulated vector field and its non-conservativity report.
+    case scoreField(ScoreFieldSpectrumReport)
 
     public func encode(to encoder: Encoder) throws {
         switch self {
         case .landscape(let r): try r.encode(to: encoder)
+        case .scoreField(let r): try r.encode(to: encoder)
         case .annealing(_, let r): try r.encode(to: encoder)
         case .catalysed(_, let r): try r.encode(to: encoder)
         case .law(let problem, let report):
@@ -106,6 +109,21 @@ extension Problem {
                 problem: problem.spec.name,
                 report: try AnnealingSpectrumReport.compute(
                     hamiltonian: try problem.spec.hamiltonian(), s: s, levels: request.levels, profile: request.profile))
+        case .scoreField(let problem):
+            if request.s != nil {
+                throw InputError(
+                    "spectrum.s", "applies to annealing problems; \(problem.name) is a score field",
+                    hint: "give a diffusion time (one of the tabulated times, or between two)")
+            }
+            if request.law.isSet { throw InputError("spectrum.law", "is a law on spins; \(problem.name) is a score field") }
+            if request.angularMomentum != nil {
+                throw InputError(
+                    "spectrum.angular_momentum", "applies to radial problems; \(problem.name) is a score field on a grid")
+            }
+            return .scoreField(
+                try ScoreFieldSpectrumReport.compute(
+                    problem: problem, time: request.time, levels: request.levels, profilePoints: request.profile,
+                    progress: progress))
         }
     }
 }
