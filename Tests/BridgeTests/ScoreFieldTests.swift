@@ -176,6 +176,8 @@ struct ScoreFieldTests {
         // ε = ‖εJx‖ under N(0, I) = ε√2 (float32 tables: 1e-6).
         #expect(abs(r.scoreError! - 0.5 * 2.0.squareRoot()) < 1e-4)
         #expect(abs(r.floor! - r.scoreError! / r.gap!.squareRoot()) < 1e-12)
+        // λθ = ¼ min_q E_q|S − ∇log q|² bounds every density's score error: ε ≥ 2√λθ.
+        #expect(r.scoreError! >= 2 * r.lambdaTheta.squareRoot())
         // The reference density's own levels: 0, 1, 1, 2 (the density route), to O(h²).
         #expect(abs(r.referenceEnergies![0]) < 1e-9 && abs(r.referenceEnergies![1] - 1) < 0.01)
         let profile = try #require(r.profile)
