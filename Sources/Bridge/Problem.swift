@@ -65,6 +65,7 @@ public enum Problem: Sendable {
 
     /// Loads the problem file at `url` (read once).
     public static func load(url: URL, seed: UInt64) throws -> Problem {
+        if url.pathExtension.lowercased() == "npz" { return .scoreField(try ScoreFieldProblem.read(archive: url)) }
         guard url.pathExtension.lowercased() == "toml" else {
             return .annealing(SpinProblem(spec: try AnnealingSpec.load(url), catalyst: nil))
         }

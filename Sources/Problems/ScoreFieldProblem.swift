@@ -125,6 +125,13 @@ public struct ScoreFieldProblem: Sendable {
         return ScoreFieldProblem(name: name, description: description, file: file, dataFile: url, field: field)
     }
 
+    /// An `.npz` archive given directly (no TOML): named after the file.
+    public static func read(archive url: URL, byteLimit: UInt64 = NumPyReader.defaultByteLimit) throws -> ScoreFieldProblem {
+        let field = try parse(try NumPyReader.read(url, byteLimit: byteLimit), origin: url.path)
+        return ScoreFieldProblem(
+            name: url.deletingPathExtension().lastPathComponent, description: "", file: url, dataFile: url, field: field)
+    }
+
     /// Builds the field from the arrays of an archive (`origin` names it in errors).
     public static func parse(_ arrays: [String: NumPyArray], origin: String) throws -> ScoreField {
         let known = ["score", "axis0", "axis1", "axis2", "t", "log_density", "density"]

@@ -164,6 +164,12 @@ struct ScoreFieldTests {
             return
         }
         #expect(field.field.times == times)
+        // The archive given directly is the same problem, named after the file.
+        guard case .scoreField(let direct) = try Problem.load(folder.appendingPathComponent("rot.npz").path, seed: 1) else {
+            Issue.record("the .npz is not read as a score field")
+            return
+        }
+        #expect(direct.name == "rot" && direct.field.scores == field.field.scores)
         var request = SpectrumRequest()
         request.time = 1
         request.profile = 3
