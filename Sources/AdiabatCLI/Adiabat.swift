@@ -1,8 +1,6 @@
-import AdiabatCore
 import ArgumentParser
+import Bridge
 import Foundation
-import GSLKit
-import Quantum
 
 /// The `adiabat` command: lists its subcommands and turns every error into one line.
 @main
@@ -26,17 +24,21 @@ struct Adiabat: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
-        } catch let error as InputError {
-            fail(ParameterFlags.describe(error))
-        } catch let error as GSLError {
-            fail("\(error)")
-        } catch let error as SpectrumWorkLimitReached {
-            fail("\(error)")
+        } catch let error as any AdiabatError {
+            fail(error.describe(naming: ParameterFlags.flag(for:)))
         } catch let error as CommandFailure {
             fail(error.message, code: error.exitCode)
         } catch {
             let code = exitCode(for: error)
             if code == .success || error is CleanExit {
+                let text = fullMessage(for: error)
+                if text.contains("USAGE:") {
+                    let examples = Self.examples(for: Array(CommandLine.arguments.dropFirst()))
+                    print(
+                        text.trimmingCharacters(in: .newlines) + "\n\nEXAMPLES:\n"
+                            + examples.map { "  \($0)" }.joined(separator: "\n"))
+                    Foundation.exit(0)
+                }
                 exit(withError: error)
             }
             fail(oneLine(parseError: error), code: code.rawValue == 0 ? 64 : code.rawValue)
@@ -70,6 +72,29 @@ struct Adiabat: ParsableCommand {
     }
 }
 
+/// A subcommand whose help ends with examples that run as written on the bundled problems
+/// (a test runs every one).
+protocol Exemplified {
+    static var examples: [String] { get }
+}
+
+extension Adiabat: Exemplified {
+    static let examples = ["adiabat problems", "adiabat spectrum sk10 --s 0.5", "adiabat compare double-well --times 1,4"]
+
+    /// The examples of the subcommand named in `arguments` (`evolve --help`, `help evolve`),
+    /// or the root's.
+    static func examples(for arguments: [String]) -> [String] {
+        for argument in arguments {
+            if let command = configuration.subcommands.first(where: { $0._commandName == argument }),
+                let exemplified = command as? any Exemplified.Type
+            {
+                return exemplified.examples
+            }
+        }
+        return examples
+    }
+}
+
 /// The library names the parameter a bad value belongs to by its field path (`evolve.method`,
 /// `anneal.total_time`); only the command line knows which flag sets it. A dotted path of
 /// lower-case words is a parameter; its last word, with `-` for `_`, is the flag.
@@ -77,35 +102,27 @@ enum ParameterFlags {
     /// Parameters whose flag is not their last word spelt with dashes.
     static let exceptions: [String: String] = [:]
 
-    static func flag(for location: String) -> String? {
-        let parts = location.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count >= 2,
-            parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isLowercase || $0 == "_" || $0.isNumber } })
-        else { return nil }
-        return exceptions[location] ?? "--" + parts[parts.count - 1].replacingOccurrences(of: "_", with: "-")
-    }
+    /// The commands whose parameters the library names.
+    static let commands: Set<String> = ["anneal", "compare", "evolve", "sample", "schedule", "spectrum", "translate"]
 
-    /// The error as one line, with the flag before the parameter it names; parameters the
-    /// message or hint mention (`sample.cells`) are spelt as their flags.
-    static func describe(_ error: InputError) -> String {
-        var named = error
-        if let flag = flag(for: error.location) { named.location = "\(flag) (\(error.location))" }
-        named.message = flags(in: named.message)
-        named.hint = flags(in: named.hint)
-        return "\(named)"
-    }
-
-    /// `text` with every parameter path of a command (`sample.cells`) replaced by its flag.
-    static func flags(in text: String) -> String {
-        var out = ""
-        var rest = Substring(text)
-        while let range = rest.firstMatch(of: /\b(anneal|compare|evolve|sample|schedule|spectrum|translate)\.[a-z_]+\b/)?.range {
-            out += rest[..<range.lowerBound]
-            let token = String(rest[range])
-            out += flag(for: token) ?? token
-            rest = rest[range.upperBound...]
+    /// Every flag some subcommand takes (read from their help, so it cannot drift).
+    static let knownFlags: Set<String> = {
+        var flags = Set<String>()
+        for command in Adiabat.configuration.subcommands {
+            for match in command.helpMessage(columns: 400).matches(of: /--[a-z][a-z0-9-]*/) {
+                flags.insert(String(match.output))
+            }
         }
-        return out + rest
+        return flags
+    }()
+
+    /// The flag of a parameter path (`sample.cells` → `--cells`), or nil for another path
+    /// (a problem file's `schedule.type`, a file name) and for a flag no subcommand has.
+    static func flag(for path: String) -> String? {
+        let parts = path.split(separator: ".")
+        guard parts.count == 2, commands.contains(String(parts[0])) else { return nil }
+        let flag = exceptions[path] ?? "--" + parts[1].replacingOccurrences(of: "_", with: "-")
+        return knownFlags.contains(flag) ? flag : nil
     }
 }
 

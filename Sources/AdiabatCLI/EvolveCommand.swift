@@ -1,7 +1,6 @@
 import ArgumentParser
 import Bridge
 import Foundation
-import Quantum
 
 extension EvolutionMethod: ExpressibleByArgument {}
 
@@ -139,7 +138,7 @@ struct EvolveCommand: ParsableCommand {
             )
             Output.line("total time       \(result.totalTime)")
             Output.line(
-                "method           \(result.method): \(result.steps) steps, \(result.evaluations) evaluations, \(String(format: "%.3f", result.seconds)) s"
+                "method           \(result.method): \(result.statistics.steps) steps, \(result.statistics.evaluations) evaluations, \(String(format: "%.3f", result.statistics.seconds)) s"
             )
             Output.line("fidelity         \(result.fidelity)")
             Output.line("P(ground of H_P) \(result.groundStateProbability)")
@@ -161,4 +160,12 @@ struct EvolveCommand: ParsableCommand {
         }
         if !solution.succeeded { Output.line("status           \(solution.status)") }
     }
+}
+
+extension EvolveCommand: Exemplified {
+    static let examples = [
+        "adiabat evolve landau-zener",
+        "adiabat evolve sk10 --total-time 20 --schedule roland-cerf",
+        "adiabat evolve double-well --total-time 1 --trajectory 4",
+    ]
 }

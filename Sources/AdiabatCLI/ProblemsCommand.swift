@@ -1,7 +1,6 @@
 import ArgumentParser
 import Bridge
 import Foundation
-import Problems
 
 /// `adiabat problems`: the bundled problems, one line each.
 struct ProblemsCommand: ParsableCommand {
@@ -48,4 +47,11 @@ extension ProblemsCommand {
         e.summary = (loaded.spec.summary ?? loaded.spec.name) + " (\(catalyst.couplings.count) XX catalyst terms)"
         return e
     }
+}
+
+extension ProblemsCommand: Exemplified {
+    static let examples = [
+        "adiabat problems",
+        "adiabat problems --json",
+    ]
 }

@@ -1,10 +1,6 @@
-import AdiabatCore
 import ArgumentParser
 import Bridge
 import Foundation
-import Landscapes
-import Problems
-import Reports
 
 extension ForwardProcess: ExpressibleByArgument {}
 
@@ -97,8 +93,11 @@ struct ScheduleCommand: ParsableCommand {
         let library = try makeLibrary()
         let schedule = try library.schedule(request)
         let table = try ScheduleTable.make(schedule: schedule, request: request, library: library, samples: samples)
-        if let output { try Output.writeAtomically(Data(table.csv.utf8), to: output) }
-        if let plot { try Output.writeAtomically(Data(Self.plot(table).render().utf8), to: plot) }
+        // Every output is built and checked before any file is written: a failing command
+        // leaves no file behind.
+        var files: [(String, Data)] = []
+        if let output { files.append((output, Data(table.csv.utf8))) }
+        if let plot { files.append((plot, Data(Self.plot(table).render().utf8))) }
         if let pathOutput {
             guard let a = table.columns.firstIndex(of: "A"), let b = table.columns.firstIndex(of: "B") else {
                 throw InputError(
@@ -107,10 +106,12 @@ struct ScheduleCommand: ParsableCommand {
             }
             var text = "s,A,B\n"
             for row in table.rows { text += String(format: "%.12g,%.12g,%.12g\n", row[0], row[a], row[b]) }
-            try Output.writeAtomically(Data(text.utf8), to: pathOutput)
+            files.append((pathOutput, Data(text.utf8)))
         }
-        if common.json {
-            try Output.json(ScheduleReport(problem: problem, table: table))
+        let json = common.json ? try Output.encodeJSON(ScheduleReport(problem: problem, table: table)) : nil
+        try OutputFile.writeTogether(files.map { (URL(fileURLWithPath: $0.0), $0.1) })
+        if let json {
+            Output.emit(json)
             return
         }
         Output.line(
@@ -142,20 +143,8 @@ struct ScheduleCommand: ParsableCommand {
                 context: .free(process: process, tMax: tMax ?? 3, map: map), gapSamples: gapSamples, flipRate: flipRate,
                 flipTMax: tMax)
         }
-        let location = try ProblemLocator.locate(problem)
-        switch location.kind {
-        case .landscape:
-            let loaded = try LandscapeProblem.load(contentsOf: location.url, seed: common.seed)
-            let path = try LandscapePath(
-                landscape: try loaded.resolvedLandscape(), discretisation: loaded.discretisation, process: loaded.process,
-                tMax: tMax ?? loaded.tMax)
-            return try ScheduleLibrary(context: .landscape(path), gapSamples: gapSamples)
-        case .annealing:
-            let spec = try AnnealingSpec.load(location.url)
-            return try ScheduleLibrary(
-                context: .annealing(spec, try spec.hamiltonian()), gapSamples: gapSamples, flipRate: flipRate, flipTMax: tMax,
-                flipBeta: beta)
-        }
+        return try Problem.load(problem, seed: common.seed).scheduleLibrary(
+            gapSamples: gapSamples, flipRate: flipRate, tMax: tMax, beta: beta)
     }
 
     /// u(r), with the schedule it was carried from (dashed) for flip:/anneal:.
@@ -187,4 +176,12 @@ struct ScheduleReport: Encodable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encodeIfPresent(problem, forKey: .problem)
     }
+}
+
+extension ScheduleCommand: Exemplified {
+    static let examples = [
+        "adiabat schedule karras --samples 10",
+        "adiabat schedule gap-adaptive double-well --plot gap.svg",
+        "adiabat schedule flip:ddpm-cosine sk10 --path-output path.csv",
+    ]
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Bridge
 import Foundation
-import Quantum
 
 /// `adiabat spectrum PROBLEM`: the lowest levels and the gap of the Score Hamiltonian at one
 /// diffusion time, or along the whole path; for annealing problems, of `H(s)` at one anneal
@@ -216,4 +215,12 @@ struct SpectrumCommand: ParsableCommand {
     }
 
     static func number(_ x: Double) -> String { String(format: "% .10e", x).padding(toLength: 18, withPad: " ", startingAt: 0) }
+}
+
+extension SpectrumCommand: Exemplified {
+    static let examples = [
+        "adiabat spectrum coupled-oscillator",
+        "adiabat spectrum sk10 --s 0.5 --profile 21",
+        "adiabat spectrum maxcut6 --beta 1",
+    ]
 }

@@ -97,3 +97,24 @@ public enum Parallel {
         return start..<(start + base + (c < extra ? 1 : 0))
     }
 }
+
+/// Per-task result slots written concurrently at disjoint indices (one per task or block of
+/// a parallel loop); ``values`` lists the stored ones in index order.
+public final class ResultSlots<T>: @unchecked Sendable {
+    private var slots: [T?]
+    private let lock = NSLock()
+
+    public init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    public func store(_ i: Int, _ value: T) {
+        lock.lock()
+        slots[i] = value
+        lock.unlock()
+    }
+
+    public var values: [T] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots.compactMap { $0 }
+    }
+}

@@ -109,7 +109,7 @@ public enum HamiltonianToScore {
         guard hamiltonian.angularMomentum == 0 else {
             throw InputError(
                 "angular-momentum", "the ground state lives in channel l = 0 (got l = \(hamiltonian.angularMomentum))",
-                hint: "states with l > 0 carry the angular nodes of Y_lm and have no score; drop --angular-momentum")
+                hint: "states with l > 0 carry the angular nodes of Y_lm and have no score; drop spectrum.angular_momentum")
         }
         let grid = hamiltonian.grid
         let n = grid.points

@@ -80,7 +80,7 @@ public struct LandscapePath: Sendable {
     /// `H_t` in channel `l` on the radial grid.
     public func radialHamiltonian(atTime t: Double, angularMomentum l: Int) throws -> RadialHamiltonian {
         guard case .radial(let r) = discretisation else {
-            throw InputError("angular-momentum", "applies to radial problems only (this one is on a uniform grid)")
+            throw InputError("spectrum.angular_momentum", "applies to radial problems only (this one is on a uniform grid)")
         }
         return try RadialHamiltonian(grid: r, potential: try potential(atTime: t), angularMomentum: l)
     }
@@ -109,8 +109,8 @@ public struct LandscapePath: Sendable {
         case .grid:
             if let l {
                 throw InputError(
-                    "angular-momentum", "applies to radial problems only (got \(l) for a problem on a uniform grid)",
-                    hint: "drop --angular-momentum")
+                    "spectrum.angular_momentum", "applies to radial problems only (got \(l) for a problem on a uniform grid)",
+                    hint: "drop spectrum.angular_momentum")
             }
             return try hamiltonian(atTime: t).lowestLevels(levels, vectors: vectors, options: options)
         case .radial:

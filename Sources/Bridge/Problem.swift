@@ -105,3 +105,48 @@ public enum Problem: Sendable {
         }
     }
 }
+
+extension Problem {
+    /// The schedule library on the problem's path (docs/schedules.md): a landscape's
+    /// Score-Hamiltonian path up to `tMax` (default: the file's `t_max`), or an annealing path
+    /// with its flip diffusion (rate `flipRate`, horizon `tMax`, target `e^{−βH_P}` with `beta`).
+    public func scheduleLibrary(gapSamples: Int, flipRate: Double = 1, tMax: Double? = nil, beta: Double? = nil) throws
+        -> ScheduleLibrary
+    {
+        switch self {
+        case .landscape(let loaded):
+            let path = try LandscapePath(
+                landscape: try loaded.resolvedLandscape(), discretisation: loaded.discretisation, process: loaded.process,
+                tMax: tMax ?? loaded.tMax)
+            return try ScheduleLibrary(context: .landscape(path), gapSamples: gapSamples)
+        case .annealing(let loaded):
+            if loaded.catalyst != nil {
+                throw InputError(
+                    "PROBLEM", "'\(loaded.spec.name)' has a [catalyst]; schedules are tabulated on the transverse-field path",
+                    hint: "use the problem without its catalyst")
+            }
+            return try ScheduleLibrary(
+                context: .annealing(loaded.spec, try loaded.spec.hamiltonian()), gapSamples: gapSamples, flipRate: flipRate,
+                flipTMax: tMax, flipBeta: beta)
+        case .scoreField(let field):
+            throw InputError(
+                "PROBLEM",
+                "'\(field.name)' is a tabulated score field; schedules are built on a landscape's or an annealing problem's path, not on a table of times",
+                hint: "the field's gap profile: 'adiabat spectrum \(field.file.lastPathComponent) --profile N'")
+        }
+    }
+}
+
+extension AnnealingSpec {
+    /// A runnable problem on the file's own schedule: `requested` overrides the file's total
+    /// time. A schedule the file names from the shared library (`gap-adaptive`, `ddpm-cosine`,
+    /// …; ``AnnealingScheduleSpec/library(_:order:gapSamples:)``) is built by
+    /// ``ScheduleLibrary`` on this problem's path.
+    public func run(hamiltonian h: AnnealingHamiltonian, totalTime requested: Double?) throws -> AnnealingProblem {
+        guard case .library = schedule else { return try problem(hamiltonian: h, totalTime: requested, schedule: nil) }
+        let library = try ScheduleLibrary(context: .annealing(self, h))
+        return try AnnealingProblem(
+            hamiltonian: h, schedule: try library.schedule(ScheduleRequest(.problem)), totalTime: try totalTime(requested),
+            initialSpins: initialSpins)
+    }
+}

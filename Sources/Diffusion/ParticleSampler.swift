@@ -487,3 +487,5 @@ final class ParticleState: @unchecked Sendable {
         }
     }
 }
+
+extension DiffusionFailure: AdiabatError {}

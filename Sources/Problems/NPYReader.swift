@@ -63,11 +63,12 @@ public enum NumPyReader {
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw InputError(origin, "no such file", hint: "paths are relative to the problem file")
         }
-        let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.uint64Value ?? 0
-        let head = try prefix(of: url, count: 8)
+        // Every input file is read through InputFile (regular files only, size-limited); the
+        // archive is then opened in memory. An archive's compressed size is at most its arrays'
+        // size plus headers, so the same limit applies to the file.
+        let data = try InputFile.read(url, limit: Int(min(byteLimit, UInt64(Int.max))), what: "score-field file")
+        let head = [UInt8](data.prefix(8))
         if head.starts(with: magic) {
-            guard size <= byteLimit else { throw tooLarge(origin, size, byteLimit) }
-            let data = try readAll(url)
             let key = url.deletingPathExtension().lastPathComponent
             let array = try parse(data, origin: origin)
             if let members, let missing = members.first(where: { $0 != key }) {
@@ -82,14 +83,13 @@ public enum NumPyReader {
                 origin, "is neither a NumPy .npy file (magic \\x93NUMPY) nor an .npz archive (a zip file)",
                 hint: "write it with np.save or np.savez")
         }
-        return try readArchive(url, members: members, byteLimit: byteLimit)
+        return try readArchive(data, origin: origin, members: members, byteLimit: byteLimit)
     }
 
-    static func readArchive(_ url: URL, members: [String]?, byteLimit: UInt64) throws -> [String: NumPyArray] {
-        let origin = url.path
+    static func readArchive(_ bytes: Data, origin: String, members: [String]?, byteLimit: UInt64) throws -> [String: NumPyArray] {
         let archive: Archive
         do {
-            archive = try Archive(url: url, accessMode: .read)
+            archive = try Archive(data: bytes, accessMode: .read)
         } catch {
             throw InputError(origin, "is not a readable zip archive (\(error))", hint: "write it with np.savez")
         }
@@ -142,16 +142,6 @@ public enum NumPyReader {
         if b >= Double(1 << 30) { return String(format: "%.2f GiB", b / Double(1 << 30)) }
         if b >= Double(1 << 20) { return String(format: "%.1f MiB", b / Double(1 << 20)) }
         return "\(bytes) bytes"
-    }
-
-    static func prefix(of url: URL, count: Int) throws -> [UInt8] {
-        guard let handle = try? FileHandle(forReadingFrom: url) else { throw InputError(url.path, "cannot be read") }
-        defer { try? handle.close() }
-        return [UInt8]((try? handle.read(upToCount: count)) ?? Data())
-    }
-
-    static func readAll(_ url: URL) throws -> Data {
-        do { return try Data(contentsOf: url) } catch { throw InputError(url.path, "cannot be read (\(error))") }
     }
 
     // MARK: The .npy format

@@ -480,3 +480,5 @@ public struct TOMLParser {
         }
     }
 }
+
+extension TOMLSyntaxError: AdiabatError {}

@@ -32,8 +32,9 @@ public struct AnnealingProblem: Sendable {
     }
 }
 
-/// The outcome of an annealing evolution.
-public struct AnnealingEvolutionResult: Sendable, Encodable {
+/// The solution of an annealing evolution: the figures at the end of the run (or, on
+/// failure, where it stopped), the statistics and the status.
+public struct AnnealingEvolutionResult: RegisterEvolutionSolution {
     public var method: EvolutionMethod
     public var qubits: Int
     public var totalTime: Double
@@ -58,51 +59,32 @@ public struct AnnealingEvolutionResult: Sendable, Encodable {
     public var normError: Double
     /// `full`, or `even` when the run used the spin-flip symmetry (half the amplitudes).
     public var sector: String = "full"
-    public var statistics: EvolutionStatistics
-    public var status: String
+    public var statistics: SolutionStatistics
+    public var status: SolutionStatus
     public var trajectory: [TrajectoryPoint]?
     /// The final state (interleaved complex, whole register), not encoded.
     public var finalState: [Double] = []
 
-    public var succeeded: Bool { status == "success" }
-
     enum CodingKeys: String, CodingKey {
-        case method, qubits, schedule, path, fidelity, status, trajectory, steps, evaluations, seconds, sector
-        case totalTime = "total_time"
+        case trajectory, sector
         case timeUnit = "time_unit"
         case finalProgress = "final_progress"
-        case groundStateProbability = "ground_state_probability"
-        case finalEnergy = "final_energy"
         case finalPathEnergy = "final_path_energy"
         case groundEnergy = "ground_energy"
         case groundStates = "ground_states"
-        case normError = "norm_error"
-        case rejectedSteps = "rejected_steps"
     }
 
-    /// Flat JSON: the statistics sit beside the results (`steps`, `evaluations`, …).
+    /// Flat JSON: the register keys (``RegisterEvolutionSolution/encodeRegisterKeys(to:)``)
+    /// beside the annealing figures.
     public func encode(to encoder: Encoder) throws {
+        try encodeRegisterKeys(to: encoder)
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(method, forKey: .method)
-        try c.encode(qubits, forKey: .qubits)
-        try c.encode(totalTime, forKey: .totalTime)
-        try c.encode(schedule, forKey: .schedule)
-        try c.encode(path, forKey: .path)
         try c.encodeIfPresent(timeUnit, forKey: .timeUnit)
         try c.encode(finalProgress, forKey: .finalProgress)
-        try c.encode(fidelity, forKey: .fidelity)
-        try c.encode(groundStateProbability, forKey: .groundStateProbability)
-        try c.encode(finalEnergy, forKey: .finalEnergy)
         try c.encode(finalPathEnergy, forKey: .finalPathEnergy)
         try c.encode(groundEnergy, forKey: .groundEnergy)
         try c.encode(groundStates, forKey: .groundStates)
-        try c.encode(normError, forKey: .normError)
         try c.encode(sector, forKey: .sector)
-        try c.encode(statistics.steps, forKey: .steps)
-        try c.encode(statistics.rejectedSteps, forKey: .rejectedSteps)
-        try c.encode(statistics.evaluations, forKey: .evaluations)
-        try c.encode(statistics.seconds, forKey: .seconds)
-        try c.encode(status, forKey: .status)
         try c.encodeIfPresent(trajectory, forKey: .trajectory)
     }
 }
@@ -132,7 +114,7 @@ public enum AnnealingEvolution {
         guard availableMethods(qubits: n, options: options).contains(method) else {
             let usable = availableMethods(qubits: n, options: options).map(\.rawValue).joined(separator: ", ")
             throw InputError(
-                "--method",
+                "evolve.method",
                 "\(method.rawValue) is implicit and needs a dense \(2 << n)×\(2 << n) Jacobian, too large for \(n) qubits",
                 hint:
                     "implicit GSL steppers are offered up to \(options.maximumDenseJacobian) real components; use one of: \(usable)"
@@ -144,79 +126,32 @@ public enum AnnealingEvolution {
         let op = h.operatorFor(sector)
         let T = problem.totalTime
         // Stops: schedule kinks, trajectory samples, the end.
-        var marks = problem.schedule.breakpoints.map { $0 * T }
         let samples = options.trajectorySamples
-        let sampleTimes = samples > 0 ? (0...samples).map { Double($0) * T / Double(samples) } : []
-        marks += sampleTimes
-        marks.append(T)
-        marks = Array(Set(marks.filter { $0 > 0 && $0 <= T })).sorted()
-        let sampleSet = Set(sampleTimes)
-
+        let stops = EvolutionStops(totalTime: T, breakpoints: problem.schedule.breakpoints.map { $0 * T }, samples: samples)
         var trajectory: [TrajectoryPoint] = []
         func whole(_ state: [Double]) -> [Double] { sector == .full ? state : embed(state, qubits: n) }
-        if samples > 0 { trajectory.append(try record(problem, whole(psi), at: 0, spectrum: options.trajectorySpectrum)) }
-        var statistics = EvolutionStatistics()
-        var status = EvolutionStatus.success
-        let clock = ContinuousClock()
-        let started = clock.now
-
-        if let ode = method.odeMethod {
-            let path = h.path
-            let schedule = problem.schedule
-            let rhs: ODEProblem.RightHandSide = { t, y, dydt in
-                let (a, b) = path.coefficients(at: schedule.progress(at: t / T))
-                op.applyMinusI(a: a, b: b, y, into: dydt)
-            }
-            var jacobian: ODEProblem.Jacobian? = nil
-            if ode.requiresJacobian {
-                jacobian = denseJacobian(problem, op)
-            }
-            let odeOptions = ODEOptions(
-                rtol: options.rtol, atol: options.atol, fixedStep: options.steps.map { T / Double($0) },
-                maxSteps: options.maxSteps)
-            let integrator = try ODEIntegrator(
-                problem: ODEProblem(initialTime: 0, initialState: psi, rightHandSide: rhs, jacobian: jacobian), method: ode,
-                options: odeOptions)
-            for mark in marks {
-                let s = try integrator.advance(to: mark)
-                if s != .success {
-                    status = EvolutionStatus(s, time: integrator.time)
-                    break
-                }
-                if sampleSet.contains(mark) {
-                    trajectory.append(
-                        try record(problem, whole(integrator.state), at: mark, spectrum: options.trajectorySpectrum))
-                }
-            }
-            psi = integrator.state
-            let st = integrator.statistics
-            statistics.steps = st.steps
-            statistics.rejectedSteps = st.rejectedSteps
-            statistics.evaluations = st.evaluations
-        } else {
-            // The factorised Ising phase needs H_P to be the model's energy; with extra
-            // diagonal terms the phases come from the diagonal itself.
-            let stepper = RegisterSplitStepper(
-                problem: problem, kernels: RegisterKernels(op, model: h.diagonalTerms.isEmpty ? h.model : nil))
-            let driver = SplitOperatorDriver(
-                scheme: method.scheme, order: method.order, options: options,
-                fixedStep: options.steps.map { T / Double($0) })
-            var scratch = [Double](repeating: 0, count: psi.count)
-            var half = options.steps == nil ? [Double](repeating: 0, count: psi.count) : []
-            var stepGuess = 0.0
-            var t = 0.0
-            for mark in marks {
-                status = try driver.advance(
-                    stepper, &psi, scratch: &scratch, half: &half, from: t, to: mark, h: &stepGuess, statistics: &statistics)
-                if status != .success { break }
-                t = mark
-                if sampleSet.contains(mark) {
-                    trajectory.append(try record(problem, whole(psi), at: mark, spectrum: options.trajectorySpectrum))
-                }
-            }
+        func sample(_ state: [Double], _ tau: Double) throws {
+            trajectory.append(try record(problem, whole(state), at: tau, spectrum: options.trajectorySpectrum))
         }
-        let elapsed = clock.now - started
-        statistics.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        if samples > 0 { try sample(psi, 0) }
+        let path = h.path
+        let schedule = problem.schedule
+        let (statistics, status) = try EvolutionLoop.run(
+            &psi, method: method, options: options, totalTime: T, stops: stops,
+            system: { ode in
+                let rhs: ODEProblem.RightHandSide = { t, y, dydt in
+                    let (a, b) = path.coefficients(at: schedule.progress(at: t / T))
+                    op.applyMinusI(a: a, b: b, y, into: dydt)
+                }
+                return (rhs, ode.requiresJacobian ? denseJacobian(problem, op) : nil)
+            },
+            splitStepper: {
+                // The factorised Ising phase needs H_P to be the model's energy; with extra
+                // diagonal terms the phases come from the diagonal itself.
+                RegisterSplitStepper(
+                    problem: problem, kernels: RegisterKernels(op, model: h.diagonalTerms.isEmpty ? h.model : nil))
+            },
+            sampled: sample)
 
         var result = try summarise(
             problem, whole(psi), method: method, statistics: statistics, status: status,
@@ -302,19 +237,7 @@ public enum AnnealingEvolution {
             let (a, b) = path.coefficients(at: u)
             let (da, db) = path.derivatives(at: u)
             let rate = schedule.rate(at: r) / T
-            let m = 2 * n
-            for i in 0..<(m * m) { dfdy[i] = 0 }
-            var unit = [Double](repeating: 0, count: n)
-            var column = [Double](repeating: 0, count: n)
-            for l in 0..<n {
-                unit[l] = 1
-                unit.withUnsafeBufferPointer { u in column.withUnsafeMutableBufferPointer { op.apply(a: a, b: b, u, into: $0) } }
-                unit[l] = 0
-                for k in 0..<n where column[k] != 0 {
-                    dfdy[(2 * k) * m + (2 * l + 1)] = column[k]
-                    dfdy[(2 * k + 1) * m + (2 * l)] = -column[k]
-                }
-            }
+            EvolutionLoop.fillDenseJacobian(dfdy, dimension: n) { op.apply(a: a, b: b, $0, into: $1) }
             op.applyMinusI(a: da * rate, b: db * rate, y, into: dfdt)
         }
     }
@@ -335,18 +258,18 @@ public enum AnnealingEvolution {
         return point
     }
 
-    static func probability(of states: [Int], in psi: [Double]) -> Double {
+    /// `Σ_{k ∈ states} |ψ_k|²`: the probability of measuring one of the basis `states`.
+    public static func probability(of states: [Int], in psi: [Double]) -> Double {
         var p = 0.0
         for k in states { p += psi[2 * k] * psi[2 * k] + psi[2 * k + 1] * psi[2 * k + 1] }
         return p
     }
 
-    /// `‖P₀ψ‖²` for the ground space of `H(a, b)`.
-    static func fidelity(_ h: AnnealingHamiltonian, _ psi: [Double], a: Double, b: Double) throws -> Double {
-        let ground = try h.groundSpace(a: a, b: b)
-        if let states = ground.diagonalStates { return probability(of: states, in: psi) }
+    /// `Σᵥ |⟨v|ψ⟩|²`: the weight of `psi` (interleaved complex) in the span of the orthonormal
+    /// real `vectors` (a ground space).
+    public static func weight(in vectors: [[Double]], of psi: [Double]) -> Double {
         var total = 0.0
-        for v in ground.vectors {
+        for v in vectors {
             var re = 0.0
             var im = 0.0
             for k in 0..<v.count {
@@ -358,9 +281,16 @@ public enum AnnealingEvolution {
         return total
     }
 
+    /// `‖P₀ψ‖²` for the ground space of `H(a, b)`.
+    static func fidelity(_ h: AnnealingHamiltonian, _ psi: [Double], a: Double, b: Double) throws -> Double {
+        let ground = try h.groundSpace(a: a, b: b)
+        if let states = ground.diagonalStates { return probability(of: states, in: psi) }
+        return weight(in: ground.vectors, of: psi)
+    }
+
     static func summarise(
-        _ problem: AnnealingProblem, _ psi: [Double], method: EvolutionMethod, statistics: EvolutionStatistics,
-        status: EvolutionStatus, trajectory: [TrajectoryPoint]?
+        _ problem: AnnealingProblem, _ psi: [Double], method: EvolutionMethod, statistics: SolutionStatistics,
+        status: SolutionStatus, trajectory: [TrajectoryPoint]?
     ) throws -> AnnealingEvolutionResult {
         let h = problem.hamiltonian
         let uEnd = problem.schedule.progress(at: 1)
@@ -376,7 +306,7 @@ public enum AnnealingEvolution {
             groundStateProbability: probability(of: h.problemGround.states, in: psi), finalEnergy: problemEnergy,
             finalPathEnergy: h.register.expectation(a: a, b: b, psi), groundEnergy: h.problemGround.energy,
             groundStates: h.problemGround.states.count, normError: abs(norm2 - 1), statistics: statistics,
-            status: status.description, trajectory: trajectory, finalState: psi)
+            status: status, trajectory: trajectory, finalState: psi)
     }
 }
 

@@ -292,7 +292,7 @@ public struct AnnealingSpectrumReport: Sendable, Codable {
         -> AnnealingSpectrumReport
     {
         try Check.inUnitInterval(s, "--s")
-        guard levels >= 2 else { throw InputError("--levels", "must be at least 2 to give a gap (got \(levels))") }
+        guard levels >= 2 else { throw InputError("spectrum.levels", "must be at least 2 to give a gap (got \(levels))") }
         let point = try spectrumPoint(hamiltonian, s: s, levels: levels, adiabatic: true)
         var report = AnnealingSpectrumReport(
             qubits: hamiltonian.qubits, s: s, energies: point.energies, gap: point.gap, adiabaticGap: point.adiabaticGap,
@@ -301,7 +301,7 @@ public struct AnnealingSpectrumReport: Sendable, Codable {
             minAdiabaticGap: nil, adiabaticAt: nil)
         if let samples = profile {
             guard samples >= 2, samples <= 100_000 else {
-                throw InputError("--profile", "must be between 2 and 100000 points (got \(samples))")
+                throw InputError("spectrum.profile", "must be between 2 and 100000 points (got \(samples))")
             }
             let points = try gapProfile(hamiltonian, samples: samples, levels: levels)
             report.profile = points

@@ -17,34 +17,31 @@ import GSLKit
 /// - the GSL names (`rk8pd`, `msadams`, …): GSL's `gsl_odeiv2` steppers on the `2N` real
 ///   components. The implicit ones (`rk1imp`, `rk2imp`, `rk4imp`, `bsimp`, `msbdf`) need a
 ///   dense `2N × 2N` Jacobian and are offered only while that is affordable.
-public enum EvolutionMethod: String, CaseIterable, Sendable, Codable {
+public enum EvolutionMethod: Sendable, Hashable {
     case split2
     case split4
     case suzuki4
     case yoshida4
-    case rk2
-    case rk4
-    case rkf45
-    case rkck
-    case rk8pd
-    case rk1imp
-    case rk2imp
-    case rk4imp
-    case bsimp
-    case msadams
-    case msbdf
+    /// One of GSL's steppers on the real form of the equation.
+    case gsl(ODEMethod)
+
+    /// The split-operator propagators, in the order the command line lists them.
+    public static let splitOperatorMethods: [EvolutionMethod] = [.split2, .split4, .suzuki4, .yoshida4]
 
     /// The GSL stepper, for GSL methods.
-    public var odeMethod: ODEMethod? { ODEMethod(rawValue: rawValue) }
+    public var odeMethod: ODEMethod? {
+        if case let .gsl(ode) = self { return ode }
+        return nil
+    }
 
     public var isSplitOperator: Bool { odeMethod == nil }
 
-    /// Global order of accuracy.
+    /// Global order of accuracy (GSL: ``GSLKit/ODEMethod/order``).
     public var order: Int {
         switch self {
         case .split2: return 2
         case .split4, .suzuki4, .yoshida4: return 4
-        default: return odeMethod?.order ?? 0
+        case let .gsl(ode): return ode.order
         }
     }
 
@@ -58,8 +55,51 @@ public enum EvolutionMethod: String, CaseIterable, Sendable, Codable {
         case .yoshida4:
             let w1 = 1 / (2 - pow(2, 1.0 / 3))
             return .composition([w1, 1 - 2 * w1, w1])
-        default: return .composition([1])
+        case .split2, .gsl: return .composition([1])
         }
+    }
+}
+
+/// The command-line names: `split2`, `split4`, `suzuki4`, `yoshida4`, and GSL's own names
+/// (``GSLKit/ODEMethod``'s raw values) for its steppers.
+extension EvolutionMethod: CaseIterable, RawRepresentable, Codable, CustomStringConvertible {
+    /// Every method: the split-operator propagators, then every GSL stepper.
+    public static let allCases: [EvolutionMethod] = splitOperatorMethods + ODEMethod.allCases.map { .gsl($0) }
+
+    public init?(rawValue: String) {
+        if let ode = ODEMethod(rawValue: rawValue) {
+            self = .gsl(ode)
+        } else if let split = Self.splitOperatorMethods.first(where: { $0.rawValue == rawValue }) {
+            self = split
+        } else {
+            return nil
+        }
+    }
+
+    public var rawValue: String {
+        switch self {
+        case .split2: return "split2"
+        case .split4: return "split4"
+        case .suzuki4: return "suzuki4"
+        case .yoshida4: return "yoshida4"
+        case let .gsl(ode): return ode.rawValue
+        }
+    }
+
+    public var description: String { rawValue }
+
+    public init(from decoder: Decoder) throws {
+        let name = try decoder.singleValueContainer().decode(String.self)
+        guard let method = EvolutionMethod(rawValue: name) else {
+            throw DecodingError.dataCorrupted(
+                DecodingError.Context(codingPath: decoder.codingPath, debugDescription: "unknown evolution method '\(name)'"))
+        }
+        self = method
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(rawValue)
     }
 }
 
@@ -148,61 +188,13 @@ public struct EvolutionOptions: Sendable, Equatable {
 
     func validate() throws {
         guard rtol.isFinite, rtol >= 0, atol.isFinite, atol >= 0, rtol + atol > 0 else {
-            throw InputError("--rtol/--atol", "must be finite, ≥ 0 and not both 0 (got \(rtol), \(atol))")
+            throw InputError("evolve.rtol", "and evolve.atol must be finite, ≥ 0 and not both 0 (got \(rtol), \(atol))")
         }
-        if rtol > 0 && rtol < 1e-15 { throw InputError("--rtol", "is below double precision (got \(rtol)); use ≥ 1e-15") }
-        if let s = steps, s < 1 { throw InputError("--steps", "must be positive (got \(s))") }
+        if rtol > 0 && rtol < 1e-15 { throw InputError("evolve.rtol", "is below double precision (got \(rtol)); use ≥ 1e-15") }
+        if let s = steps, s < 1 { throw InputError("evolve.steps", "must be positive (got \(s))") }
         guard maxSteps > 0 else { throw InputError("maxSteps", "must be positive") }
         guard trajectorySamples >= 0, trajectorySamples <= 100_000 else {
-            throw InputError("--trajectory", "must be between 0 and 100000 points (got \(trajectorySamples))")
-        }
-    }
-}
-
-/// Counts kept by an evolution.
-public struct EvolutionStatistics: Sendable, Equatable, Codable {
-    /// Accepted steps.
-    public var steps = 0
-    /// Rejected steps.
-    public var rejectedSteps = 0
-    /// Applications of `H` (GSL) or of the exponential factors (split-operator: one
-    /// phase-plus-rotation pass counts one).
-    public var evaluations = 0
-    /// Wall-clock seconds of the integration (not of the set-up).
-    public var seconds = 0.0
-
-    public init() {}
-
-    enum CodingKeys: String, CodingKey {
-        case steps, evaluations, seconds
-        case rejectedSteps = "rejected_steps"
-    }
-}
-
-/// How an evolution ended; anything but `success` keeps the partial result.
-public enum EvolutionStatus: Sendable, Equatable, CustomStringConvertible {
-    case success
-    case maxStepsReached(time: Double)
-    case stepSizeTooSmall(time: Double)
-    case failed(String)
-
-    public var isSuccess: Bool { self == .success }
-
-    public var description: String {
-        switch self {
-        case .success: return "success"
-        case let .maxStepsReached(t): return "maximum number of steps reached at τ = \(t)"
-        case let .stepSizeTooSmall(t): return "step size too small at τ = \(t)"
-        case let .failed(m): return m
-        }
-    }
-
-    init(_ ode: ODEStatus, time: Double) {
-        switch ode {
-        case .success: self = .success
-        case .maxStepsReached: self = .maxStepsReached(time: time)
-        case let .stepSizeTooSmall(t, _): self = .stepSizeTooSmall(time: t)
-        case .nonFiniteDerivative, .failed: self = .failed("\(ode); \(ode.hint)")
+            throw InputError("evolve.trajectory", "must be between 0 and 100000 points (got \(trajectorySamples))")
         }
     }
 }
@@ -255,5 +247,77 @@ func normSquared(_ x: UnsafeBufferPointer<Double>) -> Double {
         let xb = xs.base
         for i in range { acc += xb[i] * xb[i] }
         return acc
+    }
+}
+
+/// What every real-time evolution returns: its own figures, plus the method, the run time,
+/// the unitarity defect, the final state, the ``AdiabatCore/SolutionStatistics`` and the
+/// ``AdiabatCore/SolutionStatus``. On failure the figures and `finalState` are those of the
+/// state reached when the run stopped (the partial result).
+public protocol EvolutionSolution: Solution, Encodable {
+    var method: EvolutionMethod { get }
+    /// Total run time `T`.
+    var totalTime: Double { get }
+    /// `|‖ψ(T)‖² − ‖ψ(0)‖²|`: the propagator's unitarity defect.
+    var normError: Double { get }
+    /// The final state (interleaved complex), not encoded.
+    var finalState: [Double] { get }
+}
+
+private enum EvolutionSolutionKeys: String, CodingKey {
+    case method, status
+    case totalTime = "total_time"
+    case normError = "norm_error"
+}
+
+extension EvolutionSolution {
+    /// Writes the keys every evolution shares into the solution's JSON object: `method`,
+    /// `total_time`, `norm_error`, the statistics beside them (`steps`, `rejected_steps`,
+    /// `evaluations`, `seconds`) and `status` (a string).
+    public func encodeSolutionKeys(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: EvolutionSolutionKeys.self)
+        try c.encode(method, forKey: .method)
+        try c.encode(totalTime, forKey: .totalTime)
+        try c.encode(normError, forKey: .normError)
+        try c.encode(status, forKey: .status)
+        try statistics.encode(to: encoder)
+    }
+}
+
+/// An evolution on a qubit register: the figures every register run reports besides the
+/// shared keys (`qubits`, `schedule`, `path`, `fidelity`, `ground_state_probability`,
+/// `final_energy`).
+public protocol RegisterEvolutionSolution: EvolutionSolution {
+    var qubits: Int { get }
+    /// The schedule's name.
+    var schedule: String { get }
+    /// The path's name.
+    var path: String { get }
+    /// `‖P₀ψ(T)‖²`, `P₀` the projector on the ground space at the end of the path.
+    var fidelity: Double { get }
+    /// Probability of measuring a ground state of `H_P` at the end.
+    var groundStateProbability: Double { get }
+    /// `⟨ψ(T)|H_P|ψ(T)⟩` in the problem's energy units.
+    var finalEnergy: Double { get }
+}
+
+private enum RegisterSolutionKeys: String, CodingKey {
+    case qubits, schedule, path, fidelity
+    case groundStateProbability = "ground_state_probability"
+    case finalEnergy = "final_energy"
+}
+
+extension RegisterEvolutionSolution {
+    /// Writes the shared keys (``EvolutionSolution/encodeSolutionKeys(to:)``) and the
+    /// register's figures into the solution's JSON object.
+    public func encodeRegisterKeys(to encoder: Encoder) throws {
+        try encodeSolutionKeys(to: encoder)
+        var c = encoder.container(keyedBy: RegisterSolutionKeys.self)
+        try c.encode(qubits, forKey: .qubits)
+        try c.encode(schedule, forKey: .schedule)
+        try c.encode(path, forKey: .path)
+        try c.encode(fidelity, forKey: .fidelity)
+        try c.encode(groundStateProbability, forKey: .groundStateProbability)
+        try c.encode(finalEnergy, forKey: .finalEnergy)
     }
 }

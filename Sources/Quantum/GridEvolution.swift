@@ -39,40 +39,28 @@ public struct GridEvolutionProblem: Sendable {
     }
 }
 
-/// The outcome of a grid evolution.
-public struct GridEvolutionResult: Sendable, Encodable {
+/// The solution of a grid evolution: the fidelity with the target at the end of the run
+/// (or, on failure, where it stopped), the statistics and the status.
+public struct GridEvolutionResult: EvolutionSolution {
     public var method: EvolutionMethod
     public var totalTime: Double
     /// `|⟨target|ψ(T)⟩|²` with the cell volume (nil without a target).
     public var fidelity: Double?
     /// `|‖ψ(T)‖² − ‖ψ(0)‖²|` (cell-volume norm).
     public var normError: Double
-    public var statistics: EvolutionStatistics
-    public var status: String
+    public var statistics: SolutionStatistics
+    public var status: SolutionStatus
     public var trajectory: [TrajectoryPoint]?
     /// The final state (interleaved complex), not encoded.
     public var finalState: [Double] = []
 
-    public var succeeded: Bool { status == "success" }
+    enum CodingKeys: String, CodingKey { case fidelity, trajectory }
 
-    enum CodingKeys: String, CodingKey {
-        case method, fidelity, status, trajectory, steps, evaluations, seconds
-        case totalTime = "total_time"
-        case normError = "norm_error"
-        case rejectedSteps = "rejected_steps"
-    }
-
+    /// Flat JSON: the shared keys (``EvolutionSolution/encodeSolutionKeys(to:)``) and the fidelity.
     public func encode(to encoder: Encoder) throws {
+        try encodeSolutionKeys(to: encoder)
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(method, forKey: .method)
-        try c.encode(totalTime, forKey: .totalTime)
         try c.encodeIfPresent(fidelity, forKey: .fidelity)
-        try c.encode(normError, forKey: .normError)
-        try c.encode(statistics.steps, forKey: .steps)
-        try c.encode(statistics.rejectedSteps, forKey: .rejectedSteps)
-        try c.encode(statistics.evaluations, forKey: .evaluations)
-        try c.encode(statistics.seconds, forKey: .seconds)
-        try c.encode(status, forKey: .status)
         try c.encodeIfPresent(trajectory, forKey: .trajectory)
     }
 }
@@ -106,22 +94,19 @@ public enum GridEvolution {
         if let ode = method.odeMethod, ode.requiresJacobian, 2 * n > options.maximumDenseJacobian {
             let usable = EvolutionMethod.allCases.filter { !($0.odeMethod?.requiresJacobian ?? false) }.map(\.rawValue)
             throw InputError(
-                "--method",
+                "evolve.method",
                 "\(method.rawValue) is implicit and needs a dense \(2 * n)×\(2 * n) Jacobian, too large for \(n) grid nodes",
                 hint: "use one of: \(usable.joined(separator: ", "))")
         }
         if method.isSplitOperator && problem.order != .second {
             throw InputError(
-                "--method",
+                "evolve.method",
                 "\(method.rawValue) diagonalises the 3-point Laplacian exactly; this problem uses the \(problem.order.rawValue)-order stencil",
                 hint: "use the second-order stencil, or a GSL method (rk8pd, msadams, …)")
         }
         let T = problem.totalTime
         let samples = options.trajectorySamples
-        let sampleTimes = samples > 0 ? (0...samples).map { Double($0) * T / Double(samples) } : []
-        var marks = problem.breakpoints + sampleTimes + [T]
-        marks = Array(Set(marks.filter { $0 > 0 && $0 <= T })).sorted()
-        let sampleSet = Set(sampleTimes)
+        let stops = EvolutionStops(totalTime: T, breakpoints: problem.breakpoints, samples: samples)
         let volume = grid.cellVolume
         let initialNorm = problem.initialState.withUnsafeBufferPointer { normSquared($0) } * volume
 
@@ -144,41 +129,26 @@ public enum GridEvolution {
                     targetProbability: target.map { overlap($0, state) } ?? 0, instantaneousFidelity: nil, gap: nil))
         }
         if samples > 0 { try record(psi, 0) }
-        var statistics = EvolutionStatistics()
-        var status = EvolutionStatus.success
-        let clock = ContinuousClock()
-        let started = clock.now
-        if let ode = method.odeMethod {
-            let order = problem.order
-            let potential = problem.potential
-            let rhs: ODEProblem.RightHandSide = { t, y, dydt in
-                let h = try GridHamiltonian(grid: grid, potential: try potential(t), order: order)
-                h.applyComplex(y, into: dydt)
-                var j = 0
-                while j < 2 * n {
-                    let re = dydt[j]
-                    dydt[j] = dydt[j + 1]
-                    dydt[j + 1] = -re
-                    j += 2
-                }
-            }
-            var jacobian: ODEProblem.Jacobian? = nil
-            if ode.requiresJacobian {
-                jacobian = { t, y, dfdy, dfdt in
+        let order = problem.order
+        let potential = problem.potential
+        let (statistics, status) = try EvolutionLoop.run(
+            &psi, method: method, options: options, totalTime: T, stops: stops,
+            system: { ode in
+                let rhs: ODEProblem.RightHandSide = { t, y, dydt in
                     let h = try GridHamiltonian(grid: grid, potential: try potential(t), order: order)
-                    let m = 2 * n
-                    for i in 0..<(m * m) { dfdy[i] = 0 }
-                    var unit = [Double](repeating: 0, count: n)
-                    var column = [Double](repeating: 0, count: n)
-                    for l in 0..<n {
-                        unit[l] = 1
-                        unit.withUnsafeBufferPointer { u in column.withUnsafeMutableBufferPointer { h.apply(u, into: $0) } }
-                        unit[l] = 0
-                        for k in 0..<n where column[k] != 0 {
-                            dfdy[(2 * k) * m + 2 * l + 1] = column[k]
-                            dfdy[(2 * k + 1) * m + 2 * l] = -column[k]
-                        }
+                    h.applyComplex(y, into: dydt)
+                    var j = 0
+                    while j < 2 * n {
+                        let re = dydt[j]
+                        dydt[j] = dydt[j + 1]
+                        dydt[j + 1] = -re
+                        j += 2
                     }
+                }
+                guard ode.requiresJacobian else { return (rhs, nil) }
+                let jacobian: ODEProblem.Jacobian = { t, y, dfdy, dfdt in
+                    let h = try GridHamiltonian(grid: grid, potential: try potential(t), order: order)
+                    EvolutionLoop.fillDenseJacobian(dfdy, dimension: n) { h.apply($0, into: $1) }
                     // ∂f/∂τ = −i V̇ ψ, V̇ by a centred difference (step ~ ε^{1/3}·T)
                     let dt = 1e-5 * max(T, 1)
                     let vp = try potential(t + dt)
@@ -189,47 +159,14 @@ public enum GridEvolution {
                         dfdt[2 * k + 1] = -vdot * y[2 * k]
                     }
                 }
-            }
-            let integrator = try ODEIntegrator(
-                problem: ODEProblem(initialTime: 0, initialState: psi, rightHandSide: rhs, jacobian: jacobian), method: ode,
-                options: ODEOptions(
-                    rtol: options.rtol, atol: options.atol, fixedStep: options.steps.map { T / Double($0) },
-                    maxSteps: options.maxSteps))
-            for mark in marks {
-                let s = try integrator.advance(to: mark)
-                if s != .success {
-                    status = EvolutionStatus(s, time: integrator.time)
-                    break
-                }
-                if sampleSet.contains(mark) { try record(integrator.state, mark) }
-            }
-            psi = integrator.state
-            let st = integrator.statistics
-            statistics.steps = st.steps
-            statistics.rejectedSteps = st.rejectedSteps
-            statistics.evaluations = st.evaluations
-        } else {
-            let stepper = try SineSplitStepper(grid: grid, potential: problem.potential)
-            let driver = SplitOperatorDriver(
-                scheme: method.scheme, order: method.order, options: options, fixedStep: options.steps.map { T / Double($0) })
-            var scratch = [Double](repeating: 0, count: psi.count)
-            var half = options.steps == nil ? [Double](repeating: 0, count: psi.count) : []
-            var guess = 0.0
-            var t = 0.0
-            for mark in marks {
-                status = try driver.advance(
-                    stepper, &psi, scratch: &scratch, half: &half, from: t, to: mark, h: &guess, statistics: &statistics)
-                if status != .success { break }
-                t = mark
-                if sampleSet.contains(mark) { try record(psi, mark) }
-            }
-        }
-        let elapsed = clock.now - started
-        statistics.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+                return (rhs, jacobian)
+            },
+            splitStepper: { try SineSplitStepper(grid: grid, potential: potential) },
+            sampled: record)
         let finalNorm = psi.withUnsafeBufferPointer { normSquared($0) } * volume
         return GridEvolutionResult(
             method: method, totalTime: T, fidelity: target.map { overlap($0, psi) }, normError: abs(finalNorm - initialNorm),
-            statistics: statistics, status: status.description, trajectory: samples > 0 ? trajectory : nil, finalState: psi)
+            statistics: statistics, status: status, trajectory: samples > 0 ? trajectory : nil, finalState: psi)
     }
 
     /// `|⟨a|b⟩|²/(‖a‖²‖b‖²)` for `a` real (length n) or complex, `b` complex (length 2n).
@@ -321,7 +258,7 @@ final class SineSplitStepper: CompositionStepper, @unchecked Sendable {
             // phases e^{−iλ_k τ} and the normalisation −1/(2(N+1)) of the two transforms
             let norm = -1.0 / Double(2 * (n + 1))
             let phase = symbols[a].map { (cos($0 * tau) * norm, -sin($0 * tau) * norm) }
-            let failures = ResultSlots<Error>(count: workers)
+            let failures = ResultSlots<any Error>(count: workers)
             Parallel.forEachTask(workers) { w in
                 let fft = self.transforms[w][a]
                 let m = 2 * (n + 1)

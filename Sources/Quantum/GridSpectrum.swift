@@ -518,3 +518,5 @@ enum GridSpectrumSupport {
         return out
     }
 }
+
+extension SpectrumWorkLimitReached: AdiabatError {}

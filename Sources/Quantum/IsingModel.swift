@@ -363,16 +363,3 @@ public struct IsingModel: Sendable, Equatable {
 extension BinaryQuadraticModel {
     static let emptySpin = BinaryQuadraticModel(uncheckedLabels: [], vartype: .spin, linear: [], quadratic: [], offset: 0)
 }
-
-/// Per-task result slots written concurrently at disjoint indices.
-final class ResultSlots<T>: @unchecked Sendable {
-    private var slots: [T?]
-    private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func store(_ i: Int, _ value: T) {
-        lock.lock()
-        slots[i] = value
-        lock.unlock()
-    }
-    var values: [T] { slots.compactMap { $0 } }
-}

@@ -508,87 +508,42 @@ func phaseOne(_ v: UnsafeMutablePointer<Double>, _ theta: Double, _ scale: Doubl
     v[1] = im * cs - re * sn
 }
 
-/// `(1 + i t σx)` on qubits `q` and `q+1` (`mask = 2^q`) for the quadruples `t ∈ range`.
+/// Calls `body(start, count)` for the runs of consecutive groups in `range` (group `g` of
+/// `2^shift` members `mask` apart starts at amplitude `(g mod mask) + 2^shift·mask·⌊g/mask⌋`;
+/// a run is a stretch of groups with consecutive starts).
 @inline(__always)
-func tangentQuads(_ v: UnsafeMutablePointer<Double>, mask m: Int, range: Range<Int>, _ t: Double) {
-    let m2 = 2 * m
+func forEachGroupRun(_ range: Range<Int>, mask m: Int, shift: Int, _ body: (_ start: Int, _ count: Int) -> Void) {
     var g = range.lowerBound
     while g < range.upperBound {
         let low = g & (m - 1)
-        let start = (g - low) << 2 | low
         let run = min(m - low, range.upperBound - g)
-        var u = v + 2 * start
-        for _ in 0..<run {
-            let w = u + m2
-            let x = u + 2 * m2
-            let y = u + 3 * m2
-            let ur = u[0] - t * w[1], ui = u[1] + t * w[0]
-            let wr = w[0] - t * u[1], wi = w[1] + t * u[0]
-            let xr = x[0] - t * y[1], xi = x[1] + t * y[0]
-            let yr = y[0] - t * x[1], yi = y[1] + t * x[0]
-            u[0] = ur - t * xi
-            u[1] = ui + t * xr
-            x[0] = xr - t * ui
-            x[1] = xi + t * ur
-            w[0] = wr - t * yi
-            w[1] = wi + t * yr
-            y[0] = yr - t * wi
-            y[1] = yi + t * wr
-            u += 2
-        }
+        body((g - low) << shift | low, run)
         g += run
     }
+}
+
+/// `(1 + i t σx)` on qubits `q` and `q+1` (`mask = 2^q`) for the quadruples `t ∈ range`: the
+/// rotation with `cos α → 1`, `sin α → t` (multiplying by the literal 1 is exact and folds away).
+@inline(__always)
+func tangentQuads(_ v: UnsafeMutablePointer<Double>, mask m: Int, range: Range<Int>, _ t: Double) {
+    rotateQuads(v, mask: m, range: range, 1, t)
 }
 
 /// `(1 + i t σx)` on qubit `q` for the pairs `t ∈ range`.
 @inline(__always)
 func tangentPairs(_ v: UnsafeMutablePointer<Double>, mask m: Int, range: Range<Int>, _ t: Double) {
-    var g = range.lowerBound
-    while g < range.upperBound {
-        let low = g & (m - 1)
-        let start = (g - low) << 1 | low
-        let run = min(m - low, range.upperBound - g)
-        var u = v + 2 * start
-        for _ in 0..<run {
-            let w = u + 2 * m
-            let ur = u[0], ui = u[1], wr = w[0], wi = w[1]
-            u[0] = ur - t * wi
-            u[1] = ui + t * wr
-            w[0] = wr - t * ui
-            w[1] = wi + t * ur
-            u += 2
-        }
-        g += run
-    }
+    rotatePairs(v, mask: m, range: range, 1, t)
 }
 
 /// `count` consecutive quadruples `(u, u+M, u+2M, u+3M)` (`M = member` amplitudes) under
 /// the tangent-form rotations of two qubits.
 @inline(__always)
 func tangentRun(_ start: UnsafeMutablePointer<Double>, member: Int, count: Int, _ t: Double) {
-    let m2 = 2 * member
-    var u = start
-    for _ in 0..<count {
-        let w = u + m2
-        let x = u + 2 * m2
-        let y = u + 3 * m2
-        let ur = u[0] - t * w[1], ui = u[1] + t * w[0]
-        let wr = w[0] - t * u[1], wi = w[1] + t * u[0]
-        let xr = x[0] - t * y[1], xi = x[1] + t * y[0]
-        let yr = y[0] - t * x[1], yi = y[1] + t * x[0]
-        u[0] = ur - t * xi
-        u[1] = ui + t * xr
-        x[0] = xr - t * ui
-        x[1] = xi + t * ur
-        w[0] = wr - t * yi
-        w[1] = wi + t * yr
-        y[0] = yr - t * wi
-        y[1] = yi + t * wr
-        u += 2
-    }
+    rotateRun(start, member: member, count: count, 1, t)
 }
 
-/// The same with `(cos α, sin α)` rotations.
+/// `count` consecutive quadruples `(u, u+M, u+2M, u+3M)` (`M = member` amplitudes) under
+/// the rotations `(cos α, sin α) = (c, s)` of two qubits.
 @inline(__always)
 func rotateRun(_ start: UnsafeMutablePointer<Double>, member: Int, count: Int, _ c: Double, _ s: Double) {
     let m2 = 2 * member
@@ -597,10 +552,12 @@ func rotateRun(_ start: UnsafeMutablePointer<Double>, member: Int, count: Int, _
         let w = u + m2
         let x = u + 2 * m2
         let y = u + 3 * m2
+        // qubit q: (u, w) and (x, y)
         let ur = c * u[0] - s * w[1], ui = c * u[1] + s * w[0]
         let wr = c * w[0] - s * u[1], wi = c * w[1] + s * u[0]
         let xr = c * x[0] - s * y[1], xi = c * x[1] + s * y[0]
         let yr = c * y[0] - s * x[1], yi = c * y[1] + s * x[0]
+        // qubit q+1: (u, x) and (w, y)
         u[0] = c * ur - s * xi
         u[1] = c * ui + s * xr
         x[0] = c * xr - s * ui
@@ -617,45 +574,13 @@ func rotateRun(_ start: UnsafeMutablePointer<Double>, member: Int, count: Int, _
 /// `t` starts at amplitude `(t mod m) + 4m·⌊t/m⌋`, its members are `+0, +m, +2m, +3m`.
 @inline(__always)
 func rotateQuads(_ v: UnsafeMutablePointer<Double>, mask m: Int, range: Range<Int>, _ c: Double, _ s: Double) {
-    let m2 = 2 * m  // doubles per amplitude offset m
-    var t = range.lowerBound
-    while t < range.upperBound {
-        let low = t & (m - 1)
-        let start = (t - low) << 2 | low
-        let run = min(m - low, range.upperBound - t)
-        var u = v + 2 * start
-        for _ in 0..<run {
-            let w = u + m2
-            let x = u + 2 * m2
-            let y = u + 3 * m2
-            // qubit q: (u, w) and (x, y)
-            let ur = c * u[0] - s * w[1], ui = c * u[1] + s * w[0]
-            let wr = c * w[0] - s * u[1], wi = c * w[1] + s * u[0]
-            let xr = c * x[0] - s * y[1], xi = c * x[1] + s * y[0]
-            let yr = c * y[0] - s * x[1], yi = c * y[1] + s * x[0]
-            // qubit q+1: (u, x) and (w, y)
-            u[0] = c * ur - s * xi
-            u[1] = c * ui + s * xr
-            x[0] = c * xr - s * ui
-            x[1] = c * xi + s * ur
-            w[0] = c * wr - s * yi
-            w[1] = c * wi + s * yr
-            y[0] = c * yr - s * wi
-            y[1] = c * yi + s * wr
-            u += 2
-        }
-        t += run
-    }
+    forEachGroupRun(range, mask: m, shift: 2) { start, run in rotateRun(v + 2 * start, member: m, count: run, c, s) }
 }
 
 /// Rotation of qubit `q` (`mask = 2^q`) on the pairs `t ∈ range`.
 @inline(__always)
 func rotatePairs(_ v: UnsafeMutablePointer<Double>, mask m: Int, range: Range<Int>, _ c: Double, _ s: Double) {
-    var t = range.lowerBound
-    while t < range.upperBound {
-        let low = t & (m - 1)
-        let start = (t - low) << 1 | low
-        let run = min(m - low, range.upperBound - t)
+    forEachGroupRun(range, mask: m, shift: 1) { start, run in
         var u = v + 2 * start
         for _ in 0..<run {
             let w = u + 2 * m
@@ -666,7 +591,6 @@ func rotatePairs(_ v: UnsafeMutablePointer<Double>, mask m: Int, range: Range<In
             w[1] = c * wi + s * ur
             u += 2
         }
-        t += run
     }
 }
 

@@ -27,8 +27,8 @@ struct SplitOperatorDriver {
     /// Advances `psi` to `t1`; `h` carries the step-size guess across calls.
     func advance(
         _ stepper: CompositionStepper, _ psi: inout [Double], scratch: inout [Double], half: inout [Double],
-        from t0: Double, to t1: Double, h: inout Double, statistics: inout EvolutionStatistics
-    ) throws -> EvolutionStatus {
+        from t0: Double, to t1: Double, h: inout Double, statistics: inout SolutionStatistics
+    ) throws -> SolutionStatus {
         let span = t1 - t0
         guard span > 0 else { return .success }
         if let fixed = fixedStep {
@@ -66,7 +66,7 @@ struct SplitOperatorDriver {
             }
             let err =
                 scratch.withUnsafeBufferPointer { s in half.withUnsafeBufferPointer { distance(s, $0) } } / denominator
-            guard err.isFinite else { return .failed("the state became non-finite at τ = \(t); check the path's coefficients") }
+            guard err.isFinite else { return .nonFinite(time: t) }
             let factor = err > 0 ? min(4, max(0.2, 0.9 * pow(tol / err, exponent))) : 4
             if err <= tol {
                 swap(&psi, &half)

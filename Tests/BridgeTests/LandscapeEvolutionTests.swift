@@ -29,7 +29,7 @@ struct LandscapeEvolutionTests {
         let path = try LandscapePath(landscape: landscape, discretisation: .grid(grid, order: .second), tMax: 3)
         let (problem, target) = try LandscapeEvolution.problem(path: path, totalTime: 2)
         let a = try GridEvolution.run(problem, method: .split4, options: .init(rtol: 1e-10, atol: 0), target: target)
-        let b = try GridEvolution.run(problem, method: .rk8pd, options: .init(rtol: 1e-10, atol: 1e-12), target: target)
+        let b = try GridEvolution.run(problem, method: .gsl(.rk8pd), options: .init(rtol: 1e-10, atol: 1e-12), target: target)
         #expect(abs(a.fidelity! - b.fidelity!) < 1e-6)
     }
 

@@ -161,7 +161,8 @@ struct AnnealingEvolutionTests {
     /// `|P_w − P| ≤ 2√P·δ + δ²`, `δ = 2Δ/(v²τ_w³)`. With `Δ = v = 1`, `τ_w = 100`:
     /// `δ = 2e-6`, bound `1.83e-6`. The integration adds ≲ 1e-8 at the tolerances used.
     @Test(
-        "Landau–Zener sweep matches exp(−πΔ²/(2v)) within the finite-window bound", arguments: [EvolutionMethod.split4, .rk8pd])
+        "Landau–Zener sweep matches exp(−πΔ²/(2v)) within the finite-window bound",
+        arguments: [EvolutionMethod.split4, .gsl(.rk8pd)])
     func landauZener(method: EvolutionMethod) throws {
         for (delta, v) in [(1.0, 1.0), (1.0, 3.0)] {
             let window = 100.0
@@ -188,7 +189,7 @@ struct AnnealingEvolutionTests {
         let model = try spinGlass(qubits: 10, seed: 42)
         let h = try AnnealingHamiltonian(model: model)
         let problem = try AnnealingProblem(hamiltonian: h, totalTime: 8)
-        let reference = try AnnealingEvolution.run(problem, method: .rk8pd, options: .init(rtol: 1e-11, atol: 1e-13))
+        let reference = try AnnealingEvolution.run(problem, method: .gsl(.rk8pd), options: .init(rtol: 1e-11, atol: 1e-13))
         #expect(reference.succeeded)
         #expect(reference.normError < 1e-8)
         let cases: [(EvolutionMethod, EvolutionOptions)] = [
@@ -196,8 +197,8 @@ struct AnnealingEvolutionTests {
             (.yoshida4, .init(rtol: 1e-10, atol: 0)),
             (.suzuki4, .init(rtol: 1e-10, atol: 0)),
             (.split2, .init(rtol: 1e-9, atol: 0)),
-            (.msadams, .init(rtol: 1e-10, atol: 1e-12)),
-            (.rkck, .init(rtol: 1e-10, atol: 1e-12)),
+            (.gsl(.msadams), .init(rtol: 1e-10, atol: 1e-12)),
+            (.gsl(.rkck), .init(rtol: 1e-10, atol: 1e-12)),
         ]
         for (method, options) in cases {
             let r = try AnnealingEvolution.run(problem, method: method, options: options)
@@ -217,7 +218,7 @@ struct AnnealingEvolutionTests {
         let model = try spinGlass(qubits: qubits, seed: UInt64(qubits))
         let problem = try AnnealingProblem(hamiltonian: try AnnealingHamiltonian(model: model), totalTime: 1.5)
         let a = try AnnealingEvolution.run(problem, method: .split4, options: .init(rtol: 1e-9, atol: 0))
-        let b = try AnnealingEvolution.run(problem, method: .rk8pd, options: .init(rtol: 1e-10, atol: 1e-12))
+        let b = try AnnealingEvolution.run(problem, method: .gsl(.rk8pd), options: .init(rtol: 1e-10, atol: 1e-12))
         var diff = 0.0
         for i in 0..<a.finalState.count { diff += pow(a.finalState[i] - b.finalState[i], 2) }
         #expect(diff.squareRoot() < 1e-6, "state difference \(diff.squareRoot())")
@@ -229,7 +230,8 @@ struct AnnealingEvolutionTests {
         let model = try spinGlass(qubits: 6, seed: 8)
         let h = try AnnealingHamiltonian(model: model)
         let problem = try AnnealingProblem(hamiltonian: h, schedule: .cosine, totalTime: 5)
-        let reference = try AnnealingEvolution.run(problem, method: .rk8pd, options: .init(rtol: 1e-12, atol: 1e-14)).finalState
+        let reference = try AnnealingEvolution.run(problem, method: .gsl(.rk8pd), options: .init(rtol: 1e-12, atol: 1e-14))
+            .finalState
         for method in [EvolutionMethod.split2, .split4, .suzuki4, .yoshida4] {
             var errors: [Double] = []
             for steps in [40, 80] {
@@ -248,14 +250,14 @@ struct AnnealingEvolutionTests {
         let model = try spinGlass(qubits: 4, seed: 2)
         let problem = try AnnealingProblem(hamiltonian: try AnnealingHamiltonian(model: model), totalTime: 3)
         let reference = try AnnealingEvolution.run(problem, method: .split4, options: .init(rtol: 1e-11, atol: 0))
-        for method in [EvolutionMethod.rk4imp, .bsimp, .msbdf] {
+        for method in [EvolutionMethod.gsl(.rk4imp), .gsl(.bsimp), .gsl(.msbdf)] {
             let r = try AnnealingEvolution.run(problem, method: method, options: .init(rtol: 1e-10, atol: 1e-12))
             #expect(abs(r.fidelity - reference.fidelity) < 1e-6, "\(method)")
         }
         let big = try AnnealingProblem(
             hamiltonian: try AnnealingHamiltonian(model: try spinGlass(qubits: 10, seed: 1)), totalTime: 1)
         #expect {
-            _ = try AnnealingEvolution.run(big, method: .bsimp)
+            _ = try AnnealingEvolution.run(big, method: .gsl(.bsimp))
         } throws: { error in
             guard let e = error as? InputError else { return false }
             return e.description.contains("bsimp") && e.description.contains("split4") && e.description.contains("rk8pd")
@@ -297,7 +299,7 @@ struct AnnealingEvolutionTests {
         let rc = try Schedule.rolandCerf(for: h, samples: 11)
         let problem = try AnnealingProblem(hamiltonian: h, schedule: rc, totalTime: 20)
         let a = try AnnealingEvolution.run(problem, method: .split4, options: .init(rtol: 1e-10, atol: 0))
-        let b = try AnnealingEvolution.run(problem, method: .rk8pd, options: .init(rtol: 1e-11, atol: 1e-13))
+        let b = try AnnealingEvolution.run(problem, method: .gsl(.rk8pd), options: .init(rtol: 1e-11, atol: 1e-13))
         #expect(abs(a.fidelity - b.fidelity) < 1e-6)
     }
 
@@ -307,7 +309,7 @@ struct AnnealingEvolutionTests {
     func sectorEvolution(qubits: Int) throws {
         let model = try spinGlass(qubits: qubits, seed: 21, fieldScale: 0)
         let problem = try AnnealingProblem(hamiltonian: try AnnealingHamiltonian(model: model), schedule: .cosine, totalTime: 3)
-        for method in [EvolutionMethod.split4, .rk8pd] + (qubits <= 8 ? [EvolutionMethod.rk4imp] : []) {
+        for method in [EvolutionMethod.split4, .gsl(.rk8pd)] + (qubits <= 8 ? [EvolutionMethod.gsl(.rk4imp)] : []) {
             var options = EvolutionOptions(rtol: 1e-10, atol: 1e-12, trajectorySamples: 3)
             let sector = try AnnealingEvolution.run(problem, method: method, options: options)
             options.useSymmetry = false
@@ -332,7 +334,7 @@ struct AnnealingEvolutionTests {
         let options = EvolutionOptions(rtol: 1e-10, atol: 0, trajectorySamples: 10, trajectorySpectrum: true)
         let a = try AnnealingEvolution.run(problem, method: .split4, options: options)
         let b = try AnnealingEvolution.run(
-            problem, method: .rk8pd, options: .init(rtol: 1e-11, atol: 1e-13, trajectorySamples: 10))
+            problem, method: .gsl(.rk8pd), options: .init(rtol: 1e-11, atol: 1e-13, trajectorySamples: 10))
         #expect(a.trajectory?.count == 11)
         #expect(abs(a.fidelity - b.fidelity) < 1e-6)
         #expect(a.trajectory?.first?.targetProbability == 0)

@@ -61,7 +61,8 @@ struct GridEvolutionTests {
             return x.map { k * ($0 - centre) * ($0 - centre) }
         }
         let target = x.map { exp(-0.05 * $0 * $0) }
-        let reference = try GridEvolution.run(problem, method: .rk8pd, options: .init(rtol: 1e-11, atol: 1e-13), target: target)
+        let reference = try GridEvolution.run(
+            problem, method: .gsl(.rk8pd), options: .init(rtol: 1e-11, atol: 1e-13), target: target)
         #expect(reference.succeeded)
         for method in [EvolutionMethod.split4, .suzuki4, .split2] {
             let r = try GridEvolution.run(

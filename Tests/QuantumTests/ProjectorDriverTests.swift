@@ -88,7 +88,7 @@ struct ProjectorDriverTests {
         let h = try groverHamiltonian(qubits: 6, marked: 41)
         let problem = try AnnealingProblem(hamiltonian: h, schedule: .linear, totalTime: 30)
         let split = try AnnealingEvolution.run(problem, method: .split4, options: EvolutionOptions(rtol: 1e-9, atol: 0))
-        let gsl = try AnnealingEvolution.run(problem, method: .rk8pd, options: EvolutionOptions(rtol: 1e-10, atol: 1e-12))
+        let gsl = try AnnealingEvolution.run(problem, method: .gsl(.rk8pd), options: EvolutionOptions(rtol: 1e-10, atol: 1e-12))
         #expect(split.succeeded && gsl.succeeded)
         #expect(abs(split.fidelity - gsl.fidelity) < 1e-6, "\(split.fidelity) vs \(gsl.fidelity)")
         #expect(split.normError < 1e-12)

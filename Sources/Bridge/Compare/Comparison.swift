@@ -80,22 +80,26 @@ public final class Comparison: @unchecked Sendable {
     }
 
     /// Loads the problem at `location` and builds the schedules.
-    public init(location: ProblemLocation, settings: ComparisonSettings) throws {
+    public convenience init(location: ProblemLocation, settings: ComparisonSettings) throws {
+        try self.init(problem: try Problem.load(url: location.url, seed: settings.seed), settings: settings)
+    }
+
+    /// Builds the schedules of `problem`.
+    public init(problem loadedProblem: Problem, settings: ComparisonSettings) throws {
         try settings.validate()
         self.settings = settings
         var print = Fingerprint()
         print.add(Self.cellVersion)
-        print.add(Array((try? Data(contentsOf: location.url)) ?? Data()))
-        switch location.kind {
-        case .landscape:
-            let problem = try LandscapeProblem.load(contentsOf: location.url, seed: settings.seed)
+        print.add(Array(try InputFile.read(loadedProblem.file, what: "problem file")))
+        switch loadedProblem {
+        case .landscape(let problem):
             guard case let .grid(original, _) = problem.discretisation else {
                 throw InputError(
-                    location.url.path, "is a radial problem; compare needs a uniform grid for its metrics",
+                    problem.file.path, "is a radial problem; compare needs a uniform grid for its metrics",
                     hint: "use a 1-D or 2-D landscape")
             }
             guard original.dimension <= 2 else {
-                throw InputError(location.url.path, "is \(original.dimension)-D; compare runs on 1-D and 2-D landscapes")
+                throw InputError(problem.file.path, "is \(original.dimension)-D; compare runs on 1-D and 2-D landscapes")
             }
             let grid = try UniformGrid(
                 lower: original.lower, upper: original.upper,
@@ -114,11 +118,15 @@ public final class Comparison: @unchecked Sendable {
             summary = problem.description
             print.add("grid \(grid.points) seed \(settings.seed)")
             library = try ScheduleLibrary(context: .landscape(path), gapSamples: settings.gapSamples)
-        case .annealing:
-            let loaded = try SpinProblem.load(location.url)
+        case .scoreField(let field):
+            throw InputError(
+                field.file.path,
+                "is a tabulated score field; compare needs a density (the target law of both sides), which a field that need not be a gradient does not define",
+                hint: "use 'adiabat spectrum' on a score field (docs/score-fields.md)")
+        case .annealing(let loaded):
             if loaded.catalyst != nil {
                 throw InputError(
-                    location.url.path, "has a [catalyst]; compare runs the transverse-field path only",
+                    loaded.spec.file, "has a [catalyst]; compare runs the transverse-field path only",
                     hint: "compare the problem without its catalyst, or use 'evolve' for the catalysed path")
             }
             let annealing = try loaded.annealing()
@@ -257,7 +265,7 @@ public final class Comparison: @unchecked Sendable {
             let (f, tv) = Self.stateMetrics(r.finalState, target: l.target)
             return CellResult(
                 fidelity: f, tv: tv, evaluations: r.statistics.evaluations, seconds: r.statistics.seconds,
-                status: r.status)
+                status: r.status.description)
         case .langevinPath:
             let total = cell.value
             let steps = min(20_000, max(400, Int((50 * total).rounded(.up))))
@@ -340,7 +348,7 @@ public final class Comparison: @unchecked Sendable {
             let r = try AnnealingEvolution.run(problem, method: .split4, options: options)
             return CellResult(
                 fidelity: r.fidelity, groundStateProbability: r.groundStateProbability, evaluations: r.statistics.evaluations,
-                seconds: r.statistics.seconds, status: r.status)
+                seconds: r.statistics.seconds, status: r.status.description)
         case .flipChain:
             let start = try a.spec.initialSpins.map { try h.model.state(of: $0) }
             let chain = try FlipChainAnnealingProblem(
@@ -372,7 +380,7 @@ public final class Comparison: @unchecked Sendable {
     static func spinResult(_ r: SpinSampleResult) -> CellResult {
         CellResult(
             groundStateProbability: r.groundStateProbability, groundStateStderr: r.groundStateStderr,
-            evaluations: r.statistics.candidates, seconds: r.statistics.seconds, status: r.status)
+            evaluations: r.statistics.candidates, seconds: r.statistics.seconds, status: r.status.description)
     }
 
     // MARK: the sweep
@@ -394,9 +402,13 @@ public final class Comparison: @unchecked Sendable {
         let lock = NSLock()
         let counter = SharedCounter()
         let total = pending.count
+        let box = ResultBox()
         let finish: @Sendable (ComparisonCell, CellResult) -> Void = { [self] cell, result in
-            // Failed cells are not stored: a rerun tries them again.
-            if result.status.hasPrefix("error") == false { try? store?.record(result, for: self.key(for: cell)) }
+            // Failed cells are not stored: a rerun tries them again. A failed append (a full disk)
+            // stops the sweep: the cells still pending are skipped and the error is thrown below.
+            if result.status.hasPrefix("error") == false, let store {
+                do { try store.record(result, for: self.key(for: cell)) } catch { box.fail(error, lock: lock) }
+            }
             let done = counter.increment()
             progress?(done, total, "\(cell.method.rawValue) \(cell.schedule) \(cell.method.axis)=\(Self.format(cell.value))")
         }
@@ -404,17 +416,19 @@ public final class Comparison: @unchecked Sendable {
         // Single-core cells side by side, longest first; ensemble cells one at a time.
         let single = pending.filter { !$0.method.usesAllCores }.sorted { $0.value > $1.value }
         let multi = pending.filter { $0.method.usesAllCores }
-        let box = ResultBox()
         Parallel.forEachTask(single.count) { i in
+            if box.failure(lock: lock) != nil { return }
             let r = self.run(single[i])
             box.append(single[i], r, lock: lock)
             finish(single[i], r)
         }
         for c in multi {
+            if box.failure(lock: lock) != nil { break }
             let r = run(c)
             box.append(c, r, lock: lock)
             finish(c, r)
         }
+        if let error = box.failure(lock: lock) { throw error }
         collected = box.items
         for (c, r) in collected { results[c] = r }
         let rows = all.compactMap { c in results[c].map { ComparisonRow(cell: c, result: $0) } }
@@ -478,6 +492,17 @@ public final class Comparison: @unchecked Sendable {
 /// Results gathered from concurrent cells.
 final class ResultBox: @unchecked Sendable {
     private(set) var items: [(ComparisonCell, CellResult)] = []
+    private var error: Error?
+    func fail(_ e: Error, lock: NSLock) {
+        lock.lock()
+        if error == nil { error = e }
+        lock.unlock()
+    }
+    func failure(lock: NSLock) -> Error? {
+        lock.lock()
+        defer { lock.unlock() }
+        return error
+    }
     func append(_ c: ComparisonCell, _ r: CellResult, lock: NSLock) {
         lock.lock()
         items.append((c, r))

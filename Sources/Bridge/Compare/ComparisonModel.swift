@@ -65,7 +65,7 @@ public struct ComparisonSettings: Sendable, Codable, Equatable {
         guard !schedules.isEmpty else { throw InputError("compare.schedules", "names no schedule") }
         for t in times { try Check.positive(t, "compare.times") }
         guard times.count <= 64, steps.count <= 64, sweeps.count <= 64 else {
-            throw InputError("--times/--steps/--sweeps", "at most 64 values each")
+            throw InputError("compare.times", "takes at most 64 values (and so do compare.steps and compare.sweeps)")
         }
         if let s = steps.first(where: { $0 < 1 || $0 > 1_000_000 }) {
             throw InputError("compare.steps", "must lie in 1…10⁶ (got \(s))")

@@ -13,7 +13,7 @@ public enum FlipChainSampler: SpinSampler {
 
     public static func run(_ loaded: SpinProblem, _ o: SampleRequest) throws -> SpinSampleResult {
         let annealing = try loaded.annealing()
-        let run = try loaded.spec.problem(hamiltonian: annealing.hamiltonian, totalTime: o.totalTime, schedule: nil)
+        let run = try loaded.spec.run(hamiltonian: annealing.hamiltonian, totalTime: o.totalTime)
         let schedule =
             try o.schedule.map { try Problem.annealingSchedule($0, spec: loaded.spec, hamiltonian: annealing.hamiltonian) }
             ?? run.schedule

@@ -34,7 +34,7 @@ public struct ScheduleTable: Sendable, Encodable {
     public static func make(schedule: Schedule, request: ScheduleRequest, library: ScheduleLibrary, samples: Int = 200) throws
         -> ScheduleTable
     {
-        guard (1...1_000_000).contains(samples) else { throw InputError("--samples", "must be 1…10⁶ (got \(samples))") }
+        guard (1...1_000_000).contains(samples) else { throw InputError("schedule.samples", "must be 1…10⁶ (got \(samples))") }
         let rs = (0...samples).map { Double($0) / Double(samples) }
         var columns = ["r", "u", "rate"]
         var values: [[Double]] = rs.map { [$0, schedule.progress(at: $0), schedule.rate(at: $0)] }
@@ -88,6 +88,15 @@ public struct ScheduleTable: Sendable, Encodable {
             if request.direction == nil, case .diffusion = schedule.kind {
                 table.tMax = horizon.tMax
                 table.clock = "flip (rate \(library.flipRate)); the schedule's shape is used as s = u"
+            }
+        }
+        // A table is written to files and JSON: every value must be a finite number.
+        for row in values {
+            if let j = row.firstIndex(where: { !$0.isFinite }) {
+                throw InputError(
+                    "schedule \(request.description)",
+                    "its \(columns[j]) at r = \(row[0]) is \(row[j]), not a finite number, so the table cannot be written",
+                    hint: columns[j] == "rate" ? "a schedule table needs points far enough apart for a finite slope" : "")
             }
         }
         table.columns = columns

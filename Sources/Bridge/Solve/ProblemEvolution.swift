@@ -50,23 +50,20 @@ public enum EvolveSolution: Sendable, Encodable {
     /// Along a catalysed annealing path (GSL steppers).
     case catalysed(problem: String, result: CatalysedEvolutionResult)
 
-    /// Whether the run reached the end time.
-    public var succeeded: Bool {
+    /// The engine's solution (its figures, statistics and status).
+    public var solution: any EvolutionSolution {
         switch self {
-        case .landscape(_, _, _, let r): return r.succeeded
-        case .annealing(_, let r): return r.succeeded
-        case .catalysed(_, let r): return r.status == "success"
+        case .landscape(_, _, _, let r): return r
+        case .annealing(_, let r): return r
+        case .catalysed(_, let r): return r
         }
     }
 
-    /// The run's status in words.
-    public var status: String {
-        switch self {
-        case .landscape(_, _, _, let r): return r.status
-        case .annealing(_, let r): return r.status
-        case .catalysed(_, let r): return r.status
-        }
-    }
+    /// Whether the run reached the end time.
+    public var succeeded: Bool { solution.succeeded }
+
+    /// How the run ended (its description is the status in words, with a hint on failure).
+    public var status: SolutionStatus { solution.status }
 
     enum CodingKeys: String, CodingKey {
         case problem, schedule
@@ -131,7 +128,7 @@ extension Problem {
         let hamiltonian = try spec.hamiltonian()
         let run: AnnealingProblem
         if request.schedule.name == .problem && request.schedule.direction == nil {
-            run = try spec.problem(hamiltonian: hamiltonian, totalTime: request.totalTime, schedule: nil)
+            run = try spec.run(hamiltonian: hamiltonian, totalTime: request.totalTime)
         } else {
             run = try AnnealingProblem(
                 hamiltonian: hamiltonian,
@@ -146,7 +143,7 @@ extension Problem {
     /// A catalysed path runs on GSL's explicit steppers (``CatalysedEvolution``); what that
     /// engine does not offer is refused rather than ignored.
     static func evolveCatalysed(_ loaded: SpinProblem, _ request: EvolveRequest) throws -> EvolveSolution {
-        let method = request.method ?? .rk8pd
+        let method = request.method ?? .gsl(.rk8pd)
         guard let ode = method.odeMethod, CatalysedEvolution.methods.contains(ode) else {
             throw InputError(
                 "evolve.method",
@@ -165,7 +162,7 @@ extension Problem {
                 hint: "drop it, or evolve the problem without its [catalyst]")
         }
         let annealing = try loaded.annealing()
-        let run = try loaded.spec.problem(hamiltonian: annealing.hamiltonian, totalTime: request.totalTime, schedule: nil)
+        let run = try loaded.spec.run(hamiltonian: annealing.hamiltonian, totalTime: request.totalTime)
         let schedule =
             request.schedule.name == .problem && request.schedule.direction == nil
             ? run.schedule : try annealingSchedule(request.schedule, spec: loaded.spec, hamiltonian: annealing.hamiltonian)

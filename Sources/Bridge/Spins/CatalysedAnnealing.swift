@@ -202,7 +202,7 @@ public struct CatalysedSpectrumReport: Sendable, Codable, Equatable {
         -> CatalysedSpectrumReport
     {
         try Check.inUnitInterval(s, "--s")
-        guard levels >= 2 else { throw InputError("--levels", "must be at least 2 to give a gap (got \(levels))") }
+        guard levels >= 2 else { throw InputError("spectrum.levels", "must be at least 2 to give a gap (got \(levels))") }
         let p = try point(annealing, s: s, levels: levels)
         var report = CatalysedSpectrumReport(
             qubits: annealing.qubits, catalystTerms: annealing.catalyst?.couplings.count ?? 0, s: s, energies: p.energies,
@@ -210,7 +210,7 @@ public struct CatalysedSpectrumReport: Sendable, Codable, Equatable {
             stoquastic: p.stoquastic, gauge: p.gauge, profile: nil, minGap: nil, at: nil)
         if let samples = profile {
             guard samples >= 2, samples <= 100_000 else {
-                throw InputError("--profile", "must be between 2 and 100000 points (got \(samples))")
+                throw InputError("spectrum.profile", "must be between 2 and 100000 points (got \(samples))")
             }
             let points = try (0..<samples).map { try point(annealing, s: Double($0) / Double(samples - 1), levels: levels) }
             report.profile = points

@@ -19,9 +19,11 @@ public struct CatalysedAnnealingRun: Sendable {
     }
 }
 
-/// The outcome of ``CatalysedEvolution/run(_:method:rtol:atol:maxSteps:)``.
-public struct CatalysedEvolutionResult: Sendable, Codable {
-    public var method: String
+/// The solution of ``CatalysedEvolution/run(_:method:rtol:atol:maxSteps:)``: the figures at
+/// the end of the run (or, on failure, where it stopped), the statistics and the status.
+public struct CatalysedEvolutionResult: RegisterEvolutionSolution {
+    /// `.gsl(stepper)`: the catalysed runs use GSL's explicit steppers.
+    public var method: EvolutionMethod
     public var qubits: Int
     public var totalTime: Double
     public var schedule: String
@@ -35,22 +37,19 @@ public struct CatalysedEvolutionResult: Sendable, Codable {
     public var finalEnergy: Double
     /// `|‖ψ(T)‖² − 1|`.
     public var normError: Double
-    public var steps: Int
-    public var rejectedSteps: Int
-    public var evaluations: Int
-    public var seconds: Double
-    public var status: String
+    public var statistics: SolutionStatistics
+    public var status: SolutionStatus
     /// The final state (interleaved complex), not encoded.
     public var finalState: [Double] = []
 
-    enum CodingKeys: String, CodingKey {
-        case method, qubits, schedule, path, fidelity, steps, evaluations, seconds, status
-        case totalTime = "total_time"
-        case catalystTerms = "catalyst_terms"
-        case groundStateProbability = "ground_state_probability"
-        case finalEnergy = "final_energy"
-        case normError = "norm_error"
-        case rejectedSteps = "rejected_steps"
+    enum CodingKeys: String, CodingKey { case catalystTerms = "catalyst_terms" }
+
+    /// Flat JSON: the register keys (``Quantum/RegisterEvolutionSolution/encodeRegisterKeys(to:)``)
+    /// and the number of catalyst terms.
+    public func encode(to encoder: Encoder) throws {
+        try encodeRegisterKeys(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(catalystTerms, forKey: .catalystTerms)
     }
 }
 
@@ -70,11 +69,11 @@ public enum CatalysedEvolution {
     ) throws -> CatalysedEvolutionResult {
         guard methods.contains(method) else {
             throw InputError(
-                "--method", "\(method.rawValue) is implicit and needs a dense Jacobian",
+                "evolve.method", "\(method.rawValue) is implicit and needs a dense Jacobian",
                 hint: "use one of: \(methods.map(\.rawValue).joined(separator: ", "))")
         }
         guard rtol.isFinite, atol.isFinite, rtol >= 0, atol >= 0, rtol + atol > 0 else {
-            throw InputError("--rtol/--atol", "must be finite, ≥ 0 and not both 0 (got \(rtol), \(atol))")
+            throw InputError("evolve.rtol", "and evolve.atol must be finite, ≥ 0 and not both 0 (got \(rtol), \(atol))")
         }
         let annealing = run.annealing
         let n = annealing.qubits
@@ -101,29 +100,13 @@ public enum CatalysedEvolution {
             options: ODEOptions(rtol: rtol, atol: atol, maxSteps: maxSteps, checkFinite: false))
         var marks = schedule.breakpoints.map { $0 * T }.filter { $0 > 0 && $0 < T }
         marks.append(T)
-        var status = "success"
-        for mark in marks.sorted() {
-            let s = try integrator.advance(to: mark)
-            if s != .success {
-                status = "\(s) at τ = \(integrator.time); \(s.hint)"
-                break
-            }
-        }
+        let status = try integrator.advance(through: marks.sorted())
         let psi = integrator.state
-        let stats = integrator.statistics
+        var statistics = SolutionStatistics(integrator.statistics)
+        statistics.seconds = seconds(since: started)
         // Diagnostics at the end of the path.
         let end = try annealing.operatorAt(schedule.progress(at: 1))
-        let ground = try groundSpace(end)
-        var fidelity = 0.0
-        for v in ground {
-            var re = 0.0
-            var im = 0.0
-            for k in 0..<v.count {
-                re += v[k] * psi[2 * k]
-                im += v[k] * psi[2 * k + 1]
-            }
-            fidelity += re * re + im * im
-        }
+        let fidelity = AnnealingEvolution.weight(in: try groundSpace(end), of: psi)
         var norm2 = 0.0
         var problemEnergy = 0.0
         for k in 0..<energies.count {
@@ -131,13 +114,11 @@ public enum CatalysedEvolution {
             norm2 += p
             problemEnergy += p * energies[k]
         }
-        var pg = 0.0
-        for k in annealing.hamiltonian.problemGround.states { pg += psi[2 * k] * psi[2 * k] + psi[2 * k + 1] * psi[2 * k + 1] }
         return CatalysedEvolutionResult(
-            method: method.rawValue, qubits: n, totalTime: T, schedule: schedule.name, path: annealing.path.name,
-            catalystTerms: pairs.count, fidelity: fidelity, groundStateProbability: pg, finalEnergy: problemEnergy,
-            normError: abs(norm2 - 1), steps: stats.steps, rejectedSteps: stats.rejectedSteps, evaluations: stats.evaluations,
-            seconds: seconds(since: started), status: status, finalState: psi)
+            method: .gsl(method), qubits: n, totalTime: T, schedule: schedule.name, path: annealing.path.name,
+            catalystTerms: pairs.count, fidelity: fidelity,
+            groundStateProbability: AnnealingEvolution.probability(of: annealing.hamiltonian.problemGround.states, in: psi),
+            finalEnergy: problemEnergy, normError: abs(norm2 - 1), statistics: statistics, status: status, finalState: psi)
     }
 
     /// The ground state of `H(s(0))` (interleaved complex, real, sign fixed so `Σψ > 0`).

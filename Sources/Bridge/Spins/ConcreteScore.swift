@@ -136,7 +136,7 @@ public struct SpinScoreHamiltonian: Sendable {
 
     /// The lowest `levels` energies, the gap, and how well `√p` solves `H√p = 0`.
     public func spectrum(levels: Int = 4, options: LanczosOptions = LanczosOptions(tolerance: 0)) throws -> SpinScoreSpectrum {
-        guard levels >= 2 else { throw InputError("--levels", "must be at least 2 to give a gap (got \(levels))") }
+        guard levels >= 2 else { throw InputError("spectrum.levels", "must be at least 2 to give a gap (got \(levels))") }
         let energies = try hamiltonian.spectrum(count: levels, options: options)
         // ‖H√p‖_∞ relative to ‖√p‖_∞ · scale: zero up to rounding.
         let phi = score.logAmplitude

@@ -116,7 +116,8 @@ public struct SpinSampleResult: Sendable, Codable {
     public var statistics: FlipChainStatistics
     /// Metropolis sweeps per second (simulated annealing).
     public var sweepsPerSecond: Double?
-    public var status: String
+    /// Always `.success` (the samplers have no numerical failure mode); shared with the solvers.
+    public var status: SolutionStatus
     /// The final states (basis indices), not encoded.
     public var states: [Int] = []
 
@@ -158,12 +159,11 @@ public struct SpinSampleResult: Sendable, Codable {
             sampler: sampler, qubits: qubits, samples: states.count, groundStateProbability: p,
             groundStateStderr: (p * (1 - p) / m).squareRoot(), groundEnergy: groundEnergy, groundEnergyExact: true,
             meanEnergy: sum / m, minimumEnergy: lowest, targetTotalVariation: tv, targetGroundStateProbability: targetGround,
-            settings: settings, statistics: statistics, sweepsPerSecond: nil, status: "success", states: states)
+            settings: settings, statistics: statistics, sweepsPerSecond: nil, status: .success, states: states)
     }
 }
 
 /// Wall-clock seconds since `start`.
 func seconds(since start: ContinuousClock.Instant) -> Double {
-    let d = ContinuousClock.now - start
-    return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    (ContinuousClock.now - start).inSeconds
 }

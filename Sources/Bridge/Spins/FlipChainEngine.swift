@@ -131,7 +131,7 @@ enum FlipChainEngine {
     /// persistent stream (reproducible for any number of threads).
     static func advance(_ states: inout [Int], cell: FlipChainCell, streams: SampleStreams) throws -> FlipChainStatistics {
         let blocks = streams.blocks
-        let results = BlockResults<(FlipChainStatistics, Bool)>(count: blocks)
+        let results = ResultSlots<(FlipChainStatistics, Bool)>(count: blocks)
         let m = cell.moves.count
         states.withUnsafeMutableBufferPointer { sp in
             let s = SharedPointer(sp.baseAddress!)  // safe: samples ≥ 1
@@ -188,17 +188,4 @@ final class SampleStreams: @unchecked Sendable {
     var blocks: Int { streams.count }
     func stream(_ block: Int) -> RandomStream { streams[block] }
     func range(_ block: Int, samples: Int) -> Range<Int> { (block * blockSize)..<min(samples, (block + 1) * blockSize) }
-}
-
-/// Per-block results written concurrently at disjoint indices.
-final class BlockResults<T>: @unchecked Sendable {
-    private var slots: [T?]
-    private let lock = NSLock()
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-    func store(_ i: Int, _ value: T) {
-        lock.lock()
-        slots[i] = value
-        lock.unlock()
-    }
-    var values: [T] { slots.compactMap { $0 } }
 }

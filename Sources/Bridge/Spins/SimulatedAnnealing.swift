@@ -188,7 +188,7 @@ public enum SimulatedAnnealing {
                 "sweeps": "\(options.sweeps)", "sweeps_per_beta": "\(perBeta)", "beta_schedule": options.schedule.rawValue,
                 "beta_hot": format(range.hot), "beta_cold": format(range.cold),
             ], statistics: stats,
-            sweepsPerSecond: elapsed > 0 ? Double(options.sweeps) * Double(samples) / elapsed : nil, status: "success",
+            sweepsPerSecond: elapsed > 0 ? Double(options.sweeps) * Double(samples) / elapsed : nil, status: .success,
             states: states)
     }
 

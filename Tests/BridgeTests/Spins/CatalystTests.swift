@@ -164,7 +164,7 @@ struct CatalystTests {
         let T = 3.0
         let run = try CatalysedAnnealingRun(annealing: problem, schedule: paused, totalTime: T)
         let result = try CatalysedEvolution.run(run, method: .rk8pd, rtol: 1e-10, atol: 1e-12)
-        #expect(result.status == "success")
+        #expect(result.succeeded)
         let psi0 = try CatalysedEvolution.initialState(run)
         let op = try problem.operatorAt(s0)
         let dense = try SymmetricEigensolver.solve(matrix: denseFromDefinition(op), dimension: 16, vectors: true)
@@ -191,7 +191,7 @@ struct CatalystTests {
             rtol: 1e-10,
             atol: 1e-12)
         let reference = try AnnealingEvolution.run(
-            try AnnealingProblem(hamiltonian: h, totalTime: 5), method: .rk8pd,
+            try AnnealingProblem(hamiltonian: h, totalTime: 5), method: .gsl(.rk8pd),
             options: EvolutionOptions(rtol: 1e-10, atol: 1e-12))
         #expect(abs(plain.groundStateProbability - reference.groundStateProbability) < 1e-7)
         #expect(abs(plain.fidelity - reference.fidelity) < 1e-7)
