@@ -16,7 +16,9 @@ let package = Package(
         .library(name: "AdiabatCore", targets: ["AdiabatCore"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // .npz archives (zip, stored or deflated members) for tabulated score fields.
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // C: the GNU Scientific Library (Debian: libgsl-dev).
@@ -45,7 +47,11 @@ let package = Package(
         // Reports: self-contained HTML with SVG plots, CSV, resumable sweep cells (no numerics).
         .target(name: "Reports", dependencies: ["AdiabatCore"]),
         // Problem files: TOML specs, dimod COO / BQM JSON, qbsolv .qubo, schedule tables.
-        .target(name: "Problems", dependencies: ["GSLKit", "AdiabatCore", "Landscapes", "Quantum"]),
+        .target(
+            name: "Problems",
+            dependencies: [
+                "GSLKit", "AdiabatCore", "Landscapes", "Quantum", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
         // Reverse-diffusion samplers, Fokker–Planck density evolution, sample metrics.
         .target(name: "Diffusion", dependencies: ["GSLKit", "AdiabatCore", "Landscapes"]),
         // The translators: score ⇄ Hamiltonian (continuous and on spins), landscape paths, flip chains,
@@ -70,11 +76,18 @@ let package = Package(
         .testTarget(name: "AdiabatCoreTests", dependencies: ["AdiabatCore"]),
         .testTarget(name: "QuantumTests", dependencies: ["Quantum", "AdiabatCore", "GSLKit"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "AdiabatCore"]),
-        .testTarget(name: "ProblemsTests", dependencies: ["Problems", "AdiabatCore", "Landscapes", "Quantum"]),
+        .testTarget(
+            name: "ProblemsTests",
+            dependencies: [
+                "Problems", "AdiabatCore", "Landscapes", "Quantum", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
         .testTarget(name: "LandscapesTests", dependencies: ["Landscapes", "AdiabatCore", "GSLKit"]),
         .testTarget(
             name: "BridgeTests",
-            dependencies: ["Bridge", "Landscapes", "Quantum", "Problems", "Diffusion", "AdiabatCore", "GSLKit", "Reports"],
+            dependencies: [
+                "Bridge", "Landscapes", "Quantum", "Problems", "Diffusion", "AdiabatCore", "GSLKit", "Reports",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             // Files written once by NumPy and dimod (tools/interop/make_fixtures.py), read via #filePath.
             exclude: ["Fixtures"]),
         .testTarget(name: "DiffusionTests", dependencies: ["Diffusion", "Landscapes", "AdiabatCore", "GSLKit"]),

@@ -97,6 +97,7 @@ struct SpectrumCommand: ParsableCommand {
         }
         switch solution {
         case .landscape(let report): print(report)
+        case .scoreField(let report): print(report)
         case .annealing(let name, let report): print(report, name: name)
         case .catalysed(let name, let report): print(report, name: name)
         case .law(let name, let report):
@@ -135,6 +136,57 @@ struct SpectrumCommand: ParsableCommand {
                 Output.line(
                     "\(String(format: "%-10.4f", p.time))  \(Self.number(p.energies[0]))  \(Self.number(p.energies[1]))  \(Self.number(p.gap))"
                 )
+            }
+            Output.line("min gap \(Self.number(minGap)) at t = \(at)")
+        }
+    }
+
+    private func print(_ report: ScoreFieldSpectrumReport) {
+        Output.line("problem   \(report.problem)  (score field, \(report.grid))")
+        Output.line(
+            "time      \(report.time.map { "\($0)\(report.interpolated ? " (between two tables, interpolated linearly)" : "")" } ?? "(one table)")"
+        )
+        Output.line("solver    \(report.method), \(report.unknowns) unknowns, \(String(format: "%.3f", report.seconds)) s")
+        var header = "level  energy"
+        if report.referenceEnergies != nil { header += "              reference density  difference" }
+        Output.line(header)
+        for (k, e) in report.energies.enumerated() {
+            var line = "\(String(k).padding(toLength: 5, withPad: " ", startingAt: 0))  \(Self.number(e))"
+            if let reference = report.referenceEnergies, k < reference.count, let d = report.referenceDifferences {
+                line += "  \(Self.number(reference[k]))  \(Self.number(d[k]))"
+            }
+            Output.line(line)
+        }
+        if let gap = report.gap { Output.line("gap    \(Self.number(gap))") }
+        Output.line("")
+        Output.line("non-conservativity (docs/score-fields.md)")
+        let error =
+            report.lambdaThetaError.map {
+                String(format: " ± %.2e (discretisation, from the 2h grid: E0 = %.6e)", $0, report.coarseGroundEnergy ?? .nan)
+            } ?? ""
+        Output.line("λθ = E0           \(String(format: "%.6e", report.lambdaTheta))\(error)")
+        if let curl = report.curlRMS { Output.line("RMS |curl S|      \(String(format: "%.6e", curl))  (ψ0²-weighted)") }
+        Output.line(
+            "Hodge ‖r‖/‖S‖     \(String(format: "%.6e", report.hodgeRemainder))  (in L²(ψ0²); on the box, uniform weight: \(String(format: "%.4e", report.hodgeRemainderUniform)))"
+        )
+        if let penalty = report.terminalPenalty {
+            Output.line("√(2λθ/Δ)          \(String(format: "%.6e", penalty))  (terminal penalty)")
+        }
+        if let epsilon = report.scoreError {
+            Output.line("score error ε     \(String(format: "%.6e", epsilon))  (p-weighted RMS of S − ∇log p, reference density)")
+            if let floor = report.floor { Output.line("floor ε/√Δ        \(String(format: "%.6e", floor))  (docs/theory.md §7)") }
+        }
+        if let profile = report.profile, let minGap = report.minGap, let at = report.at {
+            Output.line("")
+            let withError = profile.contains { $0.scoreError != nil }
+            Output.line(
+                "time        E0 = λθ             E1                  gap" + (withError ? "                 ε           ε/√Δ" : "")
+            )
+            for p in profile {
+                var line =
+                    "\(String(format: "%-10.4f", p.time))  \(Self.number(p.energies[0]))  \(Self.number(p.energies[1]))  \(Self.number(p.gap))"
+                if let e = p.scoreError { line += String(format: "  %.4e  %.4e", e, p.floor ?? .nan) }
+                Output.line(line)
             }
             Output.line("min gap \(Self.number(minGap)) at t = \(at)")
         }

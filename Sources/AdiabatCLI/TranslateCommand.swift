@@ -101,6 +101,18 @@ struct TranslateCommand: ParsableCommand {
                 json: common.json)
             return
         case .landscape(let problem): loaded = problem
+        case .scoreField(let field):
+            guard annealFraction == nil, !law.isSet else {
+                throw InputError(field.file.path, "is a score field; use --time (not --s or a law on spins)")
+            }
+            guard to == .hamiltonian else {
+                throw InputError(
+                    "--to", "\(to == nil ? "is required" : "is score, but '\(field.name)' is already a score field")",
+                    hint: "--to hamiltonian gives V = ¼|S|² + ½∇·S; --round-trip compares S with the score of H_S's ground state")
+            }
+            var (report, table) = try ScoreFieldTranslation.run(problem: field, time: time, roundTrip: roundTrip)
+            try finish(&report, table)
+            return
         }
         guard annealFraction == nil, !law.isSet else {
             throw InputError(loaded.file.path, "is a landscape problem; use --time (not --s or a law on spins)")
@@ -113,6 +125,11 @@ struct TranslateCommand: ParsableCommand {
         }
         var (report, table) = try Translation.run(
             problem: loaded, to: Translation.Target(rawValue: to.rawValue) ?? .hamiltonian, time: time ?? 0, roundTrip: roundTrip)
+        try finish(&report, table)
+    }
+
+    /// Writes `--output` and prints the report.
+    private func finish(_ report: inout TranslationReport, _ table: TranslationTable) throws {
         var file: Data?
         if let output {
             file = output.lowercased().hasSuffix(".json") ? try table.json() : table.csv()

@@ -18,24 +18,32 @@ import Quantum
 ///   `.qubo`). A law on its spins (Boltzmann at β, the ground states, a table) is a question
 ///   asked of an annealing problem (``SpinLawSpecification``), not a file of its own.
 ///
-/// New kinds of problem (e.g. tabulated score fields) are new cases here: the compiler then
-/// lists every command that must say what it does with them.
+/// - `scoreField`: a vector field tabulated on a grid at one or several diffusion times, a
+///   user's trained score model (TOML `kind = "landscape"` with `[landscape] type =
+///   "score-field"` and an `.npz` file; docs/score-fields.md). It need not be the gradient of
+///   anything, so it has no density: `spectrum` and `translate --to hamiltonian` take it,
+///   `evolve` and `sample` say what they are missing.
+///
+/// New kinds of problem are new cases here: the compiler then lists every command that must say
+/// what it does with them.
 public enum Problem: Sendable {
     case landscape(LandscapeProblem)
     case annealing(SpinProblem)
+    case scoreField(ScoreFieldProblem)
 
     /// The problem's name (the file's `name`, or the file name without its extension).
     public var name: String {
         switch self {
         case .landscape(let p): return p.name
         case .annealing(let p): return p.spec.name
+        case .scoreField(let p): return p.name
         }
     }
 
     /// The kind, as the problem files spell it.
     public var kind: ProblemKind {
         switch self {
-        case .landscape: return .landscape
+        case .landscape, .scoreField: return .landscape
         case .annealing: return .annealing
         }
     }
@@ -45,6 +53,7 @@ public enum Problem: Sendable {
         switch self {
         case .landscape(let p): return p.file
         case .annealing(let p): return URL(fileURLWithPath: p.spec.file)
+        case .scoreField(let p): return p.file
         }
     }
 
@@ -57,6 +66,7 @@ public enum Problem: Sendable {
 
     /// Loads the problem file at `url` (read once).
     public static func load(url: URL, seed: UInt64, vartype: Vartype? = nil) throws -> Problem {
+        if url.pathExtension.lowercased() == "npz" { return .scoreField(try ScoreFieldProblem.read(archive: url)) }
         guard url.pathExtension.lowercased() == "toml" else {
             return .annealing(SpinProblem(spec: try AnnealingSpec.load(url, vartype: vartype), catalyst: nil))
         }
@@ -67,7 +77,9 @@ public enum Problem: Sendable {
         }
         let root = try TOMLSection.load(contentsOf: url)
         switch try ProblemLocator.kind(of: root) {
-        case .landscape: return .landscape(try LandscapeProblem.read(root, file: url, seed: seed))
+        case .landscape:
+            if ScoreFieldProblem.isScoreField(root) { return .scoreField(try ScoreFieldProblem.read(root, file: url)) }
+            return .landscape(try LandscapeProblem.read(root, file: url, seed: seed))
         case .annealing: return .annealing(try SpinProblem.parse(root, file: url))
         }
     }
@@ -80,6 +92,11 @@ public enum Problem: Sendable {
             throw InputError(
                 "PROBLEM", "'\(p.spec.name)' is an annealing problem; \(purpose) needs a landscape",
                 hint: "give a landscape problem (see 'adiabat problems')")
+        case .scoreField(let p):
+            throw InputError(
+                "PROBLEM",
+                "'\(p.name)' is a tabulated score field, which has no density; \(purpose) needs a landscape with a density",
+                hint: "score fields take 'adiabat spectrum' and 'adiabat translate --to hamiltonian' (docs/score-fields.md)")
         }
     }
 
@@ -87,9 +104,9 @@ public enum Problem: Sendable {
     public func annealing(for purpose: String) throws -> SpinProblem {
         switch self {
         case .annealing(let p): return p
-        case .landscape(let p):
+        case .landscape, .scoreField:
             throw InputError(
-                "PROBLEM", "'\(p.name)' is a landscape problem; \(purpose) needs an annealing problem",
+                "PROBLEM", "'\(name)' is a landscape problem; \(purpose) needs an annealing problem",
                 hint: "give an annealing problem (see 'adiabat problems')")
         }
     }
@@ -117,6 +134,11 @@ extension Problem {
             return try ScheduleLibrary(
                 context: .annealing(loaded.spec, try loaded.spec.hamiltonian()), gapSamples: gapSamples, flipRate: flipRate,
                 flipTMax: tMax, flipBeta: beta)
+        case .scoreField(let field):
+            throw InputError(
+                "PROBLEM",
+                "'\(field.name)' is a tabulated score field; schedules are built on a landscape's or an annealing problem's path, not on a table of times",
+                hint: "the field's gap profile: 'adiabat spectrum \(field.file.lastPathComponent) --profile N'")
         }
     }
 }

@@ -85,6 +85,12 @@ public struct LandscapeProblem: Sendable {
             }
             throw root.error("kind", "is \"\(kind)\"; expected \"landscape\" or \"annealing\"")
         }
+        if ScoreFieldProblem.isScoreField(root) {
+            throw InputError(
+                try root.requireSection("landscape").location("type"),
+                "type = \"score-field\": a tabulated score field has no density, so this command cannot use it",
+                hint: "score fields take 'adiabat spectrum' and 'adiabat translate --to hamiltonian' (docs/score-fields.md)")
+        }
         let name = try root.string("name") ?? file.deletingPathExtension().lastPathComponent
         let description = try root.string("description") ?? ""
         try root.checkTables(allowed: ["landscape", "grid", "diffusion"])

@@ -118,6 +118,11 @@ public final class Comparison: @unchecked Sendable {
             summary = problem.description
             print.add("grid \(grid.points) seed \(settings.seed)")
             library = try ScheduleLibrary(context: .landscape(path), gapSamples: settings.gapSamples)
+        case .scoreField(let field):
+            throw InputError(
+                field.file.path,
+                "is a tabulated score field; compare needs a density (the target law of both sides), which a field that need not be a gradient does not define",
+                hint: "use 'adiabat spectrum' on a score field (docs/score-fields.md)")
         case .annealing(let loaded):
             if loaded.catalyst != nil {
                 throw InputError(

@@ -131,6 +131,9 @@ extension Problem {
                 try StateFiles.checkComplex(
                     elements: count * grid.count, parameter: "evolve.save_state",
                     what: "\(count) state(s) on \(grid.count) grid nodes")
+            case .scoreField(let p):
+                throw InputError(
+                    "evolve.save_state", "'\(p.name)' is a tabulated score field, which evolve does not run yet")
             }
             if case .annealing(let p) = self, p.catalyst != nil, request.saveStateTimes == .trajectory {
                 throw InputError(
@@ -148,6 +151,12 @@ extension Problem {
         case .landscape(let problem): return try Self.evolve(problem, request)
         case .annealing(let problem) where problem.catalyst != nil: return try Self.evolveCatalysed(problem, request)
         case .annealing(let problem): return try Self.evolve(problem, request)
+        case .scoreField(let problem):
+            throw InputError(
+                "PROBLEM",
+                "'\(problem.name)' is a tabulated score field; evolve needs the Score Hamiltonian at every time of the path and the target state √p, and a score field (not necessarily a gradient) has no √p",
+                hint: "not implemented yet for score fields (issue 17); use 'adiabat spectrum' for its levels, λθ and gap profile"
+            )
         }
     }
 

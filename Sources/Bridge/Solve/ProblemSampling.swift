@@ -169,6 +169,12 @@ extension Problem {
                 try SpinSampleSet(result: result, spec: problem.spec, seed: request.seed).write(to: file)
             }
             return .spins(problem: problem.spec.name, result: result)
+        case .scoreField(let problem):
+            throw InputError(
+                "PROBLEM",
+                "'\(problem.name)' is a tabulated score field; sampling it needs the score between grid nodes and tables (an interpolating score model) and a reference law for TV, neither of which exists yet",
+                hint: "not implemented yet for score fields (issue 17); use 'adiabat spectrum' for its levels, λθ and gap profile"
+            )
         }
     }
 

@@ -36,10 +36,13 @@ public enum SpectrumSolution: Sendable, Encodable {
     case catalysed(problem: String, report: CatalysedSpectrumReport)
     /// The Score Hamiltonian of a law on the problem's spins.
     case law(problem: String, report: SpinLawTranslationReport)
+    /// The Score Hamiltonian of a tabulated vector field and its non-conservativity report.
+    case scoreField(ScoreFieldSpectrumReport)
 
     public func encode(to encoder: Encoder) throws {
         switch self {
         case .landscape(let r): try r.encode(to: encoder)
+        case .scoreField(let r): try r.encode(to: encoder)
         case .annealing(_, let r): try r.encode(to: encoder)
         case .catalysed(_, let r): try r.encode(to: encoder)
         case .law(let problem, let report):
@@ -87,6 +90,10 @@ extension Problem {
             try DataFile.checkSize(
                 request.levels * 8 * grid.count, parameter: parameter,
                 what: "\(request.levels) eigenvectors on \(grid.count) grid nodes")
+        case .scoreField(let p):
+            throw InputError(
+                parameter, "is not written for score fields yet ('\(p.name)')",
+                hint: "the library returns them (ScoreFieldSpectrumReport.levels(_:grid:levels:vectors:))")
         }
         let solution = try spectrumOnly(request, progress: progress)
         switch self {
@@ -123,6 +130,8 @@ extension Problem {
                 extra: ["problem": p.name, "time": time, "energies": Array(spectrum.energies.prefix(count))])
             try DataFile.write(NPYWriter.float64(states, shape: [count] + grid.points), to: file, parameter: parameter)
             try DataFile.write(try DataFile.json(companion), to: DataFile.companion(of: file), parameter: parameter)
+        case .scoreField:
+            break  // refused above
         }
         return solution
     }
@@ -170,6 +179,21 @@ extension Problem {
                 problem: problem.spec.name,
                 report: try AnnealingSpectrumReport.compute(
                     hamiltonian: try problem.spec.hamiltonian(), s: s, levels: request.levels, profile: request.profile))
+        case .scoreField(let problem):
+            if request.s != nil {
+                throw InputError(
+                    "spectrum.s", "applies to annealing problems; \(problem.name) is a score field",
+                    hint: "give a diffusion time (one of the tabulated times, or between two)")
+            }
+            if request.law.isSet { throw InputError("spectrum.law", "is a law on spins; \(problem.name) is a score field") }
+            if request.angularMomentum != nil {
+                throw InputError(
+                    "spectrum.angular_momentum", "applies to radial problems; \(problem.name) is a score field on a grid")
+            }
+            return .scoreField(
+                try ScoreFieldSpectrumReport.compute(
+                    problem: problem, time: request.time, levels: request.levels, profilePoints: request.profile,
+                    progress: progress))
         }
     }
 }

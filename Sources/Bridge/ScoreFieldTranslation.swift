@@ -1,0 +1,66 @@
+import AdiabatCore
+import Foundation
+import Problems
+import Quantum
+
+/// `translate --to hamiltonian` on a score field (docs/score-fields.md): the potential
+/// `V = ¼|S|² + ½∇·S` of the field at one time, with `∇·S` and (2-D, 3-D) `|∇×S|` beside it.
+///
+/// With `roundTrip`: field → `H_S` → its ground state `ψ₀` → the score `2∇log ψ₀`, compared with
+/// the field. For a gradient field this returns the field (docs/theory.md §2.4); for a
+/// non-conservative one the difference is the part no density's score can carry, and its
+/// `ψ₀²`-weighted RMS is at least `2√λθ` (docs/score-fields.md).
+public enum ScoreFieldTranslation {
+    public static func run(problem: ScoreFieldProblem, time: Double?, roundTrip: Bool) throws
+        -> (report: TranslationReport, table: TranslationTable)
+    {
+        let field = problem.field
+        let grid = field.grid
+        let score = try field.score(atTime: time, field: "translate.time")
+        let d = grid.dimension
+        let v = try ScoreFieldHamiltonian.potential(score, grid: grid)
+        let divergence = ScoreFieldHamiltonian.divergence(score, grid: grid)
+        let names = Translation.axisNames(d)
+        var columns = names + names.map { "S_\($0)" } + ["div_S"]
+        var values =
+            Translation.coordinates(grid) + (0..<d).map { a in (0..<grid.count).map { score[$0 * d + a] } } + [divergence]
+        if let curl = ScoreFieldHamiltonian.curl(score, grid: grid) {
+            columns.append("curl_S")
+            values.append(curl)
+        }
+        columns.append("V")
+        values.append(v)
+        var report = TranslationReport(
+            problem: problem.name, to: "hamiltonian", time: time ?? field.times?.first ?? 0,
+            grid: ScoreFieldSpectrumReport.describe(grid), nodes: grid.count, columns: columns)
+        if roundTrip {
+            let result = try HamiltonianToScore.translate(try GridHamiltonian(grid: grid, potential: v, order: .second))
+            report.groundEnergy = result.energy
+            report.gap = result.gap
+            let p = result.density.density
+            let peak = p.max() ?? 1
+            var maxError = 0.0
+            var num = 0.0
+            var den = 0.0
+            var compared = 0
+            let back = result.score
+            for k in 0..<grid.count where p[k] >= 1e-6 * peak {
+                var e2 = 0.0
+                for a in 0..<d {
+                    let e = back[k * d + a] - score[k * d + a]
+                    e2 += e * e
+                    maxError = max(maxError, abs(e))
+                }
+                num += p[k] * e2
+                den += p[k]
+                compared += 1
+            }
+            report.roundTrip = RoundTripReport.Direction.scoreToHamiltonianToScore.rawValue
+            report.maxAbsError = maxError
+            report.rmsError = den > 0 ? (num / den).squareRoot() : .nan
+            report.comparedNodes = compared
+        }
+        report.columns = columns
+        return (report, TranslationTable(columns: columns, values: values))
+    }
+}

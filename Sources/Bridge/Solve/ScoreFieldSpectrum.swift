@@ -1,0 +1,191 @@
+import AdiabatCore
+import Foundation
+import Problems
+import Quantum
+
+/// `spectrum` on a score field (issue 17, docs/score-fields.md): the levels and gap of
+/// `H_S = −∇² + ¼|S|² + ½∇·S` at one tabulated (or interpolated) time, and how far the field is
+/// from a score: its ground energy `λθ` with a discretisation-error estimate, the RMS curl, the
+/// Helmholtz–Hodge remainder, the terminal penalty `√(2λθ/Δ)`, and, with a reference density in
+/// the file, the score error `ε` and the floor `ε/√Δ` (docs/theory.md §7).
+public struct ScoreFieldSpectrumReport: Sendable, Codable {
+    public struct ProfilePoint: Sendable, Codable {
+        public var time: Double
+        public var energies: [Double]
+        public var gap: Double
+        public var lambdaTheta: Double
+        public var scoreError: Double?
+        public var floor: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case time, energies, gap, floor
+            case lambdaTheta = "lambda_theta"
+            case scoreError = "score_error"
+        }
+    }
+
+    public var problem: String
+    public var grid: String
+    /// The diffusion time (`nil` for a field with one table and no time).
+    public var time: Double?
+    /// Whether `time` lies between two tables (the field interpolated linearly in `t`).
+    public var interpolated: Bool
+    public var energies: [Double]
+    public var gap: Double?
+    public var method: String
+    public var unknowns: Int
+    /// `λθ = E₀`: 0 for a gradient field (up to the discretisation), > 0 otherwise.
+    public var lambdaTheta: Double
+    /// The discretisation error of `λθ` estimated from the grid with spacing `2h` (every other
+    /// node): `|E₀(2h) − E₀(h)|/3` for a second-order method (`nil` if the grid is too small).
+    public var lambdaThetaError: Double?
+    /// `E₀` on the `2h` grid.
+    public var coarseGroundEnergy: Double?
+    /// The RMS of `|∇×S|` weighted by the ground state's density `ψ₀²` (2-D and 3-D).
+    public var curlRMS: Double?
+    /// `‖r‖/‖S‖` of the Helmholtz–Hodge split `S = ∇φ + r` in `L²(ψ₀²)`.
+    public var hodgeRemainder: Double
+    /// The same on the box with uniform weight (no-flux walls).
+    public var hodgeRemainderUniform: Double
+    public var hodgeIterations: Int
+    /// `√(2 max(λθ, 0)/Δ)`, the terminal penalty (docs/score-fields.md).
+    public var terminalPenalty: Double?
+    /// With a reference density: the `p`-weighted RMS score error `ε` and the floor `ε/√Δ`.
+    public var scoreError: Double?
+    public var floor: Double?
+    /// With a reference density: the levels of its own Score Hamiltonian on the same grid (the
+    /// density route, `V = ∇ₕ²√p/√p`), and the field's levels minus them.
+    public var referenceEnergies: [Double]?
+    public var referenceDifferences: [Double]?
+    public var profile: [ProfilePoint]?
+    public var minGap: Double?
+    public var at: Double?
+    public var seconds: Double
+
+    enum CodingKeys: String, CodingKey {
+        case problem, grid, time, interpolated, energies, gap, method, unknowns, floor, profile, at, seconds
+        case lambdaTheta = "lambda_theta"
+        case lambdaThetaError = "lambda_theta_error"
+        case coarseGroundEnergy = "coarse_ground_energy"
+        case curlRMS = "curl_rms"
+        case hodgeRemainder = "hodge_remainder"
+        case hodgeRemainderUniform = "hodge_remainder_uniform"
+        case hodgeIterations = "hodge_iterations"
+        case terminalPenalty = "terminal_penalty"
+        case scoreError = "score_error"
+        case referenceEnergies = "reference_energies"
+        case referenceDifferences = "reference_differences"
+        case minGap = "min_gap"
+    }
+
+    /// The lowest `levels` levels (and ground state) of the field's Score Hamiltonian.
+    public static func levels(_ score: [Double], grid: UniformGrid, levels: Int, vectors: Bool = false) throws -> Spectrum {
+        try ScoreFieldHamiltonian.hamiltonian(score, grid: grid).lowestLevels(levels, vectors: vectors)
+    }
+
+    /// Solves at `time` (a tabulated time, or one between two tables; `nil` for the first table)
+    /// and, with `profilePoints`, at up to that many of the tabulated times.
+    public static func compute(
+        problem: ScoreFieldProblem, time: Double?, levels: Int, profilePoints: Int?,
+        progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) throws -> ScoreFieldSpectrumReport {
+        let start = Date()
+        let field = problem.field
+        let grid = field.grid
+        guard levels >= 2 else { throw InputError("spectrum.levels", "must be at least 2 for a score field (got \(levels))") }
+        let location = try field.locate(time: time, field: "spectrum.time")
+        let t = time ?? field.times?.first
+        let score = try field.score(atTime: time, field: "spectrum.time")
+        let spectrum = try Self.levels(score, grid: grid, levels: levels, vectors: true)
+        guard let state = spectrum.state(0) else { throw InputError("spectrum", "the solver returned no ground state") }
+        let density = state.map { $0 * $0 }
+        let e0 = spectrum.energies[0]
+        let gap = spectrum.gap
+        var report = ScoreFieldSpectrumReport(
+            problem: problem.name, grid: Self.describe(grid), time: t, interpolated: location.lower != location.upper,
+            energies: spectrum.energies, gap: gap, method: spectrum.method.rawValue, unknowns: spectrum.dimension,
+            lambdaTheta: e0, lambdaThetaError: nil, coarseGroundEnergy: nil, curlRMS: nil, hodgeRemainder: 0,
+            hodgeRemainderUniform: 0, hodgeIterations: 0, terminalPenalty: nil, scoreError: nil, floor: nil,
+            referenceEnergies: nil, referenceDifferences: nil, profile: nil, minGap: nil, at: nil, seconds: 0)
+        if let (coarseScore, coarseGrid) = ScoreFieldHamiltonian.coarsened(score, grid: grid) {
+            // Two levels: the Lanczos filter places its cut above the wanted levels, and a cut
+            // between E₀ and E₁ is better separated than one above E₀ alone. An estimate that
+            // cannot be made leaves the error out rather than failing the report.
+            if let coarse = try? Self.levels(coarseScore, grid: coarseGrid, levels: 2) {
+                report.coarseGroundEnergy = coarse.energies[0]
+                report.lambdaThetaError = abs(coarse.energies[0] - e0) / 3
+            }
+        }
+        if let curl = ScoreFieldHamiltonian.curl(score, grid: grid) {
+            report.curlRMS = ScoreFieldHamiltonian.weightedRMS(curl, weight: density)
+        }
+        let weighted = ScoreFieldHamiltonian.hodge(score, grid: grid, weight: density)
+        let uniform = ScoreFieldHamiltonian.hodge(score, grid: grid)
+        report.hodgeRemainder = weighted.remainderRatio
+        report.hodgeRemainderUniform = uniform.remainderRatio
+        report.hodgeIterations = weighted.iterations + uniform.iterations
+        if let gap, gap > 0 { report.terminalPenalty = (2 * max(e0, 0) / gap).squareRoot() }
+        if let logP = try field.logDensity(atTime: time, field: "spectrum.time") {
+            let epsilon = ScoreFieldHamiltonian.scoreError(score, logDensity: logP, grid: grid)
+            report.scoreError = epsilon
+            if let gap, gap > 0 { report.floor = epsilon / gap.squareRoot() }
+            let v = ScoreHamiltonian.discretePotential(halfLogDensity: logP.map { 0.5 * $0 }, grid: grid, order: .second)
+            // The discrete potential of a density that still reaches the walls is deeply
+            // negative there (down to −1/h² per axis, compensating the missing neighbour), which
+            // misleads the coarse-grid estimate the Lanczos filter places its cut with; the
+            // field's own levels are a better estimate. A reference that still cannot be solved
+            // is left out rather than failing the report.
+            let options = SpectrumOptions(levelEstimates: spectrum.energies)
+            if let reference = try? GridHamiltonian(grid: grid, potential: v, order: .second).lowestLevels(
+                levels, options: options
+            ).energies {
+                report.referenceEnergies = reference
+                report.referenceDifferences = zip(spectrum.energies, reference).map { $0 - $1 }
+            }
+        }
+        if let profilePoints {
+            guard let times = field.times, times.count >= 2 else {
+                throw InputError(
+                    "spectrum.profile", "needs a field tabulated at several times; \(problem.name) has one table",
+                    hint: "export the field at several diffusion times with a 't' array")
+            }
+            let indices = Self.profileIndices(count: times.count, points: profilePoints)
+            var points: [ProfilePoint] = []
+            for (done, k) in indices.enumerated() {
+                let s = try Self.levels(field.scores[k], grid: grid, levels: 2)
+                let g = s.energies[1] - s.energies[0]
+                var point = ProfilePoint(time: times[k], energies: s.energies, gap: g, lambdaTheta: s.energies[0])
+                if let logP = field.logDensities?[k] {
+                    let epsilon = ScoreFieldHamiltonian.scoreError(field.scores[k], logDensity: logP, grid: grid)
+                    point.scoreError = epsilon
+                    point.floor = g > 0 ? epsilon / g.squareRoot() : nil
+                }
+                points.append(point)
+                progress?(done + 1, indices.count)
+            }
+            report.profile = points
+            if let m = points.min(by: { $0.gap < $1.gap }) {
+                report.minGap = m.gap
+                report.at = m.time
+            }
+        }
+        report.seconds = Date().timeIntervalSince(start)
+        return report
+    }
+
+    /// Up to `points` table indices, evenly spread, always the first and the last.
+    static func profileIndices(count: Int, points: Int) -> [Int] {
+        if points >= count { return Array(0..<count) }
+        var out: [Int] = []
+        for j in 0..<points {
+            let k = Int((Double(j) * Double(count - 1) / Double(points - 1)).rounded())
+            if out.last != k { out.append(k) }
+        }
+        return out
+    }
+
+    static func describe(_ grid: UniformGrid) -> String {
+        (0..<grid.dimension).map { "[\(grid.lower[$0]), \(grid.upper[$0])]×\(grid.points[$0])" }.joined(separator: " ")
+            + ", Laplacian order 2"
+    }
+}

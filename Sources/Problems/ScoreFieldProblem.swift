@@ -1,0 +1,286 @@
+import AdiabatCore
+import Foundation
+
+/// A vector field `S` tabulated on a uniform grid at one or several diffusion times: the
+/// output of a user's trained score model (issue 17). It need not be the gradient of anything.
+public struct ScoreField: Sendable {
+    public var grid: UniformGrid
+    /// The diffusion times of the tables, increasing (`nil`: one table without a time).
+    public var times: [Double]?
+    /// `S` at every node per time, point-major (`grid.count × d`, last grid axis fastest).
+    public var scores: [[Double]]
+    /// A reference `log p` per time on the same grid (from `log_density` or `density`), if
+    /// the file has one.
+    public var logDensities: [[Double]]?
+
+    public var dimension: Int { grid.dimension }
+    /// How many tables.
+    public var tableCount: Int { scores.count }
+
+    public init(grid: UniformGrid, times: [Double]?, scores: [[Double]], logDensities: [[Double]]? = nil) {
+        self.grid = grid
+        self.times = times
+        self.scores = scores
+        self.logDensities = logDensities
+    }
+
+    /// Where `t` falls among the tabulated times: a table index, or two neighbours and the
+    /// weight of the second (linear interpolation). `field` names the parameter in errors.
+    public func locate(time t: Double?, field: String) throws -> (lower: Int, upper: Int, weight: Double) {
+        guard let t else { return (0, 0, 0) }
+        guard let times else {
+            throw InputError(
+                field, "is \(t), but this score field has one table and no times (no 't' array in the file)",
+                hint: "drop the time")
+        }
+        guard t.isFinite else { throw InputError(field, "must be finite (got \(t))") }
+        let tolerance = 1e-9 * max(1, abs(times.last!))
+        if let k = times.firstIndex(where: { abs($0 - t) <= tolerance }) { return (k, k, 0) }
+        guard t > times.first!, t < times.last! else {
+            throw InputError(
+                field, "is \(t), outside the tabulated times [\(times.first!), \(times.last!)]",
+                hint: "give a time between the first and last table (times between tables are interpolated linearly)")
+        }
+        let upper = times.firstIndex(where: { $0 > t })!  // safe: t < times.last
+        let lower = upper - 1
+        return (lower, upper, (t - times[lower]) / (times[upper] - times[lower]))
+    }
+
+    /// `S` at time `t` (a table, or linear interpolation between the two around it).
+    public func score(atTime t: Double?, field: String = "time") throws -> [Double] {
+        let (a, b, w) = try locate(time: t, field: field)
+        if a == b || w == 0 { return scores[a] }
+        return zip(scores[a], scores[b]).map { (1 - w) * $0 + w * $1 }
+    }
+
+    /// The reference `log p` at time `t`, interpolated like the score (`nil` without one).
+    public func logDensity(atTime t: Double?, field: String = "time") throws -> [Double]? {
+        guard let logDensities else { return nil }
+        let (a, b, w) = try locate(time: t, field: field)
+        if a == b || w == 0 { return logDensities[a] }
+        return zip(logDensities[a], logDensities[b]).map { (1 - w) * $0 + w * $1 }
+    }
+}
+
+/// A score-field problem file: `kind = "landscape"` with `[landscape] type = "score-field"` and
+/// `file = "S.npz"` (relative to the TOML), read by ``read(_:file:)``. See
+/// `docs/problem-files.md` ("Score fields") for the arrays the archive holds.
+///
+///     name = "my-model"
+///     kind = "landscape"
+///     [landscape]
+///     type = "score-field"
+///     file = "my-model.npz"
+public struct ScoreFieldProblem: Sendable {
+    public var name: String
+    public var description: String
+    /// The TOML file.
+    public var file: URL
+    /// The `.npz`/`.npy` file.
+    public var dataFile: URL
+    public var field: ScoreField
+
+    public init(name: String, description: String, file: URL, dataFile: URL, field: ScoreField) {
+        self.name = name
+        self.description = description
+        self.file = file
+        self.dataFile = dataFile
+        self.field = field
+    }
+
+    /// Whether a parsed landscape file is a score field (`[landscape] type = "score-field"`).
+    public static func isScoreField(_ root: TOMLSection) -> Bool {
+        if case .table(let landscape)? = root.table["landscape"]?.value, case .string(let type)? = landscape["type"]?.value {
+            return type == "score-field"
+        }
+        return false
+    }
+
+    /// Reads a parsed problem file (`kind = "landscape"`, `type = "score-field"`); the data file
+    /// is relative to `file`. `byteLimit` caps the archive's uncompressed size.
+    public static func read(_ root: TOMLSection, file: URL, byteLimit: UInt64 = NumPyReader.defaultByteLimit) throws
+        -> ScoreFieldProblem
+    {
+        let name = try root.string("name") ?? file.deletingPathExtension().lastPathComponent
+        let description = try root.string("description") ?? ""
+        _ = try root.string("kind")
+        if root.has("grid") {
+            throw root.error("grid", "is not used by a score field: its grid is the file's axis0, axis1, axis2 arrays")
+        }
+        try root.checkTables(allowed: ["landscape"])
+        let s = try root.requireSection("landscape")
+        try root.finish()
+        _ = try s.requireString("type")
+        let path = try s.requireString("file")
+        try s.finish()
+        let url = file.deletingLastPathComponent().appendingPathComponent(path)
+        let arrays: [String: NumPyArray]
+        do {
+            arrays = try NumPyReader.read(url, byteLimit: byteLimit)
+        } catch let e as InputError where e.message == "no such file" {
+            throw InputError(
+                s.location("file"), "names \(url.path), which does not exist", hint: "paths are relative to the problem file")
+        }
+        let field = try parse(arrays, origin: url.path)
+        return ScoreFieldProblem(name: name, description: description, file: file, dataFile: url, field: field)
+    }
+
+    /// An `.npz` archive given directly (no TOML): named after the file.
+    public static func read(archive url: URL, byteLimit: UInt64 = NumPyReader.defaultByteLimit) throws -> ScoreFieldProblem {
+        let field = try parse(try NumPyReader.read(url, byteLimit: byteLimit), origin: url.path)
+        return ScoreFieldProblem(
+            name: url.deletingPathExtension().lastPathComponent, description: "", file: url, dataFile: url, field: field)
+    }
+
+    /// Builds the field from the arrays of an archive (`origin` names it in errors).
+    public static func parse(_ arrays: [String: NumPyArray], origin: String) throws -> ScoreField {
+        let known = ["score", "axis0", "axis1", "axis2", "t", "log_density", "density"]
+        if let extra = arrays.keys.sorted().first(where: { !known.contains($0) }) {
+            throw InputError(
+                origin, "has an array '\(extra)' this reader does not know",
+                hint: "a score-field archive holds: \(known.joined(separator: ", "))")
+        }
+        guard let score = arrays["score"] else {
+            throw InputError(origin, "has no array 'score'", hint: "save the field as np.savez(file, score=S, axis0=x, …)")
+        }
+        let timeArray = arrays["t"]
+        let rank = score.shape.count
+        let d = rank - (timeArray == nil ? 1 : 2)
+        let shapeText = "(\(score.shape.map(String.init).joined(separator: ", ")))"
+        guard (1...3).contains(d), score.shape.last == d else {
+            throw InputError(
+                "\(origin):score",
+                "has shape \(shapeText); expected (N0, …, N_{d−1}, d) for one time, or (Nt, N0, …, N_{d−1}, d) with a 't' array, d = 1, 2 or 3",
+                hint: timeArray == nil ? "with several times, save the times as 't'" : "")
+        }
+        // Axes.
+        var lower: [Double] = []
+        var upper: [Double] = []
+        var points: [Int] = []
+        for a in 0..<d {
+            guard let axis = arrays["axis\(a)"] else {
+                throw InputError(
+                    origin, "has no array 'axis\(a)' (the coordinates of grid axis \(a) of the \(d)-D field)",
+                    hint: "save the grid's coordinates as axis0, axis1, … (np.linspace)")
+            }
+            let x = axis.values
+            guard axis.shape.count == 1 else {
+                throw InputError("\(origin):axis\(a)", "must be 1-D (has shape \(axis.shape))")
+            }
+            guard x.count >= 3 else {
+                throw InputError("\(origin):axis\(a)", "has \(x.count) points; an axis needs at least 3")
+            }
+            if let i = x.firstIndex(where: { !$0.isFinite }) {
+                throw InputError("\(origin):axis\(a)", "entry \(i) is \(x[i])")
+            }
+            let n = x.count
+            let h = (x[n - 1] - x[0]) / Double(n - 1)
+            for i in 1..<n where !(x[i] > x[i - 1]) {
+                throw InputError(
+                    "\(origin):axis\(a)", "is not increasing: entry \(i) (\(x[i])) ≤ entry \(i - 1) (\(x[i - 1]))",
+                    hint: "the axis must run upward (np.linspace(lo, hi, n))")
+            }
+            let tolerance = 1e-5 * h + 1e-6 * max(abs(x[0]), abs(x[n - 1]))
+            for i in 0..<n where abs(x[i] - (x[0] + Double(i) * h)) > tolerance {
+                throw InputError(
+                    "\(origin):axis\(a)",
+                    "is not uniform: entry \(i) is \(x[i]) but a uniform axis from \(x[0]) to \(x[n - 1]) has \(x[0] + Double(i) * h) there",
+                    hint: "export the field on a uniform grid (np.linspace)")
+            }
+            guard score.shape[rank - 1 - d + a] == n else {
+                throw InputError(
+                    "\(origin):score",
+                    "has shape \(shapeText) but axis\(a) has \(n) points (grid axis \(a) is dimension \(rank - 1 - d + a) of score)",
+                    hint: "score[…, i0, i1, …, :] must be the field at (axis0[i0], axis1[i1], …)")
+            }
+            lower.append(x[0])
+            upper.append(x[n - 1])
+            points.append(n)
+        }
+        if let extra = (d..<3).first(where: { arrays["axis\($0)"] != nil }) {
+            throw InputError(origin, "has axis\(extra) but the score field is \(d)-D (its last dimension is \(d))")
+        }
+        let grid = try UniformGrid(lower: lower, upper: upper, points: points)
+        // Times.
+        var times: [Double]? = nil
+        let tables: Int
+        if let timeArray {
+            let t = timeArray.values
+            guard timeArray.shape.count == 1, t.count == score.shape[0] else {
+                throw InputError(
+                    "\(origin):t", "has \(t.count) times (shape \(timeArray.shape)) but score has \(score.shape[0]) tables",
+                    hint: "t[k] is the diffusion time of score[k]")
+            }
+            if let i = t.firstIndex(where: { !$0.isFinite || $0 < 0 }) {
+                throw InputError("\(origin):t", "entry \(i) is \(t[i]); times must be finite and ≥ 0")
+            }
+            for i in 1..<max(t.count, 1) where !(t[i] > t[i - 1]) {
+                throw InputError(
+                    "\(origin):t", "is not increasing: t[\(i)] = \(t[i]) ≤ t[\(i - 1)] = \(t[i - 1])",
+                    hint: "sort the tables by time")
+            }
+            times = t
+            tables = t.count
+        } else {
+            tables = 1
+        }
+        // The score, per table; NaN/Inf located.
+        let n = grid.count
+        var scores: [[Double]] = []
+        scores.reserveCapacity(tables)
+        for k in 0..<tables {
+            let table = Array(score.values[(k * n * d)..<((k + 1) * n * d)])
+            if let i = table.firstIndex(where: { !$0.isFinite }) {
+                throw InputError(
+                    "\(origin):score",
+                    "is \(table[i]) \(where_(k: k, times: times, node: i / d, grid: grid)), component \(i % d)",
+                    hint: "the model must give a finite score at every node; shrink the grid to where it was trained")
+            }
+            scores.append(table)
+        }
+        // The reference density.
+        var logDensities: [[Double]]? = nil
+        if arrays["log_density"] != nil && arrays["density"] != nil {
+            throw InputError(origin, "has both 'log_density' and 'density'; keep one")
+        }
+        for key in ["log_density", "density"] {
+            guard let ref = arrays[key] else { continue }
+            let expected = (times == nil ? [] : [tables]) + points
+            let single = ref.shape == points
+            guard ref.shape == expected || single else {
+                throw InputError(
+                    "\(origin):\(key)",
+                    "has shape \(ref.shape); expected \(expected) (the score's grid\(times == nil ? "" : " and times"))")
+            }
+            var list: [[Double]] = []
+            for k in 0..<tables {
+                let offset = single ? 0 : k * n
+                let values = Array(ref.values[offset..<(offset + n)])
+                let logs = key == "density" ? values.map { $0 > 0 ? log($0) : -.infinity } : values
+                if let i = logs.firstIndex(where: { !$0.isFinite }) {
+                    throw InputError(
+                        "\(origin):\(key)", "is \(values[i]) \(where_(k: k, times: times, node: i, grid: grid))",
+                        hint: key == "density" ? "a reference density must be positive and finite" : "log p must be finite")
+                }
+                list.append(logs)
+            }
+            logDensities = list
+        }
+        return ScoreField(grid: grid, times: times, scores: scores, logDensities: logDensities)
+    }
+
+    /// "at time index k (t = …), grid point (i, j) x = (…)".
+    static func where_(k: Int, times: [Double]?, node: Int, grid: UniformGrid) -> String {
+        var x = [Double](repeating: 0, count: grid.dimension)
+        grid.point(node, into: &x)
+        var index: [Int] = []
+        var rest = node
+        for a in stride(from: grid.dimension - 1, through: 0, by: -1) {
+            index.insert(rest % grid.points[a], at: 0)
+            rest /= grid.points[a]
+        }
+        let time = times.map { "at time index \(k) (t = \($0[k])), " } ?? "at "
+        return
+            "\(time)grid point (\(index.map(String.init).joined(separator: ", "))) x = (\(x.map { String($0) }.joined(separator: ", ")))"
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import Testing
+
+/// The bundled score field (problems/score-fields/two-moons-field.toml, written by
+/// tools/train_score_field.py): the CLI reads the .npz, prints the report, and refuses what it
+/// cannot do with one error line.
+@Suite("spectrum, translate, evolve and sample on a score field")
+struct ScoreFieldCLITests {
+    let field = "problems/score-fields/two-moons-field.toml"
+
+    @Test("spectrum --json: levels, λθ with its error, curl, Hodge remainder, ε and the floor; a profile over the tables")
+    func spectrum() throws {
+        let run = try adiabat(["spectrum", field, "--levels", "2", "--json"], in: packageRoot)
+        #expect(run.status == 0, "\(run.stderr)")
+        let o = try jsonObject(run)
+        #expect(o["time"] as? Double == 0.05 && o["interpolated"] as? Bool == false)
+        let lambda = try #require(o["lambda_theta"] as? Double)
+        let error = try #require(o["lambda_theta_error"] as? Double)
+        // The model is conservative within this grid's discretisation error (docs/score-fields.md).
+        #expect(abs(lambda) < 2 * error && error < 0.02)
+        #expect(abs((o["score_error"] as? Double ?? 0) - 0.3871) < 1e-3)
+        #expect((o["curl_rms"] as? Double ?? 0) > 0.1)
+        #expect((o["hodge_remainder"] as? Double ?? 1) < 0.05)
+        let profile = try jsonObject(
+            try adiabat(["spectrum", field, "--profile", "4", "--levels", "2", "--json"], in: packageRoot))
+        let points = profile["profile"] as? [[String: Any]] ?? []
+        #expect(points.count == 4 && points.first?["time"] as? Double == 0.05 && points.last?["time"] as? Double == 1.5)
+        let text = try adiabat(["spectrum", field, "--time", "0.3"], in: packageRoot)
+        #expect(text.status == 0 && text.stdout.contains("interpolated") && text.stdout.contains("λθ = E0"))
+    }
+
+    @Test("translate --to hamiltonian writes V with ∇·S and the curl; the rest is refused with one line")
+    func refusals() throws {
+        let t = try adiabat(["translate", field, "--to", "hamiltonian", "--json"], in: packageRoot)
+        #expect(t.status == 0, "\(t.stderr)")
+        #expect((try jsonObject(t)["columns"] as? [String]) == ["x", "y", "S_x", "S_y", "div_S", "curl_S", "V"])
+        for args in [
+            ["evolve", field, "--total-time", "1"],
+            ["sample", field, "--sampler", "reverse-sde", "--steps", "10", "--samples", "10"],
+            ["translate", field, "--to", "score"], ["spectrum", field, "--time", "9"], ["compare", field],
+        ] {
+            let run = try adiabat(args, in: packageRoot)
+            #expect(run.status != 0, "\(args)")
+            #expect(run.stderr.hasPrefix("error: ") && run.stderr.split(separator: "\n").count == 1, "\(args): \(run.stderr)")
+        }
+    }
+}
