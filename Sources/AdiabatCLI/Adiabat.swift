@@ -72,7 +72,7 @@ enum ParameterFlags {
     static let exceptions: [String: String] = [:]
 
     /// The commands whose parameters the library names.
-    static let commands: Set<String> = ["anneal", "compare", "evolve", "sample", "schedule", "spectrum", "translate"]
+    static let commands: Set<String> = ["anneal", "compare", "evolve", "run", "sample", "schedule", "spectrum", "translate"]
 
     /// The flag of a parameter path (`sample.cells` → `--cells`), or nil for another path.
     static func flag(for path: String) -> String? {

@@ -108,6 +108,7 @@ struct CompareCommand: ParsableCommand {
         if points != nil && annealing { throw ValidationError("--points applies to landscapes") }
 
         let comparison = try Comparison(problem: loaded, settings: settings)
+        try comparison.checkWork(maxWork: common.maxWork)
         let directory = URL(fileURLWithPath: report ?? "report/\(comparison.name)")
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -90,11 +90,19 @@ struct EvolveCommand: ParsableCommand {
         request.steps = steps
         request.trajectory = trajectory
         request.instantaneous = instantaneous
+        request.maxWork = common.maxWork
+        request.progress = { event in
+            switch event {
+            case .estimate(_, let seconds, let summary): Output.announce(seconds: seconds, summary: summary)
+            case .fraction(let f): Output.progress(String(format: "evolve: %.0f%%", 100 * f))
+            }
+        }
         return request
     }
 
     func run() throws {
         let solution = try Problem.load(problem, seed: common.seed).evolve(try request())
+        Output.endProgress()
         if common.json {
             try Output.json(solution)
         } else {

@@ -179,6 +179,7 @@ struct SampleCommand: ParsableCommand {
         r.betaSchedule = betaSchedule
         r.betaRange = try parsedBetaRange().map { (hot: $0.0, cold: $0.1) }
         r.output = output != nil
+        r.maxWork = common.maxWork
         return r
     }
 

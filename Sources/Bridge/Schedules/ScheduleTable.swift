@@ -90,6 +90,15 @@ public struct ScheduleTable: Sendable, Encodable {
                 table.clock = "flip (rate \(library.flipRate)); the schedule's shape is used as s = u"
             }
         }
+        // Every value is checked where it is made: a non-finite entry is refused, never printed.
+        for row in values {
+            if let c = row.indices.first(where: { !row[$0].isFinite }) {
+                throw InputError(
+                    "schedule",
+                    "\(request.description) gives \(columns[c]) = \(row[c]) at r = \(row[0]): the schedule is degenerate there",
+                    hint: "check t_max and the field scale (the flip map needs γ·t_max ≤ 50)")
+            }
+        }
         table.columns = columns
         table.rows = values
         return table
