@@ -12,7 +12,7 @@ struct CommonOptions: ParsableArguments {
     @Option(
         name: .long, parsing: .unconditional,
         help:
-            "Work budget in work units (default 2e11, about ten minutes on one core): a run estimated beyond it is refused before it starts. See docs/conventions.md#limits."
+            "Work budget in work units (default 1e13, about seven hours on one core): a run estimated beyond it is refused before it starts. See docs/conventions.md#limits."
     )
     var maxWork: Double?
 }

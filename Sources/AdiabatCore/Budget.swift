@@ -123,12 +123,13 @@ public struct MemoryBudget: Sendable {
 ///
 /// Work is counted in *units*: one unit is about one update of one double (an amplitude's part,
 /// a grid value, a particle coordinate, a spin) by one step. The default budget,
-/// ``defaultMaximum``, is about ten minutes on one core of a current machine; a run estimated
+/// ``defaultMaximum``, is about seven hours on one core of a current machine (long legitimate
+/// runs, such as the bundled quartic-well at T = 1, fit; absurd ones do not); a run estimated
 /// beyond its budget is refused before it starts, with the estimate and the parameter
 /// (`run.max_work`, the command line's `--max-work`) that raises it.
 public enum WorkBudget {
-    /// The default budget in work units (~10 minutes on one core).
-    public static let defaultMaximum: Double = 2e11
+    /// The default budget in work units (~7 hours on one core).
+    public static let defaultMaximum: Double = 1e13
 
     /// Rough units per second on one core, for the time estimate printed before a long run.
     public static let unitsPerSecond: Double = 4e8

@@ -53,7 +53,7 @@ struct LimitsCLITests {
                 "compare", "sk10", "--times", "1e12", "--report",
                 FileManager.default.temporaryDirectory.path + "/adiabat-limits-compare",
             ],
-            ["sample", "sk10", "--sampler", "simulated-annealing", "--sweeps", "100000000"],
+            ["sample", "sk10", "--sampler", "simulated-annealing", "--samples", "100000", "--sweeps", "100000000"],
         ] {
             let line = try refused(arguments)
             #expect(line.contains("work units") && line.contains("--max-work"), "\(arguments): \(line)")

@@ -77,6 +77,43 @@ struct BudgetTests {
         request.totalTime = nil
         #expect(try problem.evolve(request).succeeded)
     }
+
+    @Test("evolve reports its progress τ/T through the request, ending at 1")
+    func progress() throws {
+        let problem = try Problem.load(packageRoot.appendingPathComponent("problems/sk10.toml").path, seed: 1)
+        final class Log: @unchecked Sendable {
+            let lock = NSLock()
+            var fractions: [Double] = []
+        }
+        let log = Log()
+        var request = EvolveRequest()
+        request.totalTime = 300
+        request.progress = { event in
+            if case .fraction(let f) = event {
+                log.lock.lock()
+                log.fractions.append(f)
+                log.lock.unlock()
+            }
+        }
+        #expect(try problem.evolve(request).succeeded)
+        #expect(log.fractions.count >= 5)
+        #expect(log.fractions == log.fractions.sorted())
+        #expect((log.fractions.last ?? 0) > 0.9 && (log.fractions.last ?? 2) <= 1)
+    }
+
+    @Test("long legitimate runs stay within the default budget: the bundled quartic-well at T = 1")
+    func legitimateRuns() throws {
+        let problem = try Problem.load(packageRoot.appendingPathComponent("problems/quartic-well.toml").path, seed: 1)
+        guard case .landscape(let loaded) = problem else {
+            Issue.record("quartic-well is not a landscape")
+            return
+        }
+        let path = try LandscapePath(problem: loaded)
+        let estimate = try LandscapeEvolution.estimate(
+            path: path, totalTime: 1, method: .split4, options: .recommended(for: .split4))
+        #expect(estimate.work < WorkBudget.defaultMaximum, "\(estimate.summary)")
+        #expect(estimate.work > 1e8, "\(estimate.summary)")
+    }
 }
 
 /// The package root: two levels above `Tests/BridgeTests`.
