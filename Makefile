@@ -10,7 +10,7 @@ BIN          := .build/$(CONFIG)/adiabat
 DEMO_PROBLEM ?= double-well
 REPORT_DIR   ?= report
 
-.PHONY: all deps build test demo check-report bench format lint clean
+.PHONY: all deps build test demo check-report bench fuzz format lint clean
 
 all: build
 
@@ -52,6 +52,13 @@ check-report: build
 ## bench: peer comparisons (installs QuTiP, SciPy, dimod with pip into benchmarks/.venv)
 bench: build
 	benchmarks/run
+
+## fuzz: mutated problem files and absurd options against the built binary, each run under a
+## time limit and a memory cap; fails on a crash, a hang, stderr that is not one `error:` line
+## or inf/nan in the output. FUZZ_SECONDS bounds it (CI: make fuzz FUZZ_SECONDS=20).
+FUZZ_SECONDS ?= 180
+fuzz: build
+	tools/fuzz $(FUZZ_SECONDS)
 
 ## format: rewrite sources with swift-format (configuration in .swift-format)
 format:

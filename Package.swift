@@ -2,8 +2,10 @@
 // Adiabat: translates annealing Hamiltonians into diffusion samplers and back, measures
 // adiabatic fidelity, and compares the two sides on one landscape and one schedule.
 //
-// Module graph (data flows one way; see docs/architecture.md):
-//   CGSL, CLinAlg, CVectorMath ─▶ GSLKit ─▶ AdiabatCore ─▶ Landscapes, Quantum, Diffusion ─▶ Problems ─▶ Bridge ─▶ adiabat
+// Module graph (data flows one way; every edge below is a dependency; docs/architecture.md):
+//   CGSL, CLinAlg, CVectorMath ─▶ GSLKit ─▶ AdiabatCore ─┬▶ Landscapes ─┬▶ Diffusion ─────────────┐
+//                                                        └▶ Quantum ────┴▶ Problems ─▶ Bridge ◀───┘
+//   Reports (HTML, SVG, cell store; no numerics) ─▶ Bridge;  Bridge ─▶ Experiments;  Bridge, Experiments ─▶ adiabat
 import PackageDescription
 
 let package = Package(
@@ -41,7 +43,7 @@ let package = Package(
         // Grids and qubit registers: operators, spectra, Schrödinger evolution, fidelity.
         .target(name: "Quantum", dependencies: ["GSLKit", "AdiabatCore"]),
         // Reports: self-contained HTML with SVG plots, CSV, resumable sweep cells (no numerics).
-        .target(name: "Reports"),
+        .target(name: "Reports", dependencies: ["AdiabatCore"]),
         // Problem files: TOML specs, dimod COO / BQM JSON, qbsolv .qubo, schedule tables.
         .target(name: "Problems", dependencies: ["GSLKit", "AdiabatCore", "Landscapes", "Quantum"]),
         // Reverse-diffusion samplers, Fokker–Planck density evolution, sample metrics.
@@ -54,18 +56,20 @@ let package = Package(
         .target(
             name: "Experiments",
             dependencies: ["GSLKit", "AdiabatCore", "Landscapes", "Quantum", "Problems", "Bridge", "Diffusion", "Reports"]),
+        // The command line. Compiled for testing in every configuration (it holds no numerics, so
+        // nothing is lost) so that its parse tests run in process against the optimised build.
         .executableTarget(
             name: "AdiabatCLI",
             dependencies: [
-                "GSLKit", "AdiabatCore", "Landscapes", "Quantum", "Problems", "Bridge", "Diffusion", "Reports", "Experiments",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+                "Bridge", "Experiments", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: [.unsafeFlags(["-enable-testing"])]
         ),
         .testTarget(name: "GSLKitTests", dependencies: ["GSLKit"]),
-        .testTarget(name: "AdiabatCLITests", dependencies: ["AdiabatCLI"], exclude: ["Golden"]),
+        .testTarget(name: "AdiabatCLITests", dependencies: ["AdiabatCLI", "Bridge"], exclude: ["Golden"]),
         .testTarget(name: "AdiabatCoreTests", dependencies: ["AdiabatCore"]),
         .testTarget(name: "QuantumTests", dependencies: ["Quantum", "AdiabatCore", "GSLKit"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "AdiabatCore"]),
         .testTarget(name: "ProblemsTests", dependencies: ["Problems", "AdiabatCore", "Landscapes", "Quantum"]),
         .testTarget(name: "LandscapesTests", dependencies: ["Landscapes", "AdiabatCore", "GSLKit"]),
         .testTarget(

@@ -31,6 +31,14 @@ struct Adiabat: ParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .success || error is CleanExit {
+                let text = fullMessage(for: error)
+                if text.contains("USAGE:") {
+                    let examples = Self.examples(for: Array(CommandLine.arguments.dropFirst()))
+                    print(
+                        text.trimmingCharacters(in: .newlines) + "\n\nEXAMPLES:\n"
+                            + examples.map { "  \($0)" }.joined(separator: "\n"))
+                    Foundation.exit(0)
+                }
                 exit(withError: error)
             }
             fail(oneLine(parseError: error), code: code.rawValue == 0 ? 64 : code.rawValue)
@@ -64,6 +72,29 @@ struct Adiabat: ParsableCommand {
     }
 }
 
+/// A subcommand whose help ends with examples that run as written on the bundled problems
+/// (a test runs every one).
+protocol Exemplified {
+    static var examples: [String] { get }
+}
+
+extension Adiabat: Exemplified {
+    static let examples = ["adiabat problems", "adiabat spectrum sk10 --s 0.5", "adiabat compare double-well --times 1,4"]
+
+    /// The examples of the subcommand named in `arguments` (`evolve --help`, `help evolve`),
+    /// or the root's.
+    static func examples(for arguments: [String]) -> [String] {
+        for argument in arguments {
+            if let command = configuration.subcommands.first(where: { $0._commandName == argument }),
+                let exemplified = command as? any Exemplified.Type
+            {
+                return exemplified.examples
+            }
+        }
+        return examples
+    }
+}
+
 /// The library names the parameter a bad value belongs to by its field path (`evolve.method`,
 /// `anneal.total_time`); only the command line knows which flag sets it. A dotted path of
 /// lower-case words is a parameter; its last word, with `-` for `_`, is the flag.
@@ -74,11 +105,24 @@ enum ParameterFlags {
     /// The commands whose parameters the library names.
     static let commands: Set<String> = ["anneal", "compare", "evolve", "run", "sample", "schedule", "spectrum", "translate"]
 
-    /// The flag of a parameter path (`sample.cells` → `--cells`), or nil for another path.
+    /// Every flag some subcommand takes (read from their help, so it cannot drift).
+    static let knownFlags: Set<String> = {
+        var flags = Set<String>()
+        for command in Adiabat.configuration.subcommands {
+            for match in command.helpMessage(columns: 400).matches(of: /--[a-z][a-z0-9-]*/) {
+                flags.insert(String(match.output))
+            }
+        }
+        return flags
+    }()
+
+    /// The flag of a parameter path (`sample.cells` → `--cells`), or nil for another path
+    /// (a problem file's `schedule.type`, a file name) and for a flag no subcommand has.
     static func flag(for path: String) -> String? {
         let parts = path.split(separator: ".")
         guard parts.count == 2, commands.contains(String(parts[0])) else { return nil }
-        return exceptions[path] ?? "--" + parts[1].replacingOccurrences(of: "_", with: "-")
+        let flag = exceptions[path] ?? "--" + parts[1].replacingOccurrences(of: "_", with: "-")
+        return knownFlags.contains(flag) ? flag : nil
     }
 }
 

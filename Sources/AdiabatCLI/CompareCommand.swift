@@ -110,20 +110,10 @@ struct CompareCommand: ParsableCommand {
         let comparison = try Comparison(problem: loaded, settings: settings)
         try comparison.checkWork(maxWork: common.maxWork)
         let directory = URL(fileURLWithPath: report ?? "report/\(comparison.name)")
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw CommandFailure(
-                message: "cannot create the report directory \(directory.path): \(error.localizedDescription)", exitCode: 1)
-        }
-        let storeURL = directory.appendingPathComponent("cells.jsonl")
-        if fresh { try? FileManager.default.removeItem(at: storeURL) }
-        let store: CellStore<CellResult>
-        do {
-            store = try CellStore<CellResult>(url: storeURL)
-        } catch {
-            throw CommandFailure(message: "cannot open \(storeURL.path): \(error.localizedDescription)", exitCode: 1)
-        }
+        try OutputFile.createFolder(directory)
+        // The store holds the folder's lock until the result files are written.
+        let store = try CellStore<CellResult>(url: directory.appendingPathComponent("cells.jsonl"), fresh: fresh)
+        defer { store.close() }
         let result = try comparison.run(store: store) { done, total, label in
             Output.progress("compare \(comparison.name): \(done)/\(total) cells  (\(label))")
         }
@@ -132,10 +122,13 @@ struct CompareCommand: ParsableCommand {
             ("report.html", Data(result.html().utf8)), ("results.csv", Data(result.csv.utf8)),
             ("results.json", try result.json()),
         ]
-        for (name, data) in files { try Output.writeAtomically(data, to: directory.appendingPathComponent(name).path) }
         let htmlPath = directory.appendingPathComponent("report.html").path
-        if common.json {
-            try Output.json(CompareJSON(report: result, directory: directory.path, html: htmlPath))
+        // Everything is encoded before any file is written: a failing command writes nothing.
+        let json =
+            common.json ? try Output.encodeJSON(CompareJSON(report: result, directory: directory.path, html: htmlPath)) : nil
+        try OutputFile.writeTogether(files.map { (directory.appendingPathComponent($0.0), $0.1) })
+        if let json {
+            Output.emit(json)
             return
         }
         Output.line("problem   \(result.problem) (\(result.kind)): \(result.summary)")
@@ -211,4 +204,11 @@ struct CompareJSON: Encodable {
         try c.encode(directory, forKey: .directory)
         try c.encode(html, forKey: .html)
     }
+}
+
+extension CompareCommand: Exemplified {
+    static let examples = [
+        "adiabat compare sk10 --times 2,8 --sweeps 10,100 --samples 500 --report report/sk10",
+        "adiabat compare double-well --schedules linear,gap-adaptive --times 1,4 --steps 20,50 --samples 4000 --report report/double-well",
+    ]
 }

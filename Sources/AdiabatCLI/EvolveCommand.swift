@@ -169,3 +169,11 @@ struct EvolveCommand: ParsableCommand {
         if !solution.succeeded { Output.line("status           \(solution.status)") }
     }
 }
+
+extension EvolveCommand: Exemplified {
+    static let examples = [
+        "adiabat evolve landau-zener",
+        "adiabat evolve sk10 --total-time 20 --schedule roland-cerf",
+        "adiabat evolve double-well --total-time 1 --trajectory 4",
+    ]
+}

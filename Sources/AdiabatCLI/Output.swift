@@ -1,3 +1,4 @@
+import AdiabatCore
 import ArgumentParser
 import Foundation
 
@@ -20,6 +21,12 @@ struct CommonOptions: ParsableArguments {
 /// Writing results: one JSON object (sorted keys) or human-readable text.
 enum Output {
     static func json<T: Encodable>(_ value: T) throws {
+        emit(try encodeJSON(value))
+    }
+
+    /// The JSON object `json(_:)` prints, without printing it: commands that also write files
+    /// encode first, so a result that cannot be written fails before any file is touched.
+    static func encodeJSON<T: Encodable>(_ value: T) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data: Data
@@ -28,6 +35,11 @@ enum Output {
         } catch {
             throw CommandFailure(message: "the result contains a non-finite number and cannot be written as JSON (\(error))")
         }
+        return data
+    }
+
+    /// Prints an encoded JSON object and its newline on stdout.
+    static func emit(_ data: Data) {
         FileHandle.standardOutput.write(data)
         FileHandle.standardOutput.write(Data("\n".utf8))
     }
@@ -64,19 +76,9 @@ enum Output {
         }
     }
 
-    /// Writes `data` to `path` atomically: a temporary file in the same directory, renamed
-    /// into place only when complete, so an output file is written completely or not at all.
+    /// Writes `data` to `path` through the library's writer (`OutputFile.write`): atomically for
+    /// a regular file or a new path, directly for a device or FIFO; errors in plain words.
     static func writeAtomically(_ data: Data, to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent()
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw CommandFailure(message: "cannot write \(path): directory \(directory.path) does not exist", exitCode: 1)
-        }
-        do {
-            try data.write(to: url, options: .atomic)
-        } catch {
-            throw CommandFailure(message: "cannot write \(path): \(error.localizedDescription)", exitCode: 1)
-        }
+        try OutputFile.write(data, to: URL(fileURLWithPath: path))
     }
 }

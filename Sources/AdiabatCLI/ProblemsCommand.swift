@@ -48,3 +48,10 @@ extension ProblemsCommand {
         return e
     }
 }
+
+extension ProblemsCommand: Exemplified {
+    static let examples = [
+        "adiabat problems",
+        "adiabat problems --json",
+    ]
+}

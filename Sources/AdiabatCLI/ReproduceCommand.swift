@@ -1,4 +1,5 @@
 import ArgumentParser
+import Bridge
 import Experiments
 import Foundation
 
@@ -65,28 +66,26 @@ struct ReproduceCommand: ParsableCommand {
         Output.endProgress()
         let artefacts = try result.artefacts()
         let directory = URL(fileURLWithPath: output)
-        do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        } catch {
-            throw CommandFailure(message: "cannot create \(output): \(error.localizedDescription)", exitCode: 1)
-        }
-        var files: [String] = []
-        func write(_ data: Data, _ file: String) throws {
-            let path = directory.appendingPathComponent(file).path
-            try Output.writeAtomically(data, to: path)
-            files.append(path)
-        }
-        try write(Data(artefacts.report.render().utf8), "\(artefacts.name).html")
-        try write(artefacts.json, "\(artefacts.name).json")
-        for (stem, table) in artefacts.tables { try write(Data(table.render().utf8), "\(stem).csv") }
-        for (stem, plot) in artefacts.figures { try write(Data(plot.render().utf8), "\(stem).svg") }
+        var staged: [(URL, Data)] = []
+        func add(_ data: Data, _ file: String) { staged.append((directory.appendingPathComponent(file), data)) }
+        add(Data(artefacts.report.render().utf8), "\(artefacts.name).html")
+        add(artefacts.json, "\(artefacts.name).json")
+        for (stem, table) in artefacts.tables { add(Data(table.render().utf8), "\(stem).csv") }
+        for (stem, plot) in artefacts.figures { add(Data(plot.render().utf8), "\(stem).svg") }
+        let files = staged.map(\.0.path)
         let seconds = Date().timeIntervalSince(start)
-        if common.json {
-            try Output.json(
+        // Encoded before any file is written: a failing command writes nothing.
+        let json =
+            common.json
+            ? try Output.encodeJSON(
                 Summary(
                     experiment: name.rawValue, size: size.rawValue, output: directory.path, files: files,
                     headline: Dictionary(artefacts.headline, uniquingKeysWith: { a, _ in a }), seconds: seconds,
-                    result: AnyEncodable(value: result)))
+                    result: AnyEncodable(value: result))) : nil
+        try OutputFile.createFolder(directory)
+        try OutputFile.writeTogether(staged)
+        if let json {
+            Output.emit(json)
             return
         }
         Output.line("experiment  \(name.rawValue) (\(size.rawValue), \(String(format: "%.1f", seconds)) s)")
@@ -97,4 +96,11 @@ struct ReproduceCommand: ParsableCommand {
         Output.line("report      \(directory.appendingPathComponent("\(artefacts.name).html").path)")
         Output.line("files       \(files.count) (JSON, CSV, SVG) in \(directory.path)")
     }
+}
+
+extension ReproduceCommand: Exemplified {
+    static let examples = [
+        "adiabat reproduce hydrogen --quick --output out/hydrogen",
+        "adiabat reproduce grover --quick --output out/grover",
+    ]
 }

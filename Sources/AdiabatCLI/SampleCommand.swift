@@ -108,7 +108,7 @@ struct SampleCommand: ParsableCommand {
         help: "Diffusion time at the noise end (default: the problem's t_max; reverse-flip: (n/2)e^{−2γ t_max} = 1e-4).")
     var tMax: Double?
 
-    @Option(name: .long, parsing: .unconditional, help: "RMS score error ε injected as ε·δ/‖δ‖ under p_t (default 0).")
+    @Option(name: .long, parsing: .unconditional, help: "RMS score error ε injected as ε·δ/‖δ‖ under p_t.")
     var scoreError: Double = 0
 
     @Option(name: .long, help: "Write the samples (or, for fokker-planck, the density on the grid) to this CSV file.")
@@ -191,20 +191,14 @@ struct SampleCommand: ParsableCommand {
         let solution = try Problem.load(problem, seed: common.seed).sample(
             request, progress: { done, total in Output.progress("\(name): step \(done)/\(total)") })
         Output.endProgress()
+        // Encoded before the file is written: a failing command writes nothing.
+        let json = common.json ? try Output.encodeJSON(solution) : nil
         switch solution {
         case .landscape(let problem, let outcome, let grid):
             if let output { try write(outcome, grid: grid, to: output) }
-            if common.json {
-                try Output.json(solution)
-            } else {
-                print(outcome.report, problem: problem)
-            }
+            if let json { Output.emit(json) } else { print(outcome.report, problem: problem) }
         case .spins(let problem, let result):
-            if common.json {
-                try Output.json(solution)
-            } else {
-                print(result, problem: problem)
-            }
+            if let json { Output.emit(json) } else { print(result, problem: problem) }
         }
     }
 
@@ -272,4 +266,12 @@ struct SampleCommand: ParsableCommand {
         }
         Output.line("cost      \(r.scoreEvaluations) score evaluations, \(String(format: "%.2f", r.seconds)) s")
     }
+}
+
+extension SampleCommand: Exemplified {
+    static let examples = [
+        "adiabat sample double-well --sampler reverse-sde --steps 100 --samples 20000",
+        "adiabat sample sk10 --sampler simulated-annealing --sweeps 1000",
+        "adiabat sample sk10 --sampler flip-chain --cells 50 --samples 500",
+    ]
 }

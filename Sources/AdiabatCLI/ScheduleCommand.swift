@@ -93,8 +93,11 @@ struct ScheduleCommand: ParsableCommand {
         let library = try makeLibrary()
         let schedule = try library.schedule(request)
         let table = try ScheduleTable.make(schedule: schedule, request: request, library: library, samples: samples)
-        if let output { try Output.writeAtomically(Data(table.csv.utf8), to: output) }
-        if let plot { try Output.writeAtomically(Data(Self.plot(table).render().utf8), to: plot) }
+        // Every output is built and checked before any file is written: a failing command
+        // leaves no file behind.
+        var files: [(String, Data)] = []
+        if let output { files.append((output, Data(table.csv.utf8))) }
+        if let plot { files.append((plot, Data(Self.plot(table).render().utf8))) }
         if let pathOutput {
             guard let a = table.columns.firstIndex(of: "A"), let b = table.columns.firstIndex(of: "B") else {
                 throw InputError(
@@ -103,10 +106,12 @@ struct ScheduleCommand: ParsableCommand {
             }
             var text = "s,A,B\n"
             for row in table.rows { text += String(format: "%.12g,%.12g,%.12g\n", row[0], row[a], row[b]) }
-            try Output.writeAtomically(Data(text.utf8), to: pathOutput)
+            files.append((pathOutput, Data(text.utf8)))
         }
-        if common.json {
-            try Output.json(ScheduleReport(problem: problem, table: table))
+        let json = common.json ? try Output.encodeJSON(ScheduleReport(problem: problem, table: table)) : nil
+        try OutputFile.writeTogether(files.map { (URL(fileURLWithPath: $0.0), $0.1) })
+        if let json {
+            Output.emit(json)
             return
         }
         Output.line(
@@ -171,4 +176,12 @@ struct ScheduleReport: Encodable {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encodeIfPresent(problem, forKey: .problem)
     }
+}
+
+extension ScheduleCommand: Exemplified {
+    static let examples = [
+        "adiabat schedule karras --samples 10",
+        "adiabat schedule gap-adaptive double-well --plot gap.svg",
+        "adiabat schedule flip:ddpm-cosine sk10 --path-output path.csv",
+    ]
 }

@@ -165,3 +165,11 @@ struct SpectrumCommand: ParsableCommand {
 
     static func number(_ x: Double) -> String { String(format: "% .10e", x).padding(toLength: 18, withPad: " ", startingAt: 0) }
 }
+
+extension SpectrumCommand: Exemplified {
+    static let examples = [
+        "adiabat spectrum coupled-oscillator",
+        "adiabat spectrum sk10 --s 0.5 --profile 21",
+        "adiabat spectrum maxcut6 --beta 1",
+    ]
+}

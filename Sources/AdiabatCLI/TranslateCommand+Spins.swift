@@ -43,8 +43,14 @@ extension TranslateCommand {
                 [String(x), spinString(x, qubits: law.qubits), number(law.probability(x))]
                     + moves.indices.map { number(translation.score.ratio(x, move: $0)) }
             }
-            try write(table, columns: columns, to: output)
             report.output = output
+            // Encoded before the file is written: a failing command writes nothing.
+            let encoded = json ? try Output.encodeJSON(report) : nil
+            try write(table, columns: columns, to: output)
+            if let encoded {
+                Output.emit(encoded)
+                return
+            }
         }
         if json {
             try Output.json(report)
@@ -75,8 +81,14 @@ extension TranslateCommand {
             let table = (0..<law.dimension).map { x -> [String] in
                 [String(x), spinString(x, qubits: law.qubits), number(law.probability(x)), number(score.potential[x])]
             }
-            try write(table, columns: columns, to: output)
             out.output = output
+            // Encoded before the file is written: a failing command writes nothing.
+            let encoded = json ? try Output.encodeJSON(out) : nil
+            try write(table, columns: columns, to: output)
+            if let encoded {
+                Output.emit(encoded)
+                return
+            }
         }
         if json {
             try Output.json(out)

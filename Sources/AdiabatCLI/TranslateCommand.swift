@@ -83,13 +83,16 @@ struct TranslateCommand: ParsableCommand {
         }
         var (report, table) = try Translation.run(
             problem: loaded, to: Translation.Target(rawValue: to.rawValue) ?? .hamiltonian, time: time ?? 0, roundTrip: roundTrip)
+        var file: Data?
         if let output {
-            let data = output.lowercased().hasSuffix(".json") ? try table.json() : table.csv()
-            try Output.writeAtomically(data, to: output)
+            file = output.lowercased().hasSuffix(".json") ? try table.json() : table.csv()
             report.output = output
         }
-        if common.json {
-            try Output.json(report)
+        // Encoded before the file is written: a failing command writes nothing.
+        let json = common.json ? try Output.encodeJSON(report) : nil
+        if let output, let file { try Output.writeAtomically(file, to: output) }
+        if let json {
+            Output.emit(json)
             return
         }
         Output.line("problem   \(report.problem)  (\(report.grid))")
@@ -110,4 +113,12 @@ struct TranslateCommand: ParsableCommand {
             Output.line("columns   \(report.columns.joined(separator: ", ")) (give --output FILE to write the table)")
         }
     }
+}
+
+extension TranslateCommand: Exemplified {
+    static let examples = [
+        "adiabat translate double-well --to hamiltonian --round-trip",
+        "adiabat translate sk10 --s 0.5 --round-trip",
+        "adiabat translate double-well --to score --output score.csv",
+    ]
 }

@@ -204,6 +204,12 @@ public struct Schedule: Sendable, Equatable, CustomStringConvertible {
         if let i = u.firstIndex(where: { $0 < 0 || $0 > 1 }) {
             throw InputError("schedule", "progress must lie in [0, 1] (point \(i): \(u[i]))")
         }
+        for i in 1..<r.count where !((u[i] - u[i - 1]) / (r[i] - r[i - 1])).isFinite {
+            throw InputError(
+                "schedule",
+                "the step from point \(i - 1) to point \(i) changes u by \(u[i] - u[i - 1]) over r = \(r[i - 1]) … \(r[i]), a slope too steep to represent as a number",
+                hint: "space the points further apart in r")
+        }
         if monotone {
             for i in 1..<u.count where u[i] < u[i - 1] {
                 throw InputError("schedule", "progress must not decrease (point \(i): \(u[i]) after \(u[i - 1]))")

@@ -151,3 +151,17 @@ extension Problem {
         }
     }
 }
+
+extension AnnealingSpec {
+    /// A runnable problem on the file's own schedule: `requested` overrides the file's total
+    /// time. A schedule the file names from the shared library (`gap-adaptive`, `ddpm-cosine`,
+    /// …; ``AnnealingScheduleSpec/library(_:order:gapSamples:)``) is built by
+    /// ``ScheduleLibrary`` on this problem's path.
+    public func run(hamiltonian h: AnnealingHamiltonian, totalTime requested: Double?) throws -> AnnealingProblem {
+        guard case .library = schedule else { return try problem(hamiltonian: h, totalTime: requested, schedule: nil) }
+        let library = try ScheduleLibrary(context: .annealing(self, h))
+        return try AnnealingProblem(
+            hamiltonian: h, schedule: try library.schedule(ScheduleRequest(.problem)), totalTime: try totalTime(requested),
+            initialSpins: initialSpins)
+    }
+}

@@ -96,56 +96,55 @@ public enum LinearAlgebra {
     ///
     /// - Throws: if `A` is not positive definite (Status.domain), with a hint.
     public static func solveSymmetricPositiveDefinite(_ a: [Double], dimension n: Int, rhs b: [Double]) throws -> [Double] {
-        GSLRuntime.ensureReady()
-        let routine = "LinearAlgebra.solveSymmetricPositiveDefinite"
-        try Validate.positive(n, routine, "dimension")
-        try Validate.count(a.count, n * n, routine, "matrix")
-        try Validate.count(b.count, n, routine, "rhs")
-        try Validate.finite(a, routine, "matrix")
-        try Validate.finite(b, routine, "rhs")
-        let A = try matrix(a, rows: n, columns: n)
-        let B = try vector(b)
-        guard let x = gsl_vector_alloc(n) else {
-            throw GSLError(code: Status.noMemory, routine: "gsl_vector_alloc", message: "allocation failed")
+        try withSquareSystem(a, dimension: n, rhs: b, routine: "LinearAlgebra.solveSymmetricPositiveDefinite") { A, B, x in
+            try check(
+                gsl_linalg_cholesky_decomp1(A), "gsl_linalg_cholesky_decomp1",
+                hint: "the matrix is not positive definite; the basis may be linearly dependent on the data")
+            try check(gsl_linalg_cholesky_solve(A, B, x), "gsl_linalg_cholesky_solve")
         }
-        defer {
-            gsl_matrix_free(A)
-            gsl_vector_free(B)
-            gsl_vector_free(x)
-        }
-        try check(
-            gsl_linalg_cholesky_decomp1(A), "gsl_linalg_cholesky_decomp1",
-            hint: "the matrix is not positive definite; the basis may be linearly dependent on the data")
-        try check(gsl_linalg_cholesky_solve(A, B, x), "gsl_linalg_cholesky_solve")
-        return array(x, n)
     }
 
     /// Solves a general square system `A x = b` by LU with partial pivoting.
     public static func solve(_ a: [Double], dimension n: Int, rhs b: [Double]) throws -> [Double] {
-        GSLRuntime.ensureReady()
         let routine = "LinearAlgebra.solve"
+        return try withSquareSystem(a, dimension: n, rhs: b, routine: routine) { A, B, x in
+            guard let perm = gsl_permutation_alloc(n) else {
+                throw GSLError(code: Status.noMemory, routine: "gsl_permutation_alloc", message: "allocation failed")
+            }
+            defer { gsl_permutation_free(perm) }
+            var signum: Int32 = 0
+            try check(gsl_linalg_LU_decomp(A, perm, &signum), "gsl_linalg_LU_decomp")
+            for i in 0..<n where gsl_matrix_get(A, i, i) == 0 {
+                throw GSLError(
+                    code: Status.singular, routine: routine, message: "the matrix is singular (zero pivot at row \(i))")
+            }
+            try check(gsl_linalg_LU_solve(A, perm, B, x), "gsl_linalg_LU_solve")
+        }
+    }
+
+    /// The checks and GSL storage of a square system `A x = b` (row-major `n × n`): validates the
+    /// sizes and values, copies `A` and `b` into GSL, runs `solve(A, b, x)` and returns `x`;
+    /// everything allocated is freed on every path.
+    private static func withSquareSystem(
+        _ a: [Double], dimension n: Int, rhs b: [Double], routine: String,
+        _ solve: (UnsafeMutablePointer<gsl_matrix>, UnsafeMutablePointer<gsl_vector>, UnsafeMutablePointer<gsl_vector>) throws
+            -> Void
+    ) throws -> [Double] {
+        GSLRuntime.ensureReady()
         try Validate.positive(n, routine, "dimension")
         try Validate.count(a.count, n * n, routine, "matrix")
         try Validate.count(b.count, n, routine, "rhs")
         try Validate.finite(a, routine, "matrix")
         try Validate.finite(b, routine, "rhs")
         let A = try matrix(a, rows: n, columns: n)
+        defer { gsl_matrix_free(A) }
         let B = try vector(b)
-        guard let x = gsl_vector_alloc(n), let perm = gsl_permutation_alloc(n) else {
+        defer { gsl_vector_free(B) }
+        guard let x = gsl_vector_alloc(n) else {
             throw GSLError(code: Status.noMemory, routine: "gsl_vector_alloc", message: "allocation failed")
         }
-        defer {
-            gsl_matrix_free(A)
-            gsl_vector_free(B)
-            gsl_vector_free(x)
-            gsl_permutation_free(perm)
-        }
-        var signum: Int32 = 0
-        try check(gsl_linalg_LU_decomp(A, perm, &signum), "gsl_linalg_LU_decomp")
-        for i in 0..<n where gsl_matrix_get(A, i, i) == 0 {
-            throw GSLError(code: Status.singular, routine: routine, message: "the matrix is singular (zero pivot at row \(i))")
-        }
-        try check(gsl_linalg_LU_solve(A, perm, B, x), "gsl_linalg_LU_solve")
+        defer { gsl_vector_free(x) }
+        try solve(A, B, x)
         return array(x, n)
     }
 }

@@ -28,12 +28,8 @@ public enum AnnealingFormats {
         }
     }
 
-    static func readText(_ url: URL) throws -> String {
-        do {
-            return try String(contentsOf: url, encoding: .utf8)
-        } catch {
-            throw InputError(url.path, "cannot read the file (\(error.localizedDescription))", hint: "check the path")
-        }
+    static func readText(_ url: URL, what: String = "annealing file") throws -> String {
+        try InputFile.readText(url, what: what)
     }
 
     /// A finite number, or an error naming the line.
@@ -487,7 +483,7 @@ public enum AnnealingFormats {
     /// Reads numeric CSV rows with at least `columns` fields (extra columns ignored). `#`
     /// comments and blank lines are skipped; one non-numeric first row is a header.
     public static func readCSV(_ url: URL, columns: Int, what: String) throws -> [[Double]] {
-        try parseCSV(try readText(url), file: url.path, columns: columns, what: what)
+        try parseCSV(try readText(url, what: what), file: url.path, columns: columns, what: what)
     }
 
     public static func parseCSV(_ text: String, file: String, columns: Int, what: String) throws -> [[Double]] {

@@ -13,9 +13,14 @@ public enum AnnealingScheduleSpec: Sendable, Equatable {
     case rolandCerf(samples: Int, tolerance: Double? = nil)
     /// D-Wave-style `(time, s)` points joined linearly: pauses, quenches, reverse anneals.
     case points(times: [Double], s: [Double])
+    /// A schedule of the shared library that this reader does not build itself (the
+    /// gap-adaptive and diffusion names, carried to the annealing path): Bridge's
+    /// `ScheduleLibrary` builds it, with `order` and `gapSamples`.
+    case library(ScheduleName, order: Int, gapSamples: Int)
 
-    /// Names accepted by `[schedule] type` and `--schedule`.
-    public static let names = ["linear", "cosine", "boundary-cancelling", "roland-cerf", "points", "table"]
+    /// Names accepted by `[schedule] type`: every name of the schedule library (the same as
+    /// `--schedule`), plus `points` and `table`.
+    public static let names = ScheduleName.allCases.filter { $0 != .problem }.map(\.rawValue) + ["points", "table"]
 
     /// The fixed duration of a `points` schedule.
     public var fixedDuration: Double? {
@@ -34,6 +39,10 @@ public enum AnnealingScheduleSpec: Sendable, Equatable {
         case let .points(times, s):
             let total = times[times.count - 1]
             return try .piecewiseLinear(r: times.map { $0 / total }, u: s, name: "points")
+        case .library(let name, _, _):
+            throw InputError(
+                "anneal.schedule", "\(name.rawValue) is built by the schedule library (Bridge's ScheduleLibrary), not here",
+                hint: "load the problem through Bridge's Problem")
         }
     }
 
@@ -180,6 +189,10 @@ public struct AnnealingSpec: Sendable {
             case "roland-cerf":
                 guard (3...2001).contains(samples) else { throw schedule.error("gap_samples", "must be 3…2001 (got \(samples))") }
                 spec = .rolandCerf(samples: samples, tolerance: gapTolerance)
+            case _ where type != "points":
+                guard let name = ScheduleName(rawValue: type) else { throw schedule.error("type", "is \"\(type)\"") }
+                guard (3...2001).contains(samples) else { throw schedule.error("gap_samples", "must be 3…2001 (got \(samples))") }
+                spec = .library(name, order: order, gapSamples: samples)
             default:  // points
                 var pairs: [[Double]]
                 if let rows = try schedule.doubleRows("points") {

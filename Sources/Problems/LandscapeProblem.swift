@@ -431,9 +431,9 @@ enum CSVRows {
     static func read(_ url: URL, columns: Int, origin: String) throws -> [(Int, [Double])] {
         let text: String
         do {
-            text = try String(contentsOf: url, encoding: .utf8)
-        } catch {
-            throw InputError(origin, "cannot read \(url.path)", hint: "paths are relative to the problem file")
+            text = try InputFile.readText(url, what: "CSV table")
+        } catch let e as InputError {
+            throw InputError(origin, "\(e.location): \(e.message)", hint: "paths are relative to the problem file")
         }
         var rows: [(Int, [Double])] = []
         var sawHeader = false

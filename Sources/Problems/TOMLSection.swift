@@ -21,12 +21,7 @@ public final class TOMLSection {
 
     /// Parses a whole file.
     public static func load(contentsOf url: URL) throws -> TOMLSection {
-        let text: String
-        do {
-            text = try String(contentsOf: url, encoding: .utf8)
-        } catch {
-            throw InputError(url.path, "cannot read the file (\(error.localizedDescription))", hint: "check the path")
-        }
+        let text = try InputFile.readText(url, what: "problem file")
         return try parse(text, file: url.path)
     }
 

@@ -148,3 +148,36 @@ struct ScheduleLibraryTests {
         #expect(abs(table.rows[3][5] - exp(-2 * table.rows[3][4])) < 1e-15)
     }
 }
+
+@Suite("a file's [schedule] type from the library runs as --schedule does")
+struct FileScheduleTests {
+    @Test("type = \"gap-adaptive\" and \"ddpm-cosine\" in a file evolve exactly as --schedule NAME")
+    func sameAsFlag() throws {
+        for name in ["gap-adaptive", "ddpm-cosine"] {
+            let text = """
+                kind = "annealing"
+                [problem]
+                J = [[0, 1, -1.0], [1, 2, 0.5], [0, 2, 0.7]]
+                h = [0.1, 0.0, -0.2]
+                [schedule]
+                type = "\(name)"
+                total_time = 4.0
+                """
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("sched-\(UUID().uuidString).toml")
+            try text.write(to: file, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(at: file) }
+            let problem = try Problem.load(url: file, seed: 1)
+            let own = try problem.evolve(EvolveRequest())
+            var request = EvolveRequest()
+            request.schedule = try ScheduleRequest.parse(name)
+            let flag = try problem.evolve(request)
+            guard case .annealing(_, let a) = own, case .annealing(_, let b) = flag else {
+                Issue.record("not an annealing solution")
+                continue
+            }
+            #expect(a.schedule == name)
+            #expect(abs(a.fidelity - b.fidelity) <= 1e-12, "\(name): \(a.fidelity) vs \(b.fidelity)")
+            #expect(a.fidelity > 0 && a.fidelity < 1)
+        }
+    }
+}

@@ -338,3 +338,40 @@ struct AnnealingFileTests {
         #expect(abs((1 - result.fidelity) - exp(-Double.pi / 2)) < 1.9e-6)
     }
 }
+
+@Suite("schedule names: one set for files and --schedule")
+struct ScheduleNameTests {
+    @Test("every library name is accepted as [schedule] type; a typo lists them")
+    func names() throws {
+        for name in ScheduleName.allCases where name != .problem {
+            let text = """
+                kind = "annealing"
+                [problem]
+                h = [0.0, 0.0]
+                J = [[0, 1, -1.0]]
+                [schedule]
+                type = "\(name.rawValue)"
+                total_time = 5.0
+                """
+            let spec = try AnnealingSpec.parse(try TOMLSection.parse(text, file: "s.toml"), directory: URL(fileURLWithPath: "/"))
+            switch spec.schedule {
+            case .library(let n, _, _): #expect(n == name)
+            case .linear: #expect(name == .linear)
+            case .cosine: #expect(name == .cosine)
+            case .boundaryCancelling: #expect(name == .boundaryCancelling)
+            case .rolandCerf: #expect(name == .rolandCerf)
+            case .points: Issue.record("\(name) read as points")
+            }
+        }
+        #expect(
+            Set(AnnealingScheduleSpec.names)
+                == Set(ScheduleName.allCases.filter { $0 != .problem }.map(\.rawValue) + ["points", "table"]))
+        let typo = "kind = \"annealing\"\n[problem]\nh = [0.0, 0.0]\nJ = [[0, 1, -1.0]]\n[schedule]\ntype = \"gap-adaptiv\"\n"
+        do {
+            _ = try AnnealingSpec.parse(try TOMLSection.parse(typo, file: "s.toml"), directory: URL(fileURLWithPath: "/"))
+            Issue.record("a misspelt schedule was accepted")
+        } catch let e as InputError {
+            #expect(e.description.contains("gap-adaptive") && e.description.contains("s.toml:6"), "\(e)")
+        }
+    }
+}

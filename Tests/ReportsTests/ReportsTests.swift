@@ -60,7 +60,10 @@ struct ReportsTests {
     @Test("cell store resumes finished cells and survives a torn last line")
     func cellStore() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("cells-\(UUID().uuidString).jsonl")
-        defer { try? FileManager.default.removeItem(at: url) }
+        defer {
+            try? FileManager.default.removeItem(at: url)
+            try? FileManager.default.removeItem(at: url.appendingPathExtension("lock"))
+        }
         do {
             let store = try CellStore<Double>(url: url)
             try store.record(0.5, for: "linear/T=1")
@@ -71,11 +74,12 @@ struct ReportsTests {
         try handle.seekToEnd()
         try handle.write(contentsOf: Data("{\"key\":\"linear/T=4\",\"val".utf8))
         try handle.close()
-        let resumed = try CellStore<Double>(url: url)
+        let resumed = try CellStore<Double>(url: url, warn: { _ in })
         #expect(resumed.count == 2)
         #expect(resumed.value(for: "linear/T=2") == 0.75)
         #expect(resumed.value(for: "linear/T=4") == nil)
         try resumed.record(0.9, for: "linear/T=4")
+        resumed.close()
         let again = try CellStore<Double>(url: url)
         #expect(again.count == 3)
         #expect(again.value(for: "linear/T=4") == 0.9)

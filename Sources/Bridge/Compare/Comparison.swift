@@ -90,7 +90,7 @@ public final class Comparison: @unchecked Sendable {
         self.settings = settings
         var print = Fingerprint()
         print.add(Self.cellVersion)
-        print.add(Array((try? Data(contentsOf: loadedProblem.file)) ?? Data()))
+        print.add(Array(try InputFile.read(loadedProblem.file, what: "problem file")))
         switch loadedProblem {
         case .landscape(let problem):
             guard case let .grid(original, _) = problem.discretisation else {
@@ -397,9 +397,13 @@ public final class Comparison: @unchecked Sendable {
         let lock = NSLock()
         let counter = SharedCounter()
         let total = pending.count
+        let box = ResultBox()
         let finish: @Sendable (ComparisonCell, CellResult) -> Void = { [self] cell, result in
-            // Failed cells are not stored: a rerun tries them again.
-            if result.status.hasPrefix("error") == false { try? store?.record(result, for: self.key(for: cell)) }
+            // Failed cells are not stored: a rerun tries them again. A failed append (a full disk)
+            // stops the sweep: the cells still pending are skipped and the error is thrown below.
+            if result.status.hasPrefix("error") == false, let store {
+                do { try store.record(result, for: self.key(for: cell)) } catch { box.fail(error, lock: lock) }
+            }
             let done = counter.increment()
             progress?(done, total, "\(cell.method.rawValue) \(cell.schedule) \(cell.method.axis)=\(Self.format(cell.value))")
         }
@@ -407,17 +411,19 @@ public final class Comparison: @unchecked Sendable {
         // Single-core cells side by side, longest first; ensemble cells one at a time.
         let single = pending.filter { !$0.method.usesAllCores }.sorted { $0.value > $1.value }
         let multi = pending.filter { $0.method.usesAllCores }
-        let box = ResultBox()
         Parallel.forEachTask(single.count) { i in
+            if box.failure(lock: lock) != nil { return }
             let r = self.run(single[i])
             box.append(single[i], r, lock: lock)
             finish(single[i], r)
         }
         for c in multi {
+            if box.failure(lock: lock) != nil { break }
             let r = run(c)
             box.append(c, r, lock: lock)
             finish(c, r)
         }
+        if let error = box.failure(lock: lock) { throw error }
         collected = box.items
         for (c, r) in collected { results[c] = r }
         let rows = all.compactMap { c in results[c].map { ComparisonRow(cell: c, result: $0) } }
@@ -481,6 +487,17 @@ public final class Comparison: @unchecked Sendable {
 /// Results gathered from concurrent cells.
 final class ResultBox: @unchecked Sendable {
     private(set) var items: [(ComparisonCell, CellResult)] = []
+    private var error: Error?
+    func fail(_ e: Error, lock: NSLock) {
+        lock.lock()
+        if error == nil { error = e }
+        lock.unlock()
+    }
+    func failure(lock: NSLock) -> Error? {
+        lock.lock()
+        defer { lock.unlock() }
+        return error
+    }
     func append(_ c: ComparisonCell, _ r: CellResult, lock: NSLock) {
         lock.lock()
         items.append((c, r))

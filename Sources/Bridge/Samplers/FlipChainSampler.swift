@@ -40,7 +40,7 @@ public enum FlipChainSampler: SpinSampler {
             memory(qubits: n, samples: samples), for: "the flip chain with \(samples) samples on \(n) qubits",
             parameter: "sample.samples", hint: "lower sample.samples (\(Int(bytesPerSample)) bytes each)")
         let annealing = try loaded.annealing()
-        let run = try loaded.spec.problem(hamiltonian: annealing.hamiltonian, totalTime: o.totalTime, schedule: nil)
+        let run = try loaded.spec.run(hamiltonian: annealing.hamiltonian, totalTime: o.totalTime)
         let schedule =
             try o.schedule.map { try Problem.annealingSchedule($0, spec: loaded.spec, hamiltonian: annealing.hamiltonian) }
             ?? run.schedule

@@ -90,13 +90,13 @@ public struct ScheduleTable: Sendable, Encodable {
                 table.clock = "flip (rate \(library.flipRate)); the schedule's shape is used as s = u"
             }
         }
-        // Every value is checked where it is made: a non-finite entry is refused, never printed.
+        // A table is written to files and JSON: every value must be a finite number.
         for row in values {
-            if let c = row.indices.first(where: { !row[$0].isFinite }) {
+            if let j = row.firstIndex(where: { !$0.isFinite }) {
                 throw InputError(
-                    "schedule",
-                    "\(request.description) gives \(columns[c]) = \(row[c]) at r = \(row[0]): the schedule is degenerate there",
-                    hint: "check t_max and the field scale (the flip map needs γ·t_max ≤ 50)")
+                    "schedule \(request.description)",
+                    "its \(columns[j]) at r = \(row[0]) is \(row[j]), not a finite number, so the table cannot be written",
+                    hint: columns[j] == "rate" ? "a schedule table needs points far enough apart for a finite slope" : "")
             }
         }
         table.columns = columns

@@ -150,7 +150,7 @@ extension Problem {
         let hamiltonian = try spec.hamiltonian()
         let run: AnnealingProblem
         if request.schedule.name == .problem && request.schedule.direction == nil {
-            run = try spec.problem(hamiltonian: hamiltonian, totalTime: request.totalTime, schedule: nil)
+            run = try spec.run(hamiltonian: hamiltonian, totalTime: request.totalTime)
         } else {
             run = try AnnealingProblem(
                 hamiltonian: hamiltonian,
@@ -189,7 +189,7 @@ extension Problem {
                 hint: "drop it, or evolve the problem without its [catalyst]")
         }
         let annealing = try loaded.annealing()
-        let run = try loaded.spec.problem(hamiltonian: annealing.hamiltonian, totalTime: request.totalTime, schedule: nil)
+        let run = try loaded.spec.run(hamiltonian: annealing.hamiltonian, totalTime: request.totalTime)
         let schedule =
             request.schedule.name == .problem && request.schedule.direction == nil
             ? run.schedule : try annealingSchedule(request.schedule, spec: loaded.spec, hamiltonian: annealing.hamiltonian)

@@ -90,12 +90,7 @@ extension SpinDistribution {
     /// whose column `p` holds the weights (e.g. the table `adiabat translate --output` writes).
     /// Rows are basis states `0…2ⁿ−1` in order; `#` comments and blank lines are skipped.
     public static func load(csv url: URL) throws -> SpinDistribution {
-        let text: String
-        do {
-            text = try String(contentsOf: url, encoding: .utf8)
-        } catch {
-            throw InputError(url.path, "cannot read the file (\(error.localizedDescription))")
-        }
+        let text = try InputFile.readText(url, what: "CSV file")
         return try parse(csv: text, file: url.path)
     }
 

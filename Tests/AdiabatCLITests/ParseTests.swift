@@ -1,0 +1,129 @@
+import ArgumentParser
+import Bridge
+import Testing
+
+@testable import AdiabatCLI
+
+/// In-process parse tests of every subcommand (as swift-argument-parser tests its own
+/// commands): the flags land in the right fields and requests, lists and negative numbers are
+/// parsed by the parser, and cross-flag checks refuse what they should. No problem is loaded.
+@Suite("parsing every subcommand in process")
+struct ParseTests {
+    @Test("the root lists every subcommand, each with examples in its help")
+    func root() throws {
+        let names = Adiabat.configuration.subcommands.map { $0._commandName }
+        #expect(names == ["problems", "spectrum", "translate", "evolve", "sample", "schedule", "compare", "reproduce"])
+    }
+
+    @Test("evolve: flags become the request; negative numbers reach validation")
+    func evolve() throws {
+        let c = try EvolveCommand.parse([
+            "sk10", "--total-time", "4", "--method", "rk8pd", "--rtol", "1e-9", "--steps", "50", "--trajectory", "3",
+            "--instantaneous", "--schedule", "cosine", "--json", "--seed", "7",
+        ])
+        let r = try c.request()
+        #expect(c.problem == "sk10" && c.common.json && c.common.seed == 7)
+        #expect(r.totalTime == 4 && r.method == .gsl(.rk8pd) && r.rtol == 1e-9 && r.steps == 50)
+        #expect(r.trajectory == 3 && r.instantaneous && r.schedule.description == "cosine")
+        // no method given: the problem chooses (split4, or rk8pd with a catalyst)
+        #expect(try EvolveCommand.parse(["sk10"]).request().method == nil)
+        // a negative value is parsed, then refused by validation with the real reason
+        #expect(throws: (any Error).self) { try EvolveCommand.parse(["sk10", "--total-time", "-5"]) }
+        do {
+            _ = try EvolveCommand.parse(["sk10", "--total-time", "-5"])
+        } catch {
+            let text = EvolveCommand.message(for: error)
+            #expect(text.contains("positive") && !text.contains("Missing value"), "\(text)")
+        }
+        #expect(throws: (any Error).self) { try EvolveCommand.parse(["sk10", "--instantaneous"]) }
+        #expect(throws: (any Error).self) { try EvolveCommand.parse(["sk10", "--method", "nope"]) }
+    }
+
+    @Test("spectrum: --s, --time, --profile and the law options")
+    func spectrum() throws {
+        let a = try SpectrumCommand.parse(["sk10", "--s", "0.3", "--levels", "6", "--profile", "9"]).request()
+        #expect(a.s == 0.3 && a.levels == 6 && a.profile == 9 && a.time == nil && !a.law.isSet)
+        let b = try SpectrumCommand.parse(["maxcut6", "--beta", "1.5", "--diffusion-time", "0.2", "--gamma", "2"]).request()
+        #expect(b.law.beta == 1.5 && b.law.diffusionTime == 0.2 && b.law.gamma == 2 && b.law.isSet)
+        #expect(throws: (any Error).self) { try SpectrumCommand.parse(["sk10", "--s", "0.3", "--time", "1"]) }
+        #expect(throws: (any Error).self) { try SpectrumCommand.parse(["sk10", "--levels", "0"]) }
+        #expect(throws: (any Error).self) { try SpectrumCommand.parse(["sk10", "--law", "boltzmann"]) }
+    }
+
+    @Test("sample: one meaning per length flag, the registry's names, the request")
+    func sample() throws {
+        let c = try SampleCommand.parse([
+            "double-well", "--sampler", "annealed-langevin", "--steps", "20", "--samples", "100", "--langevin-steps", "5",
+            "--step-size", "0.1", "--t-max", "2",
+        ])
+        let r = try c.request()
+        #expect(r.sampler == "annealed-langevin" && r.steps == 20 && r.samples == 100 && r.cells == nil)
+        #expect(r.langevinSteps == 5 && r.stepSize == 0.1 && r.tMax == 2)
+        #expect(try r.validated().name == "annealed-langevin")
+        // spin chains count rate-grid cells with --cells; --steps is refused for them
+        let chain = try SampleCommand.parse(["sk10", "--sampler", "flip-chain", "--cells", "40"]).request()
+        #expect(chain.cells == 40 && chain.steps == nil)
+        #expect(throws: InputError.self) {
+            try SampleCommand.parse(["sk10", "--sampler", "flip-chain", "--steps", "40"]).request().validated()
+        }
+        // an option of another sampler is refused, naming the parameter
+        do {
+            _ = try SampleCommand.parse(["sk10", "--sampler", "simulated-annealing", "--cells", "4"]).request().validated()
+            Issue.record("--cells was accepted by simulated-annealing")
+        } catch let error as InputError {
+            #expect(error.location == "sample.cells")
+        }
+        // --beta-range is a list parsed by the parser
+        let sa = try SampleCommand.parse(["sk10", "--sampler", "simulated-annealing", "--beta-range", "0.1,3"]).request()
+        #expect(sa.betaRange?.hot == 0.1 && sa.betaRange?.cold == 3)
+        #expect(throws: (any Error).self) {
+            try SampleCommand.parse(["sk10", "--sampler", "simulated-annealing", "--beta-range", "0.1,x"])
+        }
+        // every registered sampler is a valid --sampler and nothing else is
+        for name in SamplerRegistry.names { #expect(SamplerChoice(argument: name) != nil) }
+        #expect(SamplerChoice(argument: "nope") == nil)
+        #expect(Set(SamplerChoice.allValueStrings) == Set(SamplerRegistry.names))
+    }
+
+    @Test("translate: --to, --s, --round-trip and --output")
+    func translate() throws {
+        let c = try TranslateCommand.parse(["double-well", "--to", "hamiltonian", "--time", "0.5", "--round-trip"])
+        #expect(c.to == .hamiltonian && c.time == 0.5 && c.roundTrip)
+        #expect(throws: (any Error).self) { try TranslateCommand.parse(["sk10", "--s", "1.5"]) }
+        #expect(throws: (any Error).self) { try TranslateCommand.parse(["sk10", "--to", "hamiltonian", "--s", "0.5"]) }
+    }
+
+    @Test("compare: comma lists parsed once by the parser, negative values reach validation")
+    func compare() throws {
+        let c = try CompareCommand.parse([
+            "sk10", "--times", "1,2,4", "--steps", "5,10", "--sweeps", "10,100", "--schedules", "linear,cosine",
+        ])
+        #expect(c.times?.values == [1, 2, 4] && c.steps?.values == [5, 10] && c.sweeps?.values == [10, 100])
+        #expect(c.schedules?.values == ["linear", "cosine"])
+        #expect(throws: (any Error).self) { try CompareCommand.parse(["sk10", "--times", "1,x"]) }
+        #expect(throws: (any Error).self) { try CompareCommand.parse(["sk10", "--steps", "1.5"]) }
+        // a negative time is a value (the library refuses it, naming compare.times)
+        #expect(try CompareCommand.parse(["sk10", "--times", "-1,2"]).times?.values == [-1, 2])
+    }
+
+    @Test("schedule, problems and reproduce parse their flags")
+    func others() throws {
+        let s = try ScheduleCommand.parse(["cosine", "--samples", "10", "--t-max", "2"])
+        #expect(s.samples == 10 && s.tMax == 2)
+        #expect(throws: (any Error).self) { try ScheduleCommand.parse(["cosine", "--samples", "-2"]) }
+        _ = try ProblemsCommand.parse(["--json"])
+        _ = try ReproduceCommand.parse(["hydrogen", "--quick"])
+    }
+
+    @Test("library errors name the parameter; the CLI spells the flag, also inside hints")
+    func parameterFlags() throws {
+        #expect(ParameterFlags.flag(for: "sample.langevin_steps") == "--langevin-steps")
+        #expect(ParameterFlags.flag(for: "anneal.total_time") == "--total-time")
+        #expect(ParameterFlags.flag(for: "theory.md") == nil)
+        let error = InputError(
+            "sample.cells", "does not apply", hint: "it takes: sample.samples, sample.sweeps; see docs/discrete.md")
+        #expect(
+            error.describe(naming: ParameterFlags.flag(for:))
+                == "--cells (sample.cells): does not apply; it takes: --samples, --sweeps; see docs/discrete.md")
+    }
+}
