@@ -104,7 +104,7 @@ enum ParameterFlags {
 
     /// The commands whose parameters the library names.
     static let commands: Set<String> = [
-        "anneal", "compare", "evolve", "problem", "sample", "schedule", "spectrum", "sweep", "translate",
+        "anneal", "compare", "evolve", "problem", "run", "sample", "schedule", "spectrum", "sweep", "translate",
     ]
 
     /// Every flag some subcommand takes (read from their help, so it cannot drift).

@@ -110,6 +110,7 @@ struct CompareCommand: ParsableCommand {
         if points != nil && annealing { throw ValidationError("--points applies to landscapes") }
 
         let comparison = try Comparison(problem: loaded, settings: settings)
+        try comparison.checkWork(maxWork: common.maxWork)
         let directory = URL(fileURLWithPath: report ?? "report/\(comparison.name)")
         try OutputFile.createFolder(directory)
         // The store holds the folder's lock until the result files are written.

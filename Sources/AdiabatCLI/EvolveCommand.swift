@@ -108,11 +108,19 @@ struct EvolveCommand: ParsableCommand {
         request.instantaneous = instantaneous
         request.saveState = saveState
         request.saveStateTimes = saveStateTimes
+        request.maxWork = common.maxWork
+        request.progress = { event in
+            switch event {
+            case .estimate(_, let seconds, let summary): Output.announce(seconds: seconds, summary: summary)
+            case .fraction(let f): Output.progress(String(format: "evolve: %.0f%%", 100 * f))
+            }
+        }
         return request
     }
 
     func run() throws {
         let solution = try Problem.load(problem, seed: common.seed, vartype: problemOptions.vartype).evolve(try request())
+        Output.endProgress()
         if common.json {
             try Output.json(solution)
         } else {

@@ -10,6 +10,13 @@ struct CommonOptions: ParsableArguments {
 
     @Option(name: .long, parsing: .unconditional, help: "Seed for every random number (reproducible results).")
     var seed: UInt64 = 20_260_605
+
+    @Option(
+        name: .long, parsing: .unconditional,
+        help:
+            "Work budget in work units (default 1e13, about seven hours on one core): a run estimated beyond it is refused before it starts. See docs/conventions.md#limits."
+    )
+    var maxWork: Double?
 }
 
 /// `--vartype`, for the subcommands that read a PROBLEM.
@@ -58,6 +65,13 @@ enum Output {
     static func progress(_ text: String) {
         guard isatty(2) != 0 else { return }
         FileHandle.standardError.write(Data("\r\(text)\u{1B}[K".utf8))
+    }
+
+    /// A line on stderr before a long run starts (only when stderr is a terminal).
+    static func announce(seconds: Double, summary: String) {
+        guard isatty(2) != 0 else { return }
+        let time = seconds < 90 ? String(format: "%.0f s", seconds) : String(format: "%.0f min", seconds / 60)
+        FileHandle.standardError.write(Data("estimated \(time) on one core (\(summary))\n".utf8))
     }
 
     static func endProgress() {

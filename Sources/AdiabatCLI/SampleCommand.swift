@@ -206,6 +206,7 @@ struct SampleCommand: ParsableCommand {
         r.trotterSlices = trotterSlices
         r.trotterBoundary = trotterBoundary
         r.outputFile = output
+        r.maxWork = common.maxWork
         return r
     }
 

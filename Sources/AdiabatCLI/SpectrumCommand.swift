@@ -199,6 +199,7 @@ struct SpectrumCommand: ParsableCommand {
         )
         Output.line("s = \(report.s): levels \(report.energies.map { String(format: "%.10g", $0) }.joined(separator: "  "))")
         Output.line("gap E₁ − E₀ = \(report.gap)\(report.adiabaticGap.map { ", adiabatic gap \($0)" } ?? "")")
+        if let note = report.note { Output.line("note: \(note)") }
         if let points = report.profile {
             Output.line("")
             Output.line("s          gap            adiabatic gap")

@@ -51,4 +51,48 @@ public enum LandscapeEvolution {
         let (problem, target) = try self.problem(path: path, schedule: schedule, totalTime: totalTime)
         return try GridEvolution.run(problem, method: method, options: options ?? .recommended(for: method), target: target)
     }
+
+    /// The work of an evolution of length `T` (docs/conventions.md#limits): steps from `T` and
+    /// the range of the potential at both ends of the path (`0.3·T·ρ`, or the fixed count), each
+    /// ~40 evaluations of the potential (its cost timed once here, mid-path) and of the kinetic factor
+    /// (`N log₂N` per sine transform, four per evaluation).
+    public static func estimate(path: LandscapePath, totalTime T: Double, method: EvolutionMethod, options: EvolutionOptions)
+        throws -> EvolutionWorkEstimate
+    {
+        guard case let .grid(grid, _) = path.discretisation else {
+            throw InputError(
+                "grid", "real-time evolution runs on uniform grids; this problem is radial",
+                hint: "give [grid] lower, upper and points")
+        }
+        // Timed in the middle of the path, where a convolved density costs the most.
+        let started = ContinuousClock.now
+        _ = try path.potential(atTime: 0.5 * path.tMax)
+        let elapsed = ContinuousClock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let end = try path.potential(atTime: 0)
+        let start = try path.potential(atTime: path.tMax)
+        var rho = 0.0
+        for v in [end, start] {
+            guard let lo = v.min(), let hi = v.max(), lo.isFinite, hi.isFinite else {
+                throw InputError(
+                    "landscape", "the Score-Hamiltonian potential is not finite on the grid",
+                    hint: "check the landscape and the grid")
+            }
+            rho = max(rho, hi - lo)
+        }
+        if method.odeMethod != nil {
+            // Explicit steppers resolve the kinetic term too: its largest eigenvalue is 4/h² per axis.
+            rho += grid.spacing.reduce(0) { $0 + 4 / ($1 * $1) }
+        }
+        let n = Double(grid.count)
+        let steps = EvolutionWorkEstimate.steps(totalTime: T, spectralRadius: rho, fixed: options.steps)
+        let perEvaluation = 4 * n * Foundation.log2(max(2, n)) + max(n, seconds * WorkBudget.unitsPerSecond)
+        // Measured on double-well (T = 10): ~40 evaluations per accepted step on a grid.
+        let work = steps * 40 * perEvaluation
+        let how =
+            options.steps != nil
+            ? "\(Int(steps)) fixed steps"
+            : String(format: "about %.2g steps for T = %g and a potential range of %.3g", steps, T, rho)
+        return EvolutionWorkEstimate(steps: steps, work: work, summary: "\(how), on \(grid.count) grid nodes")
+    }
 }

@@ -1,4 +1,5 @@
 import AdiabatCore
+import Diffusion
 import Foundation
 import Landscapes
 import Problems
@@ -79,8 +80,43 @@ public enum Problem: Sendable {
         switch try ProblemLocator.kind(of: root) {
         case .landscape:
             if ScoreFieldProblem.isScoreField(root) { return .scoreField(try ScoreFieldProblem.read(root, file: url)) }
-            return .landscape(try LandscapeProblem.read(root, file: url, seed: seed))
+            let problem = try LandscapeProblem.read(root, file: url, seed: seed)
+            try validate(problem)
+            return .landscape(problem)
         case .annealing: return .annealing(try SpinProblem.parse(root, file: url))
+        }
+    }
+
+    /// The one validation of a landscape's grid and horizon that every command sees
+    /// (docs/problem-files.md): `t_max` within the process's horizon (OU ≤ 50, where `e^{−2t}`
+    /// has erased the data; VE ≤ 10⁶), a grid spacing of at least 10⁻⁶ (the Laplacian's `4/h²`
+    /// stays below 4·10¹²), and the density's mass inside the box (its value on every wall
+    /// below 10⁻⁵ of its peak, as the samplers' metrics need).
+    public static func validate(_ problem: LandscapeProblem) throws {
+        let where_ = problem.file.path
+        let horizon = problem.process == .ou ? 50.0 : 1e6
+        guard problem.tMax.isFinite, problem.tMax > 0, problem.tMax <= horizon else {
+            throw InputError(
+                "\(where_): t_max",
+                "\(problem.tMax) is beyond the \(problem.process.rawValue.uppercased()) process's horizon of \(Comparison.format(horizon))",
+                hint: problem.process == .ou
+                    ? "the OU process forgets the data by t ≈ 10; use t_max ≤ 50" : "use t_max ≤ 1e6")
+        }
+        guard case let .grid(grid, _) = problem.discretisation else { return }
+        for (a, h) in grid.spacing.enumerated() where !(h >= 1e-6) {
+            throw InputError(
+                "\(where_): grid",
+                "axis \(a) has a spacing of \(h) (\(grid.points[a]) points on [\(grid.lower[a]), \(grid.upper[a])]); the smallest is 1e-6",
+                hint: "widen the box or use fewer points")
+        }
+        if case .landscape(let density) = problem.source {
+            do {
+                _ = try GridLaw.tabulate(density, on: grid)
+            } catch let error as InputError {
+                throw InputError(
+                    "\(where_): grid", "does not hold the density: \(error.message)",
+                    hint: error.hint.isEmpty ? "move or widen the box so it holds the density's mass" : error.hint)
+            }
         }
     }
 

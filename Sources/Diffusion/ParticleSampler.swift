@@ -105,7 +105,7 @@ public enum ParticleSampler {
         let n = problem.particles
         let d = problem.dimension
         let blocks = (n + blockSize - 1) / blockSize
-        let streams = StreamTable(seed: problem.seed, count: blocks)
+        let streams = try StreamTable(seed: problem.seed, count: blocks)
         let state = ParticleState(count: n, dimension: d, method: method)
 
         // Initial law at t_max.
@@ -399,8 +399,8 @@ public enum ParticleSampler {
 /// One random stream per block of particles (each used by one task at a time).
 final class StreamTable: @unchecked Sendable {
     private let streams: [RandomStream]
-    init(seed: UInt64, count: Int) {
-        streams = (0..<count).map { RandomStream(seed: RandomStream.derivedSeed(seed, stream: UInt64($0))) }
+    init(seed: UInt64, count: Int) throws {
+        streams = try (0..<count).map { try RandomStream(seed: RandomStream.derivedSeed(seed, stream: UInt64($0))) }
     }
     subscript(b: Int) -> RandomStream { streams[b] }
 }

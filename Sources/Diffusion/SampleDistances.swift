@@ -167,7 +167,7 @@ public enum SampleDistances {
             a = x
             b = y
         } else {
-            let stream = RandomStream(seed: seed)
+            let stream = try RandomStream(seed: seed)
             a = subsample(x, dimension: d, count: min(x.count / d, maxPoints), stream: stream)
             b = subsample(y, dimension: d, count: min(y.count / d, maxPoints), stream: stream)
         }

@@ -47,7 +47,7 @@ public enum SampleMetrics {
                 samples: samples, reference: density, lower: grid.lower[0], upper: grid.upper[0])
         } else if let mixture = p0 as? GaussianMixture, n >= 20 {
             let m = min(n, 4000)
-            let exact = mixture.sample(count: m, stream: RandomStream(seed: RandomStream.derivedSeed(seed, stream: 0xE)))
+            let exact = mixture.sample(count: m, stream: try RandomStream(seed: RandomStream.derivedSeed(seed, stream: 0xE)))
             quality.energyDistance = try SampleDistances.energyDistance(samples, exact, dimension: d, maxPoints: m, seed: seed)
         }
         return quality

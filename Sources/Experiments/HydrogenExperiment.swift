@@ -170,7 +170,7 @@ public struct HydrogenExperiment: Sendable {
         for r in 0..<s.replicas {
             progress?("hydrogen: learned score \(r + 1)/\(s.replicas)")
             let seed = RandomStream.derivedSeed(s.seed, stream: UInt64(r))
-            let samples = orbital.sample(count: s.samples, stream: RandomStream(seed: seed))
+            let samples = orbital.sample(count: s.samples, stream: try RandomStream(seed: seed))
             let learned = try LearnedRadialScore(samples: samples, basisSize: s.basisSize, seed: seed)
             let free = try LearnedRadialScore(samples: samples, basisSize: s.basisSize, seed: seed, regularised: false)
             for l in s.channels {

@@ -60,7 +60,7 @@ public enum BandedEigensolver {
         let kd = bands.count - 1
         let scale = bands.reduce(0.0) { acc, band in band.reduce(acc) { max($0, abs($1)) } }
         var out = [Double](repeating: 0, count: n * values.count)
-        let stream = RandomStream(seed: 0xBA4D)
+        let stream = try RandomStream(seed: 0xBA4D)
         // General band storage for dgbsv (column-major, kl = ku = kd, ldab = 3kd + 1).
         let ldab = 3 * kd + 1
         for (slot, lambda) in values.enumerated() {

@@ -215,7 +215,7 @@ public enum LanczosEigensolver {
             try Validate.finite(v0, routine, "initialVector")
             resid = v0
         } else {
-            let stream = RandomStream(seed: options.seed)
+            let stream = try RandomStream(seed: options.seed)
             for i in 0..<n { resid[i] = stream.uniform() - 0.5 }
         }
         let lworkl = ncv * (ncv + 8)

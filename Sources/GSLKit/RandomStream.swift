@@ -19,7 +19,8 @@ public final class RandomStream {
     public let algorithm: RandomAlgorithm
     private let rng: UnsafeMutablePointer<gsl_rng>
 
-    public init(seed: UInt64, algorithm: RandomAlgorithm = .mt19937) {
+    /// - Throws: ``GSLError`` when GSL cannot allocate the generator's state (out of memory).
+    public init(seed: UInt64, algorithm: RandomAlgorithm = .mt19937) throws {
         GSLRuntime.ensureReady()
         self.seed = seed
         self.algorithm = algorithm
@@ -29,8 +30,12 @@ public final class RandomStream {
         case .ranlxd2: type = cgsl_rng_ranlxd2()
         case .taus2: type = cgsl_rng_taus2()
         }
-        // gsl_rng_alloc only fails when out of memory for a few kilobytes.
-        rng = gsl_rng_alloc(type)!  // safe: a few-kB allocation; failure means the process is already lost
+        guard let state = gsl_rng_alloc(type) else {
+            throw GSLError(
+                code: Status.noMemory, routine: "gsl_rng_alloc", message: "cannot allocate a random stream (out of memory)",
+                hint: "use fewer samples, or run on a machine with more memory")
+        }
+        rng = state
         gsl_rng_set(rng, UInt(truncatingIfNeeded: seed))
     }
 

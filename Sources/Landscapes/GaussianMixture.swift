@@ -104,7 +104,11 @@ public struct GaussianMixture: Landscape, Equatable {
     /// components at equally spaced `θ ∈ [0, π]` on the upper arc `(cos θ, sin θ)` and the
     /// lower arc `(1 − cos θ, ½ − sin θ)`.
     public static func twoMoons(componentsPerArc n: Int = 16, standardDeviation sigma: Double = 0.1) throws -> GaussianMixture {
-        guard n >= 2 else { throw InputError("landscape.components_per_arc", "needs at least 2 (got \(n))") }
+        guard n >= 2, n <= 10_000 else {
+            throw InputError(
+                "landscape.components_per_arc", "must be 2…10000 (got \(n))",
+                hint: "every density and score evaluation visits each component; 16 already draws smooth arcs")
+        }
         try Check.positive(sigma, "landscape.stddev")
         var means: [[Double]] = []
         for j in 0..<n {

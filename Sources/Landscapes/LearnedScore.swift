@@ -294,7 +294,7 @@ public struct LearnedRadialScore: RadialLandscape {
         if t == 0 { return self }
         let a = process.scale(at: t)
         let sd = process.noiseVariance(at: t).squareRoot()
-        let stream = RandomStream(seed: RandomStream.derivedSeed(seed, stream: t.bitPattern))
+        let stream = try RandomStream(seed: RandomStream.derivedSeed(seed, stream: t.bitPattern))
         let noised = samples.map { a * $0 + sd * stream.gaussian() }
         return try LearnedRadialScore(samples: noised, basisSize: coefficients.count, seed: seed, regularised: regularised)
     }
@@ -414,7 +414,7 @@ public struct LearnedScore: Landscape {
     private func checkNormalisable() throws {
         let d = dimension
         let K = coefficients.count
-        let stream = RandomStream(seed: 0xD1EC)
+        let stream = try RandomStream(seed: 0xD1EC)
         for _ in 0..<(d == 1 ? 2 : 2000) {
             var u = (0..<d).map { _ in stream.gaussian() }
             if d == 1 { u = [stream.uniform() < 0.5 ? -1 : 1] }
@@ -471,7 +471,7 @@ public struct LearnedScore: Landscape {
         if t == 0 { return self }
         let a = process.scale(at: t)
         let sd = process.noiseVariance(at: t).squareRoot()
-        let stream = RandomStream(seed: RandomStream.derivedSeed(seed, stream: t.bitPattern))
+        let stream = try RandomStream(seed: RandomStream.derivedSeed(seed, stream: t.bitPattern))
         let noised = samples.map { a * $0 + sd * stream.gaussian() }
         return try LearnedScore(samples: noised, dimension: dimension, degree: degree, seed: seed)
     }

@@ -342,12 +342,15 @@ public struct AnnealingSpec: Sendable {
                 guard row.count == 3 else {
                     throw problem.error("J", "entry \(k + 1) must be [i, j, J] (got \(row.count) numbers)")
                 }
-                guard row[0] == row[0].rounded(), row[1] == row[1].rounded(), row[0] >= 0, row[1] >= 0 else {
-                    throw problem.error("J", "entry \(k + 1): i and j must be non-negative integers (got \(row[0]), \(row[1]))")
-                }
-                let i = Int(row[0])
-                let j = Int(row[1])
                 let n = max(linear.count, labels?.count ?? 0)
+                let i: Int
+                let j: Int
+                do {
+                    i = try Checked.integer(row[0], "i", in: 0...Checked.maximumIndex)
+                    j = try Checked.integer(row[1], "j", in: 0...Checked.maximumIndex)
+                } catch let e as InputError {
+                    throw problem.error("J", "entry \(k + 1): \(e.location) \(e.message)", hint: "i and j are variable indices")
+                }
                 guard i < n, j < n else {
                     throw problem.error(
                         "J", "entry \(k + 1): label out of range: variable \(max(i, j)) but h has \(n) entries",

@@ -356,7 +356,7 @@ public struct LandscapeProblem: Sendable {
             guard exact.dimension == dimension else {
                 throw sourceSection.error("type", "is \(exact.dimension)-D but the grid is \(dimension)-D")
             }
-            samples = exact.sample(count: n, stream: RandomSource(seed: seed))
+            samples = exact.sample(count: n, stream: try RandomSource(seed: seed))
             reference = exact
         case (nil, let path?):
             if sourceSection != nil { throw s.error("source", "is only used with draw = N") }
@@ -401,7 +401,7 @@ enum GridTable {
             var index = 0
             for a in 0..<grid.dimension {
                 let f = (row[a] - grid.lower[a]) / spacing[a]
-                let i = Int(f.rounded())
+                let i = f.isFinite && abs(f) < 1e15 ? Int(f.rounded()) : -1
                 guard i >= 0, i < grid.points[a], abs(f - Double(i)) < 1e-6 else {
                     throw InputError(
                         "\(url.path):\(line)",

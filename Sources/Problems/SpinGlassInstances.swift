@@ -28,7 +28,7 @@ public enum SpinGlassInstances {
     /// Sherrington–Kirkpatrick glass: `Jᵢⱼ ~ N(0, 1/n)` for every pair `i < j`, no fields.
     public static func sherringtonKirkpatrick(spins n: Int, seed: UInt64) throws -> BinaryQuadraticModel {
         guard (2...4096).contains(n) else { throw InputError("size", "an SK glass needs 2…4096 spins (got \(n))") }
-        let rng = RandomStream(seed: seed)
+        let rng = try RandomStream(seed: seed)
         var couplings: [Coupling] = []
         couplings.reserveCapacity(n * (n - 1) / 2)
         let sigma = 1 / Double(n).squareRoot()
@@ -43,7 +43,7 @@ public enum SpinGlassInstances {
         guard n >= 4, n % 2 == 0, n <= 10_000_000 else {
             throw InputError("size", "a 3-regular graph needs an even number of vertices ≥ 4 (got \(n))")
         }
-        let rng = RandomStream(seed: seed)
+        let rng = try RandomStream(seed: seed)
         for _ in 0..<10_000 {
             var stubs = (0..<(3 * n)).map { $0 / 3 }
             for i in stride(from: stubs.count - 1, to: 0, by: -1) { stubs.swapAt(i, rng.uniformInt(below: i + 1)) }
@@ -67,7 +67,7 @@ public enum SpinGlassInstances {
     /// `L ≥ 3`), spin `(x, y)` is variable `x + L·y`.
     public static func squareGlass(side l: Int, seed: UInt64) throws -> BinaryQuadraticModel {
         guard (3...2048).contains(l) else { throw InputError("size", "the lattice side L must be 3…2048 (got \(l))") }
-        let rng = RandomStream(seed: seed)
+        let rng = try RandomStream(seed: seed)
         var couplings: [Coupling] = []
         couplings.reserveCapacity(2 * l * l)
         for y in 0..<l {

@@ -352,3 +352,67 @@ struct RegisterSplitStepper: CompositionStepper {
         return scheme.b.count + 1
     }
 }
+
+/// A run's work estimated before it starts (docs/conventions.md#limits).
+public struct EvolutionWorkEstimate: Sendable, Equatable {
+    /// Estimated steps to reach the end time.
+    public var steps: Double
+    /// Estimated work units (``AdiabatCore/WorkBudget``).
+    public var work: Double
+    /// How the estimate came about, in words (for the refusal and the time estimate).
+    public var summary: String
+
+    public init(steps: Double, work: Double, summary: String) {
+        self.steps = steps
+        self.work = work
+        self.summary = summary
+    }
+
+    /// Right-hand-side evaluations per accepted step, as measured on the bundled problems
+    /// (split4: ~21 exponential factors with its embedded error estimate; rk8pd: 13 stages).
+    public static let evaluationsPerStep = 21.0
+
+    /// Accepted adaptive steps per unit of `T·ρ` (`ρ` the spectral radius bound of `H`), as
+    /// measured on sk10 at the default tolerance (4.3 steps per unit of T, `ρ ≈ 10.8`).
+    public static let stepsPerPhase = 0.3
+
+    /// Steps for a run of length `T` on a Hamiltonian of spectral radius at most `rho`:
+    /// the fixed count when given, else the adaptive estimate `0.3·T·ρ` (at least 10).
+    public static func steps(totalTime: Double, spectralRadius rho: Double, fixed: Int?) -> Double {
+        if let fixed { return Double(fixed) }
+        return max(10, stepsPerPhase * totalTime * rho)
+    }
+}
+
+extension AnnealingEvolution {
+    /// The spectral-radius bound `max_s A(s)·‖D‖ + |B(s)|·Σ|terms|` of the path's `H(s)` (33
+    /// points along `s`; `‖D‖ = n` for the transverse field, 1 for the projector).
+    public static func spectralRadius(_ h: AnnealingHamiltonian) -> Double {
+        let driver = h.path.driver == .transverseField ? Double(h.qubits) : 1
+        var rho = 0.0
+        for k in 0...32 {
+            let (a, b) = h.path.coefficients(at: Double(k) / 32)
+            rho = max(rho, abs(a) * driver + abs(b) * h.problemScale)
+        }
+        return rho
+    }
+
+    /// The work of evolving `problem` with `method` and `options`: steps × evaluations per
+    /// step × amplitudes × (n + 2) operations per amplitude.
+    public static func estimate(_ problem: AnnealingProblem, method: EvolutionMethod, options: EvolutionOptions)
+        -> EvolutionWorkEstimate
+    {
+        let h = problem.hamiltonian
+        let n = h.qubits
+        let rho = spectralRadius(h)
+        let steps = EvolutionWorkEstimate.steps(totalTime: problem.totalTime, spectralRadius: rho, fixed: options.steps)
+        let amplitudes = Foundation.pow(2.0, Double(h.sectors != nil && problem.initialSpins == nil ? n - 1 : n))
+        let work = steps * EvolutionWorkEstimate.evaluationsPerStep * amplitudes * Double(n + 2)
+        let how =
+            options.steps != nil
+            ? "\(Int(steps)) fixed steps"
+            : String(format: "about %.2g steps for T = %g and a spectral radius of %.3g", steps, problem.totalTime, rho)
+        return EvolutionWorkEstimate(
+            steps: steps, work: work, summary: "\(how), on 2^\(Int(Foundation.log2(amplitudes))) amplitudes")
+    }
+}

@@ -185,6 +185,17 @@ public struct AnnealingHamiltonian: Sendable {
         return try levels(a: a, b: b, count: count).values
     }
 
+    /// The degenerate case of the adiabatic gap in words: every state of the evolution sector is
+    /// a ground state of `H_P`, so no level lies above the final ground space.
+    public var degenerateSentence: String {
+        let all = problemGround.states.count == (1 << qubits)
+        return
+            (all
+            ? "every one of the 2^\(qubits) states is a ground state of H_P (the problem has no couplings or fields)"
+            : "every state the evolution reaches is a ground state of H_P")
+            + ", so no level lies above the final ground space and there is no adiabatic gap"
+    }
+
     /// The gap that governs adiabatic transport to the ground space of `H_P`:
     /// `E_d − E_0` in the evolution sector, where `d` is the number of ground states of
     /// `H_P` in that sector (levels that merge into the final ground space may cross or
@@ -200,7 +211,7 @@ public struct AnnealingHamiltonian: Sendable {
         }
         let (a, b) = path.coefficients(at: s)
         let values = try levels(a: a, b: b, count: d + 1, sector: sector).values
-        guard values.count > d else { return .infinity }
+        guard values.count > d else { throw InputError("model", degenerateSentence) }
         return values[d] - values[0]
     }
 
@@ -274,9 +285,11 @@ public struct AnnealingSpectrumReport: Sendable, Codable {
     public var at: Double?
     public var minAdiabaticGap: Double?
     public var adiabaticAt: Double?
+    /// A degenerate case in words (e.g. every state a ground state), instead of an infinite gap.
+    public var note: String?
 
     enum CodingKeys: String, CodingKey {
-        case qubits, s, energies, gap, profile, at, symmetry
+        case qubits, s, energies, gap, profile, at, symmetry, note
         case adiabaticGap = "adiabatic_gap"
         case groundEnergy = "ground_energy"
         case groundStates = "ground_states"
@@ -299,6 +312,9 @@ public struct AnnealingSpectrumReport: Sendable, Codable {
             groundEnergy: hamiltonian.problemGround.energy, groundStates: hamiltonian.problemGround.states.count,
             symmetry: hamiltonian.sectors == nil ? "none" : "spin-flip", profile: nil, minGap: nil, at: nil,
             minAdiabaticGap: nil, adiabaticAt: nil)
+        if hamiltonian.problemDegeneracy(in: hamiltonian.evolutionSector) < 32 && point.adiabaticGap == nil {
+            report.note = hamiltonian.degenerateSentence
+        }
         if let samples = profile {
             guard samples >= 2, samples <= 100_000 else {
                 throw InputError("spectrum.profile", "must be between 2 and 100000 points (got \(samples))")
@@ -328,8 +344,11 @@ public struct AnnealingSpectrumReport: Sendable, Codable {
         var all = primary
         if h.sectors != nil { all += try h.levels(a: a, b: b, count: levels, sector: .odd).values }
         let energies = Array(all.sorted().prefix(levels))
-        let gap = energies.count > 1 ? energies[1] - energies[0] : .infinity
-        let adiabaticGap: Double? = wantGap ? (primary.count > d ? primary[d] - primary[0] : .infinity) : nil
+        guard energies.count > 1 else {
+            throw InputError("spectrum.levels", "the register has a single level; there is no gap")
+        }
+        let gap = energies[1] - energies[0]
+        let adiabaticGap: Double? = wantGap && primary.count > d ? primary[d] - primary[0] : nil
         return SpectrumPoint(s: s, energies: energies, gap: gap, adiabaticGap: adiabaticGap)
     }
 

@@ -41,6 +41,7 @@ enum EvolutionLoop {
                 problem: ODEProblem(initialTime: 0, initialState: psi, rightHandSide: rhs, jacobian: jacobian), method: ode,
                 options: ODEOptions(rtol: options.rtol, atol: options.atol, fixedStep: fixedStep, maxSteps: options.maxSteps))
             status = try integrator.advance(through: stops.times) { stop in
+                EvolutionProgress.report(stop)
                 if stops.samples.contains(stop) { try sampled(integrator.state, stop) }
             }
             psi = integrator.state

@@ -224,10 +224,7 @@ public struct IsingModel: Sendable, Equatable {
     /// to −1), so the work is `O(2^n · degree)`, on all cores.
     public func diagonal() throws -> [Double] {
         let n = qubits
-        guard n <= QubitRegister.maximumQubits else {
-            throw InputError(
-                "model", "has \(n) variables; the register holds at most \(QubitRegister.maximumQubits) qubits")
-        }
+        try QubitRegister.validate(qubits: n, vectors: 0, for: "the energy table")
         let size = 1 << n
         var e = [Double](repeating: 0, count: size)
         let lower = lowerNeighbours()

@@ -8,18 +8,33 @@ import Foundation
 /// real index of amplitude `k` is `2k + part`: a Pauli `σxᵢ` is then the XOR of the real
 /// index with `2^{i+1}`, and real and complex kernels share one code path.
 public enum QubitRegister {
-    /// The largest register: `2^26` amplitudes are 1 GiB as complex doubles, and an
-    /// adaptive integrator keeps several such vectors.
-    public static let maximumQubits = 26
+    /// The largest register the index arithmetic allows. The binding limit is memory: every
+    /// command estimates its peak (``bytes(qubits:vectors:)``) and checks it against
+    /// ``AdiabatCore/MemoryBudget/system`` before it allocates.
+    public static let maximumQubits = 40
 
-    /// Checks a register size.
-    public static func validate(qubits n: Int) throws {
+    /// The bytes of `vectors` complex state vectors of `n` qubits plus the register's own
+    /// tables (the diagonal, and the two spin-flip sectors' halves), in `Double` so no size
+    /// overflows.
+    public static func bytes(qubits n: Int, vectors: Double) -> Double {
+        let dim = Foundation.pow(2.0, Double(n))
+        return dim * 16 * vectors + dim * 8 * 2
+    }
+
+    /// Checks a register size: at least one qubit, at most ``maximumQubits``, and the
+    /// register's tables plus `vectors` state vectors within `memory`.
+    public static func validate(
+        qubits n: Int, vectors: Double = 1, for purpose: String = "the register", memory: MemoryBudget = .system
+    ) throws {
         guard n >= 1 else { throw InputError("model", "has no variables") }
         guard n <= maximumQubits else {
             throw InputError(
                 "model", "has \(n) variables; the register holds at most \(maximumQubits) qubits",
-                hint: "2^\(n) amplitudes would need \(1 << max(0, n - 26)) GiB per state vector")
+                hint: "2^\(n) amplitudes would need \(formatBytes(bytes(qubits: n, vectors: 1))) per state vector")
         }
+        try memory.require(
+            bytes(qubits: n, vectors: vectors), for: "\(purpose) on \(n) qubits (2^\(n) amplitudes)", parameter: "model",
+            hint: "use fewer variables (each one doubles the memory), or run on a machine with more memory")
     }
 }
 

@@ -17,6 +17,32 @@ protocol CompositionStepper {
 /// `atol + rtol·‖ψ‖`, the two half steps are kept
 /// (no extrapolation, so the propagator stays unitary), and the next `h` is
 /// `h·min(4, max(0.2, 0.9·(tol/err)^{1/(p+1)}))`.
+/// Progress of a running evolution, for a front end that shows signs of life: the run time `τ`
+/// reached, reported every 64 steps by the split-operator driver (and, for GSL steppers, at
+/// each stop) to the reporter bound on the calling thread with ``withReporter(_:_:)``. Bound
+/// per thread, so that the result types and options stay plain data and parallel runs on other
+/// threads are not reported.
+public enum EvolutionProgress {
+    private final class Box {
+        let reporter: (Double) -> Void
+        init(_ reporter: @escaping (Double) -> Void) { self.reporter = reporter }
+    }
+    private static let key = "adiabat.evolution.progress"
+
+    /// Runs `body` with `reporter` receiving the run time reached, on this thread.
+    public static func withReporter<R>(_ reporter: @escaping (Double) -> Void, _ body: () throws -> R) rethrows -> R {
+        let dictionary = Thread.current.threadDictionary
+        let saved = dictionary[key]
+        dictionary[key] = Box(reporter)
+        defer { dictionary[key] = saved }
+        return try body()
+    }
+
+    static func report(_ time: Double) {
+        (Thread.current.threadDictionary[key] as? Box)?.reporter(time)
+    }
+}
+
 struct SplitOperatorDriver {
     let scheme: SplittingScheme
     let order: Int
@@ -40,6 +66,7 @@ struct SplitOperatorDriver {
                     try stepper.step($0, from: t0 + Double(k) * size, size: size, scheme: scheme)
                 }
                 statistics.steps += 1
+                if statistics.steps & 63 == 0 { EvolutionProgress.report(t0 + Double(k + 1) * size) }
             }
             return .success
         }
@@ -72,6 +99,7 @@ struct SplitOperatorDriver {
                 swap(&psi, &half)
                 t = last ? t1 : t + size
                 statistics.steps += 1
+                if statistics.steps & 63 == 0 { EvolutionProgress.report(t) }
                 if !last || factor < 1 { h = size * factor }
             } else {
                 statistics.rejectedSteps += 1

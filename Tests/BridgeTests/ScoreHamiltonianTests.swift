@@ -50,7 +50,7 @@ let landscapeCases: [(name: String, landscape: any Landscape, coarse: UniformGri
         table[k] = exp(-0.5 * (x[0] * x[0] + x[1] * x[1]) - 0.3 * sin(2 * x[0]) * cos(x[1]))
     }
     let tabulated = try! GridDensity(grid: tableGrid, density: table)
-    let learnedSamples = double.sample(count: 20_000, stream: RandomStream(seed: 8))
+    let learnedSamples = double.sample(count: 20_000, stream: try! RandomStream(seed: 8))  // safe in tests: a few-kB allocation
     let learned = try! LearnedScore(samples: learnedSamples, dimension: 1, degree: 4)
     return [
         ("double well", double, g1(-7, 7, 351), g1(-7, 7, 701)),
@@ -102,7 +102,7 @@ struct ScoreHamiltonianTests {
         switch which {
         case 0: p = exact
         case 1: p = try exact.radialMarginal(time: 0.3, process: .ou)
-        default: p = try LearnedRadialScore(samples: exact.sample(count: 20_000, stream: RandomStream(seed: 4)))
+        default: p = try LearnedRadialScore(samples: exact.sample(count: 20_000, stream: try RandomStream(seed: 4)))
         }
         func res(_ n: Int, card: Bool = false) throws -> Double {
             let grid = try RadialGrid(rMax: 30, points: n)

@@ -148,7 +148,7 @@ struct TranslatorTests {
         for n in [1000, 10_000, 100_000] {
             var squares = 0.0
             for seed in 0..<16 {
-                let stream = RandomStream(seed: RandomStream.derivedSeed(2606, stream: UInt64(seed * 1_000_000 + n)))
+                let stream = try RandomStream(seed: RandomStream.derivedSeed(2606, stream: UInt64(seed * 1_000_000 + n)))
                 let learned = try LearnedRadialScore(samples: exact.sample(count: n, stream: stream), basisSize: 4)
                 let comparison = try SpectrumComparison.radial(learned, reference: exact, grid: grid, levels: 3)
                 let relative = comparison.differences[1] / reference

@@ -55,7 +55,7 @@ struct MetricsTests {
         var floor = 0.0
         var sd = 0.0
         for seed in 1...40 {
-            let samples = triMixture.sample(count: n, stream: RandomStream(seed: UInt64(seed)))
+            let samples = triMixture.sample(count: n, stream: try RandomStream(seed: UInt64(seed)))
             let c = try compareToReference(samples, triMixture, box: line)
             tvs.append(c.totalVariation)
             floor = c.noiseFloor
@@ -78,7 +78,7 @@ struct MetricsTests {
         var fSE = 0.0
         for seed in 1...40 {
             let c = try compareToReference(
-                shifted.sample(count: 20_000, stream: RandomStream(seed: UInt64(100 + seed))), target, box: line)
+                shifted.sample(count: 20_000, stream: try RandomStream(seed: UInt64(100 + seed))), target, box: line)
             tvs.append(c.totalVariation)
             fs.append(c.fidelity)
             tvSE = c.totalVariationStandardError
@@ -102,7 +102,7 @@ struct MetricsTests {
         // Samples of N(0.5, 1): population W₁ to N(0, 1) is 0.5; the estimate's bias is
         // O(n^{−1/2}) well below 5 standard errors here, whose size is ~1/√n.
         let samples = try GaussianMixture.gaussian(mean: [0.5], covariance: [1]).sample(
-            count: 100_000, stream: RandomStream(seed: 3))
+            count: 100_000, stream: try RandomStream(seed: 3))
         let w = try SampleDistances.wasserstein1(samples: samples, cdf: normalCDF, lower: -8, upper: 8)
         #expect(abs(w.value - 0.5) < 5 * w.standardError && w.standardError < 0.01, "W1 \(w.value) ± \(w.standardError)")
         // From a density by quadrature: the same number.
@@ -134,19 +134,19 @@ struct MetricsTests {
             for i in 0..<m { for j in 0..<m where i != j { yy += dist(y[(i * d)..<((i + 1) * d)], y[(j * d)..<((j + 1) * d)]) } }
             return 2 * xy / Double(n * m) - xx / Double(n * (n - 1)) - yy / Double(m * (m - 1))
         }
-        let x1 = doubleWell.sample(count: 50, stream: RandomStream(seed: 1))
-        let y1 = triMixture.sample(count: 60, stream: RandomStream(seed: 2))
+        let x1 = doubleWell.sample(count: 50, stream: try RandomStream(seed: 1))
+        let y1 = triMixture.sample(count: 60, stream: try RandomStream(seed: 2))
         #expect(abs(try SampleDistances.energyDistance(x1, y1, dimension: 1).value - brute(x1, y1, 1)) < 1e-12)
-        let x2 = twoMoons.sample(count: 40, stream: RandomStream(seed: 3))
-        let y2 = coupledOscillator.sample(count: 45, stream: RandomStream(seed: 4))
+        let x2 = twoMoons.sample(count: 40, stream: try RandomStream(seed: 3))
+        let y2 = coupledOscillator.sample(count: 45, stream: try RandomStream(seed: 4))
         #expect(abs(try SampleDistances.energyDistance(x2, y2, dimension: 2).value - brute(x2, y2, 2)) < 1e-12)
         // Same law: within 4 standard errors of 0. Different laws: many standard errors above.
-        let a = twoMoons.sample(count: 20_000, stream: RandomStream(seed: 5))
-        let b = twoMoons.sample(count: 20_000, stream: RandomStream(seed: 6))
+        let a = twoMoons.sample(count: 20_000, stream: try RandomStream(seed: 5))
+        let b = twoMoons.sample(count: 20_000, stream: try RandomStream(seed: 6))
         let same = try SampleDistances.energyDistance(a, b, dimension: 2, maxPoints: 3000)
         #expect(abs(same.value) < 4 * same.standardError && same.samplesUsed == 3000)
         // Two-moons shifted by 0.3 along x: D² ≈ 0.05, against a standard error ~2e-3.
-        let shifted = twoMoons.sample(count: 20_000, stream: RandomStream(seed: 7)).enumerated().map {
+        let shifted = twoMoons.sample(count: 20_000, stream: try RandomStream(seed: 7)).enumerated().map {
             $0.offset % 2 == 0 ? $0.element + 0.3 : $0.element
         }
         let different = try SampleDistances.energyDistance(shifted, b, dimension: 2, maxPoints: 3000)
@@ -179,12 +179,12 @@ struct MetricsTests {
     @Test("SampleMetrics.evaluate: histogram, W₁ (1-D) and energy distance (2-D) for exact draws")
     func evaluateBundle() throws {
         let oneD = try SampleMetrics.evaluate(
-            samples: triMixture.sample(count: 50_000, stream: RandomStream(seed: 61)), reference: triMixture, grid: line)
+            samples: triMixture.sample(count: 50_000, stream: try RandomStream(seed: 61)), reference: triMixture, grid: line)
         expectAtFloor(oneD.histogram, "tri-mix exact draws")
         let w = try #require(oneD.wasserstein1)
         #expect(w.value < 0.02 && oneD.energyDistance == nil)
         let twoD = try SampleMetrics.evaluate(
-            samples: twoMoons.sample(count: 50_000, stream: RandomStream(seed: 62)), reference: twoMoons, grid: moonsBox)
+            samples: twoMoons.sample(count: 50_000, stream: try RandomStream(seed: 62)), reference: twoMoons, grid: moonsBox)
         expectAtFloor(twoD.histogram, "two-moons exact draws")
         let e = try #require(twoD.energyDistance)
         #expect(abs(e.value) < 4 * e.standardError && twoD.wasserstein1 == nil)

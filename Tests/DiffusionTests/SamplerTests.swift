@@ -255,7 +255,7 @@ struct SamplerTests {
         let n = 20_000
         let tMax = 12.0
         let pT = try doubleWell.pushedForward(time: tMax, process: .ve)
-        let start = pT.sample(count: n, stream: RandomStream(seed: 77))
+        let start = pT.sample(count: n, stream: try RandomStream(seed: 77))
         let path = try DiffusionPath(process: .ve, tMax: tMax, schedule: .cosine, steps: 300)
         let solution = try ParticleSampler.run(
             SamplingProblem(

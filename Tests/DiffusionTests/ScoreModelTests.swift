@@ -24,7 +24,7 @@ struct ScoreModelTests {
     @Test("the fast mixture kernel equals Landscape.score, at t = 0 and along the OU path", arguments: mixtures.indices)
     func kernelMatchesLandscape(index: Int) throws {
         let (name, p) = Self.mixtures[index]
-        let stream = RandomStream(seed: 11)
+        let stream = try RandomStream(seed: 11)
         for t in [0.0, 0.03, 0.7, 4.0] {
             let field = try ExactScore(p).field(at: t)
             #expect(field is GaussianMixtureScoreField)
@@ -44,7 +44,7 @@ struct ScoreModelTests {
     func parallelBatch() throws {
         let field = try ExactScore(twoMoons).field(at: 0.2)
         let n = 5000
-        let x = twoMoons.sample(count: n, stream: RandomStream(seed: 3))
+        let x = twoMoons.sample(count: n, stream: try RandomStream(seed: 3))
         var batch = [Double](repeating: 0, count: 2 * n)
         x.withUnsafeBufferPointer { xp in
             batch.withUnsafeMutableBufferPointer { bp in

@@ -10,7 +10,7 @@ struct BandedLinearSystemTests {
         let n = 40
         let kl = 3
         let ku = 5
-        let stream = RandomStream(seed: 8)
+        let stream = try RandomStream(seed: 8)
         var banded = try BandedMatrix(size: n, lowerBandwidth: kl, upperBandwidth: ku)
         var dense = [Double](repeating: 0, count: n * n)
         for i in 0..<n {

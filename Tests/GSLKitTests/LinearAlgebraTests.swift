@@ -239,11 +239,11 @@ struct NumericsTests {
 @Suite("Random streams")
 struct RandomTests {
     @Test("a fixed seed reproduces the stream; another seed does not")
-    func reproducible() {
+    func reproducible() throws {
         for algorithm in RandomAlgorithm.allCases {
-            let a = RandomStream(seed: 42, algorithm: algorithm)
-            let b = RandomStream(seed: 42, algorithm: algorithm)
-            let c = RandomStream(seed: 43, algorithm: algorithm)
+            let a = try RandomStream(seed: 42, algorithm: algorithm)
+            let b = try RandomStream(seed: 42, algorithm: algorithm)
+            let c = try RandomStream(seed: 43, algorithm: algorithm)
             let xa = (0..<1000).map { _ in a.gaussian() }
             let xb = (0..<1000).map { _ in b.gaussian() }
             let xc = (0..<1000).map { _ in c.gaussian() }
@@ -255,8 +255,8 @@ struct RandomTests {
     /// Mean and variance of 10⁶ Gaussian draws: standard errors 1e-3 and √2·1e-3; we allow
     /// 5 standard errors (a false alarm has probability < 1e-6 with the fixed seed anyway).
     @Test("Gaussian and uniform moments within 5 standard errors")
-    func moments() {
-        let stream = RandomStream(seed: 7)
+    func moments() throws {
+        let stream = try RandomStream(seed: 7)
         let n = 1_000_000
         var buffer = [Double](repeating: 0, count: n)
         buffer.withUnsafeMutableBufferPointer { stream.fillGaussian($0, standardDeviation: 2) }

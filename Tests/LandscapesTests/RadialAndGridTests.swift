@@ -56,7 +56,7 @@ struct RadialAndGridTests {
     @Test("hydrogen samples have the Gamma(3, ½) radius and isotropic directions")
     func hydrogenSamples() throws {
         let n = 100_000
-        let x = try HydrogenOrbital().sample(count: n, stream: RandomStream(seed: 11))
+        let x = try HydrogenOrbital().sample(count: n, stream: try RandomStream(seed: 11))
         var meanR = 0.0
         var meanInv = 0.0
         var meanX = [0.0, 0.0, 0.0]
@@ -206,7 +206,7 @@ struct RadialAndGridTests {
     @Test("polynomial score matching recovers a Gaussian's score")
     func polynomialScoreMatching() throws {
         let g = try GaussianMixture.gaussian(mean: [0.5, -1], covariance: [1, 0.8, 0.8, 1])
-        let samples = g.sample(count: 20_000, stream: RandomStream(seed: 5))
+        let samples = g.sample(count: 20_000, stream: try RandomStream(seed: 5))
         let learned = try LearnedScore(samples: samples, dimension: 2, degree: 2)
         // Precision of Σ = [[1, .8], [.8, 1]]: [[2.78, −2.22], [−2.22, 2.78]], |P| ≈ 5.
         let tolerance = 5 * (2.0 / 20_000).squareRoot() * 5
@@ -224,7 +224,7 @@ struct RadialAndGridTests {
     /// coefficients → 0; with 10⁵ samples f(r) is within 0.1 of −2 on the bulk r ∈ [0.3, 5].
     @Test("radial score matching on hydrogen samples recovers f = −2")
     func radialScoreMatching() throws {
-        let samples = try HydrogenOrbital().sample(count: 100_000, stream: RandomStream(seed: 21))
+        let samples = try HydrogenOrbital().sample(count: 100_000, stream: try RandomStream(seed: 21))
         let learned = try LearnedRadialScore(samples: samples, basisSize: 4)
         for r in [0.3, 1.0, 2.0, 5.0] { #expect(abs(learned.radialScore(r) + 2) < 0.1, "r = \(r): \(learned.radialScore(r))") }
         #expect(abs(radialMass(learned, upTo: 60) - 1) < 1e-6)

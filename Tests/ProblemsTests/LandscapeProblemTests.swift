@@ -174,7 +174,7 @@ struct LandscapeProblemTests {
         }
         #expect(v.count == 81 && abs(v[40] + 0.5) < 1e-15)
         // Samples from a file, polynomial basis.
-        let stream = RandomSource(seed: 3)
+        let stream = try RandomSource(seed: 3)
         let samples = (0..<2000).map { _ in "\(stream.gaussian())" }
         try samples.joined(separator: "\n").write(
             to: directory.appendingPathComponent("s.csv"), atomically: true, encoding: .utf8)

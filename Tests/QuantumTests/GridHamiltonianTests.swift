@@ -52,7 +52,7 @@ struct GridHamiltonianTests {
             v[k] = 0.3 * x[0] * x[0] + 0.1 * x[0] * x[1] + x[1]
         }
         let h = try GridHamiltonian(grid: grid, potential: v, order: .fourth)
-        let stream = RandomStream(seed: 1)
+        let stream = try RandomStream(seed: 1)
         let a = (0..<grid.count).map { _ in stream.gaussian() }
         let b = (0..<grid.count).map { _ in stream.gaussian() }
         let ha = h.apply(a)

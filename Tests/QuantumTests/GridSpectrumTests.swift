@@ -137,7 +137,7 @@ struct GridSpectrumTests {
             try UniformGrid(lower: [-2, -1], upper: [3, 1], points: [17, 23]),
             try UniformGrid(lower: [-2, -1, 0], upper: [3, 1, 2], points: [9, 11, 13]),
         ]
-        let stream = RandomStream(seed: 3)
+        let stream = try RandomStream(seed: 3)
         for grid in grids {
             let v = (0..<grid.count).map { _ in stream.gaussian() }
             let h = try GridHamiltonian(grid: grid, potential: v, order: order)

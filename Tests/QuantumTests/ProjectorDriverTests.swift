@@ -28,7 +28,7 @@ struct ProjectorDriverTests {
         let (a, b) = (0.7, 0.45)
         let diagonal = try model.diagonal()
         let n = diagonal.count
-        let rng = RandomStream(seed: 11)
+        let rng = try RandomStream(seed: 11)
         let x = (0..<n).map { _ in rng.gaussian() }
         let mean = x.reduce(0, +) / Double(n)
         // a(x − ⟨+|x⟩|+⟩) + b E x, ⟨+|x⟩|+⟩ = mean(x)·1

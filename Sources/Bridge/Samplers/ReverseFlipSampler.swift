@@ -13,6 +13,7 @@ public enum ReverseFlipSampler: SpinSampler {
 
     public static func run(_ loaded: SpinProblem, _ o: SampleRequest) throws -> SpinSampleResult {
         let model = loaded.spec.model.ising
+        try QubitRegister.validate(qubits: model.qubits, vectors: 2, for: "the reverse flip chain")
         let h = try loaded.spec.hamiltonian()
         let target: SpinDistribution = try o.beta.map { try .boltzmann(model, beta: $0) } ?? .groundStates(of: model)
         // The diffusion's own schedule: flip:NAME is NAME on the flip diffusion; anneal:NAME an
@@ -25,6 +26,15 @@ public enum ReverseFlipSampler: SpinSampler {
         // Default t_max: the uniform law is within TV (n/2)e^{−2γt} ≤ 1e-4 of p_tmax (or the
         // noise end of a diffusion schedule that ends first).
         let tMax = library.diffusionHorizon(for: request.name?.noiseSchedule).tMax
+        let samples = o.samples ?? 1000
+        let cells = o.cells ?? 100
+        let flips = Double(model.qubits) * o.flipRate * tMax
+        try o.checkWork(
+            Double(samples) * (flips + Double(cells)) * 15 * Double(model.qubits)
+                + Double(cells) * Foundation.pow(2.0, Double(model.qubits)),
+            what: "the reverse flip chain on \(loaded.spec.name)",
+            estimate: String(format: "%d samples × about %.2g flips (n·γ·t_max) and %d cells", samples, flips, cells),
+            reduce: .samples)
         let diffusion = try ReverseFlipDiffusion(
             target: target, rate: o.flipRate, maximumTime: tMax, schedule: schedule, prior: o.prior)
         return try ReverseFlipChain.run(

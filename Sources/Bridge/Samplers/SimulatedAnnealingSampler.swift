@@ -13,6 +13,20 @@ public enum SimulatedAnnealingSampler: SpinSampler {
     public static let parameters: Set<SamplerParameter> = [.samples, .sweeps, .betaSchedule, .betaRange, .output]
 
     public static func run(_ loaded: SpinProblem, _ o: SampleRequest) throws -> SpinSampleResult {
+        let model = loaded.spec.model.ising
+        let n = Double(model.qubits)
+        let samples = o.samples ?? 1000
+        let sweeps = o.sweeps ?? 1000
+        // Memory: the spins (1 byte each), energies, the β schedule and the streams.
+        try MemoryBudget.system.require(
+            Double(samples) * (n + 100) + Double(sweeps) * 8, for: "simulated annealing with \(samples) reads",
+            parameter: "sample.samples", hint: "lower sample.samples or sample.sweeps")
+        // Work: every sweep visits every spin and its couplings.
+        let degree = 1 + 2 * Double(model.couplings.count) / max(1, n)
+        try o.checkWork(
+            Double(samples) * Double(sweeps) * n * degree, what: "simulated annealing on \(loaded.spec.name)",
+            estimate: "\(samples) reads × \(sweeps) sweeps × \(Int(n)) spins × \(String(format: "%.2g", degree)) terms",
+            reduce: o.sweeps != nil ? .sweeps : .samples)
         let options = SimulatedAnnealingOptions(
             samples: o.samples ?? 1000, sweeps: o.sweeps ?? 1000, schedule: o.betaSchedule, betaRange: o.betaRange,
             seed: o.seed)

@@ -199,7 +199,27 @@ public final class ScheduleLibrary: @unchecked Sendable {
     ) throws {
         guard (3...2001).contains(gapSamples) else { throw InputError("gap samples", "must be 3…2001 (got \(gapSamples))") }
         try Check.positive(flipRate, "flip rate")
-        if let t = flipTMax { try Check.positive(t, "t_max") }
+        if let t = flipTMax {
+            try Check.positive(t, "t_max")
+            // The flip diffusion's clock is OU's at rate γ: past γ·t ≈ 50 the data is erased and
+            // e^{−2γt} underflows, so every rate would be 0/0 (the horizon OU landscapes share).
+            guard t * flipRate <= 50 else {
+                throw InputError(
+                    "t_max",
+                    "\(t) is beyond the flip diffusion's horizon: γ·t_max = \(t * flipRate) exceeds 50 (the spins are uniform by γt ≈ 10 and e^{−2γt} underflows past 350)",
+                    hint: "use t_max ≤ \(Comparison.format(50 / flipRate))")
+            }
+        }
+        if case .free(let process, let tMax, _) = context {
+            try Check.positive(tMax, "t_max")
+            let horizon = process == .ou ? 50.0 : 1e6
+            guard tMax <= horizon else {
+                throw InputError(
+                    "t_max",
+                    "\(tMax) is beyond the \(process.rawValue.uppercased()) process's horizon of \(Comparison.format(horizon))",
+                    hint: process == .ou ? "the OU process forgets the data by t ≈ 10; use t_max ≤ 50" : "use t_max ≤ 1e6")
+            }
+        }
         self.context = context
         self.gapSamples = gapSamples
         self.cachedGaps = gaps

@@ -39,6 +39,14 @@ public struct EvolveRequest: Sendable {
         case trajectory
     }
 
+    /// The work budget (`run.max_work`, in ``AdiabatCore/WorkBudget`` units); nil: the default.
+    public var maxWork: Double?
+    /// Called before a long run starts with the estimate, and then with the progress `τ/T`.
+    public var progress: (@Sendable (EvolveProgress) -> Void)?
+
+    /// The most fixed steps a run may ask for (the integrators stop at ``EvolutionOptions/maxSteps``).
+    public static let maximumSteps = 10_000_000
+
     public init() {}
 
     /// The method's options with the request's overrides.
@@ -52,6 +60,14 @@ public struct EvolveRequest: Sendable {
         options.trajectoryStates = saveState != nil && saveStateTimes == .trajectory
         return options
     }
+}
+
+/// What a long evolution reports while it runs.
+public enum EvolveProgress: Sendable {
+    /// Before the run: the estimated work and seconds (one core).
+    case estimate(work: Double, seconds: Double, summary: String)
+    /// The fraction `τ/T` of the run done.
+    case fraction(Double)
 }
 
 /// The solution of ``Problem/evolve(_:)``: the engine's result for the problem's kind.
@@ -106,6 +122,11 @@ public enum EvolveSolution: Sendable, Encodable {
 extension Problem {
     /// Real-time evolution along the problem's path (docs/evolution.md, docs/annealing.md).
     public func evolve(_ request: EvolveRequest) throws -> EvolveSolution {
+        try WorkBudget.validate(request.maxWork)
+        if let steps = request.steps {
+            _ = try Checked.count(
+                steps, "evolve.steps", in: 1...EvolveRequest.maximumSteps, hint: "the integrators stop at 10⁷ steps")
+        }
         if let file = request.saveState {
             try DataFile.check(file, parameter: "evolve.save_state", suffixes: StateFiles.suffixes)
             if request.saveStateTimes == .trajectory && request.trajectory < 1 {
@@ -227,13 +248,21 @@ extension Problem {
         let path = try LandscapePath(problem: loaded)
         let shape = try ScheduleLibrary(context: .landscape(path)).schedule(request.schedule)
         let method = request.method ?? .split4
-        let result = try LandscapeEvolution.run(
-            path: path, schedule: shape, totalTime: T, method: method, options: request.options(for: method))
+        try Check.positive(T, "evolve.total_time")
+        let options = request.options(for: method)
+        let estimate = try LandscapeEvolution.estimate(path: path, totalTime: T, method: method, options: options)
+        try checkWork(estimate, request, what: "evolving \(loaded.name) to T = \(Comparison.format(T))")
+        let result = try withProgress(request, totalTime: T) {
+            try LandscapeEvolution.run(path: path, schedule: shape, totalTime: T, method: method, options: options)
+        }
         return .landscape(problem: loaded.name, tMax: path.tMax, schedule: shape.name, result: result)
     }
 
     static func evolve(_ loaded: SpinProblem, _ request: EvolveRequest) throws -> EvolveSolution {
         let spec = loaded.spec
+        let method0 = request.method ?? .split4
+        try QubitRegister.validate(
+            qubits: spec.model.labels.count, vectors: method0.isSplitOperator ? 6 : 20, for: "evolve (\(method0.rawValue))")
         let hamiltonian = try spec.hamiltonian()
         let run: AnnealingProblem
         if request.schedule.name == .problem && request.schedule.direction == nil {
@@ -245,7 +274,12 @@ extension Problem {
                 totalTime: try spec.totalTime(request.totalTime), initialSpins: spec.initialSpins)
         }
         let method = request.method ?? .split4
-        let result = try AnnealingEvolution.run(run, method: method, options: request.options(for: method))
+        let options = request.options(for: method)
+        let estimate = AnnealingEvolution.estimate(run, method: method, options: options)
+        try checkWork(estimate, request, what: "evolving \(spec.name) to T = \(Comparison.format(run.totalTime))")
+        let result = try withProgress(request, totalTime: run.totalTime) {
+            try AnnealingEvolution.run(run, method: method, options: options)
+        }
         return .annealing(problem: spec.name, result: result)
     }
 
@@ -295,5 +329,24 @@ extension Problem {
                 hint: "drop the anneal: prefix (or use it with the reverse-flip sampler)")
         }
         return try ScheduleLibrary(context: .annealing(spec, hamiltonian)).schedule(request)
+    }
+}
+
+extension Problem {
+    /// Refuses an evolution estimated beyond the request's budget (naming the parameter that
+    /// sets its length), and announces a long one through the progress callback.
+    /// Runs `body` with the request's progress callback receiving `τ/T`.
+    static func withProgress<R>(_ request: EvolveRequest, totalTime T: Double, _ body: () throws -> R) rethrows -> R {
+        guard let progress = request.progress else { return try body() }
+        return try EvolutionProgress.withReporter({ tau in progress(.fraction(min(1, tau / T))) }) { try body() }
+    }
+
+    static func checkWork(_ estimate: EvolutionWorkEstimate, _ request: EvolveRequest, what: String) throws {
+        let reduce = request.steps != nil ? "evolve.steps" : "evolve.total_time"
+        try WorkBudget.check(
+            estimate.work, maximum: request.maxWork, what: what, estimate: estimate.summary, parameter: reduce,
+            reduce: reduce)
+        let seconds = WorkBudget.seconds(estimate.work)
+        if seconds > 5 { request.progress?(.estimate(work: estimate.work, seconds: seconds, summary: estimate.summary)) }
     }
 }

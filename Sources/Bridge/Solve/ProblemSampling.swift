@@ -46,6 +46,15 @@ public struct SampleRequest: Sendable {
         didSet { output = outputFile != nil }
     }
 
+    /// The work budget (`run.max_work`, in ``AdiabatCore/WorkBudget`` units); nil: the default.
+    public var maxWork: Double?
+
+    /// The most samples, cells, steps and sweeps a request may ask for (docs/conventions.md#limits).
+    public static let maximumSamples = 100_000_000
+    public static let maximumCells = 1_000_000
+    public static let maximumSteps = 10_000_000
+    public static let maximumSweeps = 100_000_000
+
     public init(sampler: String, seed: UInt64) {
         self.sampler = sampler
         self.seed = seed
@@ -53,6 +62,13 @@ public struct SampleRequest: Sendable {
 }
 
 extension SampleRequest {
+    /// Refuses `work` units beyond the request's budget (`reduce`: the parameter that lowers it).
+    func checkWork(_ work: Double, what: String, estimate: String, reduce: SamplerParameter) throws {
+        try WorkBudget.check(
+            work, maximum: maxWork, what: what, estimate: estimate, parameter: "sample.\(reduce.rawValue)",
+            reduce: "sample.\(reduce.rawValue)")
+    }
+
     /// The settings given (set to anything but their defaults).
     public var given: [SamplerParameter] {
         let flags: [(Bool, SamplerParameter)] = [
@@ -85,8 +101,13 @@ extension SampleRequest {
             throw InputError(
                 "sample.integrator", "\(integrator.rawValue) does not apply to \(sampler.name); it takes \(list)")
         }
-        for (value, parameter) in [(steps, SamplerParameter.steps), (cells, .cells), (samples, .samples), (sweeps, .sweeps)] {
+        try WorkBudget.validate(maxWork)
+        for (value, parameter, limit) in [
+            (steps, SamplerParameter.steps, Self.maximumSteps), (cells, .cells, Self.maximumCells),
+            (samples, .samples, Self.maximumSamples), (sweeps, .sweeps, Self.maximumSweeps),
+        ] {
             if let value, value < 1 { throw InputError("sample.\(parameter.rawValue)", "must be positive (got \(value))") }
+            if let value { _ = try Checked.count(value, "sample.\(parameter.rawValue)", in: 1...limit) }
         }
         if let t = tMax, !(t.isFinite && t > 0) { throw InputError("sample.t_max", "must be a positive number (got \(t))") }
         if !(scoreError.isFinite && scoreError >= 0) {

@@ -169,6 +169,9 @@ extension Problem {
             guard request.levels >= 2 else {
                 throw InputError("spectrum.levels", "must be at least 2 for an annealing spectrum (got \(request.levels))")
             }
+            // Lanczos keeps ~40 real Krylov vectors plus the levels (half as many complex vectors).
+            try QubitRegister.validate(
+                qubits: problem.spec.model.labels.count, vectors: Double(request.levels + 40) / 2, for: "spectrum")
             if problem.catalyst != nil {
                 return .catalysed(
                     problem: problem.spec.name,

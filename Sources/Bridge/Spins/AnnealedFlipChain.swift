@@ -199,7 +199,7 @@ public enum AnnealedFlipChain {
         let list = moves(problem.annealing)
         var statistics = FlipChainStatistics()
         var states: [Int] = []
-        let streams = SampleStreams(seed: options.seed, samples: options.samples)
+        let streams = try SampleStreams(seed: options.seed, samples: options.samples)
         let grid = try forEachCell(problem, options: options, moves: list) { a, b in
             if states.isEmpty, let k = problem.initialState {
                 states = [Int](repeating: k, count: options.samples)
@@ -207,7 +207,8 @@ public enum AnnealedFlipChain {
                 // Exact draws from ψ₀(s(0))².
                 let initial = try SpinDistribution(qubits: problem.annealing.qubits, logWeights: a.logAmplitude.map { 2 * $0 })
                 states = initial.sample(
-                    count: options.samples, stream: RandomStream(seed: RandomStream.derivedSeed(options.seed, stream: 1 << 40)))
+                    count: options.samples,
+                    stream: try RandomStream(seed: RandomStream.derivedSeed(options.seed, stream: 1 << 40)))
             }
             let cell = FlipChainCell(
                 moves: list, startTable: a.logAmplitude, endTable: b.logAmplitude, startWeights: a.weights,

@@ -54,7 +54,7 @@ public struct FlipChain: Sendable {
         try Check.nonNegative(time, "time")
         try validate(states)
         var x = states
-        let streams = SampleStreams(seed: seed, samples: states.count)
+        let streams = try SampleStreams(seed: seed, samples: states.count)
         let cell = FlipChainCell.homogeneous(moves: moves, table: logAmplitude, weights: weights, length: time)
         let stats = try FlipChainEngine.advance(&x, cell: cell, streams: streams)
         return (x, stats)
@@ -71,7 +71,7 @@ public struct FlipChain: Sendable {
             throw InputError("times", "must be non-negative and ascending")
         }
         var x = states
-        let streams = SampleStreams(seed: seed, samples: states.count)
+        let streams = try SampleStreams(seed: seed, samples: states.count)
         var rows = [[Double]](repeating: [], count: states.count)
         var now = 0.0
         for t in times {

@@ -179,10 +179,10 @@ final class SampleStreams: @unchecked Sendable {
     let blockSize: Int
     private let streams: [RandomStream]
 
-    init(seed: UInt64, samples: Int, blockSize: Int = 64, stream offset: UInt64 = 0) {
+    init(seed: UInt64, samples: Int, blockSize: Int = 64, stream offset: UInt64 = 0) throws {
         self.blockSize = blockSize
         let count = (samples + blockSize - 1) / blockSize
-        streams = (0..<count).map { RandomStream(seed: RandomStream.derivedSeed(seed, stream: offset + UInt64($0))) }
+        streams = try (0..<count).map { try RandomStream(seed: RandomStream.derivedSeed(seed, stream: offset + UInt64($0))) }
     }
 
     var blocks: Int { streams.count }

@@ -168,7 +168,7 @@ public enum PathIntegralAnnealing {
         let steps = plan
         let graph = CSRGraph(model)
         let samples = options.samples
-        let streams = SampleStreams(seed: options.seed, samples: samples, blockSize: 4)
+        let streams = try SampleStreams(seed: options.seed, samples: samples, blockSize: 4)
         var spins = [Int8](repeating: 0, count: samples * n)
         var energies = [Double](repeating: 0, count: samples)
         let start = initialSpins.map { $0.map { Int8($0) } }
@@ -241,7 +241,7 @@ public enum PathIntegralAnnealing {
         let (tanhE, cothE) = (tanh(epsilon), 1 / tanh(epsilon))
         let width = 2 + n * n
         let results = ResultSlots<[Double]>(count: reads)
-        let streams = SampleStreams(seed: seed, samples: reads, blockSize: 8)
+        let streams = try SampleStreams(seed: seed, samples: reads, blockSize: 8)
         Parallel.forEachTask(streams.blocks) { block in
             var rng = Xoshiro256(seed: streams.stream(block))
             var replica = TrotterReplica(graph: graph, slices: slices, open: boundary == .open)

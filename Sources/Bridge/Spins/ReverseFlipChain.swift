@@ -115,8 +115,8 @@ public enum ReverseFlipChain {
         statistics.tables = 1
         let startLaw = d.prior == .marginal ? current : try SpinDistribution.uniform(qubits: n)
         var states = startLaw.sample(
-            count: options.samples, stream: RandomStream(seed: RandomStream.derivedSeed(options.seed, stream: 1 << 40)))
-        let streams = SampleStreams(seed: options.seed, samples: options.samples)
+            count: options.samples, stream: try RandomStream(seed: RandomStream.derivedSeed(options.seed, stream: 1 << 40)))
+        let streams = try SampleStreams(seed: options.seed, samples: options.samples)
         for k in 1..<times.count {
             let t0 = times[k - 1]
             let t1 = times[k]
@@ -173,7 +173,7 @@ public enum ReverseFlipChain {
         let logPrior = support.map { target.logProbabilities[$0] }
         var cumulativeFor: [Int: [Double]] = [:]
         var out = states
-        let rng = RandomStream(seed: RandomStream.derivedSeed(seed, stream: 1 << 41))
+        let rng = try RandomStream(seed: RandomStream.derivedSeed(seed, stream: 1 << 41))
         for (i, x) in states.enumerated() {
             if cumulativeFor[x] == nil {
                 var logw = [Double](repeating: 0, count: support.count)

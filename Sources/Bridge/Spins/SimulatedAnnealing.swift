@@ -129,7 +129,7 @@ public enum SimulatedAnnealing {
         let graph = CSRGraph(model)
         let samples = options.samples
         let blockSize = 16
-        let streams = SampleStreams(seed: options.seed, samples: samples, blockSize: blockSize)
+        let streams = try SampleStreams(seed: options.seed, samples: samples, blockSize: blockSize)
         var spins = [Int8](repeating: 0, count: samples * n)
         var energies = [Double](repeating: 0, count: samples)
         let perBeta = options.sweepsPerBeta

@@ -62,10 +62,10 @@ public struct TimeToSolution: Sendable, Codable, Equatable {
 
     /// TTS₉₉ of `hits` out of `reads`, with a percentile-bootstrap 95% interval.
     public static func estimate(hits: Int, reads: Int, sweepsPerRead tau: Double, seed: UInt64, resamples: Int = 2000)
-        -> TimeToSolution
+        throws -> TimeToSolution
     {
         let p = reads > 0 ? Double(hits) / Double(reads) : 0
-        let stream = RandomStream(seed: RandomStream.derivedSeed(seed, stream: 0x7715))
+        let stream = try RandomStream(seed: RandomStream.derivedSeed(seed, stream: 0x7715))
         var draws = (0..<resamples).map { _ in Double(stream.binomial(trials: reads, probability: p)) / Double(reads) }
         draws.sort()
         func quantile(_ q: Double) -> Double {
@@ -181,7 +181,7 @@ public enum SpinReadout {
         let sd = reads > 1 ? (squares / Double(reads - 1)).squareRoot() : 0
         let n = Double(max(model.qubits, 1))
         let p = Double(hits) / Double(max(reads, 1))
-        var tts = TimeToSolution.estimate(hits: hits, reads: reads, sweepsPerRead: sweepsPerRead, seed: seed)
+        var tts = try TimeToSolution.estimate(hits: hits, reads: reads, sweepsPerRead: sweepsPerRead, seed: seed)
         if source == .bestFound { tts.note += "; against the best energy found, not a known ground energy" }
         var result = SpinSampleResult(
             sampler: sampler, qubits: model.qubits, samples: reads, groundStateProbability: p,

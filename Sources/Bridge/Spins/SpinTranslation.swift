@@ -34,6 +34,8 @@ public struct SpinTranslation: Sendable {
         options: GroundStateOptions = GroundStateOptions()
     ) throws -> SpinTranslation {
         try Check.inUnitInterval(s, "--s")
+        // The ground state's Lanczos workspace and the score tables: ~25 vectors.
+        try QubitRegister.validate(qubits: problem.hamiltonian.qubits, vectors: 25, for: "translate")
         let at = driverFloor.map { problem.regularised(s, toward: 0.5, floor: $0) } ?? s
         let (a, b, c) = problem.coefficients(at: at)
         let h = try problem.operatorWith(a: a, b: b, c: c)

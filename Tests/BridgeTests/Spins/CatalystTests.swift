@@ -9,7 +9,7 @@ import Testing
 struct CatalystTests {
     @Test("the GF(2) gauge criterion agrees with brute force over every diagonal sign change")
     func gaugeCriterionBruteForce() throws {
-        let rng = RandomStream(seed: 3)
+        let rng = try RandomStream(seed: 3)
         let n = 5
         var agreed = 0
         var frustrated = 0

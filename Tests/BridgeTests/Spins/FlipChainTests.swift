@@ -220,7 +220,7 @@ struct FlipChainTests {
         let batches = 20
         let perBatch = 4000
         let lags = (0...6).map { Double($0) * 0.25 / g }
-        let starts = law.sample(count: batches * perBatch, stream: RandomStream(seed: 77))
+        let starts = law.sample(count: batches * perBatch, stream: try RandomStream(seed: 77))
         let rows = try chain.trajectories(from: starts, times: lags, seed: 78, observable: f)
         var estimates: [Double] = []
         for b in 0..<batches {

@@ -9,23 +9,23 @@ import Testing
 @Suite("Spin samplers at any size: reference energy, residual energy, time to solution")
 struct SpinReadoutTests {
     @Test("TTS₉₉ = τ·ln(0.01)/ln(1 − p); infinite at p = 0, one read at p ≥ 0.99; the bootstrap interval brackets it")
-    func timeToSolution() {
+    func timeToSolution() throws {
         #expect(TimeToSolution.sweeps(probability: 0, sweepsPerRead: 100) == nil)
         #expect(TimeToSolution.sweeps(probability: 0.995, sweepsPerRead: 100) == 100)
         let half = TimeToSolution.sweeps(probability: 0.5, sweepsPerRead: 100)!
         #expect(abs(half - 100 * log(0.01) / log(0.5)) < 1e-9)  // 664.4 sweeps
-        let t = TimeToSolution.estimate(hits: 120, reads: 1000, sweepsPerRead: 50, seed: 3)
-        let value = try! #require(t.sweeps)
-        let (low, high) = (try! #require(t.low), try! #require(t.high))
+        let t = try TimeToSolution.estimate(hits: 120, reads: 1000, sweepsPerRead: 50, seed: 3)
+        let value = try #require(t.sweeps)
+        let (low, high) = (try #require(t.low), try #require(t.high))
         #expect(low < value && value < high)
         // p̂ = 0.12 ± 0.0103: the 95% interval of p is about ±0.020, so TTS ∈ [≈ 1.63, ≈ 2.23]·10³
         #expect(abs(low - 50 * log(0.01) / log(1 - 0.1402)) < 60)
         #expect(abs(high - 50 * log(0.01) / log(1 - 0.0999)) < 90)
-        let none = TimeToSolution.estimate(hits: 0, reads: 100, sweepsPerRead: 50, seed: 3)
+        let none = try TimeToSolution.estimate(hits: 0, reads: 100, sweepsPerRead: 50, seed: 3)
         #expect(none.sweeps == nil && none.low == nil && none.high == nil)
         #expect(none.note.contains("infinite"))
         // infinite values are JSON null
-        let json = String(decoding: try! JSONEncoder().encode(none), as: UTF8.self)
+        let json = String(decoding: try JSONEncoder().encode(none), as: UTF8.self)
         #expect(json.contains("\"sweeps\":null"))
     }
 

@@ -6,7 +6,7 @@ import Quantum
 
 /// A Sherrington–Kirkpatrick instance: `Jᵢⱼ ~ N(0, 1/n)` on all pairs, `hᵢ ~ N(0, σ_h²)`.
 func sherringtonKirkpatrick(qubits n: Int, seed: UInt64, fieldScale: Double = 0.5) throws -> IsingModel {
-    let rng = RandomStream(seed: seed)
+    let rng = try RandomStream(seed: seed)
     let h = (0..<n).map { _ in fieldScale * rng.gaussian() }
     var couplings: [Coupling] = []
     for i in 0..<n {
