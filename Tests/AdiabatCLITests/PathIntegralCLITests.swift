@@ -29,8 +29,9 @@ struct PathIntegralCLITests {
         #expect(a["residual_energy_per_spin"] != nil && a["mean_energy"] as? Double == b["mean_energy"] as? Double)
         let tts = try #require(a["tts99"] as? [String: Any])
         #expect(tts["sweeps_per_read"] as? Double == 100)
-        let settings = try #require(a["settings"] as? [String: String])
-        #expect(settings["trotter_slices"] == "8" && settings["boundary"] == "periodic")
+        // settings are JSON numbers where they are numbers (docs/data-out.md)
+        let settings = try #require(a["settings"] as? [String: Any])
+        #expect(settings["trotter_slices"] as? Double == 8 && settings["boundary"] as? String == "periodic")
     }
 
     @Test("the file's ground_energy is the reference; one above the best found is one error line")
