@@ -206,8 +206,8 @@ struct MergeCommand: ParsableCommand {
 extension SweepCommand: Exemplified {
     static let examples = [
         "adiabat sweep campaign.toml --report report/campaign",
-        "adiabat sweep campaign.toml --report report/campaign --slurm 16 --partition short",
         "adiabat sweep report/campaign --status",
+        "adiabat sweep campaign.toml --report report/cluster --slurm 16 --partition short",
     ]
 }
 

@@ -6,8 +6,20 @@ import Testing
 @Suite("help texts and their examples")
 struct HelpTests {
     static let commands = [
-        "", "problems", "spectrum", "translate", "evolve", "sample", "schedule", "compare", "reproduce", "instance",
+        "", "problems", "spectrum", "translate", "evolve", "sample", "schedule", "compare", "sweep", "merge", "reproduce",
+        "instance",
     ]
+
+    /// The campaign spec the sweep and merge examples name (docs/campaigns.md shows its keys).
+    static let campaign = """
+        problems = ["maxcut6", "sk10"]
+        schedules = ["linear", "cosine"]
+        times = [2, 8]
+        steps = [5]
+        sweeps = [10, 100]
+        samples = 200
+        gap_samples = 9
+        """
 
     func help(_ command: String) throws -> String {
         let run = try adiabat((command.isEmpty ? [] : [command]) + ["--help"])
@@ -30,6 +42,13 @@ struct HelpTests {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("adiabat-help-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
+        if command == "sweep" || command == "merge" {
+            try Self.campaign.write(to: scratch.appendingPathComponent("campaign.toml"), atomically: true, encoding: .utf8)
+        }
+        if command == "merge" {
+            let run = try adiabat(["sweep", "campaign.toml", "--report", "report/campaign"], in: scratch)
+            #expect(run.status == 0, "the sweep the merge examples read: \(run.stderr)")
+        }
         for line in lines {
             let words = line.split(separator: " ").map(String.init)
             #expect(words.first == "adiabat", "\(line)")
