@@ -37,30 +37,23 @@ public enum DataFile {
         return ext
     }
 
-    /// Writes `data` to `path` atomically (a temporary file in the same folder, renamed into
-    /// place). On failure nothing is left behind and the error names `parameter`.
+    /// Writes `data` to `path` as ``write(_:parameter:)`` does (atomically for a regular file;
+    /// never renamed over a device). On failure nothing is left behind and the error names
+    /// `parameter`.
     public static func write(_ data: Data, to path: String, parameter: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent()
-        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
-        do {
-            try data.write(to: temporary)
-            if rename(temporary.path, url.path) != 0 {
-                let reason = String(cString: strerror(errno))
-                throw InputError(parameter, "cannot write \(path): \(reason)")
-            }
-        } catch let e as InputError {
-            try? FileManager.default.removeItem(at: temporary)
-            throw e
-        } catch {
-            try? FileManager.default.removeItem(at: temporary)
-            throw InputError(parameter, "cannot write \(path): \(error.localizedDescription)")
-        }
+        try write([(path, data)], parameter: parameter)
     }
 
-    /// Writes several files, all checked first; each is written atomically.
+    /// Writes several files together through ``AdiabatCore/OutputFile``: every regular file or
+    /// new path to a temporary beside it first, all renamed into place only when all are
+    /// complete; an existing device or FIFO written directly, never renamed over. A failure
+    /// names the parameter.
     public static func write(_ files: [(path: String, data: Data)], parameter: String) throws {
-        for f in files { try write(f.data, to: f.path, parameter: parameter) }
+        do {
+            try OutputFile.writeTogether(files.map { (URL(fileURLWithPath: $0.path), $0.data) })
+        } catch let e as InputError {
+            throw InputError(parameter, e.description)
+        }
     }
 
     /// The companion JSON of a `.npy` file: the same path with `.json` appended
