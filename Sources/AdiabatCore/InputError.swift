@@ -34,6 +34,21 @@ public enum Check {
         }
     }
 
+    /// The largest magnitude a Hamiltonian coefficient may have: beyond it every term of order
+    /// one is lost to rounding against it, and sums over a register overflow sooner.
+    public static let maximumCoefficient = 1e15
+
+    /// A Hamiltonian coefficient (a field, a coupling, a catalyst term): finite and at most
+    /// ``maximumCoefficient`` in magnitude.
+    public static func coefficient(_ value: Double, _ field: String) throws {
+        try finite(value, field)
+        guard abs(value) <= maximumCoefficient else {
+            throw InputError(
+                field, "is \(value), beyond ±1e15: the other terms of the Hamiltonian would be lost to rounding against it",
+                hint: "rescale the problem (divide every coefficient by a common factor)")
+        }
+    }
+
     public static func positive(_ value: Double, _ field: String) throws {
         guard value.isFinite, value > 0 else { throw InputError(field, "must be a positive finite number (got \(value))") }
     }

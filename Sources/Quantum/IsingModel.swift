@@ -48,6 +48,7 @@ public struct BinaryQuadraticModel: Sendable, Equatable {
             throw InputError("model", "variable label '\(seen)' appears twice")
         }
         try Check.finite(linear, "linear biases")
+        for (i, b) in linear.enumerated() { try Check.coefficient(b, "linear biases[\(i)]") }
         try Check.finite(offset, "offset")
         var merged: [Int: Double] = [:]
         let n = labels.count
@@ -61,7 +62,7 @@ public struct BinaryQuadraticModel: Sendable, Equatable {
                     hint:
                         "a self-coupling is a linear term for BINARY (x² = x) and a constant for SPIN (z² = 1); write it as such")
             }
-            try Check.finite(c.value, "quadratic[\(k)]")
+            try Check.coefficient(c.value, "quadratic[\(k)]")
             let key = min(c.i, c.j) * n + max(c.i, c.j)
             merged[key, default: 0] += c.value
         }

@@ -342,3 +342,18 @@ struct AnnealingEvolutionTests {
         #expect(a.trajectory!.allSatisfy { $0.gap != nil && $0.instantaneousFidelity != nil })
     }
 }
+
+@Suite("Hamiltonian coefficients are bounded")
+struct CoefficientBoundTests {
+    @Test("a field or coupling beyond ±1e15 is refused, naming it; ±1e15 itself is accepted")
+    func bound() throws {
+        #expect(throws: InputError.self) { _ = try IsingModel(h: [0, 0], couplings: [Coupling(0, 1, -1e308)]) }
+        #expect(throws: InputError.self) { _ = try IsingModel(h: [1e16, 0], couplings: [Coupling(0, 1, 1)]) }
+        _ = try IsingModel(h: [1e15, 0], couplings: [Coupling(0, 1, -1e15)])
+        do {
+            _ = try IsingModel(h: [0, 0], couplings: [Coupling(0, 1, 2e15)])
+        } catch let e as InputError {
+            #expect(e.location == "quadratic[0]" && e.hint.contains("rescale"))
+        }
+    }
+}

@@ -42,7 +42,7 @@ public struct XXCatalyst: Sendable {
             guard c.i != c.j else {
                 throw InputError("catalyst.couplings[\(k)]", "couples qubit \(c.i) to itself (σxᵢσxᵢ = 1 is a constant)")
             }
-            try Check.finite(c.value, "catalyst.couplings[\(k)]")
+            try Check.coefficient(c.value, "catalyst.couplings[\(k)]")
             merged[min(c.i, c.j) * qubits + max(c.i, c.j), default: 0] += c.value
         }
         self.couplings = merged.keys.sorted().map { Coupling($0 / qubits, $0 % qubits, merged[$0] ?? 0) }
