@@ -71,6 +71,11 @@ let package = Package(
             ],
             swiftSettings: [.unsafeFlags(["-enable-testing"])]
         ),
+        // Test support only: the bytes of .npy/.npz files made in Swift, shared by the reader's and
+        // the score-field tests.
+        .target(
+            name: "NPYTestSupport", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            path: "Tests/Support/NPYTestSupport"),
         .testTarget(name: "GSLKitTests", dependencies: ["GSLKit"]),
         .testTarget(name: "AdiabatCLITests", dependencies: ["AdiabatCLI", "Bridge"], exclude: ["Golden"]),
         .testTarget(name: "AdiabatCoreTests", dependencies: ["AdiabatCore"]),
@@ -79,13 +84,14 @@ let package = Package(
         .testTarget(
             name: "ProblemsTests",
             dependencies: [
-                "Problems", "AdiabatCore", "Landscapes", "Quantum", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                "Problems", "AdiabatCore", "Landscapes", "Quantum", "NPYTestSupport",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
         .testTarget(name: "LandscapesTests", dependencies: ["Landscapes", "AdiabatCore", "GSLKit"]),
         .testTarget(
             name: "BridgeTests",
             dependencies: [
-                "Bridge", "Landscapes", "Quantum", "Problems", "Diffusion", "AdiabatCore", "GSLKit", "Reports",
+                "Bridge", "Landscapes", "Quantum", "Problems", "Diffusion", "AdiabatCore", "GSLKit", "Reports", "NPYTestSupport",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             // Files written once by NumPy and dimod (tools/interop/make_fixtures.py), read via #filePath.

@@ -1,6 +1,7 @@
 import AdiabatCore
 import Bridge
 import Foundation
+import NPYTestSupport
 import Landscapes
 import Problems
 import Quantum

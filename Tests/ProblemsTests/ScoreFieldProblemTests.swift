@@ -1,5 +1,6 @@
 import AdiabatCore
 import Foundation
+import NPYTestSupport
 import Problems
 import Testing
 

@@ -4,11 +4,11 @@ import ZIPFoundation
 /// Test helper: the bytes of `.npy` arrays and `.npz` archives, made in Swift (the format of
 /// Sources/Problems/NPYReader.swift: magic `\x93NUMPY`, version, little-endian header length,
 /// a Python dict literal header padded to a multiple of 64 bytes with `\n` last, raw data).
-/// A copy lives in Tests/ProblemsTests and Tests/BridgeTests (test targets share no code).
-enum NPYTestFiles {
+/// One copy for every test target (the `NPYTestSupport` target, used by tests only).
+public enum NPYTestFiles {
     /// `values` in C order, written as `descr` (`<f8`, `<f4`, `>f8`, `>f4`), in Fortran order
     /// if asked (the values are then transposed on writing), with header format `version`.
-    static func npy(
+    public static func npy(
         _ values: [Double], shape: [Int], descr: String = "<f8", fortran: Bool = false, version: UInt8 = 1,
         header override: String? = nil
     ) -> Data {
@@ -59,7 +59,7 @@ enum NPYTestFiles {
     }
 
     /// A zip archive of the members (`name` → bytes), stored or deflated.
-    static func zip(_ members: [(String, Data)], deflate: Bool = false) throws -> Data {
+    public static func zip(_ members: [(String, Data)], deflate: Bool = false) throws -> Data {
         let archive = try Archive(data: Data(), accessMode: .create)
         for (name, bytes) in members {
             try archive.addEntry(
@@ -70,12 +70,12 @@ enum NPYTestFiles {
     }
 
     /// An `.npz`: each array as `KEY.npy`.
-    static func npz(_ arrays: [(String, [Double], [Int])], deflate: Bool = false) throws -> Data {
+    public static func npz(_ arrays: [(String, [Double], [Int])], deflate: Bool = false) throws -> Data {
         try zip(arrays.map { ("\($0.0).npy", npy($0.1, shape: $0.2)) }, deflate: deflate)
     }
 
     /// A fresh temporary folder.
-    static func folder() throws -> URL {
+    public static func folder() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("adiabat-npy-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
@@ -83,7 +83,7 @@ enum NPYTestFiles {
 
     /// Writes `data` to `name` in `folder` and returns its URL.
     @discardableResult
-    static func write(_ data: Data, _ name: String, in folder: URL) throws -> URL {
+    public static func write(_ data: Data, _ name: String, in folder: URL) throws -> URL {
         let url = folder.appendingPathComponent(name)
         try data.write(to: url)
         return url
