@@ -1,8 +1,8 @@
 import AdiabatCore
 import Bridge
 import Foundation
-import NPYTestSupport
 import Landscapes
+import NPYTestSupport
 import Problems
 import Quantum
 import Testing
