@@ -83,7 +83,8 @@ public struct DiffusionFailure: Error, CustomStringConvertible, Sendable {
 ///
 /// Particles are stored point-major in one contiguous buffer and processed in fixed blocks
 /// of ``blockSize`` on all cores. Block `b` draws its random numbers from its own
-/// ``RandomStream`` seeded with `derivedSeed(seed, stream: b)` and used in a fixed order,
+/// stream (``AdiabatCore/Xoshiro256``, Gaussians by its ziggurat) seeded with
+/// `derivedSeed(seed, stream: b)` and used in a fixed order,
 /// so the samples depend on the seed only, never on the number of threads. The hot loops
 /// allocate nothing: scores and Runge–Kutta stages live in buffers allocated once per run.
 public enum ParticleSampler {
@@ -105,7 +106,7 @@ public enum ParticleSampler {
         let n = problem.particles
         let d = problem.dimension
         let blocks = (n + blockSize - 1) / blockSize
-        let streams = try StreamTable(seed: problem.seed, count: blocks)
+        let streams = StreamTable(seed: problem.seed, count: blocks)
         let state = ParticleState(count: n, dimension: d, method: method)
 
         // Initial law at t_max.
@@ -117,8 +118,10 @@ public enum ParticleSampler {
             Parallel.forEachTask(blocks) { b in
                 let lo = b * blockSize
                 let m = min(blockSize, n - lo)
-                streams[b].fillGaussian(
-                    UnsafeMutableBufferPointer(start: x.base + lo * d, count: m * d), standardDeviation: sigma)
+                var rng = streams[b]
+                let xb = x.base + lo * d
+                for i in 0..<(m * d) { xb[i] = sigma * rng.gaussian() }
+                streams[b] = rng
             }
         }
         var draws = problem.initialParticles == nil ? n * d : 0
@@ -225,13 +228,14 @@ public enum ParticleSampler {
                 failures[block] = Failure(kind: .score, particle: lo + bad / d)
                 return
             }
-            let stream = streams[block]
+            var rng = streams[block]
             var finite = true
             for i in 0..<(m * d) {
-                let v = a * xb[i] + b * sb[i] + c * stream.gaussian()
+                let v = a * xb[i] + b * sb[i] + c * rng.gaussian()
                 xb[i] = v
                 finite = finite && v.isFinite
             }
+            streams[block] = rng
             if !finite, let bad = firstNonFinite(xb, m * d) { failures[block] = Failure(kind: .position, particle: lo + bad / d) }
         }
         try state.checkFailures(step: step, time: t)
@@ -258,12 +262,13 @@ public enum ParticleSampler {
             let ab = acc.base + lo * d
             f0.evaluate(points: xb, count: m, into: sb)
             if let bad = firstNonFinite(sb, n) { failures[block] = Failure(kind: .score, particle: lo + bad / d); return }
-            let stream = streams[block]
+            var rng = streams[block]
             for i in 0..<n {
                 let f = lambda * xb[i] + 2 * sb[i]
                 ab[i] = f
-                tb[i] = xb[i] + h * f + c * stream.gaussian()
+                tb[i] = xb[i] + h * f + c * rng.gaussian()
             }
+            streams[block] = rng
             f1.evaluate(points: tb, count: m, into: sb)
             if let bad = firstNonFinite(sb, n) { failures[block] = Failure(kind: .score, particle: lo + bad / d); return }
             for i in 0..<n { xb[i] = tb[i] + 0.5 * h * (lambda * tb[i] + 2 * sb[i] - ab[i]) }
@@ -396,13 +401,27 @@ public enum ParticleSampler {
     }
 }
 
-/// One random stream per block of particles (each used by one task at a time).
+/// One random stream per block of particles (each used by one task at a time): block `b`'s
+/// ``AdiabatCore/Xoshiro256`` is seeded with `derivedSeed(seed, stream: b)`. A task copies
+/// its stream into a local (registers) for the block's loop and stores it back.
 final class StreamTable: @unchecked Sendable {
-    private let streams: [RandomStream]
-    init(seed: UInt64, count: Int) throws {
-        streams = try (0..<count).map { try RandomStream(seed: RandomStream.derivedSeed(seed, stream: UInt64($0))) }
+    private let streams: UnsafeMutablePointer<Xoshiro256>
+    private let count: Int
+    init(seed: UInt64, count: Int) {
+        self.count = count
+        streams = .allocate(capacity: max(count, 1))
+        for b in 0..<count {
+            (streams + b).initialize(to: Xoshiro256(splitMixSeed: RandomStream.derivedSeed(seed, stream: UInt64(b))))
+        }
     }
-    subscript(b: Int) -> RandomStream { streams[b] }
+    deinit {
+        streams.deinitialize(count: count)
+        streams.deallocate()
+    }
+    subscript(b: Int) -> Xoshiro256 {
+        get { streams[b] }
+        set { streams[b] = newValue }
+    }
 }
 
 struct Failure: Sendable {
