@@ -134,6 +134,7 @@ public enum SimulatedAnnealing {
         var energies = [Double](repeating: 0, count: samples)
         let perBeta = options.sweepsPerBeta
         let started = ContinuousClock.now
+        let cpuStart = CPUTime.process()
         spins.withUnsafeMutableBufferPointer { sp in
             energies.withUnsafeMutableBufferPointer { ep in
                 let z = SharedPointer(sp.baseAddress!)  // safe: samples·n ≥ 1
@@ -159,6 +160,7 @@ public enum SimulatedAnnealing {
         let elapsed = seconds(since: started)
         var stats = FlipChainStatistics()
         stats.seconds = elapsed
+        stats.cpuSeconds = CPUTime.since(cpuStart)
         return try SpinReadout.summarise(
             sampler: "simulated-annealing", model: model, energies: energies,
             states: SpinReadout.basisStates(spins, qubits: n, reads: samples), reference: groundEnergy,
@@ -260,45 +262,12 @@ struct CSRGraph: @unchecked Sendable {
     }
 }
 
-/// xoshiro256+ (Blackman & Vigna, 2018): a small, fast generator whose state lives in
-/// registers, so the Metropolis loop can inline it (a GSL stream is a C call per draw).
-/// Seeded from a ``GSLKit/RandomStream`` by SplitMix64, so runs stay reproducible from
-/// `--seed`. Doubles use the top 53 bits (uniform on [0, 1) with spacing 2⁻⁵³).
-struct Xoshiro256 {
-    private var s0: UInt64
-    private var s1: UInt64
-    private var s2: UInt64
-    private var s3: UInt64
-
+extension Xoshiro256 {
+    /// A stream seeded from a GSL stream (two uniforms give the 64-bit SplitMix64 seed), so
+    /// the spin samplers stay reproducible from `--seed`. The spin samplers draw their
+    /// uniforms from the xoshiro256+ output (``Xoshiro256/uniform()``).
     init(seed stream: RandomStream) {
-        var x = UInt64(stream.uniform() * 9_007_199_254_740_992) ^ (UInt64(stream.uniform() * 9_007_199_254_740_992) << 11)
-        func splitMix(_ x: inout UInt64) -> UInt64 {
-            x &+= 0x9E37_79B9_7F4A_7C15
-            var z = x
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        s0 = splitMix(&x)
-        s1 = splitMix(&x)
-        s2 = splitMix(&x)
-        s3 = splitMix(&x)
+        let x = UInt64(stream.uniform() * 9_007_199_254_740_992) ^ (UInt64(stream.uniform() * 9_007_199_254_740_992) << 11)
+        self.init(splitMixSeed: x)
     }
-
-    @inline(__always)
-    mutating func next() -> UInt64 {
-        let result = s0 &+ s3
-        let t = s1 << 17
-        s2 ^= s0
-        s3 ^= s1
-        s1 ^= s2
-        s0 ^= s3
-        s2 ^= t
-        s3 = (s3 << 45) | (s3 >> 19)
-        return result
-    }
-
-    /// Uniform on [0, 1).
-    @inline(__always)
-    mutating func uniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 }
