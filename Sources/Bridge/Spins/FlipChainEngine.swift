@@ -14,6 +14,9 @@ public struct FlipChainStatistics: Sendable, Equatable, Codable {
     public var tables = 0
     /// Wall-clock seconds.
     public var seconds = 0.0
+    /// CPU seconds of the run, all threads (simulated annealing and path-integral annealing;
+    /// nil where not measured).
+    public var cpuSeconds: Double?
 
     public init() {}
 
@@ -27,6 +30,7 @@ public struct FlipChainStatistics: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case candidates, flips, cells, tables, seconds
+        case cpuSeconds = "cpu_seconds"
     }
 }
 

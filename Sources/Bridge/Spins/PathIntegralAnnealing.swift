@@ -173,6 +173,7 @@ public enum PathIntegralAnnealing {
         var energies = [Double](repeating: 0, count: samples)
         let start = initialSpins.map { $0.map { Int8($0) } }
         let started = ContinuousClock.now
+        let cpuStart = CPUTime.process()
         spins.withUnsafeMutableBufferPointer { sp in
             energies.withUnsafeMutableBufferPointer { ep in
                 let out = SharedPointer(sp.baseAddress!)  // safe: samples·n ≥ 1
@@ -193,6 +194,7 @@ public enum PathIntegralAnnealing {
         let elapsed = seconds(since: started)
         var stats = FlipChainStatistics()
         stats.seconds = elapsed
+        stats.cpuSeconds = CPUTime.since(cpuStart)
         let sweepRate = elapsed > 0 ? Double(sweeps) * Double(samples) / elapsed : nil
         var settings: [String: SettingValue] = [
             "sweeps": SettingValue(sweeps), "trotter_slices": SettingValue(slices), "beta": SettingValue(beta),
