@@ -75,7 +75,7 @@ struct SampleCommand: ParsableCommand {
     @Option(
         name: .long,
         help: ArgumentHelp(
-            "Schedule (default: linear on landscapes, the problem's own on spins); reverse-flip: where the grid sits in t. \(ScheduleOption.help.abstract)"
+            "Schedule (default: linear on landscapes, Karras levels for annealed-langevin (t_max capped at their noise end), the problem's own on spins); reverse-flip: where the grid sits in t. \(ScheduleOption.help.abstract)"
         ))
     var schedule: ScheduleOption?
 
@@ -92,12 +92,12 @@ struct SampleCommand: ParsableCommand {
 
     @Option(
         name: .long,
-        help: "Langevin steps per level (annealed-langevin, default 10) or corrector steps (predictor-corrector, default 1).")
+        help: "Langevin steps per level (annealed-langevin: default ⌈Λ/(steps·η)⌉ with Λ = 500·√(samples/1e5), at least 100, docs/diffusion.md) or corrector steps (predictor-corrector, default 1).")
     var langevinSteps: Int?
 
     @Option(
         name: .long, parsing: .unconditional,
-        help: "Langevin step size η in units of the level variance, in (0, 1] (default 0.02; corrector 0.05).")
+        help: "Langevin step size η in units of the level variance, in (0, 1] (annealed-langevin: default 0.05·√(1e5/samples), at most 0.1; corrector 0.05; fokker-planck 0.02).")
     var stepSize: Double?
 
     @Option(

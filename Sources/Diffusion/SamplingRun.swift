@@ -15,7 +15,7 @@ public enum SamplerKind: String, CaseIterable, Sendable, Codable {
 /// A complete sampling run on a landscape: the plain-data request behind `adiabat sample`.
 ///
 /// Defaults (documented in docs/diffusion.md): reverse SDE with stochastic Heun, probability
-/// flow with RK4, annealed Langevin with 10 steps per level and η = 0.02, predictor–corrector
+/// flow with RK4, annealed Langevin with ``LangevinSettings/defaults(levels:samples:dataScale:stepSize:stepsPerLevel:)``, predictor–corrector
 /// with a Heun predictor and one corrector step of η = 0.05, the Fokker–Planck law of the
 /// reverse SDE with implicit Euler; the Langevin data scale from
 /// ``LangevinSettings/dataScale(of:on:)``.
@@ -68,7 +68,7 @@ public struct SamplingRun: Sendable {
             return .probabilityFlow(.rk4)
         case .annealedLangevin:
             if let method, case .annealedLangevin = method { return method }
-            return .annealedLangevin(LangevinSettings(stepsPerLevel: 10, stepSize: 0.02, dataScale: scale))
+            return .annealedLangevin(LangevinSettings.defaults(levels: path.steps, samples: particles, dataScale: scale))
         case .predictorCorrector:
             if let method, case .predictorCorrector = method { return method }
             return .predictorCorrector(

@@ -68,11 +68,14 @@ public protocol LandscapeSampler: Sampler {
     /// Sets the method from the request; `dataScale` is the Langevin length scale ℓ (the
     /// request's, or the narrowest local width of p₀).
     static func configure(_ run: inout SamplingRun, _ request: SampleRequest, dataScale: Double) throws
+    /// The schedule when the request names none (linear; Karras levels for annealed Langevin).
+    static var defaultSchedule: ScheduleName { get }
 }
 
 extension LandscapeSampler {
     public static var domain: SamplerDomain { .landscape }
     public static var drawsParticles: Bool { true }
+    public static var defaultSchedule: ScheduleName { .linear }
 }
 
 /// A sampler of an annealing problem's spins.

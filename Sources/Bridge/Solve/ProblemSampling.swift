@@ -15,7 +15,8 @@ public struct SampleRequest: Sendable {
     public var steps: Int?
     public var cells: Int?
     public var samples: Int?
-    /// nil: linear on landscapes, the problem's own on spins.
+    /// nil: the landscape sampler's ``LandscapeSampler/defaultSchedule`` (linear; Karras for
+    /// annealed Langevin), the problem's own on spins.
     public var schedule: ScheduleRequest?
     public var integrator: SamplerIntegrator?
     public var langevinSteps: Int?
@@ -199,6 +200,13 @@ extension Problem {
         }
     }
 
+    /// The problem's `t_max`, lowered to the noise end of a sampler's default diffusion
+    /// schedule (Karras reaches t ≈ 4.38 on the OU clock) when that schedule was not asked for.
+    static func defaultHorizon(_ loaded: LandscapeProblem, schedule defaulted: ScheduleName?) -> Double {
+        guard let defaulted, let noise = defaulted.noiseSchedule else { return loaded.tMax }
+        return min(loaded.tMax, noise.timeRange(clock: loaded.process.clock).upperBound)
+    }
+
     static func sample(
         _ loaded: LandscapeProblem, sampler: any LandscapeSampler.Type, _ o: SampleRequest,
         progress: (@Sendable (Int, Int) -> Void)?
@@ -210,10 +218,11 @@ extension Problem {
         }
         guard let steps = o.steps else { throw InputError("sample.steps", "is required for \(sampler.name)") }
         let landscape = try loaded.resolvedLandscape()
-        let horizon = o.tMax ?? loaded.tMax
+        let schedule = o.schedule ?? ScheduleRequest(sampler.defaultSchedule)
+        let horizon = o.tMax ?? defaultHorizon(loaded, schedule: o.schedule == nil ? sampler.defaultSchedule : nil)
         let landscapePath = try LandscapePath(
             landscape: landscape, discretisation: loaded.discretisation, process: loaded.process, tMax: horizon)
-        let shape = try ScheduleLibrary(context: .landscape(landscapePath)).schedule(o.schedule ?? ScheduleRequest(.linear))
+        let shape = try ScheduleLibrary(context: .landscape(landscapePath)).schedule(schedule)
         let path = try DiffusionPath(process: loaded.process, tMax: horizon, schedule: shape, steps: steps)
         var run = SamplingRun(
             landscape: landscape, reference: loaded.reference, grid: grid, path: path, sampler: sampler.kind,
