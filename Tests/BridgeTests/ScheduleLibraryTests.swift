@@ -102,12 +102,12 @@ struct ScheduleLibraryTests {
 
     @Test("request syntax: names, boundary-cancelling-K, tables, flip:/anneal:, lists")
     func requests() throws {
-        #expect(try ScheduleRequest.parse("ddpm-cosine").name == .ddpmCosine)
+        #expect(try ScheduleRequest.parse("ddpm-cosine").name == ScheduleName(DDPMCosineSchedule.self))
         let bc = try ScheduleRequest.parse("boundary-cancelling-3")
         #expect(bc.name == .boundaryCancelling && bc.order == 3 && bc.description == "boundary-cancelling-3")
         #expect(try ScheduleRequest.parse("boundary-cancelling", order: 4).description == "boundary-cancelling-4")
         let flip = try ScheduleRequest.parse("flip:vp-sde")
-        #expect(flip.direction == .toAnnealing && flip.name == .vpSDE && flip.description == "flip:vp-sde")
+        #expect(flip.direction == .toAnnealing && flip.name == ScheduleName(VPSDESchedule.self) && flip.description == "flip:vp-sde")
         #expect(try ScheduleRequest.parse("my.csv").source == .table(path: "my.csv"))
         #expect(throws: InputError.self) { _ = try ScheduleRequest.parse("cosin") }
         #expect(throws: InputError.self) { _ = try ScheduleRequest.parse("boundary-cancelling-13") }
