@@ -92,7 +92,9 @@ struct TranslateCommand: ParsableCommand {
         }
         switch solution.result {
         case .bqm(let r):
-            Output.line("wrote     \(r.output) (\(r.variables) variables, \(r.interactions) interactions, \(r.vartype), offset \(r.offset))")
+            Output.line(
+                "wrote     \(r.output) (\(r.variables) variables, \(r.interactions) interactions, \(r.vartype), offset \(r.offset))"
+            )
         case .spins(let report): Self.print(report)
         case .grid(let report, _): Self.print(report)
         }

@@ -127,7 +127,8 @@ extension Problem {
             let companion = GridFiles.companion(
                 grid, format: "adiabat eigenvectors on a grid", dtype: "float64", leading: [count],
                 extra: ["problem": p.name, "time": time, "energies": Array(spectrum.energies.prefix(count))])
-            try DataFile.writeArray(NPYWriter.float64(states, shape: [count] + grid.points), companion: companion, to: file, parameter: parameter)
+            try DataFile.writeArray(
+                NPYWriter.float64(states, shape: [count] + grid.points), companion: companion, to: file, parameter: parameter)
         case .scoreField:
             break  // refused above
         }

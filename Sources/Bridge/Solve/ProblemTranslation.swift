@@ -272,7 +272,8 @@ extension Problem {
     /// H(s) → the law ψ₀(s)² and its concrete score ψ₀(x⊕T)²/ψ₀(x)² (docs/discrete.md).
     static func translateHamiltonian(_ loaded: SpinProblem, _ request: TranslateRequest) throws -> SpinTranslateReport {
         guard let s = request.s else {
-            throw InputError("translate.s", "is required for an annealing problem (Hamiltonian H(s) → score)", hint: "e.g. --s 0.5")
+            throw InputError(
+                "translate.s", "is required for an annealing problem (Hamiltonian H(s) → score)", hint: "e.g. --s 0.5")
         }
         let annealing = try loaded.annealing()
         let translation = try SpinTranslation.translate(annealing, at: s, options: GroundStateOptions(gap: true))
@@ -306,7 +307,8 @@ extension Problem {
         let (law, name) = try request.law.law(for: loaded.spec.model.ising)
         let gamma = request.law.gamma
         let summary = try SpinLawTranslationReport.compute(law: law, name: name, gamma: gamma, roundTrip: request.roundTrip)
-        var report = SpinTranslateReport(problem: loaded.spec.name, to: "hamiltonian", output: nil, translation: nil, law: summary)
+        var report = SpinTranslateReport(
+            problem: loaded.spec.name, to: "hamiltonian", output: nil, translation: nil, law: summary)
         if request.output != nil || request.includeTable {
             let score = try SpinScoreHamiltonian(law: law, gamma: gamma)
             let rows = (0..<law.dimension).map { x -> [String] in
