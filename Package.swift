@@ -76,11 +76,13 @@ let package = Package(
         .target(
             name: "NPYTestSupport", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
             path: "Tests/Support/NPYTestSupport"),
+        // Test support only: scratch folders (with tmpfs mounts) and the small comparison problems.
+        .target(name: "TestSupport", path: "Tests/Support/TestSupport"),
         .testTarget(name: "GSLKitTests", dependencies: ["GSLKit"]),
-        .testTarget(name: "AdiabatCLITests", dependencies: ["AdiabatCLI", "Bridge"], exclude: ["Golden"]),
-        .testTarget(name: "AdiabatCoreTests", dependencies: ["AdiabatCore"]),
+        .testTarget(name: "AdiabatCLITests", dependencies: ["AdiabatCLI", "Bridge", "TestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "AdiabatCoreTests", dependencies: ["AdiabatCore", "TestSupport"]),
         .testTarget(name: "QuantumTests", dependencies: ["Quantum", "AdiabatCore", "GSLKit"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "AdiabatCore"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "AdiabatCore", "TestSupport"]),
         .testTarget(
             name: "ProblemsTests",
             dependencies: [
@@ -92,6 +94,7 @@ let package = Package(
             name: "BridgeTests",
             dependencies: [
                 "Bridge", "Landscapes", "Quantum", "Problems", "Diffusion", "AdiabatCore", "GSLKit", "Reports", "NPYTestSupport",
+                "TestSupport",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             // Files written once by NumPy and dimod (tools/interop/make_fixtures.py), read via #filePath.

@@ -38,8 +38,15 @@ struct CompareCommand: ParsableCommand {
 
     @Option(
         name: .long,
-        help: "Comma-separated sampler step counts (default 20,50,100,200; spins: reverse-flip grid cells 5,10,20,50,100).")
+        help:
+            "Comma-separated sampler path steps (landscapes; default 20,50,100,200). On annealing problems a deprecated alias of --cells."
+    )
     var steps: CommaList<Int>?
+
+    @Option(
+        name: .long,
+        help: "Comma-separated rate-grid cells of the reverse-flip chain (annealing problems; default 5,10,20,50,100).")
+    var cells: CommaList<Int>?
 
     @Option(
         name: .long, parsing: .unconditional,
@@ -91,7 +98,19 @@ struct CompareCommand: ParsableCommand {
             settings.schedules = try ScheduleRequest.parseList(schedules.values.joined(separator: ",")).map(\.description)
         }
         if let times { settings.times = times.values }
-        if let steps { settings.steps = steps.values }
+        if let cells {
+            guard annealing else {
+                throw ValidationError("--cells applies to annealing problems (the reverse-flip chain); landscapes take --steps")
+            }
+            settings.steps = cells.values
+        }
+        if let steps {
+            if annealing {
+                guard cells == nil else { throw ValidationError("give --cells only (--steps is its deprecated alias on spins)") }
+                Output.warning("--steps on an annealing problem is deprecated; use --cells (the reverse-flip chain's grid cells)")
+            }
+            settings.steps = steps.values
+        }
         if let samples { settings.samples = samples }
         if let samplers {
             guard !annealing else {
@@ -210,7 +229,7 @@ struct CompareJSON: Encodable {
 
 extension CompareCommand: Exemplified {
     static let examples = [
-        "adiabat compare sk10 --times 2,8 --sweeps 10,100 --samples 500 --report report/sk10",
+        "adiabat compare sk10 --times 2,8 --cells 5,20 --sweeps 10,100 --samples 500 --report report/sk10",
         "adiabat compare double-well --schedules linear,gap-adaptive --times 1,4 --steps 20,50 --samples 4000 --report report/double-well",
     ]
 }

@@ -31,10 +31,7 @@ struct EvolveCommand: ParsableCommand {
     @Option(name: .long, help: ScheduleOption.help)
     var schedule = ScheduleOption("problem")
 
-    @Option(
-        name: .long, parsing: .unconditional,
-        help: "Order of the boundary-cancelling schedule (derivatives vanishing at both ends).")
-    var order: Int = 2
+    @OptionGroup var scheduleOrder: ScheduleOrderOption
 
     @Option(
         name: .long,
@@ -92,14 +89,13 @@ struct EvolveCommand: ParsableCommand {
         if instantaneous && trajectory == 0 {
             throw ValidationError("--instantaneous needs --trajectory N")
         }
-        guard (0...12).contains(order) else { throw ValidationError("--order must be between 0 and 12 (got \(order))") }
     }
 
     /// The request the flags make.
     func request() throws -> EvolveRequest {
         var request = EvolveRequest()
         request.totalTime = totalTime
-        request.schedule = try schedule.request(order: order)
+        request.schedule = try schedule.request(order: scheduleOrder.order)
         request.method = method
         request.rtol = rtol
         request.atol = atol

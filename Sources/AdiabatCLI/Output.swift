@@ -61,6 +61,11 @@ enum Output {
         print(text)
     }
 
+    /// One `warning: …` line on stderr (a deprecated spelling, say); stdout stays one JSON object.
+    static func warning(_ text: String) {
+        FileHandle.standardError.write(Data("warning: \(text)\n".utf8))
+    }
+
     /// Progress on stderr, only when stderr is a terminal.
     static func progress(_ text: String) {
         guard isatty(2) != 0 else { return }

@@ -79,8 +79,7 @@ struct SampleCommand: ParsableCommand {
         ))
     var schedule: ScheduleOption?
 
-    @Option(name: .long, parsing: .unconditional, help: "Order of the boundary-cancelling schedule.")
-    var order: Int = 2
+    @OptionGroup var scheduleOrder: ScheduleOrderOption
 
     @Option(
         name: .long,
@@ -177,7 +176,6 @@ struct SampleCommand: ParsableCommand {
     }
 
     func validate() throws {
-        guard (0...12).contains(order) else { throw ValidationError("--order must be between 0 and 12 (got \(order))") }
         if let output, output.isEmpty { throw ValidationError("--output needs a file name") }
         _ = try parsedBetaRange()
     }
@@ -188,7 +186,7 @@ struct SampleCommand: ParsableCommand {
         r.steps = steps
         r.cells = cells
         r.samples = samples
-        r.schedule = try schedule?.request(order: order)
+        r.schedule = try schedule?.request(order: scheduleOrder.order)
         r.integrator = integrator
         r.langevinSteps = langevinSteps
         r.stepSize = stepSize

@@ -28,8 +28,7 @@ struct ScheduleCommand: ParsableCommand {
     @Argument(help: "A problem file or bundled problem name (optional).")
     var problem: String?
 
-    @Option(name: .long, parsing: .unconditional, help: "Order of a bare boundary-cancelling schedule.")
-    var order: Int = 2
+    @OptionGroup var scheduleOrder: ScheduleOrderOption
 
     @Option(name: .long, parsing: .unconditional, help: "Tabulate at N + 1 equally spaced run times.")
     var samples: Int = 200
@@ -86,7 +85,6 @@ struct ScheduleCommand: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-        guard (0...12).contains(order) else { throw ValidationError("--order must be between 0 and 12 (got \(order))") }
         guard (1...1_000_000).contains(samples) else { throw ValidationError("--samples must be 1…1000000 (got \(samples))") }
         guard (3...2001).contains(gapSamples) else { throw ValidationError("--gap-samples must be 3…2001 (got \(gapSamples))") }
         if let t = tMax, !(t.isFinite && t > 0) { throw ValidationError("--t-max must be a positive number (got \(t))") }
@@ -102,7 +100,7 @@ struct ScheduleCommand: ParsableCommand {
     }
 
     func run() throws {
-        let request = try name.request(order: order)
+        let request = try name.request(order: scheduleOrder.order)
         let library = try makeLibrary()
         let schedule = try library.schedule(request)
         if let export {

@@ -26,3 +26,15 @@ struct ScheduleOption: ExpressibleByArgument, Sendable, CustomStringConvertible 
         "Schedule u(τ/T): \(ScheduleName.allCases.map(\.rawValue).joined(separator: ", ")); boundary-cancelling-K; a FILE.csv of r,u rows; a diffusers scheduler_config.json; flip:NAME / anneal:NAME (across domains). See docs/schedules.md."
     )
 }
+
+/// `--order`: the order of a bare `boundary-cancelling` schedule (`evolve`, `sample`, `schedule`).
+struct ScheduleOrderOption: ParsableArguments {
+    @Option(
+        name: .long, parsing: .unconditional,
+        help: "Order K of a bare boundary-cancelling schedule (its first K derivatives vanish at both ends).")
+    var order: Int = 2
+
+    func validate() throws {
+        guard (0...12).contains(order) else { throw ValidationError("--order must be between 0 and 12 (got \(order))") }
+    }
+}

@@ -10,7 +10,7 @@ struct SweepCommand: ParsableCommand {
         abstract: "Run a campaign (compare over a set of problems) on one machine, as shards, or as a Slurm job array.",
         discussion: """
             SPEC.toml holds problems = [files, globs relative to the spec, bundled names] and any \
-            compare option (schedules, times, steps, samplers, sweeps, samples, seed, gap_samples, \
+            compare option (schedules, times, steps, cells, samplers, sweeps, samples, seed, gap_samples, \
             rtol, points). DIR gets one cell store for the whole campaign, results.csv and \
             results.json with a problem column, and report.html with per-instance rows, medians \
             and 10–90 % bands across instances and the time to solution. --shard K/N (K from 1 \
@@ -76,6 +76,7 @@ struct SweepCommand: ParsableCommand {
         let specURL = URL(fileURLWithPath: spec).standardizedFileURL
         let loaded = try CampaignSpec.load(specURL)
         let campaign = try Campaign(spec: loaded)
+        for line in campaign.deprecations { Output.warning(line) }
         let directory = URL(
             fileURLWithPath: report ?? "report/\(specURL.deletingPathExtension().lastPathComponent)"
         ).standardizedFileURL

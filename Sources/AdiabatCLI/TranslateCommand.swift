@@ -2,9 +2,14 @@ import ArgumentParser
 import Bridge
 import Foundation
 
-/// `adiabat translate PROBLEM`: runs a translator and writes its table. Landscapes:
+extension TranslateRequest.Target: ExpressibleByArgument {}
+
+/// `adiabat translate PROBLEM`: parses a ``TranslateRequest``, asks the problem for it
+/// (`Problem.translate`, which also writes `--output`) and prints the solution. Landscapes:
 /// score → Hamiltonian or back (issue 3). Annealing problems: H(s) → the law ψ₀(s)² and its
-/// concrete score, or a law on spins → its Score Hamiltonian (TranslateCommand+Spins.swift).
+/// concrete score, or a law on spins → its Score Hamiltonian (printed by
+/// TranslateCommand+Spins.swift).
+
 struct TranslateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "translate",
@@ -24,12 +29,6 @@ struct TranslateCommand: ParsableCommand {
             labels) or qbsolv .qubo (docs/data-out.md).
             """)
 
-    enum Target: String, CaseIterable, ExpressibleByArgument {
-        case hamiltonian
-        case score
-        case bqm
-    }
-
     @Argument(help: "A problem file or the name of a bundled problem (see 'adiabat problems').")
     var problem: String
 
@@ -37,7 +36,7 @@ struct TranslateCommand: ParsableCommand {
         name: .long,
         help: "What to translate to (required for landscapes; annealing default: score; bqm: the problem's model, with --output)."
     )
-    var to: Target?
+    var to: TranslateRequest.Target?
 
     @Option(name: .long, parsing: .unconditional, help: "Diffusion time t (landscape problems).")
     var time: Double?
@@ -60,89 +59,49 @@ struct TranslateCommand: ParsableCommand {
 
     func validate() throws {
         if time != nil && annealFraction != nil { throw ValidationError("give --time (landscapes) or --s (annealing), not both") }
-        if let time, !(time.isFinite && time >= 0) { throw ValidationError("--time must be a finite number ≥ 0") }
-        if let s = annealFraction, !(s.isFinite && s >= 0 && s <= 1) {
-            throw ValidationError("--s must lie in [0, 1] (got \(s))")
-        }
-        if let output, output.isEmpty { throw ValidationError("--output needs a file name") }
         if to == .score && law.isSet { throw ValidationError("--beta/--law/--law-file define a law: use --to hamiltonian") }
         if to == .hamiltonian && annealFraction != nil {
             throw ValidationError(
                 "--s goes with --to score (H(s) → score); --to hamiltonian takes a law (--beta, --law or --law-file)")
         }
+        do {
+            try request.validate()
+        } catch let e as InputError {
+            throw ValidationError(e.describe(naming: ParameterFlags.flag(for:)))
+        }
+    }
+
+    /// The library's request.
+    var request: TranslateRequest {
+        var request = TranslateRequest()
+        request.to = to
+        request.time = time
+        request.s = annealFraction
+        request.roundTrip = roundTrip
+        request.law = law.request
+        request.output = output
+        request.includeTable = common.json
+        return request
     }
 
     func run() throws {
-        let loaded: LandscapeProblem
-        switch try Problem.load(problem, seed: common.seed, vartype: problemOptions.vartype) {
-        case .annealing(let spins) where to == .bqm:
-            guard let output else {
-                throw InputError("translate.output", "is required with --to bqm", hint: "give FILE.json, FILE.coo or FILE.qubo")
-            }
-            try ProblemFiles.write(spins.spec, to: output)
-            let model = spins.spec.model
-            let report = BQMReport(
-                problem: spins.spec.name, to: "bqm", output: output, vartype: model.vartype.rawValue,
-                variables: model.variableCount, interactions: model.quadratic.count, offset: model.offset,
-                labels: model.labels)
-            if common.json {
-                try Output.json(report)
-            } else {
-                Output.line(
-                    "wrote     \(output) (\(model.variableCount) variables, \(model.quadratic.count) interactions, \(model.vartype.rawValue), offset \(model.offset))"
-                )
-            }
-            return
-        case .annealing(let spins):
-            guard time == nil else { throw InputError(spins.spec.file, "is an annealing problem; use --s (not --time)") }
-            try Self.translate(
-                spins, s: annealFraction, toHamiltonian: to == .hamiltonian, roundTrip: roundTrip, output: output,
-                law: law,
-                json: common.json)
-            return
-        case .landscape(let problem): loaded = problem
-        case .scoreField(let field):
-            guard annealFraction == nil, !law.isSet else {
-                throw InputError(field.file.path, "is a score field; use --time (not --s or a law on spins)")
-            }
-            guard to == .hamiltonian else {
-                throw InputError(
-                    "--to", "\(to == nil ? "is required" : "is score, but '\(field.name)' is already a score field")",
-                    hint: "--to hamiltonian gives V = ¼|S|² + ½∇·S; --round-trip compares S with the score of H_S's ground state")
-            }
-            var (report, table) = try ScoreFieldTranslation.run(problem: field, time: time, roundTrip: roundTrip)
-            try finish(&report, table)
+        let solution = try Problem.load(problem, seed: common.seed, vartype: problemOptions.vartype).translate(request)
+        if common.json {
+            try Output.json(solution)
             return
         }
-        guard annealFraction == nil, !law.isSet else {
-            throw InputError(loaded.file.path, "is a landscape problem; use --time (not --s or a law on spins)")
+        switch solution.result {
+        case .bqm(let r):
+            Output.line(
+                "wrote     \(r.output) (\(r.variables) variables, \(r.interactions) interactions, \(r.vartype), offset \(r.offset))"
+            )
+        case .spins(let report): Self.print(report)
+        case .grid(let report, _): Self.print(report)
         }
-        guard let to else {
-            throw InputError("--to", "is required for a landscape problem", hint: "--to hamiltonian or --to score")
-        }
-        if to == .bqm {
-            throw InputError("translate.to", "bqm writes an annealing problem's model; \(loaded.name) is a landscape")
-        }
-        var (report, table) = try Translation.run(
-            problem: loaded, to: Translation.Target(rawValue: to.rawValue) ?? .hamiltonian, time: time ?? 0, roundTrip: roundTrip)
-        try finish(&report, table)
     }
 
-    /// Writes `--output` and prints the report.
-    private func finish(_ report: inout TranslationReport, _ table: TranslationTable) throws {
-        var file: Data?
-        if let output {
-            file = output.lowercased().hasSuffix(".json") ? try table.json() : table.csv()
-            report.output = output
-        }
-        if common.json { report.rows = table.rows }
-        // Encoded before the file is written: a failing command writes nothing.
-        let json = common.json ? try Output.encodeJSON(report) : nil
-        if let output, let file { try Output.writeAtomically(file, to: output) }
-        if let json {
-            Output.emit(json)
-            return
-        }
+    /// A landscape's or a score field's report in words.
+    static func print(_ report: TranslationReport) {
         Output.line("problem   \(report.problem)  (\(report.grid))")
         Output.line(
             "translate \(report.to == "hamiltonian" ? "score → Hamiltonian" : "Hamiltonian → score") at t = \(report.time), \(report.nodes) nodes"
@@ -155,24 +114,12 @@ struct TranslateCommand: ParsableCommand {
         if let direction = report.roundTrip, let e = report.maxAbsError, let rms = report.rmsError, let n = report.comparedNodes {
             Output.line("round trip \(direction): max |error| = \(e), p-weighted RMS = \(rms) over \(n) nodes (p ≥ 1e-6 max p)")
         }
-        if let output {
+        if let output = report.output {
             Output.line("wrote     \(output) (columns: \(report.columns.joined(separator: ", ")))")
         } else {
             Output.line("columns   \(report.columns.joined(separator: ", ")) (give --output FILE to write the table)")
         }
     }
-}
-
-/// JSON of `translate --to bqm`.
-struct BQMReport: Encodable {
-    var problem: String
-    var to: String
-    var output: String
-    var vartype: String
-    var variables: Int
-    var interactions: Int
-    var offset: Double
-    var labels: [String]
 }
 
 extension TranslateCommand: Exemplified {

@@ -1,58 +1,47 @@
 import Foundation
 
-/// The schedules every `--schedule` option and a problem file's `[schedule] type` know by
-/// name (docs/schedules.md): the one name set of the schedule library (Bridge's
-/// `ScheduleLibrary` builds them).
+/// The name of a schedule of the library: the one name set every `--schedule` option and a
+/// problem file's `[schedule] type` know (docs/schedules.md). The names are those of
+/// ``ScheduleRegistry/all``, each a type that declares its settings, help and construction;
+/// Bridge's `ScheduleLibrary` builds them for a problem.
 ///
 /// A schedule is always a map `r = τ/T ↦ u ∈ [0, 1]`; on a landscape (and a flip diffusion)
 /// `t = t_max(1 − u)`, on an annealing path `s = u`.
-public enum ScheduleName: String, CaseIterable, Sendable, Codable {
-    /// The problem file's own schedule (annealing: its `[schedule]`; landscapes: linear).
-    case problem
-    case linear
-    /// `u = (1 − cos πr)/2` (the annealing cosine; the diffusion one is `ddpm-cosine`).
-    case cosine
-    case boundaryCancelling = "boundary-cancelling"
-    /// `du/dτ ∝ g²` from the measured gap profile (Roland–Cerf; real time).
-    case rolandCerf = "roland-cerf"
-    /// `du/dτ ∝ g` (equivalently `dt/dτ ∝ g`) from the measured gap profile (diffusion side).
-    case gapAdaptive = "gap-adaptive"
-    /// DDPM's linear β (1e-4 … 0.02 over 1000 steps), truncated at `t_max`.
-    case ddpmLinear = "ddpm-linear"
-    /// Nichol–Dhariwal's cosine ᾱ, truncated at `t_max`.
-    case ddpmCosine = "ddpm-cosine"
-    /// Song et al.'s VP-SDE β(v) = 0.1 + 19.9v, truncated at `t_max`.
-    case vpSDE = "vp-sde"
-    /// Karras et al.'s σ (0.002 … 80, ρ = 7), truncated at `t_max`.
-    case karras
+public struct ScheduleName: RawRepresentable, Hashable, CaseIterable, Sendable, Codable, CustomStringConvertible {
+    /// The registered name.
+    public let rawValue: String
+
+    /// The schedule called `rawValue`, or nil if none is registered under it.
+    public init?(rawValue: String) {
+        guard ScheduleRegistry.named(rawValue) != nil else { return nil }
+        self.rawValue = rawValue
+    }
+
+    /// The name of a registered schedule type.
+    public init(_ family: any NamedSchedule.Type) { rawValue = family.name }
+
+    /// Every registered name, in the registry's order.
+    public static var allCases: [ScheduleName] { ScheduleRegistry.all.map { ScheduleName($0) } }
+
+    /// The registered type behind the name.
+    public var family: any NamedSchedule.Type { ScheduleRegistry.named(rawValue) ?? LinearSchedule.self }
+
+    public var description: String { rawValue }
 
     /// One line for `--help` and docs.
-    public var summary: String {
-        switch self {
-        case .problem: return "the problem file's own schedule (points, tables; landscapes: linear)"
-        case .linear: return "u = r"
-        case .cosine: return "u = (1 − cos πr)/2, zero rate at both ends"
-        case .boundaryCancelling: return "I_r(k+1, k+1): first k derivatives vanish at both ends (order k)"
-        case .rolandCerf: return "du/dτ ∝ g² from the measured gap (Roland–Cerf, real time)"
-        case .gapAdaptive: return "du/dτ ∝ g from the measured gap (dt/dτ ∝ g, diffusion side)"
-        case .ddpmLinear: return "DDPM linear β 1e-4…0.02 over 1000 steps, truncated at t_max"
-        case .ddpmCosine: return "Nichol–Dhariwal cosine ᾱ(v) = f(v)/f(0), truncated at t_max"
-        case .vpSDE: return "VP-SDE β(v) = 0.1 + 19.9v, truncated at t_max"
-        case .karras: return "Karras σ 0.002…80, ρ = 7 (t = σ²/2 on VE, ½log(1+σ²) on OU), truncated at t_max"
-        }
-    }
+    public var summary: String { family.summary }
 
     /// The practitioner's noise schedule behind a diffusion name.
-    public var noiseSchedule: NoiseSchedule? {
-        switch self {
-        case .ddpmLinear: return .ddpm
-        case .ddpmCosine: return .nicholDhariwal
-        case .vpSDE: return .songVP
-        case .karras: return .karrasEDM
-        default: return nil
-        }
-    }
+    public var noiseSchedule: NoiseSchedule? { family.noiseSchedule }
 
     /// Whether the schedule is built from a measured gap profile.
-    public var needsGapProfile: Bool { self == .rolandCerf || self == .gapAdaptive }
+    public var needsGapProfile: Bool { family.parameters.contains(.gapSamples) }
+
+    // The names the library's own code refers to.
+    public static let problem = ScheduleName(ProblemSchedule.self)
+    public static let linear = ScheduleName(LinearSchedule.self)
+    public static let cosine = ScheduleName(CosineSchedule.self)
+    public static let boundaryCancelling = ScheduleName(BoundaryCancellingSchedule.self)
+    public static let rolandCerf = ScheduleName(RolandCerfSchedule.self)
+    public static let gapAdaptive = ScheduleName(GapAdaptiveSchedule.self)
 }

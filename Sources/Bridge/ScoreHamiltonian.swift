@@ -106,17 +106,7 @@ public enum ScoreHamiltonian {
     public static func logDensity(of landscape: any Landscape, on grid: UniformGrid) throws -> [Double] {
         if let g = landscape as? GridDensity, g.grid == grid { return g.logValues }
         let d = grid.dimension
-        var values = [Double](repeating: 0, count: grid.count)
-        values.withUnsafeMutableBufferPointer { buffer in
-            let out = SharedPointer(buffer.baseAddress!)  // safe: a grid has ≥ 3 nodes
-            Parallel.forEachChunk(count: grid.count, minimumChunk: 2048) { range in
-                var x = [Double](repeating: 0, count: d)
-                for k in range {
-                    grid.point(k, into: &x)
-                    out[k] = x.withUnsafeBufferPointer { landscape.logDensity(at: $0) }
-                }
-            }
-        }
+        let values = tabulate(on: grid, minimumChunk: 2048) { landscape.logDensity(at: $0) }
         if let i = values.firstIndex(where: { !$0.isFinite }) {
             var x = [Double](repeating: 0, count: d)
             grid.point(i, into: &x)
@@ -152,15 +142,23 @@ public enum ScoreHamiltonian {
     // MARK: Discretisations
 
     static func analyticPotential(_ landscape: any Landscape, grid: UniformGrid) -> [Double] {
+        tabulate(on: grid, minimumChunk: 1024) { landscape.potential(at: $0) }
+    }
+
+    /// `f(x_k)` at every node `k` of `grid`, in parallel chunks of at least `minimumChunk`
+    /// nodes (one coordinate buffer per chunk).
+    static func tabulate(on grid: UniformGrid, minimumChunk: Int, _ f: @Sendable (UnsafeBufferPointer<Double>) -> Double)
+        -> [Double]
+    {
         let d = grid.dimension
         var values = [Double](repeating: 0, count: grid.count)
         values.withUnsafeMutableBufferPointer { buffer in
             let out = SharedPointer(buffer.baseAddress!)  // safe: a grid has ≥ 3 nodes
-            Parallel.forEachChunk(count: grid.count, minimumChunk: 1024) { range in
+            Parallel.forEachChunk(count: grid.count, minimumChunk: minimumChunk) { range in
                 var x = [Double](repeating: 0, count: d)
                 for k in range {
                     grid.point(k, into: &x)
-                    out[k] = x.withUnsafeBufferPointer { landscape.potential(at: $0) }
+                    out[k] = x.withUnsafeBufferPointer(f)
                 }
             }
         }

@@ -292,10 +292,7 @@ public struct LearnedRadialScore: RadialLandscape {
     public func radialMarginal(time t: Double, process: ForwardProcess) throws -> any RadialLandscape {
         try ForwardProcess.checkTime(t)
         if t == 0 { return self }
-        let a = process.scale(at: t)
-        let sd = process.noiseVariance(at: t).squareRoot()
-        let stream = try RandomStream(seed: RandomStream.derivedSeed(seed, stream: t.bitPattern))
-        let noised = samples.map { a * $0 + sd * stream.gaussian() }
+        let noised = try noisedSamples(samples, time: t, process: process, seed: seed)
         return try LearnedRadialScore(samples: noised, basisSize: coefficients.count, seed: seed, regularised: regularised)
     }
 }
@@ -469,10 +466,17 @@ public struct LearnedScore: Landscape {
     public func marginal(time t: Double, process: ForwardProcess) throws -> any Landscape {
         try ForwardProcess.checkTime(t)
         if t == 0 { return self }
-        let a = process.scale(at: t)
-        let sd = process.noiseVariance(at: t).squareRoot()
-        let stream = try RandomStream(seed: RandomStream.derivedSeed(seed, stream: t.bitPattern))
-        let noised = samples.map { a * $0 + sd * stream.gaussian() }
+        let noised = try noisedSamples(samples, time: t, process: process, seed: seed)
         return try LearnedScore(samples: noised, dimension: dimension, degree: degree, seed: seed)
     }
+}
+
+/// The samples pushed through the forward process to time `t`, `a(t)x + √v(t) z` coordinate
+/// by coordinate, with the noise `z` drawn from a stream derived from `seed` and `t` (so a
+/// refit at the same time is reproducible).
+private func noisedSamples(_ samples: [Double], time t: Double, process: ForwardProcess, seed: UInt64) throws -> [Double] {
+    let a = process.scale(at: t)
+    let sd = process.noiseVariance(at: t).squareRoot()
+    let stream = try RandomStream(seed: RandomStream.derivedSeed(seed, stream: t.bitPattern))
+    return samples.map { a * $0 + sd * stream.gaussian() }
 }

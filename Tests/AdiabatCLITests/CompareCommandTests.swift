@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Splits one CSV line written by `CSVTable` (fields quoted only when they hold a comma or
@@ -95,41 +96,12 @@ private struct Results: Decodable { var rows: [Row] }
 @Suite("adiabat compare and adiabat schedule", .serialized)
 struct CompareCommandTests {
     /// A small 1-D mixture on a coarse grid: every landscape cell kind, in a few seconds.
-    static let landscapeProblem = """
-        name = "tiny-mix"
-        kind = "landscape"
-        description = "½N(−1.5, 0.6²) + ½N(1.5, 0.6²) on a coarse grid (compare test)"
-
-        [landscape]
-        type = "gaussian-mixture"
-        weights = [0.5, 0.5]
-        means = [[-1.5], [1.5]]
-        stddevs = [0.6, 0.6]
-
-        [grid]
-        lower = [-7.0]
-        upper = [7.0]
-        points = [255]
-
-        [diffusion]
-        process = "ou"
-        t_max = 2.5
-        """
+    static let landscapeProblem = ComparisonProblems.mixture(
+        name: "tiny-mix", description: "½N(−1.5, 0.6²) + ½N(1.5, 0.6²) on a coarse grid (compare test)")
 
     /// Three spins, one coupling: every annealing cell kind.
-    static let annealingProblem = """
-        name = "tiny-spins"
-        kind = "annealing"
-        description = "3 spins, fields and one coupling (compare test)"
-
-        [problem]
-        h = [0.5, -0.3, 0.2]
-        J = [[0, 1, -0.8]]
-
-        [schedule]
-        type = "linear"
-        total_time = 4.0
-        """
+    static let annealingProblem = ComparisonProblems.spins(
+        name: "tiny-spins", description: "3 spins, fields and one coupling (compare test)", extra: "total_time = 4.0")
 
     static func scratch() throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("adiabat-compare-\(UUID().uuidString)")
@@ -236,10 +208,10 @@ struct CompareCommandTests {
         try Self.annealingProblem.write(to: problem, atomically: true, encoding: .utf8)
         let report = dir.appendingPathComponent("out")
         let run = try adiabat([
-            "compare", problem.path, "--schedules", "linear,flip:ddpm-cosine", "--times", "2,16", "--steps", "10",
+            "compare", problem.path, "--schedules", "linear,flip:ddpm-cosine", "--times", "2,16", "--cells", "10",
             "--sweeps", "10,100", "--samples", "400", "--gap-samples", "11", "--report", report.path, "--json",
         ])
-        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.status == 0 && run.stderr.isEmpty, "\(run.stderr)")
         // 2 schedules × (2 quantum + 2 flip-chain + 1 reverse-flip) + 2 SA = 12 rows.
         let rows = try Self.checkFiles(report, expectedRows: 12)
         #expect(rows.allSatisfy { $0.status == "success" })
@@ -275,6 +247,9 @@ struct CompareCommandTests {
                 "--samples", "100", "--gap-samples", "11", "--report", dir.path, "--json",
             ], in: packageRoot)
         #expect(run.status == 0, "\(run.stderr)")
+        // --steps on spins: the deprecated spelling of --cells still works, with one warning line
+        let warnings = run.stderr.split(separator: "\n")
+        #expect(warnings.count == 1 && warnings.first?.hasPrefix("warning: --steps") == true, "\(run.stderr)")
         let page = try String(contentsOf: dir.appendingPathComponent("report.html"), encoding: .utf8)
         #expect(page.contains("Units: run times T in ns; gaps as frequencies Δ/h in GHz."))
         #expect(page.contains("total time T (ns)") && page.contains("gap Δ/h (GHz)"))
@@ -298,6 +273,8 @@ struct CompareCommandTests {
             ["compare", "double-well", "--schedules", "flip:linear"],
             ["compare", "hydrogen-1s"],
             ["compare", "sk10", "--samplers", "reverse-sde"],
+            ["compare", "double-well", "--cells", "5"],
+            ["compare", "sk10", "--cells", "5", "--steps", "5"],
         ] {
             let run = try adiabat(args, in: packageRoot)
             #expect(run.status != 0, "\(args)")

@@ -1,27 +1,12 @@
 import AdiabatCore
 import Foundation
 import Glibc
+import TestSupport
 import Testing
 
-/// A scratch folder for one test, removed afterwards. Device nodes are made here (`mknod`,
-/// as root), never taken from the system's /dev.
-final class ScratchFolder {
-    let url: URL
-    private var mounts: [String] = []
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("adiabat-files-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit {
-        for m in mounts.reversed() { _ = ScratchFolder.run("/bin/umount", [m]) }
-        // Twice: the first pass can stop at a folder that was a mount point a moment ago.
-        for _ in 0..<2 { try? FileManager.default.removeItem(at: url) }
-    }
-
-    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
-
+/// Device nodes are made in a test's scratch folder (`mknod`, as root), never taken from the
+/// system's /dev.
+extension ScratchFolder {
     /// A character device node `name` with the given numbers (1,3: null; 1,5: zero; 1,7: full).
     func device(_ name: String, major: UInt32, minor: UInt32) -> String? {
         let p = path(name)
@@ -31,26 +16,6 @@ final class ScratchFolder {
     func fifo(_ name: String) -> String? {
         let p = path(name)
         return mkfifo(p, 0o666) == 0 ? p : nil
-    }
-
-    /// A tmpfs of `size` mounted at the folder `name`, or nil when mounting is not permitted.
-    func tmpfs(_ name: String, size: String, readOnly: Bool = false) -> URL? {
-        let p = path(name)
-        try? FileManager.default.createDirectory(atPath: p, withIntermediateDirectories: true)
-        guard ScratchFolder.run("/bin/mount", ["-t", "tmpfs", "-o", "size=\(size)\(readOnly ? ",ro" : "")", "tmpfs", p]) == 0
-        else { return nil }
-        mounts.append(p)
-        return URL(fileURLWithPath: p)
-    }
-
-    static func run(_ tool: String, _ arguments: [String]) -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return -1 }
-        process.waitUntilExit()
-        return process.terminationStatus
     }
 }
 

@@ -75,6 +75,22 @@ struct CampaignTests {
         #expect(campaign.cells.count == 4 * (2 * 2 + 2 * 2 + 2 * 1 + 2))
     }
 
+    @Test("cells sets the reverse-flip chain's cells on spins; steps there is its deprecated spelling, with a warning")
+    func cells() throws {
+        let s = try Scratch()
+        let base =
+            "problems = [\"maxcut6\", \"double-well\"]\nschedules = [\"linear\"]\ntimes = [1]\nsweeps = [10]\nsamples = 100\n"
+        try s.write("cells.toml", base + "steps = [7]\ncells = [3, 4]\n")
+        let spec = try s.spec("cells.toml")
+        #expect(spec.settings(annealing: true).steps == [3, 4] && spec.settings(annealing: false).steps == [7])
+        #expect(try Campaign(spec: spec).deprecations.isEmpty)
+        try s.write("steps.toml", base + "steps = [7]\n")
+        let old = try s.spec("steps.toml")
+        #expect(old.settings(annealing: true).steps == [7])
+        let warnings = try Campaign(spec: old).deprecations
+        #expect(warnings.count == 1 && warnings[0].contains("steps.toml:") && warnings[0].contains("use cells"))
+    }
+
     @Test("bad specs: one error each, at file:line")
     func badSpecs() throws {
         let s = try Scratch()

@@ -18,6 +18,22 @@ struct ComparisonReportTests {
                 status: "success"))
     }
 
+    @Test("the comparator's methods: its own three, every particle sampler of the registry, the spin samplers")
+    func methods() throws {
+        let names = ComparisonMethod.allCases.map(\.rawValue)
+        #expect(Set(names).count == names.count)
+        for sampler in SamplerRegistry.particleSamplers {
+            let method = try #require(ComparisonMethod(rawValue: sampler.name))
+            #expect(method.particleSampler?.name == sampler.name && method.axis == "steps" && method.usesAllCores)
+        }
+        #expect(ComparisonMethod(rawValue: "path-integral") == nil && ComparisonMethod(rawValue: "nope") == nil)
+        #expect(ComparisonMethod.quantum.particleSampler == nil && ComparisonMethod.simulatedAnnealing.axis == "sweeps")
+        // cell keys (cells.jsonl) keep the plain name
+        let data = try JSONEncoder().encode(ComparisonCell(method: .reverseFlip, schedule: "linear", value: 5))
+        #expect(String(decoding: data, as: UTF8.self).contains("\"method\":\"reverse-flip\""))
+        #expect(try JSONDecoder().decode(ComparisonCell.self, from: data).method == .reverseFlip)
+    }
+
     /// `u(r)` curves: linear, and one that reaches the data end early (the gap-adaptive shape).
     static func curves(_ names: [String]) -> [ComparisonReport.Curve] {
         let r = (0...100).map { Double($0) / 100 }

@@ -2,6 +2,7 @@ import AdiabatCore
 import Bridge
 import Foundation
 import Problems
+import TestSupport
 import Testing
 
 /// A row of results.json, as a user's script reads it.
@@ -56,26 +57,8 @@ struct MetricInequalityTests {
 
     @Test("landscape: quantum rows TV ≤ √(1 − F_q); classical rows 1 − √F_c ≤ TV ≤ √(1 − F_c)")
     func landscape() throws {
-        let problem = """
-            name = "metric-mix"
-            kind = "landscape"
-            description = "½N(−1.5, 0.6²) + ½N(1.5, 0.6²) on a coarse grid (metric test)"
-
-            [landscape]
-            type = "gaussian-mixture"
-            weights = [0.5, 0.5]
-            means = [[-1.5], [1.5]]
-            stddevs = [0.6, 0.6]
-
-            [grid]
-            lower = [-7.0]
-            upper = [7.0]
-            points = [255]
-
-            [diffusion]
-            process = "ou"
-            t_max = 2.5
-            """
+        let problem = ComparisonProblems.mixture(
+            name: "metric-mix", description: "½N(−1.5, 0.6²) + ½N(1.5, 0.6²) on a coarse grid (metric test)")
         // T = 1 is far from adiabatic (F visibly below 1), T = 4 closer: both regimes.
         let settings = ComparisonSettings(
             schedules: ["linear", "cosine"], times: [1, 4], steps: [16, 32], samples: 2000, samplers: ["reverse-sde"],
@@ -107,18 +90,8 @@ struct MetricInequalityTests {
 
     @Test("annealing: F = P(ground) on quantum rows (the path ends at A = 0); every probability in [0, 1]")
     func annealing() throws {
-        let problem = """
-            name = "metric-spins"
-            kind = "annealing"
-            description = "3 spins, fields and one coupling (metric test)"
-
-            [problem]
-            h = [0.5, -0.3, 0.2]
-            J = [[0, 1, -0.8]]
-
-            [schedule]
-            type = "linear"
-            """
+        let problem = ComparisonProblems.spins(
+            name: "metric-spins", description: "3 spins, fields and one coupling (metric test)")
         let settings = ComparisonSettings(
             schedules: ["linear", "cosine"], times: [1, 8], steps: [10], samples: 300, samplers: [], sweeps: [10], seed: 7,
             gapSamples: 11)

@@ -100,14 +100,31 @@ struct ScheduleLibraryTests {
         #expect(throws: InputError.self) { _ = try FlipDiffusionMap.forModel(try IsingModel(h: [0, 0], couplings: [])) }
     }
 
+    @Test("the schedule registry: one name each, every name parses and is a TOML type, declared settings match")
+    func registry() throws {
+        let names = ScheduleRegistry.all.map { $0.name }
+        #expect(Set(names).count == names.count)
+        #expect(ScheduleName.allCases.map(\.rawValue) == names)
+        for family in ScheduleRegistry.all {
+            let name = try #require(ScheduleName(rawValue: family.name))
+            #expect(try ScheduleRequest.parse(family.name).name == name)
+            // a diffusion name reads t_max and has a noise schedule; a gap-driven one reads gap_samples
+            #expect((family.noiseSchedule != nil) == family.parameters.contains(.tMax), "\(family.name)")
+            #expect(name.needsGapProfile == family.parameters.contains(.gapSamples))
+        }
+        #expect(ScheduleName(rawValue: "nope") == nil)
+        #expect(ScheduleName.rolandCerf.needsGapProfile && !ScheduleName.cosine.needsGapProfile)
+    }
+
     @Test("request syntax: names, boundary-cancelling-K, tables, flip:/anneal:, lists")
     func requests() throws {
-        #expect(try ScheduleRequest.parse("ddpm-cosine").name == .ddpmCosine)
+        #expect(try ScheduleRequest.parse("ddpm-cosine").name == ScheduleName(DDPMCosineSchedule.self))
         let bc = try ScheduleRequest.parse("boundary-cancelling-3")
         #expect(bc.name == .boundaryCancelling && bc.order == 3 && bc.description == "boundary-cancelling-3")
         #expect(try ScheduleRequest.parse("boundary-cancelling", order: 4).description == "boundary-cancelling-4")
         let flip = try ScheduleRequest.parse("flip:vp-sde")
-        #expect(flip.direction == .toAnnealing && flip.name == .vpSDE && flip.description == "flip:vp-sde")
+        #expect(
+            flip.direction == .toAnnealing && flip.name == ScheduleName(VPSDESchedule.self) && flip.description == "flip:vp-sde")
         #expect(try ScheduleRequest.parse("my.csv").source == .table(path: "my.csv"))
         #expect(throws: InputError.self) { _ = try ScheduleRequest.parse("cosin") }
         #expect(throws: InputError.self) { _ = try ScheduleRequest.parse("boundary-cancelling-13") }

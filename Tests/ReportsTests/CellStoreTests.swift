@@ -2,6 +2,7 @@ import AdiabatCore
 import Foundation
 import Glibc
 import Reports
+import TestSupport
 import Testing
 
 /// A cell like compare's: optional figures and a status.
@@ -26,42 +27,11 @@ final class Warnings: @unchecked Sendable {
     }
 }
 
-/// A scratch folder for one test, removed afterwards (and any tmpfs in it unmounted).
-final class StoreFolder {
-    let url: URL
-    private var mounted: [String] = []
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("adiabat-store-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit {
-        for m in mounted { _ = Self.run("/bin/umount", [m]) }
-        // Twice: the first pass can stop at a folder that was a mount point a moment ago.
-        for _ in 0..<2 { try? FileManager.default.removeItem(at: url) }
-    }
+/// A scratch folder for one store test (TestSupport's, with any tmpfs in it unmounted).
+final class StoreFolder: ScratchFolder {
+    init() throws { try super.init(prefix: "adiabat-store") }
 
     var cells: URL { url.appendingPathComponent("cells.jsonl") }
-
-    /// A tmpfs of `size` at `name` inside the folder, or nil when mounting is not permitted.
-    func tmpfs(_ name: String, size: String) -> URL? {
-        let p = url.appendingPathComponent(name).path
-        try? FileManager.default.createDirectory(atPath: p, withIntermediateDirectories: true)
-        guard Self.run("/bin/mount", ["-t", "tmpfs", "-o", "size=\(size)", "tmpfs", p]) == 0 else { return nil }
-        mounted.append(p)
-        return URL(fileURLWithPath: p)
-    }
-
-    static func run(_ tool: String, _ arguments: [String]) -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return -1 }
-        process.waitUntilExit()
-        return process.terminationStatus
-    }
 }
 
 func lines(_ url: URL) throws -> [String] {

@@ -97,6 +97,8 @@ public final class Campaign: @unchecked Sendable {
 
     public let spec: CampaignSpec
     public let comparisons: [Comparison]
+    /// Deprecated spellings the spec uses (one line each, for the command to print as warnings).
+    public private(set) var deprecations: [String] = []
     public let cells: [Cell]
     public let fingerprint: String
 
@@ -124,6 +126,12 @@ public final class Campaign: @unchecked Sendable {
             built.append(comparison)
         }
         comparisons = built
+        let annealing = built.contains { if case .annealing = $0.subject { true } else { false } }
+        if annealing && spec.overrides.steps != nil && spec.overrides.cells == nil {
+            deprecations.append(
+                "\(spec.file):\(spec.lines["steps"] ?? 1): steps sets the reverse-flip chain's cells on annealing problems, a deprecated spelling; use cells"
+            )
+        }
         var all: [Cell] = []
         var print = Fingerprint()
         print.add(Self.version)
@@ -159,10 +167,10 @@ public final class Campaign: @unchecked Sendable {
         case .quantum: return 2e-7 * size * max(1, v) * 50 + 1e-3
         case .langevinPath: return 2e-7 * size * max(400, 50 * v) + 1e-3
         case .fokkerPlanck: return 2e-7 * size * v + 1e-3
-        case .reverseSDE, .probabilityFlow, .annealedLangevin, .predictorCorrector: return 5e-8 * samples * v + 1e-3
         case .flipChain: return 1e-6 * size * max(1, v) * samples / 100 + 0.05
         case .reverseFlip: return 1e-7 * samples * v * log2(size) + 1e-3
         case .simulatedAnnealing: return 2e-8 * samples * v * log2(size) * log2(size) + 1e-3
+        default: return 5e-8 * samples * v + 1e-3  // the particle samplers
         }
     }
 

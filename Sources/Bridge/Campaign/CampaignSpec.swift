@@ -11,7 +11,8 @@ import Problems
 ///     sweeps = [10, 100]
 ///
 /// Each problem runs with `compare`'s defaults for its kind, overridden by the spec's keys;
-/// `samplers` and `points` apply to landscapes, `sweeps` to annealing problems.
+/// `samplers`, `steps` and `points` apply to landscapes, `cells` and `sweeps` to annealing
+/// problems (where `steps` without `cells` is the deprecated spelling of `cells`).
 public struct CampaignSpec: Sendable, Codable, Equatable {
     /// One problem of the campaign: its resolved file.
     public struct Entry: Sendable, Codable, Equatable {
@@ -25,7 +26,11 @@ public struct CampaignSpec: Sendable, Codable, Equatable {
     public struct Overrides: Sendable, Codable, Equatable {
         public var schedules: [String]?
         public var times: [Double]?
+        /// Path steps of the landscape samplers; on annealing problems without ``cells``, the
+        /// deprecated spelling of ``cells``.
         public var steps: [Int]?
+        /// Rate-grid cells of the reverse-flip chain (annealing problems).
+        public var cells: [Int]?
         public var samplers: [String]?
         public var sweeps: [Int]?
         public var samples: Int?
@@ -35,7 +40,7 @@ public struct CampaignSpec: Sendable, Codable, Equatable {
         public var points: Int?
 
         enum CodingKeys: String, CodingKey {
-            case schedules, times, steps, samplers, sweeps, samples, seed, rtol, points
+            case schedules, times, steps, cells, samplers, sweeps, samples, seed, rtol, points
             case gapSamples = "gap_samples"
         }
 
@@ -44,7 +49,8 @@ public struct CampaignSpec: Sendable, Codable, Equatable {
 
     /// The keys a spec may hold.
     public static let keys = [
-        "problems", "schedules", "times", "steps", "samplers", "sweeps", "samples", "seed", "gap_samples", "rtol", "points",
+        "problems", "schedules", "times", "steps", "cells", "samplers", "sweeps", "samples", "seed", "gap_samples", "rtol",
+        "points",
     ]
 
     /// The spec file (absolute path), for messages.
@@ -102,6 +108,7 @@ public struct CampaignSpec: Sendable, Codable, Equatable {
         o.schedules = try root.strings("schedules")
         o.times = try root.doubles("times")
         o.steps = try root.ints("steps")
+        o.cells = try root.ints("cells")
         o.samplers = try root.strings("samplers")
         o.sweeps = try root.ints("sweeps")
         o.samples = try root.int("samples")
@@ -152,7 +159,8 @@ public struct CampaignSpec: Sendable, Codable, Equatable {
         var s = ComparisonSettings.defaults(annealing: annealing, seed: o.seed ?? 20_260_605)
         if let v = o.schedules { s.schedules = v }
         if let v = o.times { s.times = v }
-        if let v = o.steps { s.steps = v }
+        // Spins: the reverse-flip chain's cells (`steps` is their deprecated spelling there).
+        if let v = annealing ? o.cells ?? o.steps : o.steps { s.steps = v }
         if let v = o.samples { s.samples = v }
         if let v = o.samplers, !annealing { s.samplers = v }
         if let v = o.sweeps, annealing { s.sweeps = v }

@@ -169,7 +169,7 @@ public final class Comparison: @unchecked Sendable {
         }
         schedules = built
         let particleSamplers = SamplerRegistry.particleSamplers.map { $0.name }
-        for sampler in settings.samplers where !particleSamplers.contains(sampler) || ComparisonMethod(rawValue: sampler) == nil {
+        for sampler in settings.samplers where !particleSamplers.contains(sampler) {
             throw InputError(
                 "compare.samplers", "unknown particle sampler '\(sampler)'",
                 hint: "use \(particleSamplers.joined(separator: ", "))")
@@ -221,7 +221,7 @@ public final class Comparison: @unchecked Sendable {
         switch cell.method {
         case .quantum: parts.append("rtol=\(s.rtol),method=split4")
         case .langevinPath, .fokkerPlanck: break
-        case .reverseSDE, .probabilityFlow, .annealedLangevin, .predictorCorrector, .flipChain, .reverseFlip, .simulatedAnnealing:
+        default:  // the samplers
             parts.append("samples=\(s.samples),seed=\(s.seed)")
         }
         return parts.joined(separator: "|")
@@ -280,8 +280,10 @@ public final class Comparison: @unchecked Sendable {
             return CellResult(
                 fidelity: c.fidelity, tv: c.totalVariation, evaluations: solution.statistics.scoreEvaluations,
                 seconds: solution.statistics.seconds, status: "success")
-        case .fokkerPlanck, .reverseSDE, .probabilityFlow, .annealedLangevin, .predictorCorrector:
-            let kind = SamplerKind(rawValue: cell.method.rawValue) ?? .fokkerPlanck
+        case .flipChain, .reverseFlip, .simulatedAnnealing:
+            throw InputError("method", "\(cell.method.rawValue) runs on annealing problems")
+        default:  // the Fokker–Planck law and the particle samplers
+            let kind = cell.method.particleSampler?.kind ?? .fokkerPlanck
             let dpath = try DiffusionPath(
                 process: l.path.process, tMax: l.path.tMax, schedule: try schedule(cell), steps: Int(cell.value))
             let request = SamplingRun(
@@ -293,8 +295,6 @@ public final class Comparison: @unchecked Sendable {
                 fidelity: r.fidelity, fidelityStderr: sampled ? r.fidelityStderr : nil, tv: r.tv,
                 tvStderr: sampled ? r.tvStderr : nil, tvNoiseFloor: r.tvNoiseFloor, evaluations: r.scoreEvaluations,
                 seconds: r.seconds, status: "success")
-        case .flipChain, .reverseFlip, .simulatedAnnealing:
-            throw InputError("method", "\(cell.method.rawValue) runs on annealing problems")
         }
     }
 

@@ -84,24 +84,48 @@ public struct ComparisonSettings: Sendable, Codable, Equatable {
     }
 }
 
-/// One method of the comparison, on one side.
-public enum ComparisonMethod: String, Sendable, Codable, CaseIterable {
+/// One method of the comparison, on one side: the comparator's own three (quantum evolution and
+/// two Fokker–Planck laws) and the samplers of ``SamplerRegistry`` it runs. Its particle
+/// samplers are every registered landscape sampler that draws particles, so adding one is a
+/// registration in ``SamplerRegistry/all``, with no edit here.
+public struct ComparisonMethod: RawRepresentable, Hashable, Sendable, Codable, CaseIterable, CustomStringConvertible {
+    /// The method's name (a sampler's ``Sampler/name``).
+    public let rawValue: String
+
+    /// The method called `rawValue`, or nil if the comparator does not run it.
+    public init?(rawValue: String) {
+        guard Self.allCases.contains(where: { $0.rawValue == rawValue }) else { return nil }
+        self.rawValue = rawValue
+    }
+
+    private init(_ name: String) { rawValue = name }
+
     /// Real-time Schrödinger evolution along the path (quantum annealing), against `T`.
-    case quantum
+    public static let quantum = Self("quantum")
     /// The Fokker–Planck law of continuous annealed Langevin along the path, against `T`.
-    case langevinPath = "langevin-path"
+    public static let langevinPath = Self("langevin-path")
     /// The Fokker–Planck law of the reverse SDE on the schedule's step grid, against steps.
-    case fokkerPlanck = "fokker-planck"
-    case reverseSDE = "reverse-sde"
-    case probabilityFlow = "probability-flow"
-    case annealedLangevin = "annealed-langevin"
-    case predictorCorrector = "predictor-corrector"
+    public static let fokkerPlanck = Self(FokkerPlanckSampler.name)
     /// The annealed flip chain with rates `A(s)ψ₀(xⁱ)/ψ₀(x)`, against `T`.
-    case flipChain = "flip-chain"
+    public static let flipChain = Self(FlipChainSampler.name)
     /// The exact reverse chain of the flip diffusion, against its rate-grid cells.
-    case reverseFlip = "reverse-flip"
+    public static let reverseFlip = Self(ReverseFlipSampler.name)
     /// Metropolis simulated annealing (its own β schedule), against sweeps.
-    case simulatedAnnealing = "simulated-annealing"
+    public static let simulatedAnnealing = Self(SimulatedAnnealingSampler.name)
+
+    /// The particle samplers (``SamplerRegistry/particleSamplers``), against steps.
+    public static var particleSamplers: [ComparisonMethod] { SamplerRegistry.particleSamplers.map { Self($0.name) } }
+
+    /// The particle sampler's type, for a particle-sampler method.
+    public var particleSampler: (any LandscapeSampler.Type)? {
+        SamplerRegistry.particleSamplers.first { $0.name == rawValue }
+    }
+
+    public static var allCases: [ComparisonMethod] {
+        [.quantum, .langevinPath, .fokkerPlanck] + particleSamplers + [.flipChain, .reverseFlip, .simulatedAnnealing]
+    }
+
+    public var description: String { rawValue }
 
     /// `quantum` or `classical`.
     public var side: String { self == .quantum ? "quantum" : "classical" }

@@ -56,6 +56,17 @@ public enum DataFile {
         }
     }
 
+    /// Writes a `.npy` array and its companion JSON (``companion(of:)``) together, through one
+    /// ``AdiabatCore/OutputFile/writeTogether(_:)``: both files are complete, or neither is there.
+    public static func writeArray(_ array: Data, companion: Data, to path: String, parameter: String) throws {
+        try write([(path, array), (self.companion(of: path), companion)], parameter: parameter)
+    }
+
+    /// ``writeArray(_:companion:to:parameter:)`` with the companion as a JSON object.
+    public static func writeArray(_ array: Data, companion: [String: Any], to path: String, parameter: String) throws {
+        try writeArray(array, companion: try json(companion), to: path, parameter: parameter)
+    }
+
     /// The companion JSON of a `.npy` file: the same path with `.json` appended
     /// (`psi.npy` → `psi.npy.json`), which never collides with another output.
     public static func companion(of path: String) -> String { path + ".json" }

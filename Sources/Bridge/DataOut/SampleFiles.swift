@@ -136,8 +136,7 @@ public struct SpinSampleSet: Sendable {
         case "csv": try DataFile.write(csv(), to: path, parameter: parameter)
         default:
             let (array, companion) = try npy()
-            try DataFile.write(array, to: path, parameter: parameter)
-            try DataFile.write(companion, to: DataFile.companion(of: path), parameter: parameter)
+            try DataFile.writeArray(array, companion: companion, to: path, parameter: parameter)
         }
     }
 
@@ -158,17 +157,18 @@ public enum LandscapeSampleFile {
         let names = ["x", "y", "z"].prefix(d)
         if DataFile.suffix(of: path) == "npy" {
             if let samples = outcome.samples {
-                try DataFile.write(NPYWriter.float64(samples, shape: [samples.count / d, d]), to: path, parameter: parameter)
                 let companion: [String: Any] = [
                     "format": "adiabat landscape samples", "array": ["dtype": "float64", "shape": [samples.count / d, d]],
                     "columns": Array(names),
                 ]
-                try DataFile.write(try DataFile.json(companion), to: DataFile.companion(of: path), parameter: parameter)
+                try DataFile.writeArray(
+                    NPYWriter.float64(samples, shape: [samples.count / d, d]), companion: companion, to: path,
+                    parameter: parameter)
             } else if let density = outcome.density {
-                try DataFile.write(NPYWriter.float64(density.values, shape: grid.points), to: path, parameter: parameter)
-                try DataFile.write(
-                    try DataFile.json(GridFiles.companion(grid, format: "adiabat density on a grid", dtype: "float64")),
-                    to: DataFile.companion(of: path), parameter: parameter)
+                try DataFile.writeArray(
+                    NPYWriter.float64(density.values, shape: grid.points),
+                    companion: GridFiles.companion(grid, format: "adiabat density on a grid", dtype: "float64"), to: path,
+                    parameter: parameter)
             }
             return
         }

@@ -72,8 +72,7 @@ public enum StateFiles {
             "basis": registerBasis(labels: labels),
         ]
         for (k, v) in extra { companion[k] = v }
-        try DataFile.write(array, to: path, parameter: parameter)
-        try DataFile.write(try DataFile.json(companion), to: DataFile.companion(of: path), parameter: parameter)
+        try DataFile.writeArray(array, companion: companion, to: path, parameter: parameter)
     }
 
     /// Writes grid states (interleaved complex, last axis fastest) as complex128 of shape
@@ -87,7 +86,6 @@ public enum StateFiles {
         var companion = GridFiles.companion(
             grid, format: "adiabat wave function on a grid", dtype: "complex128", leading: leading)
         for (k, v) in extra { companion[k] = v }
-        try DataFile.write(array, to: path, parameter: parameter)
-        try DataFile.write(try DataFile.json(companion), to: DataFile.companion(of: path), parameter: parameter)
+        try DataFile.writeArray(array, companion: companion, to: path, parameter: parameter)
     }
 }

@@ -326,35 +326,35 @@ public final class ScheduleLibrary: @unchecked Sendable {
                 throw InputError(path, e.message, hint: e.hint)
             }
         case .diffusers(let path):
-            let noise = try DiffusersSchedulerConfig.read(URL(fileURLWithPath: path))
-            let h = diffusionHorizon(for: noise)
-            return try Schedule.diffusion(noise, tMax: h.tMax * h.scale, clock: h.clock)
+            return try diffusion(try DiffusersSchedulerConfig.read(URL(fileURLWithPath: path)))
         case .named(let name):
-            switch name {
-            case .problem:
-                if case let .annealing(spec, h) = context {
-                    // a file that names a schedule of this library gets it built here
-                    if case let .library(name, order, samples) = spec.schedule {
-                        let library =
-                            samples == gapSamples
-                            ? self
-                            : try ScheduleLibrary(
-                                context: context, gapSamples: samples, flipRate: flipRate, flipTMax: flipTMax, flipBeta: flipBeta)
-                        return try library.schedule(ScheduleRequest(name, order: order))
-                    }
-                    return try spec.schedule.schedule(for: h)
-                }
-                return .linear
-            case .linear: return .linear
-            case .cosine: return .cosine
-            case .boundaryCancelling: return try .boundaryCancelling(order: request.order)
-            case .rolandCerf: return try gaps().schedule(power: 2, name: "roland-cerf")
-            case .gapAdaptive: return try gaps().schedule(power: 1, name: "gap-adaptive")
-            case .ddpmLinear, .ddpmCosine, .vpSDE, .karras:
-                guard let noise = name.noiseSchedule else { return .linear }  // safe: every diffusion name has one
-                let h = diffusionHorizon(for: noise)
-                return try Schedule.diffusion(noise, tMax: h.tMax * h.scale, clock: h.clock)
-            }
+            return try name.family.build(order: request.order, in: self)
         }
+    }
+}
+
+/// What the named schedules (``AdiabatCore/ScheduleRegistry``) ask of the problem.
+extension ScheduleLibrary: ScheduleContext {
+    public func problemSchedule() throws -> Schedule {
+        guard case let .annealing(spec, h) = context else { return .linear }
+        // a file that names a schedule of this library gets it built here
+        if case let .library(name, order, samples) = spec.schedule {
+            let library =
+                samples == gapSamples
+                ? self
+                : try ScheduleLibrary(
+                    context: context, gapSamples: samples, flipRate: flipRate, flipTMax: flipTMax, flipBeta: flipBeta)
+            return try library.schedule(ScheduleRequest(name, order: order))
+        }
+        return try spec.schedule.schedule(for: h)
+    }
+
+    public func gapAdaptive(power: Double, name: String) throws -> Schedule {
+        try gaps().schedule(power: power, name: name)
+    }
+
+    public func diffusion(_ noise: NoiseSchedule) throws -> Schedule {
+        let h = diffusionHorizon(for: noise)
+        return try Schedule.diffusion(noise, tMax: h.tMax * h.scale, clock: h.clock)
     }
 }

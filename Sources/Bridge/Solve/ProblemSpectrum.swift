@@ -117,8 +117,7 @@ extension Problem {
                 "a": a, "b": b, "energies": system.values,
                 "hamiltonian": "H = -a sum_i sigma_x^i + b H_P (docs/annealing.md)",
             ]
-            try DataFile.write(NPYWriter.float64(flat, shape: shape), to: file, parameter: parameter)
-            try DataFile.write(try DataFile.json(companion), to: DataFile.companion(of: file), parameter: parameter)
+            try DataFile.writeArray(NPYWriter.float64(flat, shape: shape), companion: companion, to: file, parameter: parameter)
         case .landscape(let p):
             guard case .grid(let grid, _) = p.discretisation else { break }
             let time = request.time ?? 0
@@ -128,8 +127,8 @@ extension Problem {
             let companion = GridFiles.companion(
                 grid, format: "adiabat eigenvectors on a grid", dtype: "float64", leading: [count],
                 extra: ["problem": p.name, "time": time, "energies": Array(spectrum.energies.prefix(count))])
-            try DataFile.write(NPYWriter.float64(states, shape: [count] + grid.points), to: file, parameter: parameter)
-            try DataFile.write(try DataFile.json(companion), to: DataFile.companion(of: file), parameter: parameter)
+            try DataFile.writeArray(
+                NPYWriter.float64(states, shape: [count] + grid.points), companion: companion, to: file, parameter: parameter)
         case .scoreField:
             break  // refused above
         }
