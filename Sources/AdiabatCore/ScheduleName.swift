@@ -44,4 +44,5 @@ public struct ScheduleName: RawRepresentable, Hashable, CaseIterable, Sendable, 
     public static let boundaryCancelling = ScheduleName(BoundaryCancellingSchedule.self)
     public static let rolandCerf = ScheduleName(RolandCerfSchedule.self)
     public static let gapAdaptive = ScheduleName(GapAdaptiveSchedule.self)
+    public static let karras = ScheduleName(KarrasSchedule.self)
 }
