@@ -9,6 +9,7 @@ CONFIG       ?= release
 BIN          := .build/$(CONFIG)/adiabat
 DEMO_PROBLEM ?= double-well
 REPORT_DIR   ?= report
+BENCH_ARGS   ?=
 
 .PHONY: all deps build test test-slurm demo check-report bench fuzz interop format lint clean
 
@@ -56,9 +57,10 @@ check-report: build
 test-slurm: build
 	BIN=$(BIN) tools/test-slurm
 
-## bench: peer comparisons (installs QuTiP, SciPy, dimod with pip into benchmarks/.venv)
+## bench: peer comparisons (installs QuTiP, SciPy, dimod, dwave-samplers, OpenJij with pip into
+## benchmarks/.venv); BENCH_ARGS passes options, e.g. make bench BENCH_ARGS="--rows sqa --merge"
 bench: build
-	benchmarks/run
+	benchmarks/run $(BENCH_ARGS)
 
 ## interop: load every kind of file adiabat writes with NumPy, dimod and QuTiP (pip, into
 ## tools/interop/.venv) and compare with the peers' own computations (docs/data-out.md)

@@ -12,17 +12,24 @@ Rows (docs/benchmarks.md gives the method of each):
             simulated annealing vs dwave-samplers' SimulatedAnnealingSampler
   growth    time and memory against qubits, grid points, particles and steps, set against
             the measured memory bandwidth (a STREAM triad in Swift, benchmarks/stream.swift)
+  sqa       path-integral (simulated quantum) annealing on planted 2-D +-J glasses vs OpenJij's
+            SQASampler and dwave-samplers' PathIntegralAnnealingSampler: the same instance (a BQM
+            JSON file), schedule s_k, beta, Trotter slices, reads and sweeps; P(ground) against the
+            planted ground energy, TTS99 with bootstrap intervals, sweeps per second on both cores
+            and pinned to one core (docs/benchmarks.md, row 6)
 
 Every adiabat run is a separate process: its wall time (start-up included, ~40 ms) and the
 in-process solve time from its JSON are both reported; peak RSS comes from GNU time. Peers run
 in a worker process of this script (`--worker`), timed around the solve only (imports and
 set-up excluded, to the peer's advantage), so their peak RSS is measured the same way.
 
-Usage: benchmarks/bench.py [--rows anneal,grid,spectra,sampler,growth] [--quick]
-                           [--adiabat PATH] [--output benchmarks/results.json]
+Usage: benchmarks/bench.py [--rows anneal,grid,spectra,sampler,growth,sqa] [--quick]
+                           [--adiabat PATH] [--output benchmarks/results.json] [--merge]
        benchmarks/bench.py --markdown benchmarks/results.json   (the README's table again)
 A full run also writes benchmarks/results.md, the README's table; --quick writes
-benchmarks/results-quick.json only.
+benchmarks/results-quick.json only. --merge keeps the rows of the existing output file whose
+group this run does not measure (e.g. `--rows sqa --merge` adds the SQA rows to a full run's
+results.json, each row carrying its own date and load).
 Python is used only here, in benchmarks/, never in the tests.
 """
 
@@ -491,9 +498,92 @@ def job_numpy_triad(p):
     return {"seconds": best, "bytes": 24 * n}
 
 
+# Path-integral annealing peers: the schedule s_k = s((k + 1/2)/N) of adiabat's sweep k, given to
+# each peer explicitly so all three anneal along the same s (docs/benchmarks.md).
+
+
+def boundary_cancelling_3(r):
+    """adiabat's boundary-cancelling-3 schedule: I_r(4, 4) = r^4 (35 - 84 r + 70 r^2 - 20 r^3)."""
+    return r ** 4 * (35 - 84 * r + 70 * r * r - 20 * r ** 3)
+
+
+def sqa_schedule(sweeps):
+    return [boundary_cancelling_3((k + 0.5) / sweeps) for k in range(sweeps)]
+
+
+def load_bqm(path):
+    import dimod
+
+    with open(path) as f:
+        return dimod.BinaryQuadraticModel.from_serializable(json.load(f))
+
+
+def job_openjij_sqa(p):
+    """OpenJij's SQASampler: H(s) = s H_P - gamma (1 - s) sum sx (a gauge of adiabat's linear
+    path at gamma = 1), beta, trotter = M, the schedule as [s_k, 1 sweep] pairs."""
+    import openjij as oj
+
+    if p.get("noop"):
+        return {}
+    bqm = load_bqm(p["instance"])
+    schedule = [[s, 1] for s in sqa_schedule(p["sweeps"])]
+    sampler = oj.SQASampler()
+    start, cpu = time.perf_counter(), time.process_time()
+    # no seed: OpenJij 0.12 repeats one read num_reads times when seeded
+    result = sampler.sample(bqm, beta=p["beta"], gamma=1.0, trotter=p["slices"], schedule=schedule,
+                            num_reads=p["reads"], sparse=True)
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    return {"seconds": elapsed, "cpu_seconds": cpu, "energies": [float(e) for e in result.record.energy]}
+
+
+def job_dwave_pimc(p):
+    """dwave-samplers' PathIntegralAnnealingSampler, continuous imaginary time: its weight is
+    exp(-(Hp H_P - Hd sum sx)) over unit imaginary time (src/localPIMC), so Hp_k = beta s_k and
+    Hd_k = beta (1 - s_k) is adiabat's linear path at inverse temperature beta, M -> infinity."""
+    from dwave.samplers import PathIntegralAnnealingSampler
+
+    if p.get("noop"):
+        return {}
+    bqm = load_bqm(p["instance"])
+    s = np.array(sqa_schedule(p["sweeps"]))
+    beta = p["beta"]
+    start, cpu = time.perf_counter(), time.process_time()
+    result = PathIntegralAnnealingSampler().sample(bqm, num_reads=p["reads"], beta_schedule_type="custom",
+                                                   Hp_field=beta * s, Hd_field=beta * (1 - s), seed=p["seed"])
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    energies = np.repeat(result.record.energy, result.record.num_occurrences)
+    return {"seconds": elapsed, "cpu_seconds": cpu, "energies": [float(e) for e in energies]}
+
+
+def tts99(hits, reads, sweeps, resamples=2000, seed=11):
+    """TTS99 in sweeps and its 95% percentile-bootstrap interval, as adiabat computes it
+    (docs/sqa.md): hits redrawn from Binomial(reads, p); None = infinite."""
+
+    def tts(p):
+        if p <= 0:
+            return None
+        if p >= 0.99:
+            return float(sweeps)
+        return sweeps * math.log(0.01) / math.log(1 - p)
+
+    p = hits / reads
+    rng = np.random.default_rng(seed)
+    draws = np.sort(rng.binomial(reads, p, resamples) / reads)
+    low_p, high_p = draws[int(0.025 * resamples)], draws[min(resamples - 1, int(0.975 * resamples))]
+    return {"sweeps": tts(p), "low": tts(high_p), "high": tts(low_p), "p": p}
+
+
+def fmt_tts(t):
+    if t["sweeps"] is None:
+        return "TTS inf"
+    high = "inf" if t["high"] is None else f"{t['high']:.0f}"
+    return f"TTS {t['sweeps']:.0f} [{t['low']:.0f},{high}]"
+
+
 JOBS = {"qutip-anneal": job_qutip_anneal, "qutip-grid": job_qutip_grid, "scipy-profile": job_scipy_profile,
         "scipy-eigsh": job_scipy_eigsh, "numpy-sde": job_numpy_sde, "numpy-moments": job_numpy_moments,
-        "dwave-sa": job_dwave_sa, "openjij-sa": job_openjij_sa, "numpy-triad": job_numpy_triad}
+        "dwave-sa": job_dwave_sa, "openjij-sa": job_openjij_sa, "numpy-triad": job_numpy_triad,
+        "openjij-sqa": job_openjij_sqa, "dwave-pimc": job_dwave_pimc}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -913,6 +1003,77 @@ class Bench:
         g["reverse_sde"] = sde
         self.details["growth"] = g
 
+    # ---- (6) path-integral annealing vs OpenJij and dwave-samplers (`--rows sqa`)
+    def sqa(self):
+        """Planted L x L +-J tori (known ground energy): adiabat's path-integral sampler, OpenJij's
+        SQASampler and dwave-samplers' PathIntegralAnnealingSampler on the same BQM JSON file, the
+        same s_k (boundary-cancelling-3 at the middle of each sweep), beta and reads x sweeps."""
+        slices, beta = 16, 16.0  # beta = M: adiabat's default rule M / (B(1) J_rms) at M = 16
+        cases = [(8, 40, 100)] if self.args.quick else [(8, 400, 200), (16, 100, 1000)]  # (L, reads, sweeps)
+        self.log(f"[sqa] path-integral annealing vs OpenJij and dwave-samplers, planted glasses, M = {slices}, beta = {beta}")
+        details = []
+        for side, reads, sweeps in cases:
+            toml = os.path.join(self.tmp, f"planted{side}.toml")
+            made = adiabat(self.binary, ["instance", "glass2d", "--planted", "--size", str(side), "--seed", "1",
+                                         "--output", toml])
+            ground, instance, n = made["ground_energy"], made["file"], made["spins"]
+            tol = 1e-9 * 2 * n  # adiabat's hit tolerance, 1e-9 (sum |J|)
+            common = ["sample", toml, "--sampler", "path-integral", "--samples", str(reads), "--sweeps", str(sweeps),
+                      "--trotter-slices", str(slices), "--beta", repr(beta), "--schedule", "boundary-cancelling-3"]
+            runs = [adiabat(self.binary, common + ["--seed", str(k + 1)]) for k in range(self.reps(2))]
+            pinned = adiabat("taskset", ["-c", "0", self.binary] + common + ["--seed", "9"])  # one core
+            rate_both = statistics.median(r["sweeps_per_second"] for r in runs)
+            rate_one = pinned["sweeps_per_second"]
+            rate_cpu = reads * sweeps / statistics.median(r["_cpu"] for r in runs)  # start-up included
+            a = runs[0]
+            hits_a = round(a["ground_state_probability"] * reads)
+            t_a = tts99(hits_a, reads, sweeps)
+            case = f"{side}x{side} planted, {reads}x{sweeps}"
+            entry = {"side": side, "spins": n, "ground_energy": ground, "reads": reads, "sweeps": sweeps,
+                     "slices": slices, "beta": beta, "schedule": "boundary-cancelling-3",
+                     "adiabat": {"ground_state_probability": [r["ground_state_probability"] for r in runs],
+                                 "residual_energy_per_spin": [r["residual_energy_per_spin"] for r in runs],
+                                 "tts99": t_a, "reported_tts99": a.get("tts99"),
+                                 "sweeps_per_second_two_cores": [r["sweeps_per_second"] for r in runs],
+                                 "sweeps_per_second_one_core": rate_one, "sweeps_per_cpu_second": rate_cpu,
+                                 "wall": [r["_wall"] for r in runs], "cpu": [r["_cpu"] for r in runs]}}
+            for task, name, per_sweep in (("openjij-sqa", "OpenJij SQASampler", n * slices),
+                                          ("dwave-pimc", "dwave-samplers PathIntegralAnnealing", n)):
+                peer = worker(task, {"instance": instance, "reads": reads, "sweeps": sweeps, "slices": slices,
+                                     "beta": beta, "seed": 7})
+                e = np.array(peer["energies"])
+                hits = int((e <= ground + tol).sum())
+                if e.min() < ground - tol:
+                    raise RuntimeError(f"{name} found {e.min()} below the planted ground energy {ground}")
+                t_p = tts99(hits, len(e), sweeps)
+                p_a, p_p = hits_a / reads, hits / len(e)
+                se = math.sqrt(p_a * (1 - p_a) / reads + p_p * (1 - p_p) / len(e))
+                z = (p_a - p_p) / se if se > 0 else 0.0
+                peer_rate = reads * sweeps / peer["seconds"]
+                peer_rate_cpu = reads * sweeps / peer["cpu_seconds"]
+                note = (f"{n} spins, ground {ground:g} (planted); beta {beta:g}, "
+                        + (f"M {slices}" if task == "openjij-sqa" else f"continuous imaginary time (adiabat M {slices})")
+                        + f", s_k of boundary-cancelling-3 given to both; P0 {p_a:.3f} vs {p_p:.3f} "
+                        f"(difference {z:+.1f} sigma); sweeps/s adiabat {rate_both:.3g} on 2 cores ({rate_cpu:.3g} per CPU-s), "
+                        f"{rate_one:.3g} pinned to 1 core, vs {peer_rate:.3g} wall ({peer_rate_cpu:.3g} per CPU-s); "
+                        f"residual/spin {a['residual_energy_per_spin']:.4f} vs {(e.mean() - ground) / n:.4f}; "
+                        f"measured {datetime.datetime.now(datetime.timezone.utc).isoformat(timespec='minutes')}, "
+                        f"load {os.getloadavg()[0]:.1f}")
+                row = self.add_row("sampler: path-integral annealing", case,
+                                   summary([r["_wall"] for r in runs]),
+                                   summary([(r.get("statistics") or {}).get("seconds") for r in runs]),
+                                   name, summary([peer["seconds"]]), fmt_tts(t_a), fmt_tts(t_p), note=note,
+                                   a_cpu=summary([r["_cpu"] for r in runs]), p_cpu=summary([peer["cpu_seconds"]]))
+                entry[task] = {"ground_state_probability": p_p, "tts99": t_p, "difference_sigma": z,
+                               "residual_energy_per_spin": (float(e.mean()) - ground) / n,
+                               "minimum_energy": float(e.min()), "seconds": peer["seconds"],
+                               "cpu_seconds": peer["cpu_seconds"], "sweeps_per_second": peer_rate,
+                               "sweeps_per_cpu_second": peer_rate_cpu, "spin_updates_per_sweep": per_sweep,
+                               "rss": peer["_rss"], "row": row}
+            details.append(entry)
+        self.details["sqa"] = {"cases": details, "measured": datetime.datetime.now(datetime.timezone.utc).isoformat(
+            timespec="seconds"), "load_average": os.getloadavg()}
+
 
 def moment_error(m, exact):
     return float(max(np.abs(np.array(m["mean"]) - np.array(exact["mean"])).max(),
@@ -1042,6 +1203,12 @@ def markdown_table(results):
     notes = [f"- {r['group']}, {r['case']}: {r['note']}" for r in rows if r.get("note")]
     if notes:
         out += [""] + notes
+    for run in results.get("partial_runs", []):
+        m = run["machine"]
+        out.append(f"- Rows `{run['rows']}` measured later and merged (`--merge`): {m['date']} on {m.get('cpu')} "
+                   f"({m.get('cores')} cores), load average "
+                   f"{m.get('load_average_start', [0])[0]:.1f} at start, {m.get('load_average_end', [0])[0]:.1f} at end; "
+                   f"OpenJij {m.get('openjij')}, dwave-samplers {m.get('dwave-samplers')}.")
     lim = results.get("details", {}).get("anneal", {}).get("limits")
     if lim:
         out.append("")
@@ -1088,7 +1255,7 @@ def machine_info(binary):
     info["adiabat"] = cmd([binary, "--version"])
     import importlib.metadata as md
 
-    for pkg in ("qutip", "scipy", "numpy", "dimod", "dwave-samplers"):
+    for pkg in ("qutip", "scipy", "numpy", "dimod", "dwave-samplers", "openjij"):
         try:
             info[pkg] = md.version(pkg)
         except md.PackageNotFoundError:
@@ -1109,12 +1276,15 @@ def main():
         print(json.dumps(JOBS[sys.argv[2]](params)))
         return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", default="anneal,grid,spectra,sampler,growth")
+    parser.add_argument("--rows", default="anneal,grid,spectra,sampler,growth,sqa")
     parser.add_argument("--quick", action="store_true", help="small sizes and one repeat (a smoke test, not a result)")
     parser.add_argument("--adiabat", default=os.path.join(ROOT, ".build", "release", "adiabat"))
     parser.add_argument("--output", default=None,
                         help="where to write the results (default benchmarks/results.json; "
                              "with --quick benchmarks/results-quick.json, so a smoke test never replaces a full run)")
+    parser.add_argument("--merge", action="store_true",
+                        help="keep the rows and details of the existing output file that this run does not measure "
+                             "(its machine header stays; this run is listed under partial_runs)")
     parser.add_argument("--markdown", metavar="RESULTS_JSON",
                         help="print the README's Markdown table of an earlier run's results.json and exit")
     args = parser.parse_args()
@@ -1172,6 +1342,16 @@ def main():
 
     results = {"machine": info, "rows": bench.rows, "details": bench.details,
                "settings": {"quick": args.quick, "rows": args.rows}}
+    if args.merge and os.path.exists(args.output):
+        with open(args.output) as f:
+            old = json.load(f)
+        groups = {r["group"] for r in bench.rows}
+        details = dict(old.get("details", {}))
+        details.update(bench.details)
+        results = {"machine": old["machine"], "rows": [r for r in old["rows"] if r["group"] not in groups] + bench.rows,
+                   "details": details, "settings": old.get("settings"),
+                   "partial_runs": old.get("partial_runs", []) + [{"rows": args.rows, "quick": args.quick,
+                                                                    "machine": info}]}
     tmp = args.output + ".tmp"
     with open(tmp, "w") as f:
         json.dump(results, f, indent=1, default=float)

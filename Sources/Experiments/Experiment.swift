@@ -14,6 +14,8 @@ public enum ExperimentName: String, CaseIterable, Sendable, Codable {
     case gapSchedule = "gap-schedule"
     /// Grover-style search: Roland–Cerf time to fidelity 0.9 ∝ √N, linear ∝ N.
     case grover
+    /// Santoro et al. (2002): residual energy per spin of SA and SQA against annealing time on a 2-D ±J glass.
+    case santoro
 }
 
 /// How much work a run does: `full` is the documented reproduction, `quick` a few-second

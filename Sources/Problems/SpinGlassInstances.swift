@@ -81,6 +81,73 @@ public enum SpinGlassInstances {
         return try model(l * l, couplings, offset: 0)
     }
 
+    /// A 2-D ±J glass with a planted ground state: ``squareGlass(side:seed:)``'s torus and bond
+    /// values, built from edge-disjoint frustrated or unfrustrated plaquettes ("tile planting",
+    /// after Hamze et al.) and then gauge-transformed by a random planted state `z*`.
+    public struct PlantedGlass: Sendable {
+        /// The instance, couplings `±1` on the `2L²` torus bonds, no fields.
+        public var model: BinaryQuadraticModel
+        /// The planted ground state, `±1` per spin (spin `(x, y)` is entry `x + L·y`).
+        public var state: [Int]
+        /// Its energy, the ground energy: `−2L² + 2f` with `f` frustrated tiles.
+        public var groundEnergy: Double
+        /// The number of frustrated tiles `f` (of `L²/2`).
+        public var frustratedTiles: Int
+    }
+
+    /// The planted ±J glass on an `L×L` torus (`L` even, 4…2048).
+    ///
+    /// Why the planted state is a ground state (docs/sqa.md#planted-ground-states): colour the
+    /// plaquettes as a checkerboard. With `L` even the colouring is consistent around the
+    /// torus, and every bond borders one plaquette of each colour, so the `L²/2` black
+    /// plaquettes (tiles) cover every bond exactly once and `H = Σ_tiles H_tile`. In the gauge
+    /// where `z*` is all up, each tile is either ferromagnetic (four bonds `J = −1`, minimum
+    /// `−4`, reached by all up) or, with probability `frustratedFraction`, has one bond chosen
+    /// uniformly flipped to `+1` (a frustrated 4-loop: at least one bond is broken, minimum
+    /// `−2`, reached by all up, which breaks only that bond). Since all up minimises every
+    /// term at once, `min H ≥ Σ min H_tile = H(all up)`: all up is a ground state, with
+    /// energy `−4(L²/2 − f) − 2f = −2L² + 2f`. The gauge `Jᵢⱼ → Jᵢⱼ zᵢ* zⱼ*` (with `z*`
+    /// uniform) maps all up to `z*` and leaves every energy spectrum the same.
+    public static func plantedSquareGlass(side l: Int, frustratedFraction p: Double, seed: UInt64) throws -> PlantedGlass {
+        guard (4...2048).contains(l), l % 2 == 0 else {
+            throw InputError(
+                "size", "a planted glass needs an even lattice side L in 4…2048 (got \(l))",
+                hint: "the checkerboard of tiles closes around the torus only for even L")
+        }
+        guard p.isFinite, (0...1).contains(p) else {
+            throw InputError("frustrated_fraction", "must be a fraction in [0, 1] (got \(p))")
+        }
+        let rng = try RandomStream(seed: seed)
+        let n = l * l
+        // bond 2i: site i to its right neighbour; bond 2i + 1: site i to the one below
+        var gauge = [Double](repeating: -1, count: 2 * n)
+        var frustrated = 0
+        for y in 0..<l {
+            for x in 0..<l where (x + y) % 2 == 0 {
+                let site = { (dx: Int, dy: Int) in (x + dx) % l + l * ((y + dy) % l) }
+                let bonds = [2 * site(0, 0), 2 * site(0, 1), 2 * site(0, 0) + 1, 2 * site(1, 0) + 1]
+                if rng.uniform() < p {
+                    gauge[bonds[rng.uniformInt(below: 4)]] = 1
+                    frustrated += 1
+                }
+            }
+        }
+        let state = (0..<n).map { _ in rng.uniform() < 0.5 ? 1 : -1 }
+        var couplings: [Coupling] = []
+        couplings.reserveCapacity(2 * n)
+        for y in 0..<l {
+            for x in 0..<l {
+                let i = x + l * y
+                for (k, j) in [(x + 1) % l + l * y, x + l * ((y + 1) % l)].enumerated() {
+                    couplings.append(Coupling(i, j, gauge[2 * i + k] * Double(state[i] * state[j])))
+                }
+            }
+        }
+        return PlantedGlass(
+            model: try model(n, couplings, offset: 0), state: state, groundEnergy: Double(-2 * n + 2 * frustrated),
+            frustratedTiles: frustrated)
+    }
+
     static func model(_ n: Int, _ couplings: [Coupling], offset: Double) throws -> BinaryQuadraticModel {
         try BinaryQuadraticModel(
             labels: (0..<n).map(String.init), vartype: .spin, linear: [Double](repeating: 0, count: n), quadratic: couplings,

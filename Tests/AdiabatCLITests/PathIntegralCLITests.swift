@@ -65,6 +65,28 @@ struct PathIntegralCLITests {
         }
     }
 
+    @Test("instance glass2d --planted --output X.toml: the planted energy becomes the samplers' reference")
+    func planted() throws {
+        let folder = try scratch()
+        let toml = folder.appendingPathComponent("p.toml")
+        let made = try object([
+            "instance", "glass2d", "--planted", "--size", "6", "--seed", "2", "--output", toml.path, "--json",
+        ])
+        let ground = try #require(made["ground_energy"] as? Double)
+        let tiles = try #require(made["frustrated_tiles"] as? Int)
+        #expect(made["ground_energy_source"] as? String == "planted" && made["spins"] as? Int == 36)
+        #expect(ground == Double(-72 + 2 * tiles))
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("p.json").path))
+        for sampler in ["simulated-annealing", "path-integral"] {
+            let slices = sampler == "path-integral" ? ["--trotter-slices", "8"] : []
+            let o = try object(
+                ["sample", toml.path, "--sampler", sampler, "--samples", "20", "--sweeps", "300", "--json"] + slices)
+            #expect(o["ground_energy_source"] as? String == "file")
+            #expect((o["minimum_energy"] as? Double ?? -.infinity) >= ground)
+            #expect((o["ground_state_probability"] as? Double ?? 0) > 0, "\(sampler) finds the 36-spin planted ground")
+        }
+    }
+
     @Test("a bundled 1024-spin glass runs with best-found reference")
     func bundledLarge() throws {
         let o = try object([
@@ -84,6 +106,10 @@ struct PathIntegralCLITests {
             (["sample", "grover8", "--sampler", "path-integral"], "search"),
             (["sample", "sk10", "--sampler", "simulated-annealing", "--trotter-slices", "4"], "--trotter-slices"),
             (["instance", "maxcut3", "--size", "7", "--output", "/tmp/x.json"], "even"),
+            (["instance", "sk", "--planted", "--size", "8", "--output", "/tmp/x.json"], "glass2d"),
+            (["instance", "glass2d", "--planted", "--size", "5", "--output", "/tmp/x.json"], "even"),
+            (["instance", "glass2d", "--size", "6", "--frustrated-fraction", "0.3", "--output", "/tmp/x.json"], "--planted"),
+            (["instance", "glass2d", "--size", "6", "--output", "/tmp/x.txt"], ".toml"),
             (["sample", "sk10", "--sampler", "simulated-annealing", "--trotter-boundary", "open"], "--trotter-boundary"),
             (
                 ["sample", "problems/instances/glass2d-L32.toml", "--sampler", "path-integral", "--schedule", "roland-cerf"],
