@@ -150,12 +150,35 @@ struct SamplingRunTests {
         #expect(abs(try LangevinSettings.dataScale(of: twoMoons, on: grid) - 0.1) < 5e-3)
     }
 
+    /// The Langevin time `Λ = levels·M·η` and the step size scale with `√n` and `1/√n`, so the
+    /// cost `levels·M ∝ n` (docs/diffusion.md §8); given settings override the defaults.
+    @Test("annealed Langevin's defaults scale with the sample count; given settings win")
+    func langevinDefaults() {
+        for (n, levels) in [(100_000, 100), (1_000_000, 100), (400_000, 37), (10_000_000, 1000)] {
+            let d = LangevinSettings.defaults(levels: levels, samples: n, dataScale: 0.3)
+            let root = (Double(n) / 1e5).squareRoot()
+            #expect(abs(d.stepSize - min(0.1, 0.05 / root)) < 1e-15)
+            let lambda = Double(levels * d.stepsPerLevel) * d.stepSize
+            #expect(lambda >= 500 * root * (1 - 1e-12) && lambda < 500 * root + Double(levels) * d.stepSize + 1e-9)
+            #expect(d.dataScale == 0.3)
+        }
+        let atFloor = LangevinSettings.defaults(levels: 100, samples: 100_000, dataScale: 1)
+        #expect(atFloor.stepsPerLevel == 100 && atFloor.stepSize == 0.05)
+        let given = LangevinSettings.defaults(levels: 10, samples: 100, dataScale: 1, stepSize: 0.02, stepsPerLevel: 7)
+        #expect(given.stepsPerLevel == 7 && given.stepSize == 0.02)
+        // Few samples: the budget's floor of 100 and the step's cap of 0.1 hold.
+        let few = LangevinSettings.defaults(levels: 10, samples: 100, dataScale: 1)
+        #expect(few.stepSize == 0.1 && few.stepsPerLevel == 100)
+    }
+
     @Test("a sampling run picks each sampler's default method and reports its figures")
     func defaults() throws {
         let path = try DiffusionPath(tMax: 5, schedule: .cosine, steps: 60)
         let expected: [SamplerKind: String] = [
             .reverseSDE: "reverse-sde/heun", .probabilityFlow: "probability-flow/rk4",
-            .annealedLangevin: "annealed-langevin/M=10,η=0.02",
+            // 2000 samples, 60 levels: η = min(0.1, 0.05·√(1e5/2000)) = 0.1, Λ = max(100, 500·√0.02) = 100,
+            // M = ⌈100/(60·0.1)⌉ = 17 (LangevinSettings.defaults)
+            .annealedLangevin: "annealed-langevin/M=17,η=0.1",
             .predictorCorrector: "predictor-corrector/heun+1×langevin(η=0.05)",
         ]
         for (kind, name) in expected {
