@@ -124,7 +124,8 @@ struct TranslateCommand: ParsableCommand {
             throw InputError("translate.to", "bqm writes an annealing problem's model; \(loaded.name) is a landscape")
         }
         var (report, table) = try Translation.run(
-            problem: loaded, to: Translation.Target(rawValue: to.rawValue) ?? .hamiltonian, time: time ?? 0, roundTrip: roundTrip)
+            problem: loaded, to: Translation.Target(rawValue: to.rawValue) ?? .hamiltonian, time: time ?? 0, roundTrip: roundTrip,
+            maxWork: common.maxWork)
         try finish(&report, table)
     }
 
