@@ -213,7 +213,8 @@ extension Problem {
         let horizon = o.tMax ?? loaded.tMax
         let landscapePath = try LandscapePath(
             landscape: landscape, discretisation: loaded.discretisation, process: loaded.process, tMax: horizon)
-        let shape = try ScheduleLibrary(context: .landscape(landscapePath)).schedule(o.schedule ?? ScheduleRequest(.linear))
+        let shape = try ScheduleLibrary(context: .landscape(landscapePath), maxWork: o.maxWork).schedule(
+            o.schedule ?? ScheduleRequest(.linear))
         let path = try DiffusionPath(process: loaded.process, tMax: horizon, schedule: shape, steps: steps)
         var run = SamplingRun(
             landscape: landscape, reference: loaded.reference, grid: grid, path: path, sampler: sampler.kind,
