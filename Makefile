@@ -72,7 +72,7 @@ interop: build
 ## or inf/nan in the output. FUZZ_SECONDS bounds it (CI: make fuzz FUZZ_SECONDS=20).
 FUZZ_SECONDS ?= 180
 fuzz: build
-	tools/fuzz $(FUZZ_SECONDS)
+	ADIABAT=$(CURDIR)/$(BIN) tools/fuzz $(FUZZ_SECONDS)
 
 ## format: rewrite sources with swift-format (configuration in .swift-format)
 format:

@@ -117,6 +117,7 @@ struct ScheduleCommand: ParsableCommand {
             return
         }
         if totalTime != nil { throw InputError("schedule.total_time", "applies to --export dwave") }
+        Output.endProgress()
         let table = try ScheduleTable.make(schedule: schedule, request: request, library: library, samples: samples)
         // Every output is built and checked before any file is written: a failing command
         // leaves no file behind.
@@ -169,7 +170,9 @@ struct ScheduleCommand: ParsableCommand {
                 flipTMax: tMax)
         }
         return try Problem.load(problem, seed: common.seed, vartype: problemOptions.vartype).scheduleLibrary(
-            gapSamples: gapSamples, flipRate: flipRate, tMax: tMax, beta: beta)
+            gapSamples: gapSamples, flipRate: flipRate, tMax: tMax, beta: beta, maxWork: common.maxWork,
+            progress: { done, total in Output.progress("gap profile: \(done)/\(total) points") },
+            announce: { seconds, summary in Output.announce(seconds: seconds, summary: summary) })
     }
 
     /// u(r), with the schedule it was carried from (dashed) for flip:/anneal:.

@@ -79,6 +79,8 @@ struct SpectrumCommand: ParsableCommand {
         request.profile = profile
         request.law = law.request
         request.eigenvectors = eigenvectors
+        request.maxWork = common.maxWork
+        request.announce = { seconds, summary in Output.announce(seconds: seconds, summary: summary) }
         return request
     }
 

@@ -81,6 +81,7 @@ struct TranslateCommand: ParsableCommand {
         request.law = law.request
         request.output = output
         request.includeTable = common.json
+        request.maxWork = common.maxWork
         return request
     }
 

@@ -152,15 +152,17 @@ extension Problem {
     /// The schedule library on the problem's path (docs/schedules.md): a landscape's
     /// Score-Hamiltonian path up to `tMax` (default: the file's `t_max`), or an annealing path
     /// with its flip diffusion (rate `flipRate`, horizon `tMax`, target `e^{−βH_P}` with `beta`).
-    public func scheduleLibrary(gapSamples: Int, flipRate: Double = 1, tMax: Double? = nil, beta: Double? = nil) throws
-        -> ScheduleLibrary
-    {
+    public func scheduleLibrary(
+        gapSamples: Int, flipRate: Double = 1, tMax: Double? = nil, beta: Double? = nil, maxWork: Double? = nil,
+        progress: (@Sendable (Int, Int) -> Void)? = nil, announce: (@Sendable (Double, String) -> Void)? = nil
+    ) throws -> ScheduleLibrary {
         switch self {
         case .landscape(let loaded):
             let path = try LandscapePath(
                 landscape: try loaded.resolvedLandscape(), discretisation: loaded.discretisation, process: loaded.process,
                 tMax: tMax ?? loaded.tMax)
-            return try ScheduleLibrary(context: .landscape(path), gapSamples: gapSamples)
+            return try ScheduleLibrary(
+                context: .landscape(path), gapSamples: gapSamples, maxWork: maxWork, progress: progress, announce: announce)
         case .annealing(let loaded):
             if loaded.catalyst != nil {
                 throw InputError(
@@ -169,7 +171,7 @@ extension Problem {
             }
             return try ScheduleLibrary(
                 context: .annealing(loaded.spec, try loaded.spec.hamiltonian()), gapSamples: gapSamples, flipRate: flipRate,
-                flipTMax: tMax, flipBeta: beta)
+                flipTMax: tMax, flipBeta: beta, maxWork: maxWork, progress: progress, announce: announce)
         case .scoreField(let field):
             throw InputError(
                 "PROBLEM",

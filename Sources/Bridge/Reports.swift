@@ -190,10 +190,18 @@ public enum Translation {
     }
 
     /// Runs the translator `to` at diffusion time `time`, optionally with its round trip.
-    public static func run(problem: LandscapeProblem, to target: Target, time: Double, roundTrip: Bool) throws
-        -> (report: TranslationReport, table: TranslationTable)
+    public static func run(problem: LandscapeProblem, to target: Target, time: Double, roundTrip: Bool, maxWork: Double? = nil)
+        throws -> (report: TranslationReport, table: TranslationTable)
     {
         try ForwardProcess.checkTime(time)
+        try WorkBudget.validate(maxWork)
+        /// The ground-state solve on a grid, checked against the budget before it starts.
+        func checkWork(_ h: GridHamiltonian) throws {
+            let work = try h.estimatedSolveWork(levels: 2)
+            try SpectrumWorkEstimate(work: work, summary: "one spectrum of 2 levels on \(h.grid.count) grid nodes").check(
+                maxWork: maxWork, what: "the ground state of \(problem.name) at t = \(time)", parameter: "translate.time",
+                reduce: "the grid's points")
+        }
         let path = try LandscapePath(problem: problem)
         var report = TranslationReport(
             problem: problem.name, to: target.rawValue, time: time, grid: problem.discretisation.summary,
@@ -204,6 +212,7 @@ public enum Translation {
             let v = try path.potential(atTime: time)
             table = TranslationTable(columns: axisNames(grid.dimension) + ["V"], values: coordinates(grid) + [v])
             if roundTrip {
+                try checkWork(try GridHamiltonian(grid: grid, potential: v, order: order))
                 let snapshot = try path.landscape(atTime: time)
                 let r = try RoundTrip.scoreToHamiltonianToScore(snapshot, grid: grid, order: order)
                 report.fill(r)
@@ -221,6 +230,7 @@ public enum Translation {
             } else {
                 h = try path.hamiltonian(atTime: time)
             }
+            try checkWork(h)
             let result = try HamiltonianToScore.translate(h)
             report.groundEnergy = result.energy
             report.gap = result.gap

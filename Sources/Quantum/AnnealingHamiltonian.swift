@@ -301,9 +301,10 @@ public struct AnnealingSpectrumReport: Sendable, Codable {
     /// Levels at `s` (`levels` of them, at least 2) and, with `profile ≥ 2`, at `profile`
     /// equally spaced `s` from 0 to 1. Profile points run on all cores (ARPACK itself is
     /// serialised, the operator inside uses the cores).
-    public static func compute(hamiltonian: AnnealingHamiltonian, s: Double, levels: Int = 4, profile: Int? = nil) throws
-        -> AnnealingSpectrumReport
-    {
+    public static func compute(
+        hamiltonian: AnnealingHamiltonian, s: Double, levels: Int = 4, profile: Int? = nil,
+        progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) throws -> AnnealingSpectrumReport {
         try Check.inUnitInterval(s, "--s")
         guard levels >= 2 else { throw InputError("spectrum.levels", "must be at least 2 to give a gap (got \(levels))") }
         let point = try spectrumPoint(hamiltonian, s: s, levels: levels, adiabatic: true)
@@ -319,7 +320,7 @@ public struct AnnealingSpectrumReport: Sendable, Codable {
             guard samples >= 2, samples <= 100_000 else {
                 throw InputError("spectrum.profile", "must be between 2 and 100000 points (got \(samples))")
             }
-            let points = try gapProfile(hamiltonian, samples: samples, levels: levels)
+            let points = try gapProfile(hamiltonian, samples: samples, levels: levels, progress: progress)
             report.profile = points
             if let m = points.min(by: { $0.gap < $1.gap }) {
                 report.minGap = m.gap
@@ -353,9 +354,14 @@ public struct AnnealingSpectrumReport: Sendable, Codable {
     }
 
     /// Spectrum points at `samples` equally spaced `s ∈ [0, 1]`.
-    public static func gapProfile(_ h: AnnealingHamiltonian, samples: Int, levels: Int) throws -> [SpectrumPoint] {
+    /// `progress(done, samples)` is called after each point.
+    public static func gapProfile(
+        _ h: AnnealingHamiltonian, samples: Int, levels: Int, progress: (@Sendable (Int, Int) -> Void)? = nil
+    ) throws -> [SpectrumPoint] {
         try (0..<samples).map { j in
-            try spectrumPoint(h, s: Double(j) / Double(samples - 1), levels: levels, adiabatic: true)
+            let point = try spectrumPoint(h, s: Double(j) / Double(samples - 1), levels: levels, adiabatic: true)
+            progress?(j + 1, samples)
+            return point
         }
     }
 }

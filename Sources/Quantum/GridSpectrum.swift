@@ -310,14 +310,8 @@ extension GridHamiltonian {
             guard cut < upper else { break }
             let c = 0.5 * (cut + upper)
             let e = 0.5 * (upper - cut)
-            // Degree: amplify the estimated k-th level to ≈ 8 (cosh 2.77), at most 1000 and
-            // without overflow at the lowest possible energy.
-            let target = estimates[min(count, estimates.count) - 1]
-            let xTarget = max((c - target) / e, 1 + 1e-12)
-            let xLowest = max((c - lower) / e, 1 + 1e-12)
-            var degree = Int((2.77 / acosh(xTarget)).rounded(.up))
-            degree = min(max(degree, 4), 1000, Int(600 / acosh(xLowest)))
-            degree = max(degree, 2)
+            let degree = Self.filterDegree(
+                target: estimates[min(count, estimates.count) - 1], centre: c, halfWidth: e, lower: lower)
             let sign: Double = degree % 2 == 0 ? -1 : 1
             let m = degree
             // Each ARPACK step applies the operator m times.
@@ -407,6 +401,66 @@ extension GridHamiltonian {
         plain.statistics.krylovSteps += steps
         return plain
     }
+
+    /// The Chebyshev filter's degree: amplify the estimated k-th level `target` to ≈ 8
+    /// (cosh 2.77), at most 1000 and without overflow at the lowest possible energy.
+    static func filterDegree(target: Double, centre c: Double, halfWidth e: Double, lower: Double) -> Int {
+        let xTarget = max((c - target) / e, 1 + 1e-12)
+        let xLowest = max((c - lower) / e, 1 + 1e-12)
+        var degree = Int((2.77 / acosh(xTarget)).rounded(.up))
+        degree = min(max(degree, 4), 1000, Int(600 / acosh(xLowest)))
+        return max(degree, 2)
+    }
+
+    /// Work units (``AdiabatCore/WorkBudget``) of one cold ``lowestLevels(_:vectors:options:)``
+    /// solve for `count` levels, estimated before it runs (docs/conventions.md#limits).
+    ///
+    /// Lanczos with the Chebyshev filter: the filter degree of its first try, from the same
+    /// coarse-grid level estimates the solver uses, times ``lanczosStepsPerSolve`` Lanczos
+    /// steps, each applying the operator `degree` times at ``unitsPerNodeApplication`` units per
+    /// node; capped at the solver's own application limit. Plain Lanczos (small grids):
+    /// ``plainApplicationsPerLevel`` applications per level. Direct solvers: 25 passes per level
+    /// over the tridiagonal or band matrix; dense: `n³`.
+    public func estimatedSolveWork(levels count: Int, options: SpectrumOptions = SpectrumOptions()) throws -> Double {
+        let n = Double(dimension)
+        let perApplication = n * unitsPerNodeApplication
+        switch options.method ?? automaticMethod {
+        case .tridiagonal: return 25 * Double(count) * 3 * n
+        case .banded: return 25 * Double(count) * Double(2 * order.reach + 1) * n + 20 * n * Double(order.reach * order.reach)
+        case .dense: return n * n * n
+        case .lanczos:
+            let limit = Double(options.maxOperatorApplications ?? SpectrumOptions.defaultApplicationLimit(unknowns: dimension))
+            guard options.chebyshevFilter, dimension > GridSpectrumSupport.filterThreshold, 2 * count < dimension / 4 else {
+                return min(limit, Self.plainApplicationsPerLevel * Double(count)) * perApplication
+            }
+            var estimates = options.levelEstimates ?? []
+            if estimates.count < count { estimates = try coarseLevelEstimates(min(2 * count, 64)) }
+            estimates.sort()
+            let lower = spectralLowerBound
+            let upper = spectralUpperBound
+            let spread = max(estimates[estimates.count - 1] - estimates[0], 1e-6 * (upper - lower))
+            let cut = min(estimates[estimates.count - 1] + 0.5 * spread, upper)
+            let degree = Self.filterDegree(
+                target: estimates[min(count, estimates.count) - 1], centre: 0.5 * (cut + upper), halfWidth: 0.5 * (upper - cut),
+                lower: lower)
+            return min(limit, Self.lanczosStepsPerSolve * Double(degree)) * perApplication
+        }
+    }
+
+    /// Work units per grid node of one operator application: `(1 + 2·d·reach)` stencil terms
+    /// at 0.2 units each. Measured (user CPU time of `adiabat spectrum --levels 2`, one
+    /// solve, 2.5 ns per unit): 4.2 ns per node application on two-moons (401², fourth order,
+    /// 9 terms: 1.7 units), 4.9 ns on it at 201², 3.6 ns on a 3-D Gaussian at 61³ (second
+    /// order, 7 terms: 1.4 units).
+    public var unitsPerNodeApplication: Double { 0.2 * Double(1 + 2 * grid.dimension * order.reach) }
+
+    /// Lanczos steps of a filtered solve, measured: 44 on two-moons at t = 0 (401² and 201²,
+    /// degree 170: 7436 and 7524 applications), 17–30 elsewhere (coupled-oscillator, a 3-D
+    /// Gaussian at 61³, two-moons at t = 0.75 and 3).
+    public static let lanczosStepsPerSolve = 44.0
+
+    /// Applications per level of a plain Lanczos solve (grids of at most 8192 nodes).
+    public static let plainApplicationsPerLevel = 300.0
 
     /// Approximate lowest levels from the same operator on a coarse grid of about 2048
     /// nodes (the potential interpolated multilinearly), solved by plain Lanczos.

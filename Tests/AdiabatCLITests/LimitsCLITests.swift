@@ -70,6 +70,20 @@ struct LimitsCLITests {
         #expect(bad.contains("--max-work"))
     }
 
+    @Test("gap profiles, spectra and translations beyond the budget are refused up front, naming --max-work")
+    func spectrumBudget() throws {
+        for (arguments, option) in [
+            (["schedule", "roland-cerf", "coupled-oscillator", "--max-work", "1e6"], "--gap-samples"),
+            (["spectrum", "coupled-oscillator", "--profile", "5", "--max-work", "1e6"], "--profile"),
+            (["spectrum", "sk10", "--profile", "11", "--max-work", "1000"], "--profile"),
+            (["translate", "coupled-oscillator", "--to", "score", "--max-work", "1e6"], "--time"),
+        ] {
+            let line = try refused(arguments)
+            #expect(line.hasPrefix("error: \(option)"), "\(arguments): \(line)")
+            #expect(line.contains("work units") && line.contains("raise the budget with --max-work"), "\(arguments): \(line)")
+        }
+    }
+
     @Test("sizes beyond their stated limits are refused up front")
     func sizeLimits() throws {
         let sweeps = try refused(["sample", "sk10", "--sampler", "simulated-annealing", "--sweeps", "1000000000000"])

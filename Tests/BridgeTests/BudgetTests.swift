@@ -114,6 +114,57 @@ struct BudgetTests {
         #expect(estimate.work < WorkBudget.defaultMaximum, "\(estimate.summary)")
         #expect(estimate.work > 1e8, "\(estimate.summary)")
     }
+
+    @Test("a cold Lanczos solve's estimate is within 5× of the operator applications it takes (a 2-D double well)")
+    func lanczosEstimate() throws {
+        // 121² nodes: above the Chebyshev filter's threshold of 8192, so the filtered solver runs.
+        let grid = try UniformGrid(lower: [-3, -3], upper: [3, 3], points: [121, 121])
+        var x = [0.0, 0.0]
+        let potential = (0..<grid.count).map { k -> Double in
+            grid.point(k, into: &x)
+            return 4 * (x[0] * x[0] - 1) * (x[0] * x[0] - 1) + x[1] * x[1]
+        }
+        let h = try GridHamiltonian(grid: grid, potential: potential, order: .fourth)
+        let estimate = try h.estimatedSolveWork(levels: 2)
+        let spectrum = try h.lowestLevels(2)
+        #expect(spectrum.method == .lanczos && spectrum.statistics.filterDegree > 0)
+        let actual = Double(spectrum.statistics.operatorApplications) * Double(grid.count) * h.unitsPerNodeApplication
+        #expect(estimate > actual / 5 && estimate < actual * 5, "estimate \(estimate), actual \(actual)")
+    }
+
+    @Test("gap profiles beyond the budget are refused before they are measured, naming the parameter")
+    func gapProfileBudget() throws {
+        let oscillator = try Problem.load(packageRoot.appendingPathComponent("problems/coupled-oscillator.toml").path, seed: 1)
+        let library = try oscillator.scheduleLibrary(gapSamples: 41, maxWork: 1e6)
+        let start = Date()
+        do {
+            _ = try library.gaps()
+            Issue.record("a 41-point gap profile on 251² nodes was measured within 1e6 work units")
+        } catch let error as InputError {
+            #expect(error.location == "schedule.gap_samples")
+            #expect(error.message.contains("41 spectra") && error.hint.contains("run.max_work"), "\(error)")
+        }
+        #expect(Date().timeIntervalSince(start) < 5)
+        // More points cost more; the same profile fits the default budget.
+        guard case .landscape(let loaded) = oscillator else { return }
+        let path = try LandscapePath(problem: loaded)
+        let few = try path.spectrumWork(points: 11, levels: 2)
+        let many = try path.spectrumWork(points: 41, levels: 2)
+        #expect(few.work < many.work && many.work < WorkBudget.defaultMaximum)
+
+        let sk10 = try Problem.load(packageRoot.appendingPathComponent("problems/sk10.toml").path, seed: 1)
+        var request = SpectrumRequest()
+        request.profile = 11
+        request.maxWork = 1000
+        do {
+            _ = try sk10.spectrum(request)
+            Issue.record("an 11-point profile of sk10 ran within 1000 work units")
+        } catch let error as InputError {
+            #expect(error.location == "spectrum.profile" && error.message.contains("2^10 states"), "\(error)")
+        }
+        request.maxWork = nil
+        _ = try sk10.spectrum(request)
+    }
 }
 
 /// The package root: two levels above `Tests/BridgeTests`.

@@ -189,14 +189,24 @@ public final class ScheduleLibrary: @unchecked Sendable {
     /// The flip diffusion's target law on annealing problems: `e^{−βH_P}` (nil: uniform on
     /// the ground states).
     public let flipBeta: Double?
+    /// The work budget of the gap profile (`run.max_work`; nil: the default), checked before
+    /// it is measured (``SpectrumWorkEstimate``).
+    public let maxWork: Double?
+    /// Called with (points done, points) while the gap profile is measured, and (0, points)
+    /// after the estimate is announced through ``announce``.
+    public let progress: (@Sendable (Int, Int) -> Void)?
+    /// Called before a gap profile estimated at more than 5 s starts: (seconds, summary).
+    public let announce: (@Sendable (Double, String) -> Void)?
     private let lock = NSLock()
     private var cachedGaps: PathGaps?
     private var cachedMap: FlipDiffusionMap?
 
     public init(
         context: Context, gapSamples: Int = 41, gaps: PathGaps? = nil, flipRate: Double = 1, flipTMax: Double? = nil,
-        flipBeta: Double? = nil
+        flipBeta: Double? = nil, maxWork: Double? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil,
+        announce: (@Sendable (Double, String) -> Void)? = nil
     ) throws {
+        try WorkBudget.validate(maxWork)
         guard (3...2001).contains(gapSamples) else { throw InputError("gap samples", "must be 3…2001 (got \(gapSamples))") }
         try Check.positive(flipRate, "flip rate")
         if let t = flipTMax {
@@ -226,6 +236,9 @@ public final class ScheduleLibrary: @unchecked Sendable {
         self.flipRate = flipRate
         self.flipTMax = flipTMax
         self.flipBeta = flipBeta
+        self.maxWork = maxWork
+        self.progress = progress
+        self.announce = announce
         if case .free(_, _, let map) = context { cachedMap = map }
     }
 
@@ -235,11 +248,14 @@ public final class ScheduleLibrary: @unchecked Sendable {
         defer { lock.unlock() }
         if let cachedGaps { return cachedGaps }
         let result: PathGaps
+        let progress = progress ?? self.progress
         switch context {
         case .landscape(let path):
+            try checkWork(try path.spectrumWork(points: gapSamples, levels: 2), what: "the gap profile of the landscape path")
             result = PathGaps(try path.gapProfile(points: gapSamples, progress: progress))
-        case .annealing(_, let h):
-            let points = try AnnealingSpectrumReport.gapProfile(h, samples: gapSamples, levels: 2)
+        case .annealing(let spec, let h):
+            try checkWork(h.spectrumWork(points: gapSamples), what: "the gap profile of \(spec.name)")
+            let points = try AnnealingSpectrumReport.gapProfile(h, samples: gapSamples, levels: 2, progress: progress)
             let adiabatic = points.map { $0.adiabaticGap ?? $0.gap }
             let missing = points.contains { $0.adiabaticGap == nil }
             result = PathGaps(
@@ -253,6 +269,15 @@ public final class ScheduleLibrary: @unchecked Sendable {
         }
         cachedGaps = result
         return result
+    }
+
+    /// Refuses a gap profile estimated beyond ``maxWork`` (naming `--gap-samples`) and
+    /// announces a long one.
+    private func checkWork(_ estimate: SpectrumWorkEstimate, what: String) throws {
+        try estimate.check(
+            maxWork: maxWork, what: "\(what) at \(gapSamples) points (for roland-cerf and gap-adaptive)",
+            parameter: "schedule.gap_samples", reduce: "schedule.gap_samples (or use a fixed schedule)")
+        if estimate.seconds > 5 { announce?(estimate.seconds, estimate.summary) }
     }
 
     /// The flip-diffusion map of an annealing problem (or the one given with a free context).

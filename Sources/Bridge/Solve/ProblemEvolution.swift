@@ -246,7 +246,7 @@ extension Problem {
             throw InputError("evolve.instantaneous", "is available for annealing problems only")
         }
         let path = try LandscapePath(problem: loaded)
-        let shape = try ScheduleLibrary(context: .landscape(path)).schedule(request.schedule)
+        let shape = try ScheduleLibrary(context: .landscape(path), maxWork: request.maxWork).schedule(request.schedule)
         let method = request.method ?? .split4
         try Check.positive(T, "evolve.total_time")
         let options = request.options(for: method)

@@ -222,7 +222,7 @@ extension Problem {
         let horizon = o.tMax ?? defaultHorizon(loaded, schedule: o.schedule == nil ? sampler.defaultSchedule : nil)
         let landscapePath = try LandscapePath(
             landscape: landscape, discretisation: loaded.discretisation, process: loaded.process, tMax: horizon)
-        let shape = try ScheduleLibrary(context: .landscape(landscapePath)).schedule(schedule)
+        let shape = try ScheduleLibrary(context: .landscape(landscapePath), maxWork: o.maxWork).schedule(schedule)
         let path = try DiffusionPath(process: loaded.process, tMax: horizon, schedule: shape, steps: steps)
         var run = SamplingRun(
             landscape: landscape, reference: loaded.reference, grid: grid, path: path, sampler: sampler.kind,

@@ -25,8 +25,23 @@ public struct SpectrumRequest: Sendable {
     /// (`eigenvectors`; docs/data-out.md): `(levels, 2ⁿ)` float64 on registers (tensor-product
     /// order, qubit 0 the most significant bit), `(levels, *grid.points)` on grids.
     public var eigenvectors: String?
+    /// The work budget (`run.max_work`, in ``AdiabatCore/WorkBudget`` units); nil: the default.
+    public var maxWork: Double?
+    /// Called before a run estimated at more than 5 s starts: (seconds, how the estimate came about).
+    public var announce: (@Sendable (Double, String) -> Void)?
 
     public init() {}
+
+    /// Refuses `estimate` beyond the budget (naming `--profile` for a profile, `--levels`
+    /// otherwise) and announces a long run.
+    func checkWork(_ estimate: SpectrumWorkEstimate, problem: String) throws {
+        let parameter = profile != nil ? "spectrum.profile" : "spectrum.levels"
+        try estimate.check(
+            maxWork: maxWork,
+            what: profile.map { "the gap profile of \(problem) at \($0) points" } ?? "the spectrum of \(problem)",
+            parameter: parameter, reduce: profile != nil ? "spectrum.profile or spectrum.levels" : "spectrum.levels")
+        if estimate.seconds > 5 { announce?(estimate.seconds, estimate.summary) }
+    }
 }
 
 /// The solution of ``Problem/spectrum(_:progress:)``.
@@ -146,6 +161,11 @@ extension Problem {
             if request.law.isSet {
                 throw InputError("spectrum.law", "is a law on spins; \(problem.name) is a landscape")
             }
+            try WorkBudget.validate(request.maxWork)
+            // One spectrum at the requested time (twice with a reference landscape), then the profile.
+            let path = try LandscapePath(problem: problem)
+            let solves = (problem.reference != nil ? 2 : 1) + (request.profile ?? 0)
+            try request.checkWork(try path.spectrumWork(points: solves, levels: max(request.levels, 2)), problem: problem.name)
             return .landscape(
                 try SpectrumReport.compute(
                     problem: problem, time: request.time ?? 0, levels: request.levels, angularMomentum: request.angularMomentum,
@@ -171,6 +191,9 @@ extension Problem {
             // Lanczos keeps ~40 real Krylov vectors plus the levels (half as many complex vectors).
             try QubitRegister.validate(
                 qubits: problem.spec.model.labels.count, vectors: Double(request.levels + 40) / 2, for: "spectrum")
+            try WorkBudget.validate(request.maxWork)
+            let hamiltonian = try problem.spec.hamiltonian()
+            try request.checkWork(hamiltonian.spectrumWork(points: 1 + (request.profile ?? 0)), problem: problem.spec.name)
             if problem.catalyst != nil {
                 return .catalysed(
                     problem: problem.spec.name,
@@ -180,7 +203,7 @@ extension Problem {
             return .annealing(
                 problem: problem.spec.name,
                 report: try AnnealingSpectrumReport.compute(
-                    hamiltonian: try problem.spec.hamiltonian(), s: s, levels: request.levels, profile: request.profile))
+                    hamiltonian: hamiltonian, s: s, levels: request.levels, profile: request.profile, progress: progress))
         case .scoreField(let problem):
             if request.s != nil {
                 throw InputError(

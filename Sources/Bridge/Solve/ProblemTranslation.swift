@@ -31,6 +31,8 @@ public struct TranslateRequest: Sendable {
     public var output: String?
     /// Whether the solution's JSON carries the table itself (columns and rows).
     public var includeTable = false
+    /// The work budget (`run.max_work`); nil: the default.
+    public var maxWork: Double?
 
     public init() {}
 
@@ -236,7 +238,8 @@ extension Problem {
                 throw InputError("translate.to", "bqm writes an annealing problem's model; \(problem.name) is a landscape")
             }
             let (report, table) = try Translation.run(
-                problem: problem, to: target, time: request.time ?? 0, roundTrip: request.roundTrip)
+                problem: problem, to: target, time: request.time ?? 0, roundTrip: request.roundTrip,
+                maxWork: request.maxWork)
             return try Self.grid(report, table, request)
         case .scoreField(let field):
             guard request.s == nil, !request.law.isSet else {
