@@ -199,8 +199,8 @@ struct ScoreFieldTests {
         #expect(mid.interpolated && abs(mid.lambdaTheta - (1.0625.squareRoot() - 1)) < 3e-3)
         request.time = 2.5
         #expect(inputError { _ = try problem.spectrum(request) }?.contains("spectrum.time: is 2.5, outside") == true)
-        // evolve and sample say what is missing; translate gives V and the round trip's difference.
-        #expect(inputError { _ = try problem.evolve(EvolveRequest()) }?.contains("has no √p") == true)
+        // evolve needs a total time; translate gives V and the round trip's difference.
+        #expect(inputError { _ = try problem.evolve(EvolveRequest()) }?.contains("evolve.total_time: is required") == true)
         let (report, table) = try ScoreFieldTranslation.run(problem: field, time: 1, roundTrip: true)
         #expect(table.columns == ["x", "y", "S_x", "S_y", "div_S", "curl_S", "V"])
         #expect(abs(report.groundEnergy! - r.lambdaTheta) < 1e-6)
