@@ -11,12 +11,14 @@ struct ReproduceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reproduce",
         abstract:
-            "Reproduce one of the paper's experiments (hydrogen, error-bound, gap-schedule) or the Grover scaling, with figures.",
+            "Reproduce one of the paper's experiments (hydrogen, error-bound, gap-schedule, eigenmodes) or the Grover scaling, with figures.",
         discussion: """
             hydrogen: Score-Hamiltonian levels from the exact and from learned scores against 1 − 1/n². \
             error-bound: stationary TV of Langevin with a perturbed score against ε/√gap (slope in ε, \
             collapse). gap-schedule: TV against steps for linear, cosine and gap-designed schedules \
             on the double well and two-moons. grover: Roland–Cerf time to fidelity 0.9 ∝ √N, linear ∝ N. \
+            eigenmodes: ψ₀…ψ₃ of the Score Hamiltonian of the bundled trained two-moons score field at \
+            several times along its path. \
             Writes NAME.html (figures inline, no network needed), NAME.json, CSV tables and one SVG \
             per figure into --output. --quick runs a few-second version on smaller grids. \
             See docs/experiments.md for what each shows and where it differs from the paper.
@@ -62,6 +64,8 @@ struct ReproduceCommand: ParsableCommand {
             result = try GapScheduleExperiment(settings: .preset(size)).run(progress: report)
         case .grover:
             result = try GroverExperiment(settings: .preset(size)).run(progress: report)
+        case .eigenmodes:
+            result = try EigenmodesExperiment(settings: .preset(size)).run(progress: report)
         }
         Output.endProgress()
         let artefacts = try result.artefacts()
@@ -72,6 +76,7 @@ struct ReproduceCommand: ParsableCommand {
         add(artefacts.json, "\(artefacts.name).json")
         for (stem, table) in artefacts.tables { add(Data(table.render().utf8), "\(stem).csv") }
         for (stem, plot) in artefacts.figures { add(Data(plot.render().utf8), "\(stem).svg") }
+        for (stem, map) in artefacts.heatmaps { add(Data(map.render().utf8), "\(stem).svg") }
         let files = staged.map(\.0.path)
         let seconds = Date().timeIntervalSince(start)
         // Encoded before any file is written: a failing command writes nothing.

@@ -14,6 +14,7 @@ public enum ExperimentName: String, CaseIterable, Sendable, Codable {
     case gapSchedule = "gap-schedule"
     /// Grover-style search: Roland–Cerf time to fidelity 0.9 ∝ √N, linear ∝ N.
     case grover
+    case eigenmodes
 }
 
 /// How much work a run does: `full` is the documented reproduction, `quick` a few-second
@@ -33,6 +34,8 @@ public struct ExperimentArtefacts: Sendable {
     public var figures: [(String, SVGPlot)]
     /// `(file stem, table)`: written as `STEM.csv`.
     public var tables: [(String, CSVTable)]
+    /// `(file stem, heat maps)`: written as `STEM.svg`.
+    public var heatmaps: [(String, SVGHeatmap)] = []
     /// The full result, pretty-printed JSON.
     public var json: Data
     /// `(label, value)` lines for the terminal.
