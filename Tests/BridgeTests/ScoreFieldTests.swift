@@ -191,6 +191,10 @@ struct ScoreFieldTests {
         #expect(profile.map(\.time) == times)
         #expect(abs(profile[0].lambdaTheta) < 3e-3 && abs(profile[0].scoreError!) < 1e-4)
         #expect(abs(profile[2].lambdaTheta - (2.0.squareRoot() - 1)) < 6e-3)
+        // The terminal penalty √(2λθ/Δ) per time: √(2(√2 − 1)/√2) = 0.7654 at t = 2 (ε = 1).
+        let penalty = try #require(profile[2].terminalPenalty)
+        #expect(abs(penalty - (2 * profile[2].lambdaTheta / profile[2].gap).squareRoot()) < 1e-12)
+        #expect(abs(penalty - (2 * (2.0.squareRoot() - 1) / 2.0.squareRoot()).squareRoot()) < 5e-3)
         #expect(r.minGap == profile[0].gap && r.at == 0)
         // Between tables: interpolated (ε = 0.25 at t = 0.5).
         request.time = 0.5
