@@ -180,6 +180,20 @@ struct EvolveCommand: ParsableCommand {
                     Output.line(String(format: "%-12.5g %-10.5f %-14.8g %.8f", p.time, p.progress, p.energy, p.targetProbability))
                 }
             }
+        case .scoreField(let name, let tMax, let tMin, let schedule, let target, let result):
+            Output.line("problem          \(name) (score field, t = \(tMax) → \(tMin), schedule \(schedule))")
+            Output.line("total time       \(result.totalTime)")
+            Output.line(
+                "method           \(result.method.rawValue): \(result.statistics.steps) steps, \(result.statistics.evaluations) evaluations, \(String(format: "%.3f", result.statistics.seconds)) s"
+            )
+            Output.line("fidelity         \(result.fidelity.map { "\($0)" } ?? "-")  (with √ of \(target))")
+            if let points = result.trajectory {
+                Output.line("")
+                Output.line("τ            u          ⟨H⟩            F(target)")
+                for p in points {
+                    Output.line(String(format: "%-12.5g %-10.5f %-14.8g %.8f", p.time, p.progress, p.energy, p.targetProbability))
+                }
+            }
         }
         if !solution.succeeded { Output.line("status           \(solution.status)") }
     }

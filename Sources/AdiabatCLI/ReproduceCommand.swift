@@ -11,7 +11,7 @@ struct ReproduceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reproduce",
         abstract:
-            "Reproduce one of the paper's experiments (hydrogen, error-bound, gap-schedule), the Grover scaling or Santoro et al.'s SA vs SQA, with figures.",
+            "Reproduce one of the paper's experiments (hydrogen, error-bound, gap-schedule, eigenmodes), the Grover scaling or Santoro et al.'s SA vs SQA, with figures.",
         discussion: """
             hydrogen: Score-Hamiltonian levels from the exact and from learned scores against 1 − 1/n². \
             error-bound: stationary TV of Langevin with a perturbed score against ε/√gap (slope in ε, \
@@ -20,6 +20,8 @@ struct ReproduceCommand: ParsableCommand {
             santoro: residual energy per spin of simulated and path-integral annealing against the \
             annealing time on a planted 32×32 ±J glass (Santoro et al., Science 2002; a few minutes \
             on 2 cores; --quick 8×8). \
+            eigenmodes: ψ₀…ψ₃ of the Score Hamiltonian of the bundled trained two-moons score field at \
+            several times along its path. \
             Writes NAME.html (figures inline, no network needed), NAME.json, CSV tables and one SVG \
             per figure into --output. --quick runs a few-second version on smaller grids. \
             See docs/experiments.md for what each shows and where it differs from the paper.
@@ -67,6 +69,8 @@ struct ReproduceCommand: ParsableCommand {
             result = try GroverExperiment(settings: .preset(size)).run(progress: report)
         case .santoro:
             result = try SantoroExperiment(settings: .preset(size, seed: common.seed)).run(progress: report)
+        case .eigenmodes:
+            result = try EigenmodesExperiment(settings: .preset(size)).run(progress: report)
         }
         Output.endProgress()
         let artefacts = try result.artefacts()
@@ -77,6 +81,7 @@ struct ReproduceCommand: ParsableCommand {
         add(artefacts.json, "\(artefacts.name).json")
         for (stem, table) in artefacts.tables { add(Data(table.render().utf8), "\(stem).csv") }
         for (stem, plot) in artefacts.figures { add(Data(plot.render().utf8), "\(stem).svg") }
+        for (stem, map) in artefacts.heatmaps { add(Data(map.render().utf8), "\(stem).svg") }
         let files = staged.map(\.0.path)
         let seconds = Date().timeIntervalSince(start)
         // Encoded before any file is written: a failing command writes nothing.

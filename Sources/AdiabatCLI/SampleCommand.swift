@@ -258,6 +258,15 @@ struct SampleCommand: ParsableCommand {
         Output.line(
             "sampler   \(r.method)\(r.samples.map { ", \($0) samples" } ?? ""), seed \(r.seed)\(r.scoreError > 0 ? ", score error ε = \(r.scoreError)" : "")"
         )
+        if let tMin = r.tMin, let target = r.target {
+            Output.line("field     tabulated score from t = \(r.tMax) to t = \(tMin); metrics against \(target)")
+            if let n = r.priorRedrawn, n > 0 { Output.line("prior     \(n) draws outside the field's box were drawn again") }
+            if let n = r.leftBox, n > 0 {
+                Output.line(
+                    "left box  \(n) particles left the field's box and were dropped (not extrapolated); the metrics use the \(r.samples ?? 0) kept"
+                )
+            }
+        }
         if r.samples != nil {
             Output.line(
                 "TV        \(f(r.tv)) ± \(f(r.tvStderr))   (noise floor \(f(r.tvNoiseFloor ?? 0)) ± \(f(r.tvNoiseFloorSD ?? 0)), \(r.bins ?? 0) bins)"

@@ -22,8 +22,9 @@ import Quantum
 /// - `scoreField`: a vector field tabulated on a grid at one or several diffusion times, a
 ///   user's trained score model (TOML `kind = "landscape"` with `[landscape] type =
 ///   "score-field"` and an `.npz` file; docs/score-fields.md). It need not be the gradient of
-///   anything, so it has no density: `spectrum` and `translate --to hamiltonian` take it,
-///   `evolve` and `sample` say what they are missing.
+///   anything, so it has no density: `spectrum`, `translate --to hamiltonian`, `evolve` (its
+///   Score-Hamiltonian path) and `sample` (on the interpolated field, ``TabulatedScore``) take
+///   it, measuring against the file's density or the ground state of its Score Hamiltonian.
 ///
 /// New kinds of problem are new cases here: the compiler then lists every command that must say
 /// what it does with them.
@@ -132,7 +133,7 @@ public enum Problem: Sendable {
             throw InputError(
                 "PROBLEM",
                 "'\(p.name)' is a tabulated score field, which has no density; \(purpose) needs a landscape with a density",
-                hint: "score fields take 'adiabat spectrum' and 'adiabat translate --to hamiltonian' (docs/score-fields.md)")
+                hint: "score fields take spectrum, translate --to hamiltonian, evolve and sample (docs/score-fields.md)")
         }
     }
 

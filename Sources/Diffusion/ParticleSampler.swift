@@ -12,6 +12,11 @@ public struct SamplingProblem: Sendable {
     /// Initial particles at `t_max` (point-major), or nil for the path's prior
     /// (``DiffusionPath/priorVariance``).
     public var initialParticles: [Double]?
+    /// Drop a particle whose score is not finite (a tabulated field outside its box) instead of
+    /// stopping the run: it becomes NaN, is carried along (each particle's arithmetic is its
+    /// own, and it draws its random numbers as before, so the others do not change), and is
+    /// left out of the samples, counted in ``SamplingSolution/dropped``.
+    public var absorbing = false
 
     /// The largest particle count accepted (10⁸).
     public static let maximumParticles = 100_000_000
@@ -63,6 +68,8 @@ public struct SamplingSolution: Sendable {
     public let method: SamplerMethod
     public let path: DiffusionPath
     public let seed: UInt64
+    /// With ``SamplingProblem/absorbing``: the particles dropped (left out of ``samples``).
+    public var dropped = 0
     public let statistics: SamplingStatistics
 
     public var count: Int { samples.count / max(dimension, 1) }
@@ -108,6 +115,7 @@ public enum ParticleSampler {
         let blocks = (n + blockSize - 1) / blockSize
         let streams = StreamTable(seed: problem.seed, count: blocks)
         let state = ParticleState(count: n, dimension: d, method: method)
+        state.absorbing = problem.absorbing
 
         // Initial law at t_max.
         if let initial = problem.initialParticles {
@@ -168,8 +176,19 @@ public enum ParticleSampler {
             progress?(k + 1, path.steps)
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) * 1e-9
+        var samples = state.samples()
+        var dropped = 0
+        if problem.absorbing {
+            var kept: [Double] = []
+            kept.reserveCapacity(samples.count)
+            for p in 0..<n {
+                let particle = samples[(p * d)..<((p + 1) * d)]
+                if particle.allSatisfy({ $0.isFinite }) { kept += particle } else { dropped += 1 }
+            }
+            samples = kept
+        }
         return SamplingSolution(
-            samples: state.samples(), dimension: d, method: method, path: path, seed: problem.seed,
+            samples: samples, dimension: d, method: method, path: path, seed: problem.seed, dropped: dropped,
             statistics: SamplingStatistics(
                 steps: path.steps, scoreEvaluations: evaluations, gaussianDraws: draws, seconds: seconds))
     }
@@ -224,7 +243,7 @@ public enum ParticleSampler {
             let xb = x.base + lo * d
             let sb = s.base + lo * d
             field.evaluate(points: xb, count: m, into: sb)
-            if let bad = firstNonFinite(sb, m * d) {
+            if !state.absorbing, let bad = firstNonFinite(sb, m * d) {
                 failures[block] = Failure(kind: .score, particle: lo + bad / d)
                 return
             }
@@ -236,7 +255,9 @@ public enum ParticleSampler {
                 finite = finite && v.isFinite
             }
             streams[block] = rng
-            if !finite, let bad = firstNonFinite(xb, m * d) { failures[block] = Failure(kind: .position, particle: lo + bad / d) }
+            if !finite, !state.absorbing, let bad = firstNonFinite(xb, m * d) {
+                failures[block] = Failure(kind: .position, particle: lo + bad / d)
+            }
         }
         try state.checkFailures(step: step, time: t)
     }
@@ -261,7 +282,9 @@ public enum ParticleSampler {
             let tb = xs.base + lo * d
             let ab = acc.base + lo * d
             f0.evaluate(points: xb, count: m, into: sb)
-            if let bad = firstNonFinite(sb, n) { failures[block] = Failure(kind: .score, particle: lo + bad / d); return }
+            if !state.absorbing, let bad = firstNonFinite(sb, n) {
+                failures[block] = Failure(kind: .score, particle: lo + bad / d); return
+            }
             var rng = streams[block]
             for i in 0..<n {
                 let f = lambda * xb[i] + 2 * sb[i]
@@ -270,9 +293,13 @@ public enum ParticleSampler {
             }
             streams[block] = rng
             f1.evaluate(points: tb, count: m, into: sb)
-            if let bad = firstNonFinite(sb, n) { failures[block] = Failure(kind: .score, particle: lo + bad / d); return }
+            if !state.absorbing, let bad = firstNonFinite(sb, n) {
+                failures[block] = Failure(kind: .score, particle: lo + bad / d); return
+            }
             for i in 0..<n { xb[i] = tb[i] + 0.5 * h * (lambda * tb[i] + 2 * sb[i] - ab[i]) }
-            if let bad = firstNonFinite(xb, n) { failures[block] = Failure(kind: .position, particle: lo + bad / d) }
+            if !state.absorbing, let bad = firstNonFinite(xb, n) {
+                failures[block] = Failure(kind: .position, particle: lo + bad / d)
+            }
         }
         try state.checkFailures(step: step, time: t)
     }
@@ -302,9 +329,13 @@ public enum ParticleSampler {
                 let xb = x.base + lo * d
                 let kb = k.base + lo * d
                 f0.evaluate(points: xb, count: m, into: kb)
-                if let bad = firstNonFinite(kb, m * d) { failures[block] = Failure(kind: .score, particle: lo + bad / d); return }
+                if !state.absorbing, let bad = firstNonFinite(kb, m * d) {
+                    failures[block] = Failure(kind: .score, particle: lo + bad / d); return
+                }
                 for i in 0..<(m * d) { xb[i] += h * (lambda * xb[i] + kb[i]) }
-                if let bad = firstNonFinite(xb, m * d) { failures[block] = Failure(kind: .position, particle: lo + bad / d) }
+                if !state.absorbing, let bad = firstNonFinite(xb, m * d) {
+                    failures[block] = Failure(kind: .position, particle: lo + bad / d)
+                }
             }
         case .heun:
             let f0 = try score.field(at: t0)
@@ -318,19 +349,25 @@ public enum ParticleSampler {
                 let sb = xs.base + lo * d
                 let ab = acc.base + lo * d
                 f0.evaluate(points: xb, count: m, into: kb)
-                if let bad = firstNonFinite(kb, m * d) { failures[block] = Failure(kind: .score, particle: lo + bad / d); return }
+                if !state.absorbing, let bad = firstNonFinite(kb, m * d) {
+                    failures[block] = Failure(kind: .score, particle: lo + bad / d); return
+                }
                 for i in 0..<(m * d) {
                     let k1 = lambda * xb[i] + kb[i]
                     ab[i] = k1
                     sb[i] = xb[i] + h * k1
                 }
                 f1.evaluate(points: sb, count: m, into: kb)
-                if let bad = firstNonFinite(kb, m * d) { failures[block] = Failure(kind: .score, particle: lo + bad / d); return }
+                if !state.absorbing, let bad = firstNonFinite(kb, m * d) {
+                    failures[block] = Failure(kind: .score, particle: lo + bad / d); return
+                }
                 for i in 0..<(m * d) {
                     let k2 = lambda * sb[i] + kb[i]
                     xb[i] += 0.5 * h * (ab[i] + k2)
                 }
-                if let bad = firstNonFinite(xb, m * d) { failures[block] = Failure(kind: .position, particle: lo + bad / d) }
+                if !state.absorbing, let bad = firstNonFinite(xb, m * d) {
+                    failures[block] = Failure(kind: .position, particle: lo + bad / d)
+                }
             }
         case .rk4:
             let f0 = try score.field(at: t0)
@@ -346,7 +383,9 @@ public enum ParticleSampler {
                 let n = m * d
                 // k1 at (t0, x)
                 f0.evaluate(points: xb, count: m, into: kb)
-                if let bad = firstNonFinite(kb, n) { failures[block] = Failure(kind: .score, particle: lo + bad / d); return }
+                if !state.absorbing, let bad = firstNonFinite(kb, n) {
+                    failures[block] = Failure(kind: .score, particle: lo + bad / d); return
+                }
                 for i in 0..<n {
                     let k1 = lambda * xb[i] + kb[i]
                     ab[i] = k1
@@ -354,7 +393,9 @@ public enum ParticleSampler {
                 }
                 // k2 at (t0 − h/2, x + h/2·k1)
                 fm.evaluate(points: sb, count: m, into: kb)
-                if let bad = firstNonFinite(kb, n) { failures[block] = Failure(kind: .score, particle: lo + bad / d); return }
+                if !state.absorbing, let bad = firstNonFinite(kb, n) {
+                    failures[block] = Failure(kind: .score, particle: lo + bad / d); return
+                }
                 for i in 0..<n {
                     let k2 = lambda * sb[i] + kb[i]
                     ab[i] += 2 * k2
@@ -362,7 +403,9 @@ public enum ParticleSampler {
                 }
                 // k3 at (t0 − h/2, x + h/2·k2)
                 fm.evaluate(points: sb, count: m, into: kb)
-                if let bad = firstNonFinite(kb, n) { failures[block] = Failure(kind: .score, particle: lo + bad / d); return }
+                if !state.absorbing, let bad = firstNonFinite(kb, n) {
+                    failures[block] = Failure(kind: .score, particle: lo + bad / d); return
+                }
                 for i in 0..<n {
                     let k3 = lambda * sb[i] + kb[i]
                     ab[i] += 2 * k3
@@ -370,12 +413,16 @@ public enum ParticleSampler {
                 }
                 // k4 at (t1, x + h·k3)
                 f1.evaluate(points: sb, count: m, into: kb)
-                if let bad = firstNonFinite(kb, n) { failures[block] = Failure(kind: .score, particle: lo + bad / d); return }
+                if !state.absorbing, let bad = firstNonFinite(kb, n) {
+                    failures[block] = Failure(kind: .score, particle: lo + bad / d); return
+                }
                 for i in 0..<n {
                     let k4 = lambda * sb[i] + kb[i]
                     xb[i] += h / 6 * (ab[i] + k4)
                 }
-                if let bad = firstNonFinite(xb, n) { failures[block] = Failure(kind: .position, particle: lo + bad / d) }
+                if !state.absorbing, let bad = firstNonFinite(xb, n) {
+                    failures[block] = Failure(kind: .position, particle: lo + bad / d)
+                }
             }
         }
         try state.checkFailures(step: step, time: t0)
@@ -441,6 +488,8 @@ final class ParticleState: @unchecked Sendable {
     let accumulator: UnsafeMutablePointer<Double>?
     let failures: UnsafeMutablePointer<Failure>
     let blocks: Int
+    /// ``SamplingProblem/absorbing``: non-finite scores and positions are not failures.
+    var absorbing = false
 
     init(count: Int, dimension: Int, method: SamplerMethod) {
         self.count = count

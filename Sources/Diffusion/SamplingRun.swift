@@ -37,6 +37,16 @@ public struct SamplingRun: Sendable {
     public var seed: UInt64
     /// The RMS score error ε injected along the path (0: exact score).
     public var scoreError: Double
+    /// A score model to run instead of the landscape's exact marginals (a tabulated field; the
+    /// landscape is then only the law the metrics compare with and the Langevin data scale).
+    public var score: (any ScoreModel)?
+    /// The particles at `t_max` (point-major), instead of draws from the path's prior.
+    public var initialParticles: [Double]?
+    /// The Fokker–Planck law at `t_max`, instead of the path's prior tabulated on the grid.
+    public var initialDensity: GridLaw?
+    /// Particle samplers: drop particles whose score is not finite (a tabulated field outside
+    /// its box; ``SamplingProblem/absorbing``) and measure the rest, reporting the count.
+    public var absorbing = false
 
     public init(
         landscape: any Landscape, reference: (any Landscape)? = nil, grid: UniformGrid, path: DiffusionPath, sampler: SamplerKind,
@@ -82,6 +92,12 @@ public struct SamplingRun: Sendable {
     /// The score model: exact marginals of the landscape, plus ε·δ/‖δ‖_{p_t} when
     /// ``scoreError`` ≠ 0 (the standard field, RMS by quadrature on ``grid``).
     public func scoreModel() throws -> any ScoreModel {
+        if let score {
+            guard scoreError == 0 else {
+                throw InputError("score error", "applies to a landscape's exact score, not to a given score model")
+            }
+            return score
+        }
         let exact = ExactScore(landscape, process: path.process)
         guard scoreError != 0 else { return exact }
         try Check.finite(scoreError, "score error")
@@ -102,7 +118,8 @@ public struct SamplingRun: Sendable {
         if sampler == .fokkerPlanck {
             let dynamics: FokkerPlanckDynamics = fokkerPlanckLangevin.map { .annealedLangevin($0, substeps: 4) } ?? .reverseSDE
             let solution = try FokkerPlanckSolver.run(
-                FokkerPlanckProblem(grid: grid, score: score, path: path, dynamics: dynamics), method: fokkerPlanckMethod,
+                FokkerPlanckProblem(grid: grid, score: score, path: path, dynamics: dynamics, initial: initialDensity),
+                method: fokkerPlanckMethod,
                 progress: progress)
             let comparison = try solution.density.compare(to: try GridLaw.tabulate(p0, on: grid))
             return SamplingOutcome(
@@ -118,13 +135,21 @@ public struct SamplingRun: Sendable {
                 samples: nil, density: solution.density)
         }
         guard let method = try resolvedMethod() else { throw InputError("sampler", "no particle method for \(sampler.rawValue)") }
-        let solution = try ParticleSampler.run(
-            SamplingProblem(score: score, path: path, particles: particles, seed: seed), method: method, progress: progress)
+        var problem = SamplingProblem(
+            score: score, path: path, particles: particles, seed: seed, initialParticles: initialParticles)
+        problem.absorbing = absorbing
+        let solution = try ParticleSampler.run(problem, method: method, progress: progress)
+        if solution.count == 0 {
+            throw DiffusionFailure(
+                message:
+                    "all \(particles) particles were dropped: their score stopped being finite (they left a tabulated field's box)",
+                hint: "export the field on a wider box, or use more steps", partialResult: [])
+        }
         let quality = try SampleMetrics.evaluate(samples: solution.samples, reference: p0, grid: grid, seed: seed)
         let h = quality.histogram
-        return SamplingOutcome(
+        var outcome = SamplingOutcome(
             report: SamplingReport(
-                sampler: sampler.rawValue, method: method.name, steps: path.steps, samples: particles,
+                sampler: sampler.rawValue, method: method.name, steps: path.steps, samples: solution.count,
                 schedule: path.schedule.name, tMax: path.tMax, process: path.process.rawValue, scoreError: scoreError, seed: seed,
                 tv: h.totalVariation, tvStderr: h.totalVariationStandardError, fidelity: h.fidelity,
                 fidelityStderr: h.fidelityStandardError, kl: h.klDivergence, klStderr: h.klStandardError,
@@ -134,6 +159,8 @@ public struct SamplingRun: Sendable {
                 scoreEvaluations: solution.statistics.scoreEvaluations, massError: nil, minimumDensity: nil,
                 seconds: solution.statistics.seconds),
             samples: solution.samples, density: nil)
+        if absorbing { outcome.report.leftBox = solution.dropped }
+        return outcome
     }
 }
 
@@ -176,6 +203,17 @@ public struct SamplingReport: Sendable, Codable, Equatable {
     public var massError: Double?
     public var minimumDensity: Double?
     public var seconds: Double
+    /// A tabulated score field's run (docs/score-fields.md): the path ends at `t_min` (the
+    /// first table) instead of 0,
+    public var tMin: Double? = nil
+    /// the law the metrics compare with (the file's density at `t_min`, or the ground state of
+    /// the Score Hamiltonian there),
+    public var target: String? = nil
+    /// how many prior draws fell outside the field's box and were drawn again,
+    public var priorRedrawn: Int? = nil
+    /// and how many particles left the box during the run and were dropped (``samples``
+    /// counts the particles kept, which the metrics measure).
+    public var leftBox: Int? = nil
 
     enum CodingKeys: String, CodingKey {
         case sampler, method, steps, samples, schedule, process, seed, tv, fidelity, kl, bins, seconds
@@ -193,6 +231,10 @@ public struct SamplingReport: Sendable, Codable, Equatable {
         case scoreEvaluations = "score_evaluations"
         case massError = "mass_error"
         case minimumDensity = "minimum_density"
+        case tMin = "t_min"
+        case target
+        case priorRedrawn = "prior_redrawn"
+        case leftBox = "left_box"
     }
 }
 

@@ -16,6 +16,7 @@ public enum ExperimentName: String, CaseIterable, Sendable, Codable {
     case grover
     /// Santoro et al. (2002): residual energy per spin of SA and SQA against annealing time on a 2-D ±J glass.
     case santoro
+    case eigenmodes
 }
 
 /// How much work a run does: `full` is the documented reproduction, `quick` a few-second
@@ -35,6 +36,8 @@ public struct ExperimentArtefacts: Sendable {
     public var figures: [(String, SVGPlot)]
     /// `(file stem, table)`: written as `STEM.csv`.
     public var tables: [(String, CSVTable)]
+    /// `(file stem, heat maps)`: written as `STEM.svg`.
+    public var heatmaps: [(String, SVGHeatmap)] = []
     /// The full result, pretty-printed JSON.
     public var json: Data
     /// `(label, value)` lines for the terminal.

@@ -89,7 +89,7 @@ public struct LandscapeProblem: Sendable {
             throw InputError(
                 try root.requireSection("landscape").location("type"),
                 "type = \"score-field\": a tabulated score field has no density, so this command cannot use it",
-                hint: "score fields take 'adiabat spectrum' and 'adiabat translate --to hamiltonian' (docs/score-fields.md)")
+                hint: "score fields take spectrum, translate --to hamiltonian, evolve and sample (docs/score-fields.md)")
         }
         let name = try root.string("name") ?? file.deletingPathExtension().lastPathComponent
         let description = try root.string("description") ?? ""

@@ -1,5 +1,6 @@
 import AdiabatCore
 import Foundation
+import Landscapes
 
 /// A vector field `S` tabulated on a uniform grid at one or several diffusion times: the
 /// output of a user's trained score model (issue 17). It need not be the gradient of anything.
@@ -79,13 +80,19 @@ public struct ScoreFieldProblem: Sendable {
     /// The `.npz`/`.npy` file.
     public var dataFile: URL
     public var field: ScoreField
+    /// The forward process whose diffusion times the tables are at (`[landscape] process`,
+    /// default OU): the drift of the reverse process `sample` runs.
+    public var process: ForwardProcess
 
-    public init(name: String, description: String, file: URL, dataFile: URL, field: ScoreField) {
+    public init(
+        name: String, description: String, file: URL, dataFile: URL, field: ScoreField, process: ForwardProcess = .ou
+    ) {
         self.name = name
         self.description = description
         self.file = file
         self.dataFile = dataFile
         self.field = field
+        self.process = process
     }
 
     /// Whether a parsed landscape file is a score field (`[landscape] type = "score-field"`).
@@ -112,6 +119,8 @@ public struct ScoreFieldProblem: Sendable {
         try root.finish()
         _ = try s.requireString("type")
         let path = try s.requireString("file")
+        let processName = try s.choice("process", ForwardProcess.allCases.map(\.rawValue), default: "ou") ?? "ou"
+        let process = ForwardProcess(rawValue: processName) ?? .ou
         try s.finish()
         let url = file.deletingLastPathComponent().appendingPathComponent(path)
         let arrays: [String: NumPyArray]
@@ -122,7 +131,8 @@ public struct ScoreFieldProblem: Sendable {
                 s.location("file"), "names \(url.path), which does not exist", hint: "paths are relative to the problem file")
         }
         let field = try parse(arrays, origin: url.path)
-        return ScoreFieldProblem(name: name, description: description, file: file, dataFile: url, field: field)
+        return ScoreFieldProblem(
+            name: name, description: description, file: file, dataFile: url, field: field, process: process)
     }
 
     /// An `.npz` archive given directly (no TOML): named after the file.

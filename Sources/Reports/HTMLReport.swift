@@ -17,6 +17,8 @@ public struct HTMLReport: Sendable {
         case plots([SVGPlot])
         case table(header: [String], rows: [[String]])
         case preformatted(String)
+        /// A row of heat maps (one figure, full width).
+        case heatmap(SVGHeatmap)
     }
 
     public var title: String
@@ -33,6 +35,7 @@ public struct HTMLReport: Sendable {
     public mutating func plots(_ plots: [SVGPlot]) { blocks.append(.plots(plots)) }
     public mutating func table(header: [String], rows: [[String]]) { blocks.append(.table(header: header, rows: rows)) }
     public mutating func preformatted(_ text: String) { blocks.append(.preformatted(text)) }
+    public mutating func heatmap(_ map: SVGHeatmap) { blocks.append(.heatmap(map)) }
 
     /// The embedded style sheet.
     public static let css = """
@@ -115,6 +118,8 @@ public struct HTMLReport: Sendable {
                 html += "</table></div>\n"
             case .preformatted(let text):
                 html += "<pre>\(escapeXML(text))</pre>\n"
+            case .heatmap(let map):
+                html += "<div class=\"table\"><figure>" + map.render() + "</figure></div>\n"
             }
         }
         if open { html += "</section>\n" }

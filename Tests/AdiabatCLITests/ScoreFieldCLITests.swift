@@ -29,15 +29,29 @@ struct ScoreFieldCLITests {
         #expect(text.status == 0 && text.stdout.contains("interpolated") && text.stdout.contains("λθ = E0"))
     }
 
+    @Test("sample and evolve run on the interpolated field and say what they measure against")
+    func sampleAndEvolve() throws {
+        let s = try adiabat(["sample", field, "--sampler", "reverse-sde", "--steps", "20", "--samples", "500"], in: packageRoot)
+        #expect(s.status == 0, "\(s.stderr)")
+        #expect(s.stdout.contains("tabulated score from t = 1.5 to t = 0.05; metrics against the file's density at t = 0.05"))
+        let json = try jsonObject(
+            try adiabat(["sample", field, "--sampler", "fokker-planck", "--steps", "20", "--json"], in: packageRoot))
+        #expect(json["t_min"] as? Double == 0.05 && (json["tv"] as? Double ?? 1) < 0.2)
+        let e = try adiabat(["evolve", field, "--total-time", "0.2", "--json"], in: packageRoot)
+        #expect(e.status == 0, "\(e.stderr)")
+        let o = try jsonObject(e)
+        #expect(o["t_max"] as? Double == 1.5 && o["t_min"] as? Double == 0.05)
+        #expect((o["target"] as? String)?.contains("the file's density") == true && (o["fidelity"] as? Double ?? 0) > 0)
+    }
+
     @Test("translate --to hamiltonian writes V with ∇·S and the curl; the rest is refused with one line")
     func refusals() throws {
         let t = try adiabat(["translate", field, "--to", "hamiltonian", "--json"], in: packageRoot)
         #expect(t.status == 0, "\(t.stderr)")
         #expect((try jsonObject(t)["columns"] as? [String]) == ["x", "y", "S_x", "S_y", "div_S", "curl_S", "V"])
         for args in [
-            ["evolve", field, "--total-time", "1"],
-            ["sample", field, "--sampler", "reverse-sde", "--steps", "10", "--samples", "10"],
-            ["translate", field, "--to", "score"], ["spectrum", field, "--time", "9"], ["compare", field],
+            ["translate", field, "--to", "score"], ["evolve", field, "--total-time", "1", "--schedule", "cosine"],
+            ["spectrum", field, "--time", "9"], ["compare", field],
         ] {
             let run = try adiabat(args, in: packageRoot)
             #expect(run.status != 0, "\(args)")

@@ -191,6 +191,10 @@ struct ScoreFieldTests {
         #expect(profile.map(\.time) == times)
         #expect(abs(profile[0].lambdaTheta) < 3e-3 && abs(profile[0].scoreError!) < 1e-4)
         #expect(abs(profile[2].lambdaTheta - (2.0.squareRoot() - 1)) < 6e-3)
+        // The terminal penalty √(2λθ/Δ) per time: √(2(√2 − 1)/√2) = 0.7654 at t = 2 (ε = 1).
+        let penalty = try #require(profile[2].terminalPenalty)
+        #expect(abs(penalty - (2 * profile[2].lambdaTheta / profile[2].gap).squareRoot()) < 1e-12)
+        #expect(abs(penalty - (2 * (2.0.squareRoot() - 1) / 2.0.squareRoot()).squareRoot()) < 5e-3)
         #expect(r.minGap == profile[0].gap && r.at == 0)
         // Between tables: interpolated (ε = 0.25 at t = 0.5).
         request.time = 0.5
@@ -199,8 +203,8 @@ struct ScoreFieldTests {
         #expect(mid.interpolated && abs(mid.lambdaTheta - (1.0625.squareRoot() - 1)) < 3e-3)
         request.time = 2.5
         #expect(inputError { _ = try problem.spectrum(request) }?.contains("spectrum.time: is 2.5, outside") == true)
-        // evolve and sample say what is missing; translate gives V and the round trip's difference.
-        #expect(inputError { _ = try problem.evolve(EvolveRequest()) }?.contains("has no √p") == true)
+        // evolve needs a total time; translate gives V and the round trip's difference.
+        #expect(inputError { _ = try problem.evolve(EvolveRequest()) }?.contains("evolve.total_time: is required") == true)
         let (report, table) = try ScoreFieldTranslation.run(problem: field, time: 1, roundTrip: true)
         #expect(table.columns == ["x", "y", "S_x", "S_y", "div_S", "curl_S", "V"])
         #expect(abs(report.groundEnergy! - r.lambdaTheta) < 1e-6)

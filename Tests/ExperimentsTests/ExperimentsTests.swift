@@ -136,4 +136,29 @@ struct ExperimentsTests {
         #expect(abs(fit.slopeStandardError - (0.02 / 5).squareRoot()) < 1e-12)
         #expect(throws: InputError.self) { try LineFit.logLog(x: [1, -1], y: [1, 2]) }
     }
+
+    /// The eigenmode figure from the bundled trained field (quick: every other node, 3 times).
+    @Test("eigenmodes: ψ₀…ψ₃ of a trained field's Score Hamiltonian, orthonormal, ψ₀ of one sign, drawn")
+    func eigenmodes() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let field = root.appendingPathComponent("problems/score-fields/two-moons-field.toml")
+        let result = try EigenmodesExperiment(settings: .preset(.quick)).run(field: field)
+        #expect(result.grid.points == [49, 46] && result.snapshots.map(\.time).first == 0.05)
+        let cell = result.grid.cellVolume
+        func dot(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } * cell }
+        for s in result.snapshots {
+            #expect(s.states.count == 4 && zip(s.energies, s.energies.dropFirst()).allSatisfy { $0 <= $1 })
+            for j in 0..<4 {
+                for k in 0..<4 { #expect(abs(dot(s.states[j], s.states[k]) - (j == k ? 1 : 0)) < 1e-8) }
+            }
+            // A Schrödinger ground state has one sign; the next states have nodes.
+            let peak = s.states[0].max() ?? 0
+            #expect((s.states[0].min() ?? -1) > -1e-8 * peak)
+            #expect((s.states[1].min() ?? 0) < -0.2 * (s.states[1].max() ?? 0))
+        }
+        let artefacts = try result.artefacts()
+        #expect(artefacts.heatmaps.count == 3 && artefacts.heatmaps.allSatisfy { $0.1.render().contains("<rect x=") })
+        #expect(artefacts.report.render().contains("ψ3"))
+    }
 }

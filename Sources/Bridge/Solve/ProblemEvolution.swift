@@ -78,6 +78,10 @@ public enum EvolveSolution: Sendable, Encodable {
     case annealing(problem: String, result: AnnealingEvolutionResult)
     /// Along a catalysed annealing path (GSL steppers).
     case catalysed(problem: String, result: CatalysedEvolutionResult)
+    /// Along a score field's Score-Hamiltonian path from its table at `tMax` to the one at
+    /// `tMin`, fidelity with `target` (docs/score-fields.md).
+    case scoreField(
+        problem: String, tMax: Double, tMin: Double, schedule: String, target: String, result: GridEvolutionResult)
 
     /// The engine's solution (its figures, statistics and status).
     public var solution: any EvolutionSolution {
@@ -85,6 +89,7 @@ public enum EvolveSolution: Sendable, Encodable {
         case .landscape(_, _, _, let r): return r
         case .annealing(_, let r): return r
         case .catalysed(_, let r): return r
+        case .scoreField(_, _, _, _, _, let r): return r
         }
     }
 
@@ -95,8 +100,9 @@ public enum EvolveSolution: Sendable, Encodable {
     public var status: SolutionStatus { solution.status }
 
     enum CodingKeys: String, CodingKey {
-        case problem, schedule
+        case problem, schedule, target
         case tMax = "t_max"
+        case tMin = "t_min"
     }
 
     /// The engine's JSON object plus the problem's name (and, on landscapes, `t_max` and the
@@ -115,6 +121,13 @@ public enum EvolveSolution: Sendable, Encodable {
         case .catalysed(let problem, let result):
             try result.encode(to: encoder)
             try c.encode(problem, forKey: .problem)
+        case .scoreField(let problem, let tMax, let tMin, let schedule, let target, let result):
+            try result.encode(to: encoder)
+            try c.encode(problem, forKey: .problem)
+            try c.encode(tMax, forKey: .tMax)
+            try c.encode(tMin, forKey: .tMin)
+            try c.encode(schedule, forKey: .schedule)
+            try c.encode(target, forKey: .target)
         }
     }
 }
@@ -153,8 +166,9 @@ extension Problem {
                     elements: count * grid.count, parameter: "evolve.save_state",
                     what: "\(count) state(s) on \(grid.count) grid nodes")
             case .scoreField(let p):
-                throw InputError(
-                    "evolve.save_state", "'\(p.name)' is a tabulated score field, which evolve does not run yet")
+                try StateFiles.checkComplex(
+                    elements: count * p.field.grid.count, parameter: "evolve.save_state",
+                    what: "\(count) state(s) on \(p.field.grid.count) grid nodes")
             }
             if case .annealing(let p) = self, p.catalyst != nil, request.saveStateTimes == .trajectory {
                 throw InputError(
@@ -172,12 +186,7 @@ extension Problem {
         case .landscape(let problem): return try Self.evolve(problem, request)
         case .annealing(let problem) where problem.catalyst != nil: return try Self.evolveCatalysed(problem, request)
         case .annealing(let problem): return try Self.evolve(problem, request)
-        case .scoreField(let problem):
-            throw InputError(
-                "PROBLEM",
-                "'\(problem.name)' is a tabulated score field; evolve needs the Score Hamiltonian at every time of the path and the target state √p, and a score field (not necessarily a gradient) has no √p",
-                hint: "not implemented yet for score fields (issue 17); use 'adiabat spectrum' for its levels, λθ and gap profile"
-            )
+        case .scoreField(let problem): return try Self.evolve(problem, request)
         }
     }
 
@@ -219,8 +228,15 @@ extension Problem {
                 [r.finalState], single: true, labels: try annealing(for: "saving a register state").spec.model.labels,
                 extra: extra,
                 to: file, parameter: parameter)
-        case .landscape(let problem, let tMax, let schedule, let r):
-            guard case .grid(let grid, _) = try landscape(for: "saving a grid state").discretisation else { return }
+        case .landscape(let problem, let tMax, let schedule, let r),
+            .scoreField(let problem, let tMax, _, let schedule, _, let r):
+            let grid: UniformGrid
+            if case .scoreField(let field) = self {
+                grid = field.field.grid
+            } else {
+                guard case .grid(let g, _) = try landscape(for: "saving a grid state").discretisation else { return }
+                grid = g
+            }
             extra["problem"] = problem
             extra["t_max"] = tMax
             extra["schedule"] = schedule

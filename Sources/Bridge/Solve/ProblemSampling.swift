@@ -192,11 +192,20 @@ extension Problem {
             }
             return .spins(problem: problem.spec.name, result: result)
         case .scoreField(let problem):
-            throw InputError(
-                "PROBLEM",
-                "'\(problem.name)' is a tabulated score field; sampling it needs the score between grid nodes and tables (an interpolating score model) and a reference law for TV, neither of which exists yet",
-                hint: "not implemented yet for score fields (issue 17); use 'adiabat spectrum' for its levels, λθ and gap profile"
-            )
+            guard let landscape = sampler as? any LandscapeSampler.Type else {
+                throw InputError(
+                    "sample.sampler",
+                    "'\(problem.name)' is a score field (a landscape); \(sampler.name) samples the spins of an annealing problem",
+                    hint: "use \(SamplerRegistry.names(in: .landscape).joined(separator: ", "))")
+            }
+            if let file = request.outputFile {
+                try DataFile.check(file, parameter: "sample.output", suffixes: LandscapeSampleFile.suffixes)
+            }
+            let solution = try Self.sample(problem, sampler: landscape, request, progress: progress)
+            if let file = request.outputFile, case .landscape(_, let outcome, let grid) = solution {
+                try LandscapeSampleFile.write(outcome, grid: grid, to: file)
+            }
+            return solution
         }
     }
 

@@ -106,9 +106,10 @@ extension Problem {
                 request.levels * 8 * grid.count, parameter: parameter,
                 what: "\(request.levels) eigenvectors on \(grid.count) grid nodes")
         case .scoreField(let p):
-            throw InputError(
-                parameter, "is not written for score fields yet ('\(p.name)')",
-                hint: "the library returns them (ScoreFieldSpectrumReport.levels(_:grid:levels:vectors:))")
+            let grid = p.field.grid
+            try DataFile.checkSize(
+                request.levels * 8 * grid.count, parameter: parameter,
+                what: "\(request.levels) eigenvectors on \(grid.count) grid nodes")
         }
         let solution = try spectrumOnly(request, progress: progress)
         switch self {
@@ -144,8 +145,23 @@ extension Problem {
                 extra: ["problem": p.name, "time": time, "energies": Array(spectrum.energies.prefix(count))])
             try DataFile.writeArray(
                 NPYWriter.float64(states, shape: [count] + grid.points), companion: companion, to: file, parameter: parameter)
-        case .scoreField:
-            break  // refused above
+        case .scoreField(let p):
+            let grid = p.field.grid
+            // The same time as the report: the given one, or the first table.
+            let time = request.time ?? p.field.times?.first
+            let score = try p.field.score(atTime: request.time, field: "spectrum.time")
+            let spectrum = try ScoreFieldSpectrumReport.levels(score, grid: grid, levels: request.levels, vectors: true)
+            let states = spectrum.states ?? []
+            let count = states.count / max(grid.count, 1)
+            var extra: [String: Any] = [
+                "problem": p.name, "energies": Array(spectrum.energies.prefix(count)),
+                "hamiltonian": "H_S = -laplacian + |S|^2/4 + div(S)/2 of the tabulated field (docs/score-fields.md)",
+            ]
+            if let time { extra["time"] = time }
+            let companion = GridFiles.companion(
+                grid, format: "adiabat eigenvectors on a grid", dtype: "float64", leading: [count], extra: extra)
+            try DataFile.writeArray(
+                NPYWriter.float64(states, shape: [count] + grid.points), companion: companion, to: file, parameter: parameter)
         }
         return solution
     }

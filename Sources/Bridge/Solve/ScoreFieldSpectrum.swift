@@ -14,12 +14,15 @@ public struct ScoreFieldSpectrumReport: Sendable, Codable {
         public var energies: [Double]
         public var gap: Double
         public var lambdaTheta: Double
+        /// `√(2 max(λθ, 0)/Δ)` at this time (as the report's ``terminalPenalty``).
+        public var terminalPenalty: Double?
         public var scoreError: Double?
         public var floor: Double?
 
         enum CodingKeys: String, CodingKey {
             case time, energies, gap, floor
             case lambdaTheta = "lambda_theta"
+            case terminalPenalty = "terminal_penalty"
             case scoreError = "score_error"
         }
     }
@@ -155,6 +158,7 @@ public struct ScoreFieldSpectrumReport: Sendable, Codable {
                 let s = try Self.levels(field.scores[k], grid: grid, levels: 2)
                 let g = s.energies[1] - s.energies[0]
                 var point = ProfilePoint(time: times[k], energies: s.energies, gap: g, lambdaTheta: s.energies[0])
+                if g > 0 { point.terminalPenalty = (2 * max(s.energies[0], 0) / g).squareRoot() }
                 if let logP = field.logDensities?[k] {
                     let epsilon = ScoreFieldHamiltonian.scoreError(field.scores[k], logDensity: logP, grid: grid)
                     point.scoreError = epsilon
