@@ -195,8 +195,10 @@ public enum AnnealingEvolution {
         c.reserveCapacity(4 * half)
         let (a, b) = problem.coefficients(at: 0)
         if b == 0 && a > 0 {
-            // the uniform superposition: (|k⟩ + |k̄⟩)/√2 components √2·2^{−n/2} = 2^{−(n−1)/2}
-            let amplitude = 1 / Double(half).squareRoot()
+            // the uniform superposition: (|k⟩ + |k̄⟩)/√2 components √2·2^{−n/2}, rounded as
+            // project(_:qubits:) rounds them
+            let whole = 1 / Double(2 * half).squareRoot()
+            let amplitude = 1 / 2.0.squareRoot() * (whole + whole)
             for _ in 0..<half {
                 c.append(amplitude)
                 c.append(0)

@@ -33,10 +33,11 @@ extension CompositionStepper {
 /// (no extrapolation, so the propagator stays unitary), and the next `h` is
 /// `h·min(4, max(0.2, 0.9·(tol/err)^{1/(p+1)}))`.
 ///
-/// Memory: with a reversible stepper the two half steps run in place on `psi` and only the
-/// big step needs a second vector (`scratch`); a rejected step restores `psi` as
-/// `S(t, h)⁻¹` of the big step's result (exact to rounding, one step's passes, not counted as
-/// evaluations). Otherwise the half steps need a third vector (`half`).
+/// Memory: with `undoRejected` (a reversible stepper on a large state) the two half steps run
+/// in place on `psi` and only the big step needs a second vector (`scratch`); a rejected step
+/// restores `psi` as `S(t, h)⁻¹` of the big step's result (exact to rounding, one step's
+/// passes, not counted as evaluations). Otherwise the half steps need a third vector (`half`)
+/// and a rejection keeps `psi` to the bit.
 /// Progress of a running evolution, for a front end that shows signs of life: the run time `τ`
 /// reached, reported every 64 steps by the split-operator driver (and, for GSL steppers, at
 /// each stop) to the reporter bound on the calling thread with ``withReporter(_:_:)``. Bound
@@ -69,6 +70,8 @@ struct SplitOperatorDriver {
     let options: EvolutionOptions
     /// Fixed step size, when the run uses a fixed step count.
     let fixedStep: Double?
+    /// Half steps in place on `psi`, a rejected step undone (the stepper must be reversible).
+    var undoRejected = false
 
     /// Advances `psi` to `t1`; `h` carries the step-size guess across calls.
     func advance(
@@ -106,7 +109,7 @@ struct SplitOperatorDriver {
             statistics.evaluations += try scratch.withUnsafeMutableBufferPointer {
                 try stepper.step($0, from: t, size: size, scheme: scheme)
             }
-            let inPlace = stepper.isReversible
+            let inPlace = undoRejected
             if !inPlace { copy(psi, into: &half) }
             let twoHalves = { (buffer: UnsafeMutableBufferPointer<Double>) throws -> Int in
                 let a = try stepper.step(buffer, from: t, size: 0.5 * size, scheme: scheme)

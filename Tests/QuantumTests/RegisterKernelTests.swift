@@ -49,7 +49,9 @@ struct RegisterKernelTests {
     func rejectionsUndone() throws {
         let model = try spinGlass(qubits: 8, seed: 8)
         let problem = try AnnealingProblem(hamiltonian: try AnnealingHamiltonian(model: model), totalTime: 4)
-        let a = try AnnealingEvolution.run(problem, method: .split4, options: .init(rtol: 1e-9, atol: 0))
+        var options = EvolutionOptions(rtol: 1e-9, atol: 0)
+        options.inPlaceStepDoublingFrom = 0  // in place at any size (by default from 2^20 amplitudes)
+        let a = try AnnealingEvolution.run(problem, method: .split4, options: options)
         let b = try AnnealingEvolution.run(problem, method: .gsl(.rk8pd), options: .init(rtol: 1e-11, atol: 1e-13))
         #expect(a.statistics.rejectedSteps > 0)
         var diff = 0.0
