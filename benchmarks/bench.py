@@ -23,7 +23,11 @@ in-process solve time from its JSON are both reported; peak RSS comes from GNU t
 in a worker process of this script (`--worker`), timed around the solve only (imports and
 set-up excluded, to the peer's advantage), so their peak RSS is measured the same way.
 
-Usage: benchmarks/bench.py [--rows anneal,grid,spectra,sampler,growth,sqa] [--quick]
+  registers 20-24 qubits: time, evaluations, bytes moved per evaluation and peak memory per
+            amplitude against the triad bandwidth, and a 24-qubit T = 20 anneal
+            (benchmarks/registers.py; not in the default rows: `--rows registers`)
+
+Usage: benchmarks/bench.py [--rows anneal,grid,spectra,sampler,growth,sqa,registers] [--quick]
                            [--adiabat PATH] [--output benchmarks/results.json] [--merge]
        benchmarks/bench.py --markdown benchmarks/results.json   (the README's table again)
 A full run also writes benchmarks/results.md, the README's table; --quick writes
@@ -927,6 +931,12 @@ class Bench:
                                          "row": row}
             self.details["simulated_annealing"].append(detail)
 
+    # ---- (6) large registers against the streaming bandwidth (benchmarks/registers.py)
+    def registers(self):
+        import registers  # noqa: E402  (benchmarks/registers.py, next to this script)
+
+        registers.run(self, adiabat, stream_bandwidth, adiabat_baseline_rss)
+
     # ---- (5) cost growth
     def growth(self):
         self.log("[growth] memory bandwidth (STREAM triad, Swift)")
@@ -1277,6 +1287,10 @@ def main():
         return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", default="anneal,grid,spectra,sampler,growth,sqa")
+    parser.add_argument("--registers-26", action="store_true",
+                        help="the registers row also runs 26 qubits (1 GiB per state vector, about a minute per step)")
+    parser.add_argument("--registers-no-anneal", action="store_true",
+                        help="the registers row without the 24-qubit T = 20 anneal and its reference run")
     parser.add_argument("--quick", action="store_true", help="small sizes and one repeat (a smoke test, not a result)")
     parser.add_argument("--adiabat", default=os.path.join(ROOT, ".build", "release", "adiabat"))
     parser.add_argument("--output", default=None,
@@ -1338,6 +1352,18 @@ def main():
         for r in g["reverse_sde"]:
             print(f"  reverse SDE {r['particles']:>8} particles x {r['steps']:>4} steps: {r['ns_per_particle_step']:.1f} ns "
                   f"per particle-step, peak RSS {r['rss'] / 2**20:.0f} MiB")
+    reg = bench.details.get("registers")
+    if reg:
+        print(f"  registers: triad {reg['bandwidth']['two_threads']['bytes_per_second'] / 1e9:.1f} GB/s (two threads), "
+              f"load {reg['load_start']} at start, {reg['load_end']} at end")
+        for r in reg["fixed"]:
+            print(f"  register {r['qubits']:>2} qubits, {r['steps']} split4 steps: {fmt_t(r['seconds'])}, {r['evaluations']} "
+                  f"evaluations, {r['bytes_per_evaluation'] / 2**20:.0f} MiB per evaluation, {r['ratio_to_bound']:.2f}x the "
+                  f"bandwidth bound, {r['bytes_per_amplitude']:.1f} B per amplitude")
+        a = reg.get("anneal")
+        if a:
+            print(f"  register 24 qubits, T = 20 anneal (default rtol): {fmt_t(a['seconds'])}, {a['evaluations']} evaluations, "
+                  f"error {a['error']:.1e}, {a['bytes_per_amplitude']:.1f} B per amplitude")
     print(f"total benchmark time {info['total_seconds']:.0f} s")
 
     results = {"machine": info, "rows": bench.rows, "details": bench.details,

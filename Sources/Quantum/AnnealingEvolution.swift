@@ -123,9 +123,14 @@ public enum AnnealingEvolution {
                     "implicit GSL steppers are offered up to \(options.maximumDenseJacobian) real components; use one of: \(usable)"
             )
         }
-        let full = try initialState(problem)
         let sector: SpinFlipSector = options.useSymmetry && h.sectors != nil && problem.initialSpins == nil ? .even : .full
-        var psi = sector == .full ? full : project(full, qubits: n)
+        if method.isSplitOperator {
+            // the state and, for step doubling, the big step's vector (a sector's vectors are
+            // half as long, but the final state is the whole register's)
+            let vectors = options.steps == nil ? (sector == .full ? 2.0 : 1.0) : 1.0
+            try QubitRegister.validate(qubits: n, vectors: vectors, for: "the evolution")
+        }
+        var psi = sector == .full ? try initialState(problem) : try initialEvenState(problem)
         let op = h.operatorFor(sector)
         let T = problem.totalTime
         // Stops: schedule kinks, trajectory samples, the end.
@@ -159,8 +164,9 @@ public enum AnnealingEvolution {
             },
             sampled: sample)
 
+        if sector != .full { embedInPlace(&psi, qubits: n) }
         var result = try summarise(
-            problem, whole(psi), method: method, statistics: statistics, status: status,
+            problem, psi, method: method, statistics: statistics, status: status,
             trajectory: samples > 0 ? trajectory : nil)
         result.sector = sector.rawValue
         if options.trajectoryStates && samples > 0 { result.trajectoryStates = states }
@@ -178,6 +184,48 @@ public enum AnnealingEvolution {
             c[2 * k + 1] = r * (psi[2 * k + 1] + psi[2 * (k ^ all) + 1])
         }
         return c
+    }
+
+    /// The initial state in the even sector, with room for the whole register reserved (the
+    /// upper half is not touched, so it costs no memory until ``embedInPlace(_:qubits:)``).
+    static func initialEvenState(_ problem: AnnealingProblem) throws -> [Double] {
+        let n = problem.hamiltonian.qubits
+        let half = 1 << (n - 1)
+        var c: [Double] = []
+        c.reserveCapacity(4 * half)
+        let (a, b) = problem.coefficients(at: 0)
+        if b == 0 && a > 0 {
+            // the uniform superposition: (|k⟩ + |k̄⟩)/√2 components √2·2^{−n/2}, rounded as
+            // project(_:qubits:) rounds them
+            let whole = 1 / Double(2 * half).squareRoot()
+            let amplitude = 1 / 2.0.squareRoot() * (whole + whole)
+            for _ in 0..<half {
+                c.append(amplitude)
+                c.append(0)
+            }
+        } else {
+            c.append(contentsOf: project(try initialState(problem), qubits: n))
+        }
+        return c
+    }
+
+    /// `c` (even-sector components) becomes the whole-register state, in place: the buffer
+    /// grows within its reserved capacity, and entry `k̄` (upper half) is written from `k`.
+    static func embedInPlace(_ c: inout [Double], qubits n: Int) {
+        let half = 1 << (n - 1)
+        let all = (1 << n) - 1
+        let r = 1 / 2.0.squareRoot()
+        c.append(contentsOf: repeatElement(0, count: 2 * half))
+        c.withUnsafeMutableBufferPointer { p in
+            for k in 0..<half {
+                let re = r * p[2 * k]
+                let im = r * p[2 * k + 1]
+                p[2 * k] = re
+                p[2 * k + 1] = im
+                p[2 * (k ^ all)] = re
+                p[2 * (k ^ all) + 1] = im
+            }
+        }
     }
 
     /// The whole-register state of even-sector components.
@@ -331,14 +379,27 @@ struct RegisterSplitStepper: CompositionStepper {
         self.kernels = kernels
     }
 
-    func step(_ psi: UnsafeMutableBufferPointer<Double>, from t: Double, size h: Double, scheme: SplittingScheme) throws -> Int {
+    /// The step's factors in order: `(β, α)` = the phase `e^{−iβE}`, then the driver factor
+    /// of angle `α` (the last has `α = 0`).
+    func factors(from t: Double, size h: Double, scheme: SplittingScheme) -> [(beta: Double, alpha: Double)] {
         var time = t
         let problem = self.problem
+        var out: [(beta: Double, alpha: Double)] = []
+        out.reserveCapacity(scheme.a.count)
         for j in 0..<scheme.b.count {
             let next = time + scheme.a[j] * h
             let beta = gaussIntegral(time, next) { problem.coefficients(at: $0).b }
             time = next
-            let alpha = problem.coefficients(at: time).a * scheme.b[j] * h
+            out.append((beta, problem.coefficients(at: time).a * scheme.b[j] * h))
+        }
+        let last = time + scheme.a[scheme.a.count - 1] * h
+        out.append((gaussIntegral(time, last) { problem.coefficients(at: $0).b }, 0))
+        return out
+    }
+
+    func step(_ psi: UnsafeMutableBufferPointer<Double>, from t: Double, size h: Double, scheme: SplittingScheme) throws -> Int {
+        let steps = factors(from: t, size: h, scheme: scheme)
+        for (beta, alpha) in steps {
             if kernels.projectorAmplitude != nil {
                 // projector driver: e^{−iα(1 − |+⟩⟨+|)}, exact (docs/annealing.md)
                 kernels.phaseThenRotate(psi, beta: beta, alpha: 0)
@@ -347,9 +408,26 @@ struct RegisterSplitStepper: CompositionStepper {
                 kernels.phaseThenRotate(psi, beta: beta, alpha: alpha)
             }
         }
-        let last = time + scheme.a[scheme.a.count - 1] * h
-        kernels.phaseThenRotate(psi, beta: gaussIntegral(time, last) { problem.coefficients(at: $0).b }, alpha: 0)
-        return scheme.b.count + 1
+        return steps.count
+    }
+
+    var isReversible: Bool { true }
+
+    /// The factors in reverse order with negated angles. A phase and the rotation before it
+    /// (in the forward order) share a pass: `(e^{−iβⱼE})⁻¹` then `(e^{iαⱼ₋₁Σσx})⁻¹`.
+    func undo(_ psi: UnsafeMutableBufferPointer<Double>, from t: Double, size h: Double, scheme: SplittingScheme) throws -> Int {
+        let steps = factors(from: t, size: h, scheme: scheme)
+        if kernels.projectorAmplitude != nil {
+            for (beta, alpha) in steps.reversed() {
+                kernels.projectorExponential(psi, theta: -alpha)
+                kernels.phaseThenRotate(psi, beta: -beta, alpha: 0)
+            }
+            return steps.count
+        }
+        for j in stride(from: steps.count - 1, through: 0, by: -1) {
+            kernels.phaseThenRotate(psi, beta: -steps[j].beta, alpha: j > 0 ? -steps[j - 1].alpha : 0)
+        }
+        return steps.count
     }
 }
 

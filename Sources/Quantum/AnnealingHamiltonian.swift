@@ -114,7 +114,7 @@ public struct AnnealingHamiltonian: Sendable {
             // down, as for the Grover oracle at s = 1.)
             var order: [Int] = []  // the k smallest b·E so far, ascending (ties: lower index first)
             order.reserveCapacity(k + 1)
-            for state in op.diagonal.indices {
+            for state in 0..<n {
                 let e = b * op.diagonal[state]
                 if order.count == k, let last = order.last, e >= b * op.diagonal[last] { continue }
                 var at = order.count

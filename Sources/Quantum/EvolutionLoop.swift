@@ -48,9 +48,14 @@ enum EvolutionLoop {
             statistics = SolutionStatistics(integrator.statistics)
         } else {
             let stepper = try splitStepper()
-            let driver = SplitOperatorDriver(scheme: method.scheme, order: method.order, options: options, fixedStep: fixedStep)
-            var scratch = [Double](repeating: 0, count: psi.count)
-            var half = options.steps == nil ? [Double](repeating: 0, count: psi.count) : []
+            // Fixed steps run in place; step doubling needs the big step's vector, and a third
+            // for the half steps unless the stepper undoes rejected steps (large registers).
+            let adaptive = options.steps == nil
+            var scratch = adaptive ? [Double](repeating: 0, count: psi.count) : []
+            let inPlace = stepper.isReversible && psi.count >= options.inPlaceStepDoublingFrom
+            var half = adaptive && !inPlace ? [Double](repeating: 0, count: psi.count) : []
+            let driver = SplitOperatorDriver(
+                scheme: method.scheme, order: method.order, options: options, fixedStep: fixedStep, undoRejected: inPlace)
             var guess = 0.0
             var t = 0.0
             for stop in stops.times {

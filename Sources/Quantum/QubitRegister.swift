@@ -14,11 +14,11 @@ public enum QubitRegister {
     public static let maximumQubits = 40
 
     /// The bytes of `vectors` complex state vectors of `n` qubits plus the register's own
-    /// tables (the diagonal, and the two spin-flip sectors' halves), in `Double` so no size
-    /// overflows.
+    /// table (the diagonal, 8 B per amplitude, which the spin-flip sectors share), in `Double`
+    /// so no size overflows.
     public static func bytes(qubits n: Int, vectors: Double) -> Double {
         let dim = Foundation.pow(2.0, Double(n))
-        return dim * 16 * vectors + dim * 8 * 2
+        return dim * 16 * vectors + dim * 8
     }
 
     /// Checks a register size: at least one qubit, at most ``maximumQubits``, and the
@@ -59,16 +59,18 @@ public struct TransverseFieldOperator: Sendable {
     /// Physical qubits.
     public let qubits: Int
     public let sector: SpinFlipSector
-    /// `E(k)` for every basis state of the sector (offset included).
+    /// `E(k)` for every basis state of the whole register (offset included); a sector uses
+    /// the first ``dimension`` entries (its basis states have the top qubit in `|0⟩`). The
+    /// sectors share this array with the full-register operator: no copies.
     public let diagonal: [Double]
     /// The driver that `a` multiplies: `−Σσx` (default) or the projector `1 − |+⟩⟨+|`.
     public let driver: AnnealingPath.Driver
 
     /// Vector length in amplitudes.
-    public var dimension: Int { diagonal.count }
+    public var dimension: Int { 1 << freeQubits }
 
     /// - Parameter diagonal: the `2^n` energies of ``IsingModel/diagonal()`` (for a sector,
-    ///   only the first half is kept; the caller guarantees the flip symmetry).
+    ///   only the first half is used; the caller guarantees the flip symmetry).
     /// - Parameter driver: `−Σσx` (default) or `1 − |+⟩⟨+|` (``AnnealingPath/Driver``).
     public init(
         qubits n: Int, diagonal: [Double], sector: SpinFlipSector = .full, driver: AnnealingPath.Driver = .transverseField
@@ -82,7 +84,7 @@ public struct TransverseFieldOperator: Sendable {
         }
         self.qubits = n
         self.sector = sector
-        self.diagonal = sector == .full ? diagonal : Array(diagonal.prefix(1 << (n - 1)))
+        self.diagonal = diagonal
         self.driver = driver
     }
 
@@ -259,13 +261,57 @@ public struct TransverseFieldOperator: Sendable {
         }
     }
 
-    /// `⟨x|H|x⟩` for complex interleaved `x` (not normalised), with a scratch buffer.
+    /// `⟨x|H|x⟩` for complex interleaved `x` (not normalised), without a second vector:
+    /// `b·Σ E_k|x_k|² − a·Σ_q Σ_k Re(x̄_k x_{k⊕2^q})` (and the sector's flip term), or for the
+    /// projector `b·Σ E_k|x_k|² + a·(‖x‖² − |⟨u|x⟩|²)`; on both cores in fixed chunks (the sum
+    /// does not depend on the thread count).
     public func expectation(a: Double, b: Double, _ x: [Double]) -> Double {
-        var y = [Double](repeating: 0, count: x.count)
-        x.withUnsafeBufferPointer { xp in y.withUnsafeMutableBufferPointer { applyComplex(a: a, b: b, xp, into: $0) } }
-        var s = 0.0
-        for i in 0..<x.count { s += x[i] * y[i] }
-        return s
+        let amplitudes = dimension
+        precondition(x.count >= 2 * amplitudes, "TransverseFieldOperator: buffer too short")
+        let free = freeQubits
+        let flipSign: Double = sector == .odd ? -1 : 1
+        let flipMask = sector == .full ? 0 : (1 << (qubits - 1)) - 1
+        let projector = driver == .projector
+        return x.withUnsafeBufferPointer { xp in
+            diagonal.withUnsafeBufferPointer { dp in
+                let xs = SharedReadPointer(xp.baseAddress!)  // safe: dimension ≥ 1
+                let d = SharedReadPointer(dp.baseAddress!)
+                let energy = Parallel.sum(count: amplitudes, chunkSize: 1 << 14) { range in
+                    var acc = 0.0
+                    for k in range {
+                        let re = xs[2 * k]
+                        let im = xs[2 * k + 1]
+                        var e = b * d[k] * (re * re + im * im)
+                        if !projector {
+                            var hop = 0.0
+                            for q in 0..<free {
+                                let p = 2 * (k ^ (1 << q))
+                                hop += re * xs[p] + im * xs[p + 1]
+                            }
+                            if flipMask != 0 {
+                                let p = 2 * (k ^ flipMask)
+                                hop += flipSign * (re * xs[p] + im * xs[p + 1])
+                            }
+                            e -= a * hop
+                        } else {
+                            e += a * (re * re + im * im)
+                        }
+                        acc += e
+                    }
+                    return acc
+                }
+                guard projector else { return energy }
+                let u = plusAmplitude
+                let sums = (0...1).map { part in
+                    Parallel.sum(count: amplitudes, chunkSize: 1 << 14) { range in
+                        var acc = 0.0
+                        for k in range { acc += xs[2 * k + part] }
+                        return acc
+                    }
+                }
+                return energy - a * u * u * (sums[0] * sums[0] + sums[1] * sums[1])
+            }
+        }
     }
 }
 
@@ -296,7 +342,8 @@ func balancedFor(count: Int, grain: Int, _ body: @Sendable (Range<Int>) -> Void)
 ///
 /// Memory traffic decides the speed, so the work is fused: one pass over cache-sized
 /// chunks applies the phase and the rotations of the low qubits (two qubits at a time, on
-/// quadruples of amplitudes), then one pass per pair of high qubits; all on every core.
+/// quadruples of amplitudes), then one cache-blocked sweep per group of up to 8 high qubits
+/// (``sweepGroups(qubits:lowQubits:)``); all on every core.
 struct RegisterKernels: Sendable {
     /// Bits of the vector index (`n`, or `n − 1` in a spin-flip sector).
     let qubits: Int
@@ -480,32 +527,69 @@ struct RegisterKernels: Sendable {
             }
         }
         guard qubits > lowQubits else { return }
-        // All high qubits in one sweep: tiles of `tile` amplitudes at the same offset in
-        // every chunk (a working set of chunks × tile × 16 B ≤ 256 KiB, in L2), so the state
-        // streams through memory once instead of once per pair of high qubits.
+        highSweeps(p, lowQubits: lowQubits, tangentForm: tangentForm, t: t, c: c, s: s)
+    }
+
+    /// Bits of the working set of one high-qubit block: 2^16 amplitudes (1 MiB, half of a
+    /// core's L2).
+    static let blockBits = 16
+    /// The most high qubits one sweep takes: blocks of 2^g runs of `2^(16−g)` amplitudes,
+    /// so runs stay ≥ 2^8 amplitudes (4 KiB, a page) and stream through the prefetcher.
+    static let maximumSweepQubits = 8
+
+    /// The high qubits' groups, one sweep each: `⌈high/8⌉` groups of nearly equal size,
+    /// lowest qubits first (e.g. 24 qubits: low 12 in the chunk pass, then 6 + 6).
+    static func sweepGroups(qubits: Int, lowQubits: Int) -> [(first: Int, count: Int)] {
         let high = qubits - lowQubits
-        let tile = max(8, min(chunk, (1 << 14) >> high))
-        balancedFor(count: chunk / tile, grain: 1) { range in
-            for tileIndex in range {
-                let offset = tileIndex * tile
-                var q = 0
-                while q < high {
-                    let pair = q + 1 < high
-                    let mc = 1 << q  // chunk-index mask of high qubit q
-                    let member = mc << cb  // amplitude offset between partners
-                    let groups = chunks >> (pair ? 2 : 1)
-                    for g in 0..<groups {
-                        let low = g & (mc - 1)
-                        let first = pair ? ((g - low) << 2 | low) : ((g - low) << 1 | low)
-                        let u = p.base + 2 * ((first << cb) + offset)
-                        switch (pair, tangentForm) {
-                        case (true, true): tangentRun(u, member: member, count: tile, t)
-                        case (true, false): rotateRun(u, member: member, count: tile, c, s)
-                        case (false, true): tangentPairs(u, mask: member, range: 0..<tile, t)
-                        case (false, false): rotatePairs(u, mask: member, range: 0..<tile, c, s)
+        guard high > 0 else { return [] }
+        let sweeps = (high + maximumSweepQubits - 1) / maximumSweepQubits
+        var groups: [(first: Int, count: Int)] = []
+        var q = lowQubits
+        for k in 0..<sweeps {
+            let g = high / sweeps + (k < high % sweeps ? 1 : 0)
+            groups.append((q, g))
+            q += g
+        }
+        return groups
+    }
+
+    /// The rotations of the high qubits (`q ≥ lowQubits`), one streaming pass per group of
+    /// up to 8: a block is the `2^g` runs of `T = 2^(16−g)` consecutive amplitudes that the
+    /// group's bits connect (runs `2^{q₀}` amplitudes apart); the group's rotations act on the
+    /// block in cache, two qubits at a time on quadruples of runs.
+    private func highSweeps(
+        _ p: SharedPointer<Double>, lowQubits: Int, tangentForm: Bool, t: Double, c: Double, s: Double
+    ) {
+        for (q0, g) in Self.sweepGroups(qubits: qubits, lowQubits: lowQubits) {
+            let inner = 1 << q0  // amplitudes below the group's lowest bit
+            let run = min(inner, 1 << max(0, Self.blockBits - g))
+            let tilesPerOuter = inner / run
+            let outers = 1 << (qubits - q0 - g)
+            balancedFor(count: outers * tilesPerOuter, grain: 1) { range in
+                for task in range {
+                    let outer = task / tilesPerOuter
+                    let offset = (task % tilesPerOuter) * run
+                    let base = p.base + 2 * ((outer << (q0 + g)) + offset)
+                    var j = 0
+                    while j < g {
+                        let pair = j + 1 < g
+                        let member = inner << j  // amplitudes between partners of qubit q0 + j
+                        let stride = pair ? 4 : 2
+                        // runs m with bits j (and j + 1) clear
+                        var m = 0
+                        while m < (1 << g) {
+                            let u = base + 2 * (m << q0)
+                            switch (pair, tangentForm) {
+                            case (true, true): tangentRun(u, member: member, count: run, t)
+                            case (true, false): rotateRun(u, member: member, count: run, c, s)
+                            case (false, true): tangentPairs(u, mask: member, range: 0..<run, t)
+                            case (false, false): rotatePairs(u, mask: member, range: 0..<run, c, s)
+                            }
+                            m += 1
+                            if m & ((1 << j) - 1) == 0 { m += (stride - 1) << j }
                         }
+                        j += pair ? 2 : 1
                     }
-                    q += pair ? 2 : 1
                 }
             }
         }

@@ -6,6 +6,21 @@ protocol CompositionStepper {
     /// Advances `psi` from `t` by `h` with the given splitting; returns the number of
     /// exponential passes applied.
     func step(_ psi: UnsafeMutableBufferPointer<Double>, from t: Double, size h: Double, scheme: SplittingScheme) throws -> Int
+
+    /// Whether ``undo(_:from:size:scheme:)`` is available: every factor is an exact
+    /// exponential, so the step's inverse is the factors in reverse order with negated angles.
+    var isReversible: Bool { get }
+
+    /// `psi ← S(t, h)⁻¹ psi`, the inverse of ``step(_:from:size:scheme:)`` with the same
+    /// arguments (to rounding); returns the passes applied. Only called when ``isReversible``.
+    func undo(_ psi: UnsafeMutableBufferPointer<Double>, from t: Double, size h: Double, scheme: SplittingScheme) throws -> Int
+}
+
+extension CompositionStepper {
+    var isReversible: Bool { false }
+    func undo(_ psi: UnsafeMutableBufferPointer<Double>, from t: Double, size h: Double, scheme: SplittingScheme) throws -> Int {
+        preconditionFailure("undo on a stepper that is not reversible")
+    }
 }
 
 /// Drives a ``CompositionStepper`` over `[t0, t1]` with a fixed step count or with local
@@ -17,6 +32,12 @@ protocol CompositionStepper {
 /// `atol + rtol·‖ψ‖`, the two half steps are kept
 /// (no extrapolation, so the propagator stays unitary), and the next `h` is
 /// `h·min(4, max(0.2, 0.9·(tol/err)^{1/(p+1)}))`.
+///
+/// Memory: with `undoRejected` (a reversible stepper on a large state) the two half steps run
+/// in place on `psi` and only the big step needs a second vector (`scratch`); a rejected step
+/// restores `psi` as `S(t, h)⁻¹` of the big step's result (exact to rounding, one step's
+/// passes, not counted as evaluations). Otherwise the half steps need a third vector (`half`)
+/// and a rejection keeps `psi` to the bit.
 /// Progress of a running evolution, for a front end that shows signs of life: the run time `τ`
 /// reached, reported every 64 steps by the split-operator driver (and, for GSL steppers, at
 /// each stop) to the reporter bound on the calling thread with ``withReporter(_:_:)``. Bound
@@ -49,6 +70,8 @@ struct SplitOperatorDriver {
     let options: EvolutionOptions
     /// Fixed step size, when the run uses a fixed step count.
     let fixedStep: Double?
+    /// Half steps in place on `psi`, a rejected step undone (the stepper must be reversible).
+    var undoRejected = false
 
     /// Advances `psi` to `t1`; `h` carries the step-size guess across calls.
     func advance(
@@ -82,31 +105,53 @@ struct SplitOperatorDriver {
             let last = size >= t1 - t
             if last { size = t1 - t }
             // one big step into scratch
-            for i in 0..<psi.count { scratch[i] = psi[i] }
+            copy(psi, into: &scratch)
             statistics.evaluations += try scratch.withUnsafeMutableBufferPointer {
                 try stepper.step($0, from: t, size: size, scheme: scheme)
             }
-            for i in 0..<psi.count { half[i] = psi[i] }
-            statistics.evaluations += try half.withUnsafeMutableBufferPointer { buffer -> Int in
+            let inPlace = undoRejected
+            if !inPlace { copy(psi, into: &half) }
+            let twoHalves = { (buffer: UnsafeMutableBufferPointer<Double>) throws -> Int in
                 let a = try stepper.step(buffer, from: t, size: 0.5 * size, scheme: scheme)
                 return a + (try stepper.step(buffer, from: t + 0.5 * size, size: 0.5 * size, scheme: scheme))
             }
+            statistics.evaluations +=
+                try inPlace
+                ? psi.withUnsafeMutableBufferPointer { try twoHalves($0) }
+                : half.withUnsafeMutableBufferPointer { try twoHalves($0) }
             let err =
-                scratch.withUnsafeBufferPointer { s in half.withUnsafeBufferPointer { distance(s, $0) } } / denominator
+                scratch.withUnsafeBufferPointer { s in
+                    (inPlace ? psi : half).withUnsafeBufferPointer { distance(s, $0) }
+                } / denominator
             guard err.isFinite else { return .nonFinite(time: t) }
             let factor = err > 0 ? min(4, max(0.2, 0.9 * pow(tol / err, exponent))) : 4
             if err <= tol {
-                swap(&psi, &half)
+                if !inPlace { swap(&psi, &half) }
                 t = last ? t1 : t + size
                 statistics.steps += 1
                 if statistics.steps & 63 == 0 { EvolutionProgress.report(t) }
                 if !last || factor < 1 { h = size * factor }
             } else {
                 statistics.rejectedSteps += 1
+                if inPlace {
+                    // ψ(t) = S(t, h)⁻¹ of the big step's result
+                    copy(scratch, into: &psi)
+                    _ = try psi.withUnsafeMutableBufferPointer { try stepper.undo($0, from: t, size: size, scheme: scheme) }
+                }
                 h = size * factor
                 if h < 1e-14 * max(abs(t), abs(t1), 1) { return .stepSizeTooSmall(time: t) }
             }
         }
         return .success
+    }
+}
+
+/// `target[0..<source.count] = source` (a block copy).
+private func copy(_ source: [Double], into target: inout [Double]) {
+    source.withUnsafeBufferPointer { s in
+        target.withUnsafeMutableBufferPointer { t in
+            guard let from = s.baseAddress, let to = t.baseAddress else { return }
+            to.update(from: from, count: s.count)
+        }
     }
 }

@@ -277,8 +277,9 @@ extension Problem {
     static func evolve(_ loaded: SpinProblem, _ request: EvolveRequest) throws -> EvolveSolution {
         let spec = loaded.spec
         let method0 = request.method ?? .split4
+        // split methods: the state and step doubling's big-step vector (docs/evolution.md, "Memory")
         try QubitRegister.validate(
-            qubits: spec.model.labels.count, vectors: method0.isSplitOperator ? 6 : 20, for: "evolve (\(method0.rawValue))")
+            qubits: spec.model.labels.count, vectors: method0.isSplitOperator ? 2 : 20, for: "evolve (\(method0.rawValue))")
         let hamiltonian = try spec.hamiltonian()
         let run: AnnealingProblem
         if request.schedule.name == .problem && request.schedule.direction == nil {
