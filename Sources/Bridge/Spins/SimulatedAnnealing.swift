@@ -66,8 +66,9 @@ public struct SimulatedAnnealingOptions: Sendable, Equatable {
 ///
 /// **Speed.** The model is flattened to CSR neighbour lists (`Int32` indices, `Double`
 /// couplings) and every spin's local field `fᵢ = hᵢ + Σⱼ Jᵢⱼ zⱼ` is kept up to date, so a
-/// proposal costs one comparison (`ΔE = −2zᵢfᵢ`), an exponential only when `0 < βΔE < 44`
-/// (beyond, `e^{−βΔE} < 10⁻¹⁹` is below the uniform draw's resolution) and, on acceptance,
+/// proposal costs one comparison (`ΔE = −2zᵢfᵢ`), a uniform draw only when `0 < βΔE < 44`
+/// (beyond, `e^{−βΔE} < 10⁻¹⁹` is below the uniform draw's resolution), an exponential only
+/// when the draw falls between the bounds `1 − x ≤ e^{−x} ≤ 1/(1 + x + x²/2)` and, on acceptance,
 /// `deg(i)` field updates. Runs are independent and spread over all cores in fixed blocks
 /// with their own streams.
 public enum SimulatedAnnealing {
@@ -247,7 +248,16 @@ struct CSRGraph: @unchecked Sendable {
                         let delta = -2 * zi * f[i]  // E(z with zᵢ flipped) − E(z)
                         let x = beta * delta
                         var flip = x <= 0
-                        if !flip && x < threshold { flip = rng.uniform() < exp(-x) }
+                        if !flip && x < threshold {
+                            // u < e^{−x}, with the exponential only where the bounds
+                            // 1 − x ≤ e^{−x} ≤ 1/(1 + x + x²/2) leave the draw undecided
+                            let u = rng.uniform()
+                            if u < 1 - x {
+                                flip = true
+                            } else if u * (1 + x * (1 + 0.5 * x)) < 1 {
+                                flip = u < exp(-x)
+                            }
+                        }
                         if flip {
                             z[i] = -z[i]
                             let change = -2 * zi  // new zᵢ − old zᵢ
