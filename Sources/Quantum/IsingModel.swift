@@ -293,59 +293,77 @@ public struct IsingModel: Sendable, Equatable {
         let off = offset
         let tasks = min(blocks, 64 * Parallel.workers)
         let results = ResultSlots<(Double, [Int])>(count: tasks)
+        // Low-low couplings as contiguous neighbour lists (CSR): the Gray-code loop below
+        // runs 2ᵇ times per block and must not touch nested arrays.
+        var llOffsets = [Int](repeating: 0, count: b + 1)
+        for i in 0..<b { llOffsets[i + 1] = llOffsets[i] + lowLow[i].count }
+        let llNeighbours = lowLow.flatMap { $0.map(\.0) }
+        let llValues = lowLow.flatMap { $0.map(\.1) }
+        let llOffsetsC = llOffsets
         let lowLowC = lowLow
         let lowHighC = lowHigh
         let highHighC = highHigh
         Parallel.forEachTask(tasks) { task in
             var best = Double.infinity
             var found: [Int] = []
-            var z = [Double](repeating: 1, count: b)
-            var field = [Double](repeating: 0, count: b)
-            var blk = task
-            while blk < blocks {
-                // High part energy and fields on low spins.
-                var eHigh = off
-                for i in b..<n { eHigh += hh[i] * ((blk >> (i - b)) & 1 == 0 ? 1 : -1) }
-                for c in highHighC {
-                    let zi: Double = (blk >> (c.i - b)) & 1 == 0 ? 1 : -1
-                    let zj: Double = (blk >> (c.j - b)) & 1 == 0 ? 1 : -1
-                    eHigh += c.value * zi * zj
-                }
-                for i in 0..<b {
-                    var f = hh[i]
-                    for (j, v) in lowHighC[i] { f += v * ((blk >> (j - b)) & 1 == 0 ? 1 : -1) }
-                    field[i] = f
-                    z[i] = 1
-                }
-                // Local fields including low-low couplings, all low spins +1.
-                var local = field
-                for i in 0..<b {
-                    for (j, v) in lowLowC[i] { local[i] += v * z[j] }
-                }
-                var e = eHigh
-                for i in 0..<b { e += field[i] }
-                for i in 0..<b {
-                    for (j, v) in lowLowC[i] where j > i { e += v }
-                }
-                var gray = 0
-                for step in 0..<lowCount {
-                    if step > 0 {
-                        let flip = (step & -step).trailingZeroBitCount
-                        // E changes by −2 zᵢ · localᵢ
-                        e -= 2 * z[flip] * local[flip]
-                        z[flip] = -z[flip]
-                        for (j, v) in lowLowC[flip] { local[j] += 2 * v * z[flip] }
-                        gray ^= 1 << flip
+            llOffsetsC.withUnsafeBufferPointer { llo in
+                llNeighbours.withUnsafeBufferPointer { lln in
+                    llValues.withUnsafeBufferPointer { llv in
+                        withUnsafeTemporaryAllocation(of: Double.self, capacity: max(3 * b, 3)) { scratch in
+                            let z = scratch.baseAddress!  // safe: capacity ≥ 3
+                            let field = z + b
+                            let local = z + 2 * b
+                            var blk = task
+                            while blk < blocks {
+                                // High part energy and fields on low spins.
+                                var eHigh = off
+                                for i in b..<n { eHigh += hh[i] * ((blk >> (i - b)) & 1 == 0 ? 1 : -1) }
+                                for c in highHighC {
+                                    let zi: Double = (blk >> (c.i - b)) & 1 == 0 ? 1 : -1
+                                    let zj: Double = (blk >> (c.j - b)) & 1 == 0 ? 1 : -1
+                                    eHigh += c.value * zi * zj
+                                }
+                                for i in 0..<b {
+                                    var f = hh[i]
+                                    for (j, v) in lowHighC[i] { f += v * ((blk >> (j - b)) & 1 == 0 ? 1 : -1) }
+                                    field[i] = f
+                                    z[i] = 1
+                                }
+                                // Local fields including low-low couplings, all low spins +1.
+                                for i in 0..<b {
+                                    var f = field[i]
+                                    for k in llo[i]..<llo[i + 1] { f += llv[k] * z[lln[k]] }
+                                    local[i] = f
+                                }
+                                var e = eHigh
+                                for i in 0..<b { e += field[i] }
+                                for i in 0..<b {
+                                    for (j, v) in lowLowC[i] where j > i { e += v }
+                                }
+                                var gray = 0
+                                for step in 0..<lowCount {
+                                    if step > 0 {
+                                        let flip = (step & -step).trailingZeroBitCount
+                                        // E changes by −2 zᵢ · localᵢ
+                                        e -= 2 * z[flip] * local[flip]
+                                        let zf = -z[flip]
+                                        z[flip] = zf
+                                        for k in llo[flip]..<llo[flip + 1] { local[lln[k]] += 2 * llv[k] * zf }
+                                        gray ^= 1 << flip
+                                    }
+                                    if e < best - tol {
+                                        best = e
+                                        found.removeAll(keepingCapacity: true)
+                                        found.append(blk << b | gray)
+                                    } else if e <= best + tol {
+                                        found.append(blk << b | gray)
+                                    }
+                                }
+                                blk += tasks
+                            }
+                        }
                     }
-                    if e < best - tol {
-                        best = e
-                        found.removeAll(keepingCapacity: true)
-                        found.append(blk << b | gray)
-                    } else if e <= best + tol {
-                        found.append(blk << b | gray)
-                    }
                 }
-                blk += tasks
             }
             results.store(task, (best, found))
         }
