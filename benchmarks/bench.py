@@ -23,6 +23,8 @@ in-process solve time from its JSON are both reported; peak RSS comes from GNU t
 in a worker process of this script (`--worker`), timed around the solve only (imports and
 set-up excluded, to the peer's advantage), so their peak RSS is measured the same way.
 
+  contention wall time against CPU time of an evolve and a reverse-SDE run, alone and with one
+            busy competing process (`--rows contention`, not in the default rows)
   registers 20-24 qubits: time, evaluations, bytes moved per evaluation and peak memory per
             amplitude against the triad bandwidth, and a 24-qubit T = 20 anneal
             (benchmarks/registers.py; not in the default rows: `--rows registers`)
@@ -938,6 +940,47 @@ class Bench:
         registers.run(self, adiabat, stream_bandwidth, adiabat_baseline_rss)
 
     # ---- (5) cost growth
+    def contention(self):
+        """Wall time against CPU time with and without one competing busy process.
+
+        The workers spin briefly, then park, and take tasks from a shared counter, so under
+        load the thread that gets a core takes over the work of the one that does not. With one
+        busy competitor on 2 cores, adiabat's two threads get about 4/3 of a core on average:
+        the ideal wall time is then CPU time / (4/3); a wall/CPU ratio near 0.75 means no
+        waiting, near 1 or above means the threads wait on each other."""
+        jobs = []
+        n = 16 if not self.args.quick else 12
+        h, J = qutip_evolve.spin_glass(n, 1000 + n)
+        coo = os.path.join(self.tmp, f"contention{n}.coo")
+        qutip_evolve.write_coo(coo, h, J)
+        jobs.append((f"evolve, {n} qubits, T = 10", ["evolve", coo, "--total-time", "10"]))
+        particles = 200_000 if not self.args.quick else 20_000
+        jobs.append((f"reverse SDE, 2-D, {particles:.0e} x 200",
+                     ["sample", os.path.join(PROBLEMS, "mixture-2d.toml"), "--sampler", "reverse-sde", "--integrator",
+                      "euler-maruyama", "--steps", "200", "--samples", str(particles), "--schedule", "linear",
+                      "--t-max", "7"]))
+        rows = []
+        for label, args in jobs:
+            for competitor in (False, True):
+                busy = None
+                if competitor:
+                    busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+                    time.sleep(0.5)
+                try:
+                    runs = [adiabat(self.binary, args) for _ in range(self.reps(3, 1))]
+                finally:
+                    if busy:
+                        busy.kill()
+                        busy.wait()
+                wall = statistics.median(r["_wall"] for r in runs)
+                cpu = statistics.median(r["_cpu"] for r in runs)
+                rows.append({"job": label, "competitor": competitor, "wall": wall, "cpu": cpu,
+                             "wall_over_cpu": wall / cpu if cpu else None, "load_average": os.getloadavg()[0]})
+                self.log(f"[contention] {label}, {'one busy competitor' if competitor else 'alone'}: "
+                         f"wall {wall:.2f} s, CPU {cpu:.2f} s, wall/CPU {wall / cpu:.2f}")
+        self.details["contention"] = {"rows": rows, "ideal_wall_over_cpu_with_one_competitor": 0.75,
+                                      "ideal_wall_over_cpu_alone": 0.5}
+
     def growth(self):
         self.log("[growth] memory bandwidth (STREAM triad, Swift)")
         self.bandwidth = stream_bandwidth(self.tmp)
