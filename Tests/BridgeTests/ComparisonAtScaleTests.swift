@@ -17,4 +17,10 @@ struct ComparisonAtScaleTests {
         // One more qubit doubles the need: 11 qubits no longer fit where 10 did.
         #expect(Comparison.exactSideLimit(qubits: 11, memory: roomy) != nil)
     }
+
+    @Test("beyond a Double's range the size is said as a power of two, not 'inf'")
+    func hugeRegister() throws {
+        let why = try #require(Comparison.exactSideLimit(qubits: 1024))
+        #expect(why.contains("2^1024 × 144 bytes") && !why.contains("inf"), "\(why)")
+    }
 }

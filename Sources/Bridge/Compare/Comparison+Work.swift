@@ -87,6 +87,13 @@ extension Comparison {
     /// ``exactSideVectors`` state vectors, ``Quantum/QubitRegister/bytes(qubits:vectors:)``)
     /// and the register's index range, not a fixed count; the classical samplers run anyway.
     public static func exactSideLimit(qubits n: Int, memory: MemoryBudget = .system) -> String? {
+        let need = QubitRegister.bytes(qubits: n, vectors: exactSideVectors)
+        if !need.isFinite {
+            // 2ⁿ beyond a Double (n ≳ 1000): say the size as a power of two.
+            let perAmplitude = Int(16 * exactSideVectors + 16)
+            return
+                "the exact side on \(n) qubits (2^\(n) amplitudes, \(Int(exactSideVectors)) state vectors) needs 2^\(n) × \(perAmplitude) bytes of memory; \(formatBytes(memory.available * MemoryBudget.usableFraction)) is usable (80% of the \(memory.source), \(formatBytes(memory.available)))"
+        }
         do {
             // Memory first (the reason a person can act on), then the register's index range.
             try memory.require(
