@@ -15,7 +15,11 @@ struct CompareCommand: ParsableCommand {
             Fokker–Planck law and the particle samplers (TV against steps, with standard errors). \
             Annealing problems: quantum annealing and the annealed flip chain (ground-state \
             probability against T), the reverse flip chain (against its grid cells) and simulated \
-            annealing (against sweeps). The gap profile heads the page. DIR gets report.html \
+            annealing (against sweeps), and path-integral annealing (SQA, against sweeps) with \
+            --path-integral or when the exact side is skipped: on instances whose 2ⁿ-amplitude \
+            register does not fit the memory budget, only the classical samplers run, with \
+            P(ground), residual energy per spin and TTS₉₉ against the exact, the file's or the \
+            best-found ground energy. The gap profile heads the page. DIR gets report.html \
             (inline SVG, no network), results.csv, results.json and cells.jsonl, the finished \
             cells: a rerun with the same settings skips them (--fresh starts over). Cells that \
             use one core run side by side. See docs/compare.md and docs/tutorial.md.
@@ -64,6 +68,13 @@ struct CompareCommand: ParsableCommand {
         name: .long, parsing: .unconditional,
         help: "Comma-separated simulated-annealing sweeps (spins; default 10,30,100,300,1000).")
     var sweeps: CommaList<Int>?
+
+    @Flag(
+        inversion: .prefixedNo,
+        help:
+            "Path-integral (simulated quantum) annealing cells on every schedule over --sweeps (spins; default: on when the exact side is skipped, i.e. the register does not fit the memory budget)."
+    )
+    var pathIntegral: Bool?
 
     @Option(name: .long, parsing: .unconditional, help: "Gap-profile points (the gap plot and the gap-adaptive schedules).")
     var gapSamples: Int = 41
@@ -122,6 +133,10 @@ struct CompareCommand: ParsableCommand {
         if let sweeps {
             guard annealing else { throw ValidationError("--sweeps applies to annealing problems (simulated annealing)") }
             settings.sweeps = sweeps.values
+        }
+        if let pathIntegral {
+            guard annealing else { throw ValidationError("--path-integral applies to annealing problems") }
+            settings.pathIntegral = pathIntegral
         }
         settings.gapSamples = gapSamples
         settings.points = points

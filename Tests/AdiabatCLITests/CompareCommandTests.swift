@@ -60,6 +60,13 @@ private struct Row: Decodable, Equatable {
     var evaluations: Int?
     var seconds: Double
     var status: String
+    var residual_energy_per_spin: Double?
+    var residual_energy_per_spin_stderr: Double?
+    var tts99_sweeps: Double?
+    var tts99_low: Double?
+    var tts99_high: Double?
+    var reference_energy: Double?
+    var reference_source: String?
 
     /// The column's text as results.csv writes it (Swift's shortest round-trip form).
     func field(_ name: String) -> String? {
@@ -80,6 +87,13 @@ private struct Row: Decodable, Equatable {
         case "evaluations": return evaluations.map(String.init) ?? ""
         case "seconds": return d(seconds)
         case "status": return status
+        case "residual_energy_per_spin": return d(residual_energy_per_spin)
+        case "residual_energy_per_spin_stderr": return d(residual_energy_per_spin_stderr)
+        case "tts99_sweeps": return d(tts99_sweeps)
+        case "tts99_low": return d(tts99_low)
+        case "tts99_high": return d(tts99_high)
+        case "reference_energy": return d(reference_energy)
+        case "reference_source": return reference_source ?? ""
         default: return nil
         }
     }
@@ -111,22 +125,22 @@ struct CompareCommandTests {
 
     /// Checks the three files of a report directory and that results.csv and results.json
     /// hold the same rows, value for value; returns the rows.
-    fileprivate static func checkFiles(_ dir: URL, expectedRows: Int) throws -> [Row] {
+    fileprivate static func checkFiles(_ dir: URL, expectedRows: Int, plots: Int = 4) throws -> [Row] {
         let html = try String(contentsOf: dir.appendingPathComponent("report.html"), encoding: .utf8)
         #expect(html.hasPrefix("<!DOCTYPE html>") && html.hasSuffix("</html>\n"))
-        #expect(html.components(separatedBy: "<svg").count - 1 >= 4)
+        #expect(html.components(separatedBy: "<svg").count - 1 >= plots)
         #expect(!html.contains("<script") && !html.contains("src=") && !html.contains("href="))
         let data = try Data(contentsOf: dir.appendingPathComponent("results.json"))
         let rows = try JSONDecoder().decode(Results.self, from: data).rows
         #expect(rows.count == expectedRows)
         // Every row has every key, null where a figure is absent (as the CSV has every column).
         let raw = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        for row in try #require(raw["rows"] as? [[String: Any]]) { #expect(row.count == 15) }
+        for row in try #require(raw["rows"] as? [[String: Any]]) { #expect(row.count == 22) }
         let csv = try String(contentsOf: dir.appendingPathComponent("results.csv"), encoding: .utf8)
         let lines = csv.split(separator: "\n")
         #expect(lines.count == rows.count + 1)
         let header = csvFields(lines[0])
-        #expect(header.count == 15)
+        #expect(header.count == 22)
         for (line, row) in zip(lines.dropFirst(), rows) {
             let fields = csvFields(line)
             #expect(fields.count == header.count)
@@ -235,6 +249,67 @@ struct CompareCommandTests {
         }
         let json = try object(run.stdout)
         #expect((json["notes"] as? [String])?.contains { $0.contains("not exact") } == true)
+    }
+
+    @Test(
+        "at scale: a 64-spin planted glass skips the exact side (memory budget), runs SA and SQA against sweeps with the planted reference"
+    )
+    func atScale() throws {
+        let dir = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let problem = dir.appendingPathComponent("g8.toml")
+        let made = try adiabat([
+            "instance", "glass2d", "--planted", "--size", "8", "--seed", "5", "--output", problem.path,
+        ])
+        #expect(made.status == 0, "\(made.stderr)")
+        // The planted energy as the file states it (the reference the rows must carry).
+        let text = try String(contentsOf: problem, encoding: .utf8)
+        let line = try #require(text.split(separator: "\n").first { $0.hasPrefix("ground_energy") })
+        let planted = try #require(
+            Double(line.split(separator: "=")[1].split(separator: "#")[0].trimmingCharacters(in: .whitespaces)))
+        let report = dir.appendingPathComponent("out")
+        let run = try adiabat([
+            "compare", problem.path, "--schedules", "linear,roland-cerf", "--sweeps", "5,40", "--samples", "30",
+            "--report", report.path, "--json",
+        ])
+        #expect(run.status == 0 && run.stderr.isEmpty, "\(run.stderr)")
+        // roland-cerf needs the register and is left out: 2 SA + 1 schedule × 2 SQA rows.
+        // The schedules, residual energy and P(ground) against sweeps: no gap plot.
+        let rows = try Self.checkFiles(report, expectedRows: 4, plots: 3)
+        #expect(rows.filter { $0.method == "simulated-annealing" }.map(\.value) == [5, 40])
+        #expect(rows.filter { $0.method == "path-integral" }.map(\.schedule) == ["linear", "linear"])
+        #expect(!rows.contains { ["quantum", "flip-chain", "reverse-flip"].contains($0.method) })
+        for r in rows {
+            #expect(r.status == "success", "\(r.method) \(r.value): \(r.status)")
+            #expect(r.reference_energy == planted && r.reference_source == "file", "\(r.method) \(r.value)")
+            let p = try #require(r.ground_state_probability)
+            let e = try #require(r.residual_energy_per_spin)
+            // The planted energy is the ground energy: no read is below it, and ⟨E⟩ = E₀ iff every read hits.
+            #expect(e >= -1e-12 && (e == 0) == (p == 1), "\(r.method) \(r.value): residual \(e), P \(p)")
+            #expect(r.residual_energy_per_spin_stderr != nil)
+            if p > 0 {
+                let t = try #require(r.tts99_sweeps)
+                let low = try #require(r.tts99_low)
+                #expect(t >= r.value - 1e-9 && low <= t + 1e-9 && (r.tts99_high ?? .infinity) >= t - 1e-9)
+            } else {
+                #expect(r.tts99_sweeps == nil)
+            }
+        }
+        let json = try object(run.stdout)
+        let notes = try #require(json["notes"] as? [String])
+        #expect(notes.contains { $0.hasPrefix("The exact side is skipped") && $0.contains("memory") }, "\(notes)")
+        #expect(notes.contains { $0.contains("Left out: roland-cerf") })
+        let gaps = try #require(json["gap_profile"] as? [String: Any])
+        #expect((gaps["unusable"] as? String)?.contains("2^64 amplitudes") == true)
+        let page = try String(contentsOf: report.appendingPathComponent("report.html"), encoding: .utf8)
+        #expect(page.contains("Residual energy per spin against sweeps") && page.contains("Time to solution"))
+        #expect(page.contains("The gap profile is not computed"))
+        // Only register-free schedules: a flip: schedule alone is refused with one line.
+        let refused = try adiabat([
+            "compare", problem.path, "--schedules", "flip:ddpm-cosine", "--sweeps", "5", "--report",
+            dir.appendingPathComponent("no").path,
+        ])
+        #expect(refused.status != 0 && refused.stderr.hasPrefix("error: ") && refused.stderr.split(separator: "\n").count == 1)
     }
 
     @Test("sk10-dwave: the page takes its units from the GHz table (T in ns, gaps in GHz) and names the spin-flip symmetry")

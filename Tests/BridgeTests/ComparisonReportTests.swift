@@ -26,7 +26,10 @@ struct ComparisonReportTests {
             let method = try #require(ComparisonMethod(rawValue: sampler.name))
             #expect(method.particleSampler?.name == sampler.name && method.axis == "steps" && method.usesAllCores)
         }
-        #expect(ComparisonMethod(rawValue: "path-integral") == nil && ComparisonMethod(rawValue: "nope") == nil)
+        // path-integral annealing is a spin method of the comparator (against sweeps, on every core)
+        let sqa = try #require(ComparisonMethod(rawValue: "path-integral"))
+        #expect(sqa == .pathIntegral && sqa.axis == "sweeps" && sqa.usesAllCores && sqa.side == "classical")
+        #expect(ComparisonMethod(rawValue: "nope") == nil && ComparisonMethod(rawValue: "reverse-sde/heun") == nil)
         #expect(ComparisonMethod.quantum.particleSampler == nil && ComparisonMethod.simulatedAnnealing.axis == "sweeps")
         // cell keys (cells.jsonl) keep the plain name
         let data = try JSONEncoder().encode(ComparisonCell(method: .reverseFlip, schedule: "linear", value: 5))
@@ -199,5 +202,49 @@ struct ComparisonReportTests {
         let html = Self.annealing(reverseFlip: [0.9, 1]).html()
         #expect(html.contains("Reverse flip chain: oracle baseline"))
         #expect(html.contains(">linear (oracle)<") && html.contains(">roland-cerf (oracle)<"))
+    }
+
+    @Test("annealing at scale: no gap plot, residual energy and P(ground) against sweeps for SA and SQA, TTS₉₉ with ∞")
+    func atScale() {
+        func spin(_ m: ComparisonMethod, _ schedule: String, _ sweeps: Double, p: Double, residual: Double, tts: Double?)
+            -> ComparisonRow
+        {
+            var r = CellResult(groundStateProbability: p, groundStateStderr: 0.01, seconds: 0.1, status: "success")
+            r.residualEnergyPerSpin = residual
+            r.residualEnergyPerSpinStderr = 0.001
+            r.tts99 = tts
+            r.tts99Low = tts.map { $0 / 2 }
+            r.tts99High = nil
+            r.referenceEnergy = -92
+            r.referenceSource = "file"
+            return ComparisonRow(cell: ComparisonCell(method: m, schedule: schedule, value: sweeps), result: r)
+        }
+        let rows = [
+            spin(.simulatedAnnealing, "", 10, p: 0, residual: 0.1, tts: nil),
+            spin(.simulatedAnnealing, "", 100, p: 0.2, residual: 0.02, tts: 2064),
+            spin(.pathIntegral, "linear", 10, p: 0.1, residual: 0.05, tts: 437),
+            spin(.pathIntegral, "linear", 100, p: 0.5, residual: 0.004, tts: 664),
+        ]
+        let why = "the exact side on 64 qubits (2^64 amplitudes, 8 state vectors) needs about 2.66e+21 bytes of memory"
+        let report = ComparisonReport(
+            problem: "g8", summary: "planted 8×8 glass", kind: "annealing",
+            settings: ComparisonSettings(
+                schedules: ["linear"], times: [1], steps: [5], samples: 100, samplers: [], sweeps: [10, 100], seed: 1),
+            grid: "64 qubits, path linear",
+            gaps: PathGaps(parameterName: "s", parameter: [], progress: [], gap: [], unusable: why),
+            schedules: Self.curves(["linear"]), rows: rows, cells: .init(total: 4, computed: 4, reused: 0), seconds: 1,
+            notes: ["The exact side is skipped: \(why)."])
+        let html = report.html()
+        #expect(html.contains("The gap profile is not computed: \(why)"))
+        #expect(!html.contains("Gap along the path") && !html.contains("Quantum annealing and its classical twin"))
+        #expect(html.contains("Residual energy per spin against sweeps") && html.contains("P(ground) against sweeps"))
+        #expect(html.contains(">SA (geometric β)<") && html.contains(">linear (SQA)<"))
+        #expect(html.contains("Reference energy E_ref = −92 (file: the problem file&#39;s ground_energy)"))
+        #expect(
+            html.contains("Path-integral annealing, at 100 sweeps (the largest): linear reaches residual energy per spin = 0.004")
+        )
+        #expect(html.contains("∞ (no read reached E_ref)") && html.contains("664 [332, ∞]"))
+        #expect(!report.svgFiles().contains { $0.name == "gap.svg" })
+        Self.expectNoTeX(html)
     }
 }

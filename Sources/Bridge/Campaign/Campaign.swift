@@ -150,10 +150,10 @@ public final class Campaign: @unchecked Sendable {
         fingerprint = print.hex
     }
 
-    /// State-vector length (annealing) or grid nodes (landscapes).
+    /// State-vector length (annealing; spins when the exact side is skipped) or grid nodes (landscapes).
     static func size(_ c: Comparison) -> Double {
         switch c.subject {
-        case .annealing(let a): return pow(2, Double(a.hamiltonian.qubits))
+        case .annealing(let a): return a.exactSkipped == nil ? pow(2, Double(a.qubits)) : Double(a.qubits)
         case .landscape(let l): return Double(l.grid.count)
         }
     }

@@ -39,8 +39,15 @@ public final class Comparison: @unchecked Sendable {
     /// An annealing problem.
     public struct AnnealingSubject: Sendable {
         public let spec: AnnealingSpec
-        public let annealing: CatalysedAnnealing
-        public var hamiltonian: AnnealingHamiltonian { annealing.hamiltonian }
+        /// The path on the register; nil when the exact side is skipped (``exactSkipped``).
+        public let annealing: CatalysedAnnealing?
+        /// Why the exact side (the register: quantum annealing, the flip chains, the gap
+        /// profile) does not run, in words; nil when it runs.
+        public let exactSkipped: String?
+        /// The Ising model of the classical samplers (neighbour lists, no `2ⁿ` table).
+        public let model: IsingModel
+        public var hamiltonian: AnnealingHamiltonian? { annealing?.hamiltonian }
+        public var qubits: Int { model.qubits }
     }
 
     public enum Subject: Sendable {
@@ -58,6 +65,9 @@ public final class Comparison: @unchecked Sendable {
     public let schedules: [String: Schedule]
     /// Content fingerprint of the problem (part of every cell key).
     public let fingerprint: String
+    /// Schedules of the settings left out because they need the register and the exact side
+    /// is skipped (the notes say so).
+    public let droppedSchedules: [String]
 
     /// Version of the cell computations; bump it when a cell's numerics change so stored
     /// cells are recomputed.
@@ -129,26 +139,49 @@ public final class Comparison: @unchecked Sendable {
                     loaded.spec.file, "has a [catalyst]; compare runs the transverse-field path only",
                     hint: "compare the problem without its catalyst, or use 'evolve' for the catalysed path")
             }
-            let annealing = try loaded.annealing()
-            let h = annealing.hamiltonian
-            subject = .annealing(AnnealingSubject(spec: loaded.spec, annealing: annealing))
+            let skipped = Self.exactSideLimit(qubits: loaded.spec.model.variableCount)
+            let annealing = skipped == nil ? try loaded.annealing() : nil
+            let model = annealing?.hamiltonian.model ?? loaded.spec.model.ising
+            subject = .annealing(
+                AnnealingSubject(spec: loaded.spec, annealing: annealing, exactSkipped: skipped, model: model))
             name = loaded.spec.name
-            summary = loaded.spec.summary ?? "\(h.qubits)-spin annealing problem"
+            summary = loaded.spec.summary ?? "\(model.qubits)-spin annealing problem"
             // The model and path by value (a referenced .coo or table file may change alone).
-            let model = h.model
             for x in model.h { print.add(x) }
             for c in model.couplings { print.add("\(c.i),\(c.j)"); print.add(c.value) }
             print.add(model.offset)
             for j in 0...100 {
-                let (a, b) = h.path.coefficients(at: Double(j) / 100)
+                let (a, b) = loaded.spec.path.coefficients(at: Double(j) / 100)
                 print.add(a)
                 print.add(b)
             }
             print.add("\(loaded.spec.schedule) \(loaded.spec.initialSpins ?? [])")
-            library = try ScheduleLibrary(context: .annealing(loaded.spec, h), gapSamples: settings.gapSamples)
+            if let g = loaded.spec.groundEnergy { print.add("ground_energy \(g)") }
+            if let h = annealing?.hamiltonian {
+                library = try ScheduleLibrary(context: .annealing(loaded.spec, h), gapSamples: settings.gapSamples)
+            } else {
+                library = try ScheduleLibrary(context: .free(process: .ou, tMax: 1, map: nil), gapSamples: settings.gapSamples)
+            }
         }
         fingerprint = print.hex
-        requests = try settings.schedules.map { try ScheduleRequest.parse($0) }
+        var parsed = try settings.schedules.map { try ScheduleRequest.parse($0) }
+        var dropped: [String] = []
+        if case .annealing(let a) = subject, a.exactSkipped != nil {
+            // Without the register, gap-driven and flip: schedules cannot be built.
+            parsed = parsed.filter { r in
+                let free = (try? PathIntegralSampler.annealingSchedule(a.spec, request: r, registerAllowed: false)) != nil
+                if !free { dropped.append(r.description) }
+                return free
+            }
+            guard !parsed.isEmpty else {
+                throw InputError(
+                    "compare.schedules",
+                    "\(dropped.joined(separator: ", ")) need\(dropped.count == 1 ? "s" : "") the register (the gap or the flip diffusion), and the exact side is skipped on '\(a.spec.name)'",
+                    hint: "use linear, cosine, boundary-cancelling, problem or a FILE.csv table at this size")
+            }
+        }
+        droppedSchedules = dropped
+        requests = parsed
         var built: [String: Schedule] = [:]
         for r in requests {
             if case .landscape = subject, r.direction != nil {
@@ -161,7 +194,12 @@ public final class Comparison: @unchecked Sendable {
                     "\(r): anneal: schedules drive the flip diffusion only; compare runs every schedule on both sides",
                     hint: "use flip:NAME to put a diffusion schedule on the annealing path")
             }
-            let s = try library.schedule(r)
+            let s: Schedule
+            if case .annealing(let a) = subject, a.exactSkipped != nil {
+                s = try PathIntegralSampler.annealingSchedule(a.spec, request: r, registerAllowed: false)
+            } else {
+                s = try library.schedule(r)
+            }
             guard s.isMonotone else {
                 throw InputError("compare.schedules", "\(r) goes back somewhere; the samplers need a monotone schedule")
             }
@@ -195,14 +233,28 @@ public final class Comparison: @unchecked Sendable {
                     for n in settings.steps { out.append(ComparisonCell(method: m, schedule: s, value: Double(n))) }
                 }
             }
-        case .annealing:
-            for s in names { for t in settings.times { out.append(ComparisonCell(method: .quantum, schedule: s, value: t)) } }
-            for s in names { for t in settings.times { out.append(ComparisonCell(method: .flipChain, schedule: s, value: t)) } }
-            for s in names {
-                for n in settings.steps { out.append(ComparisonCell(method: .reverseFlip, schedule: s, value: Double(n))) }
+        case .annealing(let a):
+            let exact = a.exactSkipped == nil
+            if exact {
+                for s in names {
+                    for t in settings.times { out.append(ComparisonCell(method: .quantum, schedule: s, value: t)) }
+                }
+                for s in names {
+                    for t in settings.times { out.append(ComparisonCell(method: .flipChain, schedule: s, value: t)) }
+                }
+                for s in names {
+                    for n in settings.steps { out.append(ComparisonCell(method: .reverseFlip, schedule: s, value: Double(n))) }
+                }
             }
             for n in settings.sweeps {
                 out.append(ComparisonCell(method: .simulatedAnnealing, schedule: "", value: Double(n)))
+            }
+            if settings.pathIntegral ?? !exact {
+                for s in names {
+                    for n in settings.sweeps {
+                        out.append(ComparisonCell(method: .pathIntegral, schedule: s, value: Double(n)))
+                    }
+                }
             }
         }
         return out
@@ -221,6 +273,9 @@ public final class Comparison: @unchecked Sendable {
         switch cell.method {
         case .quantum: parts.append("rtol=\(s.rtol),method=split4")
         case .langevinPath, .fokkerPlanck: break
+        case .simulatedAnnealing, .pathIntegral:
+            // readout: the cell carries the residual energy, TTS₉₉ and the reference.
+            parts.append("samples=\(s.samples),seed=\(s.seed),readout=1")
         default:  // the samplers
             parts.append("samples=\(s.samples),seed=\(s.seed)")
         }
@@ -280,7 +335,7 @@ public final class Comparison: @unchecked Sendable {
             return CellResult(
                 fidelity: c.fidelity, tv: c.totalVariation, evaluations: solution.statistics.scoreEvaluations,
                 seconds: solution.statistics.seconds, status: "success")
-        case .flipChain, .reverseFlip, .simulatedAnnealing:
+        case .flipChain, .reverseFlip, .simulatedAnnealing, .pathIntegral:
             throw InputError("method", "\(cell.method.rawValue) runs on annealing problems")
         default:  // the Fokker–Planck law and the particle samplers
             let kind = cell.method.particleSampler?.kind ?? .fokkerPlanck
@@ -336,9 +391,39 @@ public final class Comparison: @unchecked Sendable {
         return (s, library.diffusionHorizon(for: base.name?.noiseSchedule).tMax)
     }
 
+    /// The reference energy of the classical samplers' `P(ground)` and residual energy: the
+    /// register's exact ground energy when the exact side runs; otherwise the file's
+    /// `ground_energy` (nil: the sampler enumerates up to 24 spins or takes the best read).
+    func classicalReference(_ a: AnnealingSubject) -> (energy: Double?, exact: Bool) {
+        if let h = a.hamiltonian { return (h.problemGround.energy, true) }
+        return (a.spec.groundEnergy, false)
+    }
+
     private func computeAnnealing(_ cell: ComparisonCell, _ a: AnnealingSubject) throws -> CellResult {
-        let h = a.hamiltonian
         let seed = settings.seed
+        let reference = classicalReference(a)
+        switch cell.method {
+        case .simulatedAnnealing:
+            let r = try SimulatedAnnealing.run(
+                a.model, options: SimulatedAnnealingOptions(samples: settings.samples, sweeps: Int(cell.value), seed: seed),
+                groundEnergy: reference.energy)
+            return Self.spinResult(r, exactReference: reference.exact)
+        case .pathIntegral:
+            guard a.spec.diagonalTerms.isEmpty else {
+                throw InputError(
+                    "PROBLEM",
+                    "'\(a.spec.name)' has single-state energy terms; path-integral annealing samples quadratic models only")
+            }
+            let r = try PathIntegralAnnealing.run(
+                a.model, path: a.spec.path, schedule: try schedule(cell),
+                options: PathIntegralOptions(samples: settings.samples, sweeps: Int(cell.value), seed: seed),
+                groundEnergy: reference.energy, initialSpins: a.spec.initialSpins)
+            return Self.spinResult(r, exactReference: reference.exact)
+        default: break
+        }
+        guard let h = a.hamiltonian else {
+            throw InputError("method", "\(cell.method.rawValue) needs the register: \(a.exactSkipped ?? "")")
+        }
         switch cell.method {
         case .quantum:
             var options = EvolutionOptions.recommended(for: .split4)
@@ -351,8 +436,9 @@ public final class Comparison: @unchecked Sendable {
                 seconds: r.statistics.seconds, status: r.status.description)
         case .flipChain:
             let start = try a.spec.initialSpins.map { try h.model.state(of: $0) }
+            guard let annealing = a.annealing else { throw InputError("method", "flip-chain needs the register") }
             let chain = try FlipChainAnnealingProblem(
-                annealing: a.annealing, schedule: try schedule(cell), totalTime: cell.value, initialState: start)
+                annealing: annealing, schedule: try schedule(cell), totalTime: cell.value, initialState: start)
             let r = try AnnealedFlipChain.run(
                 chain, options: AnnealedFlipChainOptions(samples: settings.samples, cells: 100, seed: seed))
             return Self.spinResult(r)
@@ -367,20 +453,26 @@ public final class Comparison: @unchecked Sendable {
                 diffusion, options: ReverseFlipChainOptions(samples: settings.samples, cells: Int(cell.value), seed: seed),
                 energies: h.register.diagonal, groundStates: h.problemGround.states, groundEnergy: h.problemGround.energy)
             return Self.spinResult(r)
-        case .simulatedAnnealing:
-            let r = try SimulatedAnnealing.run(
-                h.model, options: SimulatedAnnealingOptions(samples: settings.samples, sweeps: Int(cell.value), seed: seed),
-                groundEnergy: h.problemGround.energy)
-            return Self.spinResult(r)
         default:
             throw InputError("method", "\(cell.method.rawValue) runs on landscapes")
         }
     }
 
-    static func spinResult(_ r: SpinSampleResult) -> CellResult {
-        CellResult(
+    /// The cell of a spin sampler's result; `exactReference`: the reference given to the
+    /// sampler is the register's exact ground energy (not a file's).
+    static func spinResult(_ r: SpinSampleResult, exactReference: Bool = false) -> CellResult {
+        var c = CellResult(
             groundStateProbability: r.groundStateProbability, groundStateStderr: r.groundStateStderr,
             evaluations: r.statistics.candidates, seconds: r.statistics.seconds, status: r.status.description)
+        guard let tts = r.timeToSolution else { return c }
+        c.residualEnergyPerSpin = r.residualEnergyPerSpin
+        c.residualEnergyPerSpinStderr = r.residualEnergyPerSpinStderr
+        c.tts99 = tts.sweeps
+        c.tts99Low = tts.low
+        c.tts99High = tts.high
+        c.referenceEnergy = r.groundEnergy
+        c.referenceSource = exactReference ? GroundEnergySource.exact.rawValue : r.groundEnergySource?.rawValue
+        return c
     }
 
     // MARK: the sweep
@@ -403,7 +495,12 @@ public final class Comparison: @unchecked Sendable {
         computing: ((ComparisonCell) -> Bool)?, progress: (@Sendable (Int, Int, String) -> Void)? = nil
     ) throws -> ComparisonReport {
         let started = Date()
-        let gaps = try library.gaps()
+        let gaps: PathGaps
+        if case .annealing(let a) = subject, let why = a.exactSkipped {
+            gaps = PathGaps(parameterName: "s", parameter: [], progress: [], gap: [], unusable: why)
+        } else {
+            gaps = try library.gaps()
+        }
         let all = cells
         var results: [ComparisonCell: CellResult] = [:]
         var pending: [ComparisonCell] = []
@@ -469,7 +566,7 @@ public final class Comparison: @unchecked Sendable {
             return
                 "\(l.grid.points.map(String.init).joined(separator: "×")) nodes on \(l.grid) (problem file: \(original); 3-point stencil), \(l.path.process.rawValue), t_max = \(l.path.tMax)"
         case .annealing(let a):
-            return "\(a.hamiltonian.qubits) qubits, path \(a.hamiltonian.path.name)"
+            return "\(a.qubits) qubits, path \(a.spec.path.name)"
         }
     }
 
@@ -486,13 +583,41 @@ public final class Comparison: @unchecked Sendable {
     /// Plain-language notes for the report (the cross-domain map's exactness, …).
     func notes() -> [String] {
         var out: [String] = []
-        if case .annealing = subject {
-            if requests.contains(where: { $0.direction == .toAnnealing }), let map = try? library.flipMap() {
+        if case .annealing(let a) = subject {
+            if let why = a.exactSkipped {
+                out.append(
+                    "The exact side is skipped: \(why). Quantum annealing, the annealed flip chain, the reverse flip chain and the gap profile need the 2ⁿ-amplitude register; simulated annealing and path-integral annealing run on neighbour lists."
+                )
+                if !droppedSchedules.isEmpty {
+                    out.append(
+                        "Left out: \(droppedSchedules.joined(separator: ", ")), built from the gap or the flip diffusion on the register."
+                    )
+                }
+            }
+            if settings.pathIntegral ?? (a.exactSkipped != nil) {
+                out.append(
+                    "Path-integral annealing (SQA) runs on the problem's path H(s) = −A(s)Σσxᵢ + B(s)Hₚ with each schedule, sweep t of N at s = s((t + ½)/N), \(PathIntegralAnnealing.defaultSlices) Trotter slices at β = M/(B(1)·J_rms) (docs/sqa.md); its reads are its lowest-energy slices."
+                )
+                let r = classicalReference(a)
+                out.append(
+                    r.exact
+                        ? "P(ground), residual energy per spin and TTS₉₉ of the classical samplers are against the exact ground energy of Hₚ."
+                        : r.energy != nil
+                            ? "P(ground), residual energy per spin and TTS₉₉ of the classical samplers are against the file's ground_energy."
+                            : a.qubits <= SpinReadout.enumerationLimit
+                                ? "P(ground), residual energy per spin and TTS₉₉ of the classical samplers are against the ground energy found by enumeration."
+                                : "The file gives no ground_energy: P(ground), residual energy and TTS₉₉ of each classical cell are against the best energy that cell found (an upper bound on P(ground)); reference_source says best-found."
+                )
+            }
+            if a.exactSkipped == nil, requests.contains(where: { $0.direction == .toAnnealing }), let map = try? library.flipMap()
+            {
                 out.append("flip: schedules are carried to the annealing path by the flip-diffusion correspondence: \(map.note).")
             }
-            out.append(
-                "The reverse flip chain runs the flip diffusion of the uniform law on the ground states: flip:NAME uses NAME's own diffusion times; a plain schedule is read as u with t = t_max(1 − u)."
-            )
+            if a.exactSkipped == nil {
+                out.append(
+                    "The reverse flip chain runs the flip diffusion of the uniform law on the ground states: flip:NAME uses NAME's own diffusion times; a plain schedule is read as u with t = t_max(1 − u)."
+                )
+            }
             out.append(
                 "Simulated annealing has its own geometric β schedule (dwave-samplers' default range); it is the same in every row."
             )

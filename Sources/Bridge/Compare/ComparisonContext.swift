@@ -68,8 +68,8 @@ extension Comparison {
     func context(gaps: PathGaps) -> ComparisonContext {
         switch subject {
         case .annealing(let a):
-            let h = a.hamiltonian
             var c = ComparisonContext()
+            guard let h = a.hamiltonian else { return c }
             if let unit = h.path.timeUnit {
                 c.timeUnit = unit.rawValue
                 c.energyUnit = unit == .ns ? "GHz" : "MHz"

@@ -25,16 +25,21 @@ public struct ComparisonSettings: Sendable, Codable, Equatable {
     public var points: Int?
     /// Relative tolerance of the real-time evolution (split4, 2-norm per step).
     public var rtol: Double
+    /// Path-integral (simulated quantum) annealing cells on every schedule over ``sweeps``
+    /// (spins). nil: automatic, on exactly when the exact side is skipped (docs/compare.md).
+    public var pathIntegral: Bool?
 
     enum CodingKeys: String, CodingKey {
         case schedules, times, steps, samples, samplers, sweeps, seed, points, rtol
         case gapSamples = "gap_samples"
+        case pathIntegral = "path_integral"
     }
 
     public init(
         schedules: [String], times: [Double], steps: [Int], samples: Int, samplers: [String], sweeps: [Int], seed: UInt64,
-        gapSamples: Int = 41, points: Int? = nil, rtol: Double = 1e-5
+        gapSamples: Int = 41, points: Int? = nil, rtol: Double = 1e-5, pathIntegral: Bool? = nil
     ) {
+        self.pathIntegral = pathIntegral
         self.schedules = schedules
         self.times = times
         self.steps = steps
@@ -112,6 +117,9 @@ public struct ComparisonMethod: RawRepresentable, Hashable, Sendable, Codable, C
     public static let reverseFlip = Self(ReverseFlipSampler.name)
     /// Metropolis simulated annealing (its own β schedule), against sweeps.
     public static let simulatedAnnealing = Self(SimulatedAnnealingSampler.name)
+    /// Path-integral (simulated quantum) annealing on the problem's path and each schedule,
+    /// against sweeps.
+    public static let pathIntegral = Self(PathIntegralSampler.name)
 
     /// The particle samplers (``SamplerRegistry/particleSamplers``), against steps.
     public static var particleSamplers: [ComparisonMethod] { SamplerRegistry.particleSamplers.map { Self($0.name) } }
@@ -122,7 +130,9 @@ public struct ComparisonMethod: RawRepresentable, Hashable, Sendable, Codable, C
     }
 
     public static var allCases: [ComparisonMethod] {
-        [.quantum, .langevinPath, .fokkerPlanck] + particleSamplers + [.flipChain, .reverseFlip, .simulatedAnnealing]
+        [.quantum, .langevinPath, .fokkerPlanck] + particleSamplers + [
+            .flipChain, .reverseFlip, .simulatedAnnealing, .pathIntegral,
+        ]
     }
 
     public var description: String { rawValue }
@@ -134,7 +144,7 @@ public struct ComparisonMethod: RawRepresentable, Hashable, Sendable, Codable, C
     public var axis: String {
         switch self {
         case .quantum, .langevinPath, .flipChain: return "T"
-        case .simulatedAnnealing: return "sweeps"
+        case .simulatedAnnealing, .pathIntegral: return "sweeps"
         default: return "steps"
         }
     }
@@ -180,12 +190,34 @@ public struct CellResult: Sendable, Codable, Equatable {
     public var seconds: Double
     /// `success`, or what went wrong (the figures are then partial or absent).
     public var status: String
+    /// `(⟨E⟩ − E_ref)/n` over the reads (simulated and path-integral annealing), with its
+    /// standard error.
+    public var residualEnergyPerSpin: Double?
+    public var residualEnergyPerSpinStderr: Double?
+    /// TTS₉₉ in sweeps and its 95% bootstrap interval (docs/sqa.md); nil where infinite (no
+    /// read reached the reference) or for methods without reads.
+    public var tts99: Double?
+    public var tts99Low: Double?
+    public var tts99High: Double?
+    /// The reference energy `E_ref` of `P(ground)` and the residual energy, and where it comes
+    /// from: `exact` (the register or enumeration), `file` (`ground_energy`) or `best-found`.
+    public var referenceEnergy: Double?
+    public var referenceSource: String?
 
     public init(
         fidelity: Double? = nil, fidelityStderr: Double? = nil, tv: Double? = nil, tvStderr: Double? = nil,
         tvNoiseFloor: Double? = nil, groundStateProbability: Double? = nil, groundStateStderr: Double? = nil,
-        evaluations: Int? = nil, seconds: Double, status: String
+        evaluations: Int? = nil, seconds: Double, status: String, residualEnergyPerSpin: Double? = nil,
+        residualEnergyPerSpinStderr: Double? = nil, tts99: Double? = nil, tts99Low: Double? = nil, tts99High: Double? = nil,
+        referenceEnergy: Double? = nil, referenceSource: String? = nil
     ) {
+        self.residualEnergyPerSpin = residualEnergyPerSpin
+        self.residualEnergyPerSpinStderr = residualEnergyPerSpinStderr
+        self.tts99 = tts99
+        self.tts99Low = tts99Low
+        self.tts99High = tts99High
+        self.referenceEnergy = referenceEnergy
+        self.referenceSource = referenceSource
         self.fidelity = fidelity
         self.fidelityStderr = fidelityStderr
         self.tv = tv
@@ -219,12 +251,20 @@ public struct ComparisonRow: Sendable, Codable, Equatable {
         case tvNoiseFloor = "tv_noise_floor"
         case groundStateProbability = "ground_state_probability"
         case groundStateStderr = "ground_state_stderr"
+        case residualEnergyPerSpin = "residual_energy_per_spin"
+        case residualEnergyPerSpinStderr = "residual_energy_per_spin_stderr"
+        case tts99 = "tts99_sweeps"
+        case tts99Low = "tts99_low"
+        case tts99High = "tts99_high"
+        case referenceEnergy = "reference_energy"
+        case referenceSource = "reference_source"
     }
 
     /// The CSV header, in the order of ``csvFields``.
     public static let csvHeader = [
         "side", "method", "schedule", "axis", "value", "fidelity", "fidelity_stderr", "tv", "tv_stderr", "tv_noise_floor",
-        "ground_state_probability", "ground_state_stderr", "evaluations", "seconds", "status",
+        "ground_state_probability", "ground_state_stderr", "evaluations", "seconds", "status", "residual_energy_per_spin",
+        "residual_energy_per_spin_stderr", "tts99_sweeps", "tts99_low", "tts99_high", "reference_energy", "reference_source",
     ]
 
     public init(cell: ComparisonCell, result: CellResult) {
@@ -243,7 +283,8 @@ public struct ComparisonRow: Sendable, Codable, Equatable {
         return [
             side, method, schedule, axis, d(value), d(r.fidelity), d(r.fidelityStderr), d(r.tv), d(r.tvStderr),
             d(r.tvNoiseFloor), d(r.groundStateProbability), d(r.groundStateStderr), r.evaluations.map(String.init) ?? "",
-            d(r.seconds), r.status,
+            d(r.seconds), r.status, d(r.residualEnergyPerSpin), d(r.residualEnergyPerSpinStderr), d(r.tts99),
+            d(r.tts99Low), d(r.tts99High), d(r.referenceEnergy), r.referenceSource ?? "",
         ]
     }
 
@@ -264,7 +305,14 @@ public struct ComparisonRow: Sendable, Codable, Equatable {
             groundStateStderr: try c.decodeIfPresent(Double.self, forKey: .groundStateStderr),
             evaluations: try c.decodeIfPresent(Int.self, forKey: .evaluations),
             seconds: try c.decode(Double.self, forKey: .seconds),
-            status: try c.decode(String.self, forKey: .status))
+            status: try c.decode(String.self, forKey: .status),
+            residualEnergyPerSpin: try c.decodeIfPresent(Double.self, forKey: .residualEnergyPerSpin),
+            residualEnergyPerSpinStderr: try c.decodeIfPresent(Double.self, forKey: .residualEnergyPerSpinStderr),
+            tts99: try c.decodeIfPresent(Double.self, forKey: .tts99),
+            tts99Low: try c.decodeIfPresent(Double.self, forKey: .tts99Low),
+            tts99High: try c.decodeIfPresent(Double.self, forKey: .tts99High),
+            referenceEnergy: try c.decodeIfPresent(Double.self, forKey: .referenceEnergy),
+            referenceSource: try c.decodeIfPresent(String.self, forKey: .referenceSource))
     }
 
     /// Encodes absent figures as JSON `null`, so every row has every key (as the CSV has
@@ -286,6 +334,13 @@ public struct ComparisonRow: Sendable, Codable, Equatable {
         try c.encode(result.evaluations, forKey: .evaluations)
         try c.encode(result.seconds, forKey: .seconds)
         try c.encode(result.status, forKey: .status)
+        try c.encode(result.residualEnergyPerSpin, forKey: .residualEnergyPerSpin)
+        try c.encode(result.residualEnergyPerSpinStderr, forKey: .residualEnergyPerSpinStderr)
+        try c.encode(result.tts99, forKey: .tts99)
+        try c.encode(result.tts99Low, forKey: .tts99Low)
+        try c.encode(result.tts99High, forKey: .tts99High)
+        try c.encode(result.referenceEnergy, forKey: .referenceEnergy)
+        try c.encode(result.referenceSource, forKey: .referenceSource)
     }
 }
 

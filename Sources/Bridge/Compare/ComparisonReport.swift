@@ -570,13 +570,15 @@ public struct ComparisonReport: Sendable, Codable {
                 miss),
             annealingSymmetryText(),
         ].compactMap { $0 }
-        var out = [
-            Section(
-                title: "Quantum annealing and its classical twin, against run time T",
-                caption:
-                    "Left: real-time evolution i∂ψ/∂τ = H(s(τ/T))ψ from the ground state of H(s(0)); P(ground) = Σ|ψ(T)|² over the ground states of Hₚ, exact. Right: the annealed flip chain with rates A(s)·ψ₀(xⁱ)/ψ₀(x) on the same path and schedule, whose law is ψ₀(s)² when it keeps up; P(ground) is the fraction of \(settings.samples) chains that end in a ground state, error bars one standard error. The same quantity on both sides; both plots share their y axis.",
-                shows: first, plots: twins)
-        ]
+        var out: [Section] = []
+        if !rows(.quantum).isEmpty || !rows(.flipChain).isEmpty {
+            out.append(
+                Section(
+                    title: "Quantum annealing and its classical twin, against run time T",
+                    caption:
+                        "Left: real-time evolution i∂ψ/∂τ = H(s(τ/T))ψ from the ground state of H(s(0)); P(ground) = Σ|ψ(T)|² over the ground states of Hₚ, exact. Right: the annealed flip chain with rates A(s)·ψ₀(xⁱ)/ψ₀(x) on the same path and schedule, whose law is ψ₀(s)² when it keeps up; P(ground) is the fraction of \(settings.samples) chains that end in a ground state, error bars one standard error. The same quantity on both sides; both plots share their y axis.",
+                    shows: first, plots: twins))
+        }
         var plots: [SVGPlot] = []
         var shows: [String] = []
         let reverse = rows(.reverseFlip).filter { $0.status == "success" }
@@ -618,13 +620,87 @@ public struct ComparisonReport: Sendable, Codable {
             if !best.isEmpty { s += " For scale, the best P(ground) above: \(best.joined(separator: "; "))." }
             shows.append(s)
         }
-        out.append(
-            Section(
-                title: "Diffusion-side samplers",
-                caption:
-                    "Simulated annealing: Metropolis with a geometric β schedule (dwave-samplers' default range, the same in every row), against sweeps; P(ground) is the fraction of \(settings.samples) reads that end in a ground state, one standard error. The reverse flip chain of independent spin flips (rate 1) toward the uniform law on the ground states runs against its rate-grid cells; the schedule moves its grid, not its end point.",
-                shows: shows, plots: plots))
+        // Without the exact side its simulated-annealing panel repeats the section below.
+        if !rows(.quantum).isEmpty || !rows(.reverseFlip).isEmpty {
+            out.append(
+                Section(
+                    title: "Diffusion-side samplers",
+                    caption:
+                        "Simulated annealing: Metropolis with a geometric β schedule (dwave-samplers' default range, the same in every row), against sweeps; P(ground) is the fraction of \(settings.samples) reads that end in a ground state, one standard error. The reverse flip chain of independent spin flips (rate 1) toward the uniform law on the ground states runs against its rate-grid cells; the schedule moves its grid, not its end point.",
+                    shows: shows, plots: plots))
+        }
+        if let scale = annealingAtScaleSection() { out.append(scale) }
         return out
+    }
+
+    /// Whether the page has the section of simulated against path-integral annealing (when
+    /// SQA ran, or the exact side was skipped).
+    var hasAnnealingAtScale: Bool { !rows(.pathIntegral).isEmpty || (annealing && rows(.quantum).isEmpty) }
+
+    /// Residual energy per spin and P(ground) against sweeps, simulated annealing beside
+    /// path-integral annealing on each schedule (docs/compare.md).
+    func annealingAtScaleSection() -> Section? {
+        guard hasAnnealingAtScale else { return nil }
+        let sa = "SA (geometric β)"
+        var residual = series(
+            .simulatedAnnealing, y: { $0.residualEnergyPerSpin }, error: { $0.residualEnergyPerSpinStderr }, label: sa)
+        residual += series(
+            .pathIntegral, y: { $0.residualEnergyPerSpin }, error: { $0.residualEnergyPerSpinStderr }, suffix: " (SQA)")
+        var ground = series(.simulatedAnnealing, y: { $0.groundStateProbability }, error: { $0.groundStateStderr }, label: sa)
+        ground += series(.pathIntegral, y: { $0.groundStateProbability }, error: { $0.groundStateStderr }, suffix: " (SQA)")
+        var pg = plot("P(ground) against sweeps", x: "sweeps per read", y: "P(ground), fraction of reads", ground, yLog: false)
+        pg.yRange = 0...1.05
+        let plots = [
+            plot("Residual energy per spin against sweeps", x: "sweeps per read", y: "(⟨E⟩ − E_ref)/n", residual), pg,
+        ]
+        var shows: [String] = []
+        let sources = Set((rows(.simulatedAnnealing) + rows(.pathIntegral)).compactMap(\.referenceSource))
+        let reference = (rows(.simulatedAnnealing) + rows(.pathIntegral)).compactMap(\.referenceEnergy).first
+        if let reference, sources.count == 1, let source = sources.first {
+            let words =
+                source == "exact"
+                ? "the exact ground energy"
+                : source == "file"
+                    ? "the problem file's ground_energy" : "the best energy each cell found (an upper bound on P(ground))"
+            shows.append(
+                "Reference energy E_ref = \(Self.number(reference)) (\(source): \(words)).")
+        } else if sources.contains("best-found") {
+            shows.append(
+                "Reference energy: the best energy each cell found (best-found), so P(ground) is an upper bound and cells are compared against different references."
+            )
+        }
+        for (name, m) in [
+            ("Simulated annealing", ComparisonMethod.simulatedAnnealing), ("Path-integral annealing", .pathIntegral),
+        ] {
+            if let s = rankingSentence(
+                name, m, metric: "residual energy per spin", { $0.residualEnergyPerSpin },
+                error: { $0.residualEnergyPerSpinStderr })
+            {
+                shows.append(s)
+            }
+        }
+        return Section(
+            title: "Simulated and path-integral annealing against sweeps",
+            caption:
+                "Simulated annealing (Metropolis, geometric β schedule, the same in every row) and path-integral annealing (SQA: \(PathIntegralAnnealing.defaultSlices) Trotter slices at β = M/(B(1)·J_rms), the transverse field A(s) of the problem's path driven by each schedule, sweep t of N at s = s((t + ½)/N)), \(settings.samples) reads per cell. Left: residual energy per spin (⟨E⟩ − E_ref)/n with one standard error (log scale; zero is not drawn). Right: P(ground), the fraction of reads within 10⁻⁹ of E_ref. TTS₉₉ = τ·ln(0.01)/ln(1 − p) in sweeps with its 95% bootstrap interval is in the table below. One SQA sweep updates n·M slice spins, one SA sweep n spins.",
+            shows: shows, plots: plots)
+    }
+
+    /// The rows of the table of simulated and path-integral annealing: TTS₉₉ with its interval.
+    func annealingAtScaleTable() -> [[String]] {
+        func f(_ x: Double?) -> String { x.map { String(format: "%.4g", $0) } ?? "" }
+        func tts(_ r: ComparisonRow) -> String {
+            guard r.status == "success", r.residualEnergyPerSpin != nil else { return "" }
+            guard let t = r.tts99 else { return "∞ (no read reached E_ref)" }
+            return "\(f(t)) [\(f(r.tts99Low)), \(r.tts99High.map { String(format: "%.4g", $0) } ?? "∞")]"
+        }
+        return (rows(.simulatedAnnealing) + rows(.pathIntegral)).map {
+            [
+                $0.method, $0.schedule.isEmpty ? "geometric β" : $0.schedule, Comparison.format($0.value),
+                f($0.groundStateProbability), f($0.residualEnergyPerSpin), f($0.residualEnergyPerSpinStderr), tts($0),
+                f($0.referenceEnergy), $0.referenceSource ?? "",
+            ]
+        }
     }
 
     /// The "what this shows" paragraph of the path section: the smallest gap and how long
@@ -656,18 +732,36 @@ public struct ComparisonReport: Sendable, Codable {
         page.paragraph(unitsText())
         for note in notes { page.paragraph(unicodeMath(note)) }
         page.heading("The path and the schedules")
-        page.paragraph(
-            "Left: the gap of the path's Hamiltonian, log scale\(annealing ? "; solid the adiabatic gap (above the ground states the anneal ends in), dashed E₁ − E₀ where it differs" : (context?.sectorGap != nil ? "; solid the gap within the even sector, dashed E₁ − E₀" : "")). Right: each schedule's progress against the fraction of the run. Gap-adaptive schedules slow down where the gap is small: roland-cerf as g², gap-adaptive as g."
-        )
-        page.callout("What this shows.", [pathText()])
-        let gap = gapPlot()
-        if let note = gap.note { page.paragraph("Gap plot: \(note).") }
-        page.plots([gap, schedulePlot()])
+        if gaps.parameter.isEmpty {
+            page.paragraph(
+                "Each schedule's progress against the fraction of the run. The gap profile is not computed: \(unicodeMath(gaps.unusable ?? "the exact side did not run"))."
+            )
+            page.plots([schedulePlot()])
+        } else {
+            page.paragraph(
+                "Left: the gap of the path's Hamiltonian, log scale\(annealing ? "; solid the adiabatic gap (above the ground states the anneal ends in), dashed E₁ − E₀ where it differs" : (context?.sectorGap != nil ? "; solid the gap within the even sector, dashed E₁ − E₀" : "")). Right: each schedule's progress against the fraction of the run. Gap-adaptive schedules slow down where the gap is small: roland-cerf as g², gap-adaptive as g."
+            )
+            page.callout("What this shows.", [pathText()])
+            let gap = gapPlot()
+            if let note = gap.note { page.paragraph("Gap plot: \(note).") }
+            page.plots([gap, schedulePlot()])
+        }
         for section in sections() {
             page.heading(section.title)
             page.paragraph(section.caption)
             if !section.shows.isEmpty { page.callout("What this shows.", section.shows) }
             if !section.plots.isEmpty { page.plots(section.plots) }
+        }
+        if hasAnnealingAtScale {
+            page.heading("Time to solution")
+            page.paragraph(
+                "TTS₉₉ in sweeps [95% bootstrap interval] of simulated (SA) and path-integral (SQA) annealing against the reference energy E_ref and its source (exact, the file's ground_energy, or best-found); ∞ where no read, or no bootstrap resample, reached E_ref."
+            )
+            page.table(
+                header: [
+                    "method", "schedule", "sweeps", "P(ground)", "residual / spin", "± ", "TTS₉₉ [low, high]", "E_ref", "source",
+                ],
+                rows: annealingAtScaleTable())
         }
         let failed = rows.filter { $0.status != "success" }
         if !failed.isEmpty {
@@ -713,7 +807,8 @@ public struct ComparisonReport: Sendable, Codable {
 
     /// The plots of the page as stand-alone SVG documents (name, SVG), e.g. to render to PNG.
     public func svgFiles() -> [(name: String, svg: String)] {
-        var out = [("gap.svg", gapPlot().render()), ("schedules.svg", schedulePlot().render())]
+        var out = [("schedules.svg", schedulePlot().render())]
+        if !gaps.parameter.isEmpty { out.insert(("gap.svg", gapPlot().render()), at: 0) }
         var k = 0
         for section in sections() {
             for p in section.plots {

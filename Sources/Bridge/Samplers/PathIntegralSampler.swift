@@ -47,8 +47,11 @@ public enum PathIntegralSampler: SpinSampler {
 
     /// The schedule of `request` (nil: the problem's own), built without the register when the
     /// name does not need the gap or the flip diffusion, so any instance size works; the
-    /// others build `H(s)` on the register (at most 26 qubits, and the error says so).
-    static func annealingSchedule(_ spec: AnnealingSpec, request: ScheduleRequest?) throws -> Schedule {
+    /// others build `H(s)` on the register (at most 26 qubits, and the error says so), unless
+    /// `registerAllowed` is false (then they are refused).
+    static func annealingSchedule(_ spec: AnnealingSpec, request: ScheduleRequest?, registerAllowed: Bool = true) throws
+        -> Schedule
+    {
         let request = request ?? ScheduleRequest(.problem)
         if request.direction == nil {
             switch request.source {
@@ -73,7 +76,7 @@ public enum PathIntegralSampler: SpinSampler {
             }
         }
         let n = spec.model.variableCount
-        guard n <= QubitRegister.maximumQubits else {
+        guard registerAllowed, n <= QubitRegister.maximumQubits else {
             throw InputError(
                 "sample.schedule",
                 "\(request) is built from the gap or the flip diffusion on the register, which holds at most \(QubitRegister.maximumQubits) qubits; '\(spec.name)' has \(n) spins",
