@@ -1466,7 +1466,7 @@ def machine_info(binary):
     info["adiabat"] = cmd([binary, "--version"])
     import importlib.metadata as md
 
-    for pkg in ("qutip", "scipy", "numpy", "dimod", "dwave-samplers", "openjij"):
+    for pkg in ("qutip", "scipy", "numpy", "dimod", "dwave-samplers", "openjij", "dynamiqs", "jax", "qulacs"):
         try:
             info[pkg] = md.version(pkg)
         except md.PackageNotFoundError:
