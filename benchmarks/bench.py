@@ -4,6 +4,9 @@
 Rows (docs/benchmarks.md gives the method of each):
   anneal    `adiabat evolve` vs QuTiP 5 `sesolve` on spin glasses of 10-18 qubits, plus the
             largest register each handles in 60 s and in 16 GiB (extrapolated, and said so)
+  anneal_peers  the same anneals (10-14 qubits) vs dynamiqs `sesolve` (JAX on CPU, x64, sparse-
+            diagonal layout, Tsit5; cold and warm calls) and a second-order Trotter circuit in
+            qulacs, each at the tolerance / step count whose fidelity error matches adiabat's
   grid      `adiabat evolve` on a 1-D Score-Hamiltonian path (2047 nodes) vs QuTiP `sesolve`
             with the same finite-difference H(t) (a QobjEvo callable)
   spectra   a 200-point gap profile at N = 4000 vs SciPy `eigh_tridiagonal(select='i')`;
@@ -29,7 +32,7 @@ set-up excluded, to the peer's advantage), so their peak RSS is measured the sam
             amplitude against the triad bandwidth, and a 24-qubit T = 20 anneal
             (benchmarks/registers.py; not in the default rows: `--rows registers`)
 
-Usage: benchmarks/bench.py [--rows anneal,grid,spectra,sampler,growth,sqa,registers] [--quick]
+Usage: benchmarks/bench.py [--rows anneal,anneal_peers,grid,spectra,sampler,growth,sqa,registers,contention] [--quick]
                            [--adiabat PATH] [--output benchmarks/results.json] [--merge]
        benchmarks/bench.py --markdown benchmarks/results.json   (the README's table again)
 A full run also writes benchmarks/results.md, the README's table; --quick writes
@@ -586,10 +589,138 @@ def fmt_tts(t):
     return f"TTS {t['sweeps']:.0f} [{t['low']:.0f},{high}]"
 
 
+# ---- annealing peers: dynamiqs (JAX) and a qulacs Trotter circuit (`--rows anneal_peers`)
+
+
+def anneal_instance(p):
+    """The anneal row's instance: fields, couplings, diag(E) and the ground-state indices of H_P."""
+    h, J = qutip_evolve.spin_glass(p["n"], p["instance_seed"])
+    e = qutip_evolve.diagonal(p["n"], h, J)
+    scale = np.abs(h).sum() + sum(abs(v) for v in J.values())
+    return h, J, e, np.where(e <= e.min() + 1e-9 * scale)[0]
+
+
+def job_dynamiqs_anneal(p):
+    """dq.sesolve on CPU in double precision with the sparse-diagonal ('dia') layout.
+
+    H(t) = -(1 - t/T) sum_i X_i + (t/T) H_P, each a constant dia operator times a scalar
+    (dq.modulated), H_P = sum_i h_i Z_i + sum_ij J_ij Z_i Z_j built from tensor products as a
+    dynamiqs user writes an Ising model (one stored diagonal); sum_i X_i has 2n diagonals.
+    Qubit i is the last-but-i tensor factor, so basis index k = sum_i b_i 2^i as in adiabat.
+    Two identical calls: the first (cold) includes tracing and XLA compilation, the second
+    (warm) reuses the compiled solver."""
+    import jax
+
+    jax.config.update("jax_enable_x64", True)
+    jax.config.update("jax_platforms", "cpu")
+    import dynamiqs as dq
+
+    dq.set_precision("double")
+    dq.set_layout("dia")
+    dq.set_progress_meter(False)
+    if p.get("noop"):
+        return {}
+    n, T = p["n"], p["T"]
+    h, J, _, ground = anneal_instance(p)
+    eye, sx, sz = dq.eye(2), dq.sigmax(), dq.sigmaz()
+
+    def site(op, i):
+        return dq.tensor(*[op if j == i else eye for j in reversed(range(n))])
+
+    xs = [site(sx, i) for i in range(n)]
+    zs = [site(sz, i) for i in range(n)]
+    driver = sum(xs[1:], xs[0])
+    problem = sum((h[i] * zs[i] for i in range(1, n)), h[0] * zs[0])
+    for (i, j), v in J.items():
+        problem = problem + v * (zs[i] @ zs[j])
+    H = dq.modulated(lambda t: -(1.0 - t / T), driver) + dq.modulated(lambda t: t / T, problem)
+    dim = 1 << n
+    psi0 = dq.asqarray(np.full((dim, 1), 1.0 / math.sqrt(dim), dtype=complex), dims=(2,) * n)
+    method = getattr(dq.method, p["method"])(rtol=p["rtol"], atol=p["atol"], max_steps=10**8)
+    calls = []
+    for _ in range(2):
+        start, cpu = time.perf_counter(), time.process_time()
+        result = dq.sesolve(H, psi0, np.array([0.0, T]), method=method, save_states=False)
+        psi = np.asarray(result.final_state.to_jax()).ravel()  # blocks until the solve is done
+        calls.append({"seconds": time.perf_counter() - start, "cpu_seconds": time.process_time() - cpu,
+                      "fidelity": float(np.sum(np.abs(psi[ground]) ** 2)), "steps": str(result.infos)})
+    return {"cold": calls[0], "warm": calls[1], "fidelity": calls[1]["fidelity"],
+            "layout": str(driver.layout), "driver_diagonals": len(driver.data.offsets),
+            "problem_diagonals": len(problem.data.offsets)}
+
+
+def qulacs_trotter(n, T, e, steps):
+    """Second-order (Strang) Trotter circuit in qulacs: per step exp(-i dt/2 B(t_m) diag(E)) as a
+    DiagonalMatrix gate on all qubits, exp(-i dt A(t_m) sum X) as RX on every qubit, the diagonal
+    half again (consecutive halves merged into one gate), t_m the step's midpoint, A = -(1 - t/T),
+    B = t/T. qulacs' RX(theta) is exp(+i theta X/2), so theta = 2 dt (1 - t_m/T)."""
+    from qulacs import QuantumState, gate
+
+    state = QuantumState(n)
+    state.set_zero_state()
+    for i in range(n):
+        gate.H(i).update_quantum_state(state)
+    targets = list(range(n))
+    dt = T / steps
+    tm = (np.arange(steps) + 0.5) * dt
+    half = 0.5 * dt * tm / T  # dt/2 B(t_m)
+    for k in range(steps):
+        w = half[k] + (half[k - 1] if k else 0.0)
+        gate.DiagonalMatrix(targets, np.exp(-1j * w * e)).update_quantum_state(state)
+        theta = 2.0 * dt * (1.0 - tm[k] / T)
+        for i in range(n):
+            gate.RX(i, theta).update_quantum_state(state)
+    gate.DiagonalMatrix(targets, np.exp(-1j * half[-1] * e)).update_quantum_state(state)
+    return state.get_vector()
+
+
+def job_qulacs_anneal(p):
+    """Finds the step count whose fidelity error against the reference is at most the target
+    (adiabat's, in the same run) by doubling from 256 steps. To keep the search affordable, once
+    two runs show the second-order law (error x1/4 per doubling) it skips to the doubling the law
+    predicts, and then checks the count below it too, so the count kept is the smallest doubling
+    that meets the target. The matched count's run is the one timed (wall and CPU)."""
+    import qulacs  # noqa: F401
+
+    if p.get("noop"):
+        return {}
+    n, T = p["n"], p["T"]
+    _, _, e, ground = anneal_instance(p)
+    trials = {}
+
+    def trial(steps):
+        start, cpu = time.perf_counter(), time.process_time()
+        psi = qulacs_trotter(n, T, e, steps)
+        wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+        F = float(np.sum(np.abs(psi[ground]) ** 2))
+        trials[steps] = {"steps": steps, "fidelity": F, "error": abs(F - p["fidelity_reference"]),
+                         "seconds": wall, "cpu_seconds": cpu}
+        return trials[steps]
+
+    steps, prev, matched = 256, None, None
+    while steps <= p["max_steps"]:
+        t = trial(steps)
+        if t["error"] <= p["target_error"]:
+            matched = t
+            break
+        jump = 2
+        if prev and 3.0 <= prev["error"] / t["error"] <= 5.0:
+            while t["error"] / jump**2 > p["target_error"]:
+                jump *= 2
+        prev, steps = t, steps * jump
+    if matched and matched["steps"] // 2 not in trials:  # skipped by the jump: is half enough too?
+        half = trial(matched["steps"] // 2)
+        if half["error"] <= p["target_error"]:
+            matched = half
+    best = matched or trials[max(trials)]
+    return dict(best, matched=matched is not None, trials=sorted(trials.values(), key=lambda t: t["steps"]))
+
+
 JOBS = {"qutip-anneal": job_qutip_anneal, "qutip-grid": job_qutip_grid, "scipy-profile": job_scipy_profile,
         "scipy-eigsh": job_scipy_eigsh, "numpy-sde": job_numpy_sde, "numpy-moments": job_numpy_moments,
         "dwave-sa": job_dwave_sa, "openjij-sa": job_openjij_sa, "numpy-triad": job_numpy_triad,
         "openjij-sqa": job_openjij_sqa, "dwave-pimc": job_dwave_pimc}
+JOBS.update({"dynamiqs-anneal": job_dynamiqs_anneal, "qulacs-anneal": job_qulacs_anneal})
 
 
 # ----------------------------------------------------------------------------------------------
@@ -707,6 +838,78 @@ class Bench:
             L = limits[tool]
             self.log(f"  {tool}: 60 s -> {L['qubits_in_60s']} qubits ({L['time_basis']}); "
                      f"16 GiB -> {L['qubits_in_16GiB']} qubits ({L['memory_basis']})")
+
+    # ---- (1b) the same anneals against dynamiqs and a qulacs Trotter circuit (`--rows anneal_peers`)
+    def anneal_peers(self):
+        """The anneal row's instances and T against dynamiqs (JAX on CPU, x64, dia layout, Tsit5)
+        and a second-order Trotter circuit in qulacs, each at an accuracy matched to adiabat's
+        default run in the same run: the error is |F - F_ref| with F_ref adiabat's split4 at
+        rtol 1e-10 (as the anneal row). dynamiqs: the loosest rtol of a ladder (atol = rtol/100)
+        whose error is at most adiabat's; cold (first call, JIT included) and warm times both
+        reported. qulacs: the smallest doubling of the step count that meets adiabat's error."""
+        self.log("[anneal_peers] adiabat evolve vs dynamiqs sesolve and a qulacs Trotter circuit, T = 10")
+        T, seed = 10.0, 1
+        sizes = [10, 12] if self.args.quick else [10, 12, 14]
+        reps_a = {10: 5, 12: 5, 14: 3, 16: 3}
+        ladder = ["3e-9", "1e-9", "3e-10", "1e-10", "3e-11"]
+        max_steps = 1 << 16 if self.args.quick else 1 << 18
+        out = {"total_time": T, "seed": seed, "dynamiqs": {"method": "Tsit5", "layout": "dia", "x64": True,
+               "rtol_ladder": [float(r) for r in ladder], "atol": "rtol/100"},
+               "qulacs": {"scheme": "Strang (2nd order): DiagonalMatrix(exp(-i dt/2 B E)), RX on every qubit, "
+                                    "consecutive diagonal halves merged", "max_steps": max_steps},
+               "sizes": {}}
+        out["uptime_start"] = uptime()
+        for n in sizes:
+            inst = seed * 1000 + n
+            h, J = qutip_evolve.spin_glass(n, inst)
+            path = os.path.join(self.tmp, f"sg{n}.coo")
+            qutip_evolve.write_coo(path, h, J)
+            runs = [adiabat(self.binary, ["evolve", path, "--total-time", repr(T)]) for _ in range(self.reps(reps_a[n]))]
+            ref = adiabat(self.binary, ["evolve", path, "--total-time", repr(T), "--rtol", "1e-10"])
+            F_ref = ref["fidelity"]
+            err_a = max(abs(r["fidelity"] - F_ref) for r in runs)
+            a_wall, a_solve = summary([r["_wall"] for r in runs]), summary([r["seconds"] for r in runs])
+            a_cpu = summary([r["_cpu"] for r in runs])
+            base = {"n": n, "instance_seed": inst, "T": T}
+            # dynamiqs: the loosest tolerance of the ladder that matches adiabat's error
+            tried = []
+            for tol in ladder:
+                d = worker("dynamiqs-anneal", dict(base, method="Tsit5", rtol=float(tol), atol=float(tol) / 100),
+                           timeout=1800)
+                d["rtol"], d["error"] = float(tol), abs(d["fidelity"] - F_ref)
+                tried.append(d)
+                self.log(f"  dynamiqs {n} qubits rtol {tol}: |dF| {d['error']:.1e} (adiabat {err_a:.1e}), "
+                         f"cold {d['cold']['seconds']:.2f} s, warm {d['warm']['seconds']:.2f} s")
+                if d["error"] <= err_a:
+                    break
+            d = tried[-1]
+            matched = d["error"] <= err_a
+            what = (f"matched: dynamiqs Tsit5 rtol {d['rtol']:.0e}, atol {d['rtol'] / 100:.0e} is the loosest of "
+                    f"{', '.join(ladder)} with |dF| <= adiabat's (default rtol 1e-7)" if matched else
+                    f"NOT matched: dynamiqs at rtol {d['rtol']:.0e} still has |dF| > adiabat's")
+            for kind in ("cold", "warm"):
+                c = d[kind]
+                self.add_row("anneal: evolve vs dynamiqs", f"{n} qubits, {kind}", a_wall, a_solve,
+                             f"dynamiqs sesolve (Tsit5, dia, x64) {kind}", summary([c["seconds"]]),
+                             f"|dF| {err_a:.1e}", f"|dF| {d['error']:.1e}", a_cpu=a_cpu, p_cpu=summary([c["cpu_seconds"]]),
+                             note=what + (" ; cold = first call, tracing and XLA compilation included" if kind == "cold"
+                                          else " ; warm = second call, same shapes, compiled solver reused"))
+            # qulacs: the step count (by doubling) whose error is at most adiabat's
+            q = worker("qulacs-anneal", dict(base, fidelity_reference=F_ref, target_error=err_a, max_steps=max_steps),
+                       timeout=3600)
+            self.log(f"  qulacs {n} qubits: " + ", ".join(f"{t['steps']} steps |dF| {t['error']:.1e} {t['seconds']:.2f} s"
+                                                          for t in q["trials"]))
+            self.add_row("anneal: evolve vs qulacs Trotter", f"{n} qubits, {q['steps']} steps", a_wall, a_solve,
+                         "qulacs 2nd-order Trotter circuit", summary([q["seconds"]]),
+                         f"|dF| {err_a:.1e}", f"|dF| {q['error']:.1e}", a_cpu=a_cpu, p_cpu=summary([q["cpu_seconds"]]),
+                         note=(f"matched: {q['steps']} Strang steps is the smallest doubling with |dF| <= adiabat's"
+                               if q["matched"] else f"NOT matched: {q['steps']} steps (the cap) still has |dF| > adiabat's"))
+            out["sizes"][str(n)] = {"fidelity_reference": F_ref, "adiabat_error": err_a,
+                                    "adiabat_fidelity": runs[0]["fidelity"], "adiabat_evaluations": runs[0]["evaluations"],
+                                    "adiabat_wall": a_wall, "adiabat_cpu": a_cpu,
+                                    "dynamiqs": {"matched": matched, "tried": tried}, "qulacs": q}
+        out["uptime_end"] = uptime()
+        self.details["anneal_peers"] = out
 
     # ---- (2) continuous Schrödinger evolution on a Score-Hamiltonian path
     def grid(self):
@@ -1191,6 +1394,14 @@ def extrapolate(points, base_rss):
             "measured": {str(k): {"seconds": v[0], "rss": v[1], "cpu": v[2]} for k, v in points.items()}}
 
 
+def uptime():
+    """`uptime` as printed (the load the peers' rows were measured under)."""
+    try:
+        return subprocess.run(["uptime"], capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return f"load average {os.getloadavg()}"
+
+
 def stream_bandwidth(tmp):
     """Builds benchmarks/stream.swift with swiftc -O and runs it (1 and 2 threads)."""
     exe = os.path.join(tmp, "stream")
@@ -1308,7 +1519,7 @@ def machine_info(binary):
     info["adiabat"] = cmd([binary, "--version"])
     import importlib.metadata as md
 
-    for pkg in ("qutip", "scipy", "numpy", "dimod", "dwave-samplers", "openjij"):
+    for pkg in ("qutip", "scipy", "numpy", "dimod", "dwave-samplers", "openjij", "dynamiqs", "jax", "qulacs"):
         try:
             info[pkg] = md.version(pkg)
         except md.PackageNotFoundError:
@@ -1329,7 +1540,7 @@ def main():
         print(json.dumps(JOBS[sys.argv[2]](params)))
         return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", default="anneal,grid,spectra,sampler,growth,sqa")
+    parser.add_argument("--rows", default="anneal,anneal_peers,grid,spectra,sampler,growth,sqa")
     parser.add_argument("--registers-26", action="store_true",
                         help="the registers row also runs 26 qubits (1 GiB per state vector, about a minute per step)")
     parser.add_argument("--registers-no-anneal", action="store_true",
