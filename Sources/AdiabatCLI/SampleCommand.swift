@@ -91,12 +91,16 @@ struct SampleCommand: ParsableCommand {
 
     @Option(
         name: .long,
-        help: "Langevin steps per level (annealed-langevin: default ⌈Λ/(steps·η)⌉ with Λ = 500·√(samples/1e5), at least 100, docs/diffusion.md) or corrector steps (predictor-corrector, default 1).")
+        help: ArgumentHelp(
+            "Langevin steps per level (annealed-langevin: default ⌈Λ/(steps·η)⌉ with Λ = 500·√(samples/1e5),"
+                + " at least 100, docs/diffusion.md; predictor-corrector: corrector steps, default 1; fokker-planck: 10)."))
     var langevinSteps: Int?
 
     @Option(
         name: .long, parsing: .unconditional,
-        help: "Langevin step size η in units of the level variance, in (0, 1] (annealed-langevin: default 0.05·√(1e5/samples), at most 0.1; corrector 0.05; fokker-planck 0.02).")
+        help: ArgumentHelp(
+            "Langevin step size η in units of the level variance, in (0, 1] (annealed-langevin: default"
+                + " 0.05·√(1e5/samples), at most 0.1; corrector 0.05; fokker-planck 0.02)."))
     var stepSize: Double?
 
     @Option(

@@ -65,9 +65,10 @@ import Foundation
         return result
     }
 
-    /// Uniform on [0, 1), spacing 2⁻⁵³ (the top 53 bits of ``nextPlus()``).
+    /// Uniform on [0, 1), spacing 2⁻⁵³ (the top 53 bits of ``nextPlus()``; below 2⁵³, so the
+    /// signed conversion is exact and one instruction).
     @inlinable @inline(__always)
-    public mutating func uniform() -> Double { Double(Int64(bitPattern: nextPlus() >> 11)) * 0x1.0p-53 }  // < 2⁵³: a signed conversion is exact and one instruction
+    public mutating func uniform() -> Double { Double(Int64(bitPattern: nextPlus() >> 11)) * 0x1.0p-53 }
 
     /// Uniform on (0, 1] (never 0: safe for logarithms).
     @inlinable @inline(__always)

@@ -7,7 +7,9 @@ import Diffusion
 /// sampling noise of the requested sample count.
 public enum AnnealedLangevinSampler: LandscapeSampler {
     public static let name = "annealed-langevin"
-    public static let summary = "annealed Langevin: langevin-steps Langevin steps at each of the steps noise levels (default: Karras levels, steps per level and step size set from the sample count)"
+    public static let summary =
+        "annealed Langevin: langevin-steps Langevin steps at each of the steps noise levels"
+        + " (default: Karras levels, steps per level and step size set from the sample count)"
     public static let kind = SamplerKind.annealedLangevin
     public static let parameters: Set<SamplerParameter> = [
         .steps, .samples, .schedule, .langevinSteps, .stepSize, .dataScale, .tMax, .scoreError, .output,
