@@ -34,6 +34,11 @@ struct EvolveCommand: ParsableCommand {
     @OptionGroup var scheduleOrder: ScheduleOrderOption
 
     @Option(
+        name: .long, parsing: .unconditional,
+        help: "Points of the gap profile behind --schedule roland-cerf or gap-adaptive, 3…2001 (default 41).")
+    var gapSamples: Int?
+
+    @Option(
         name: .long,
         help:
             "Integrator: \(EvolutionMethod.allCases.map(\.rawValue).joined(separator: ", ")) (default: split4; rk8pd on a path with a catalyst)."
@@ -105,6 +110,7 @@ struct EvolveCommand: ParsableCommand {
         request.saveState = saveState
         request.saveStateTimes = saveStateTimes
         request.maxWork = common.maxWork
+        request.gapSamples = gapSamples
         request.progress = { event in
             switch event {
             case .estimate(_, let seconds, let summary): Output.announce(seconds: seconds, summary: summary)

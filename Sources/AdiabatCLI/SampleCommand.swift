@@ -82,6 +82,11 @@ struct SampleCommand: ParsableCommand {
     @OptionGroup var scheduleOrder: ScheduleOrderOption
 
     @Option(
+        name: .long, parsing: .unconditional,
+        help: "Points of the gap profile behind --schedule roland-cerf or gap-adaptive, 3…2001 (default 41).")
+    var gapSamples: Int?
+
+    @Option(
         name: .long,
         help: """
             reverse-sde and predictor-corrector: euler-maruyama, exponential, heun (default); \
@@ -209,6 +214,7 @@ struct SampleCommand: ParsableCommand {
         r.trotterBoundary = trotterBoundary
         r.outputFile = output
         r.maxWork = common.maxWork
+        r.gapSamples = gapSamples
         return r
     }
 

@@ -84,6 +84,36 @@ struct LimitsCLITests {
         }
     }
 
+    /// `evolve` and `sample` build roland-cerf and gap-adaptive from a gap profile too: the
+    /// budget refusal names their own `--gap-samples`, which takes 3…2001 and lowers the cost.
+    @Test("evolve and sample take --gap-samples for gap-built schedules, and their budget refusal names it")
+    func gapSamplesOnEvolveAndSample() throws {
+        let evolve = ["evolve", "coupled-oscillator", "--schedule", "roland-cerf", "--total-time", "1", "--max-work", "1e6"]
+        let sample = [
+            "sample", "coupled-oscillator", "--sampler", "reverse-sde", "--steps", "20", "--samples", "100", "--schedule",
+            "gap-adaptive", "--max-work", "1e6",
+        ]
+        for arguments in [evolve, sample] {
+            let line = try refused(arguments)
+            #expect(line.hasPrefix("error: --gap-samples"), "\(arguments): \(line)")
+            let estimate = { (text: String) -> Double? in
+                guard let r = text.range(of: "estimated at ") else { return nil }
+                return Double(text[r.upperBound...].prefix { !$0.isWhitespace })
+            }
+            let fewer = try refused(arguments + ["--gap-samples", "5"])
+            // 5 points instead of 41: the estimate falls (by about 8×, less the fixed costs)
+            if let many = estimate(line), let few = estimate(fewer) {
+                #expect(few < many / 4, "\(few) vs \(many)")
+            } else {
+                Issue.record("no estimate in '\(line)' or '\(fewer)'")
+            }
+            #expect(try refused(arguments + ["--gap-samples", "2"]).contains("3…2001"))
+        }
+        #expect(
+            try refused(["sample", "sk10", "--sampler", "simulated-annealing", "--gap-samples", "9"])
+                .contains("takes no schedule"))
+    }
+
     @Test("sizes beyond their stated limits are refused up front")
     func sizeLimits() throws {
         let sweeps = try refused(["sample", "sk10", "--sampler", "simulated-annealing", "--sweeps", "1000000000000"])

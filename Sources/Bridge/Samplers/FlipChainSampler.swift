@@ -42,7 +42,10 @@ public enum FlipChainSampler: SpinSampler {
         let annealing = try loaded.annealing()
         let run = try loaded.spec.run(hamiltonian: annealing.hamiltonian, totalTime: o.totalTime)
         let schedule =
-            try o.schedule.map { try Problem.annealingSchedule($0, spec: loaded.spec, hamiltonian: annealing.hamiltonian) }
+            try o.schedule.map {
+                try Problem.annealingSchedule(
+                    $0, spec: loaded.spec, hamiltonian: annealing.hamiltonian, gapSamples: o.gapSamples, maxWork: o.maxWork)
+            }
             ?? run.schedule
         let maximumDriver = (0...32).map { abs(annealing.hamiltonian.path.coefficients(at: Double($0) / 32).a) }.max() ?? 1
         try o.checkWork(

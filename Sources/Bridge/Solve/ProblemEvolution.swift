@@ -41,6 +41,9 @@ public struct EvolveRequest: Sendable {
 
     /// The work budget (`run.max_work`, in ``AdiabatCore/WorkBudget`` units); nil: the default.
     public var maxWork: Double?
+    /// Points of the gap profile behind `roland-cerf` and `gap-adaptive` (`schedule.gap_samples`,
+    /// 3…2001); nil: 41.
+    public var gapSamples: Int?
     /// Called before a long run starts with the estimate, and then with the progress `τ/T`.
     public var progress: (@Sendable (EvolveProgress) -> Void)?
 
@@ -136,6 +139,9 @@ extension Problem {
     /// Real-time evolution along the problem's path (docs/evolution.md, docs/annealing.md).
     public func evolve(_ request: EvolveRequest) throws -> EvolveSolution {
         try WorkBudget.validate(request.maxWork)
+        if let g = request.gapSamples, !(3...2001).contains(g) {
+            throw InputError("evolve.gap_samples", "must lie in 3…2001 (got \(g))")
+        }
         if let steps = request.steps {
             _ = try Checked.count(
                 steps, "evolve.steps", in: 1...EvolveRequest.maximumSteps, hint: "the integrators stop at 10⁷ steps")
@@ -262,7 +268,9 @@ extension Problem {
             throw InputError("evolve.instantaneous", "is available for annealing problems only")
         }
         let path = try LandscapePath(problem: loaded)
-        let shape = try ScheduleLibrary(context: .landscape(path), maxWork: request.maxWork).schedule(request.schedule)
+        let shape = try ScheduleLibrary(
+            context: .landscape(path), gapSamples: request.gapSamples ?? 41, maxWork: request.maxWork
+        ).schedule(request.schedule)
         let method = request.method ?? .split4
         try Check.positive(T, "evolve.total_time")
         let options = request.options(for: method)
@@ -287,7 +295,9 @@ extension Problem {
         } else {
             run = try AnnealingProblem(
                 hamiltonian: hamiltonian,
-                schedule: try annealingSchedule(request.schedule, spec: spec, hamiltonian: hamiltonian),
+                schedule: try annealingSchedule(
+                    request.schedule, spec: spec, hamiltonian: hamiltonian, gapSamples: request.gapSamples,
+                    maxWork: request.maxWork),
                 totalTime: try spec.totalTime(request.totalTime), initialSpins: spec.initialSpins)
         }
         let method = request.method ?? .split4
@@ -325,7 +335,10 @@ extension Problem {
         let run = try loaded.spec.run(hamiltonian: annealing.hamiltonian, totalTime: request.totalTime)
         let schedule =
             request.schedule.name == .problem && request.schedule.direction == nil
-            ? run.schedule : try annealingSchedule(request.schedule, spec: loaded.spec, hamiltonian: annealing.hamiltonian)
+            ? run.schedule
+            : try annealingSchedule(
+                request.schedule, spec: loaded.spec, hamiltonian: annealing.hamiltonian, gapSamples: request.gapSamples,
+                maxWork: request.maxWork)
         let defaults = EvolutionOptions.recommended(for: method)
         let result = try CatalysedEvolution.run(
             try CatalysedAnnealingRun(annealing: annealing, schedule: schedule, totalTime: run.totalTime), method: ode,
@@ -336,16 +349,19 @@ extension Problem {
     /// A schedule of the shared library (docs/schedules.md) for a method that runs on the
     /// annealing path (evolve, flip chain): `flip:NAME` carries a flip-diffusion schedule onto
     /// the path; `anneal:` goes the other way and is refused.
-    static func annealingSchedule(_ request: ScheduleRequest, spec: AnnealingSpec, hamiltonian: AnnealingHamiltonian) throws
-        -> Schedule
-    {
+    static func annealingSchedule(
+        _ request: ScheduleRequest, spec: AnnealingSpec, hamiltonian: AnnealingHamiltonian, gapSamples: Int? = nil,
+        maxWork: Double? = nil
+    ) throws -> Schedule {
         if request.direction == .toDiffusion {
             throw InputError(
                 "schedule",
                 "\(request) carries an annealing schedule to the flip diffusion; this method runs on the annealing path",
                 hint: "drop the anneal: prefix (or use it with the reverse-flip sampler)")
         }
-        return try ScheduleLibrary(context: .annealing(spec, hamiltonian)).schedule(request)
+        return try ScheduleLibrary(
+            context: .annealing(spec, hamiltonian), gapSamples: gapSamples ?? 41, maxWork: maxWork
+        ).schedule(request)
     }
 }
 

@@ -49,6 +49,9 @@ public struct SampleRequest: Sendable {
 
     /// The work budget (`run.max_work`, in ``AdiabatCore/WorkBudget`` units); nil: the default.
     public var maxWork: Double?
+    /// Points of the gap profile behind `roland-cerf` and `gap-adaptive` (`sample.gap_samples`,
+    /// 3…2001); nil: 41.
+    public var gapSamples: Int?
 
     /// The most samples, cells, steps and sweeps a request may ask for (docs/conventions.md#limits).
     public static let maximumSamples = 100_000_000
@@ -103,6 +106,12 @@ extension SampleRequest {
                 "sample.integrator", "\(integrator.rawValue) does not apply to \(sampler.name); it takes \(list)")
         }
         try WorkBudget.validate(maxWork)
+        if let g = gapSamples {
+            guard sampler.parameters.contains(.schedule) else {
+                throw InputError("sample.gap_samples", "does not apply to \(sampler.name), which takes no schedule")
+            }
+            guard (3...2001).contains(g) else { throw InputError("sample.gap_samples", "must lie in 3…2001 (got \(g))") }
+        }
         for (value, parameter, limit) in [
             (steps, SamplerParameter.steps, Self.maximumSteps), (cells, .cells, Self.maximumCells),
             (samples, .samples, Self.maximumSamples), (sweeps, .sweeps, Self.maximumSweeps),
@@ -231,7 +240,9 @@ extension Problem {
         let horizon = o.tMax ?? defaultHorizon(loaded, schedule: o.schedule == nil ? sampler.defaultSchedule : nil)
         let landscapePath = try LandscapePath(
             landscape: landscape, discretisation: loaded.discretisation, process: loaded.process, tMax: horizon)
-        let shape = try ScheduleLibrary(context: .landscape(landscapePath), maxWork: o.maxWork).schedule(schedule)
+        let shape = try ScheduleLibrary(
+            context: .landscape(landscapePath), gapSamples: o.gapSamples ?? 41, maxWork: o.maxWork
+        ).schedule(schedule)
         let path = try DiffusionPath(process: loaded.process, tMax: horizon, schedule: shape, steps: steps)
         var run = SamplingRun(
             landscape: landscape, reference: loaded.reference, grid: grid, path: path, sampler: sampler.kind,
