@@ -757,6 +757,17 @@ class Bench:
         return row
 
     # ---- (1) transverse-field annealing vs QuTiP sesolve
+    def glass_runs(self, n, inst, T, reps):
+        """The row-1 spin glass `inst` on n qubits as a COO file; adiabat's default runs on it and
+        the reference: the same split4 run at a 1000x tighter tolerance (error ~ rtol^(4/5): ~250x
+        smaller)."""
+        h, J = qutip_evolve.spin_glass(n, inst)
+        path = os.path.join(self.tmp, f"sg{n}.coo")
+        qutip_evolve.write_coo(path, h, J)
+        runs = [adiabat(self.binary, ["evolve", path, "--total-time", repr(T)]) for _ in range(self.reps(reps))]
+        ref = adiabat(self.binary, ["evolve", path, "--total-time", repr(T), "--rtol", "1e-10"])
+        return path, runs, ref
+
     def anneal(self):
         self.log("[anneal] adiabat evolve vs QuTiP sesolve, spin glasses, T = 10")
         T, seed = 10.0, 1
@@ -766,12 +777,7 @@ class Bench:
         results = {}
         for n in sizes:
             inst = seed * 1000 + n
-            h, J = qutip_evolve.spin_glass(n, inst)
-            path = os.path.join(self.tmp, f"sg{n}.coo")
-            qutip_evolve.write_coo(path, h, J)
-            runs = [adiabat(self.binary, ["evolve", path, "--total-time", repr(T)]) for _ in range(self.reps(reps_a[n]))]
-            # reference: the same split4 run at a 1000x tighter tolerance (error ~ rtol^(4/5): ~250x smaller)
-            ref = adiabat(self.binary, ["evolve", path, "--total-time", repr(T), "--rtol", "1e-10"])
+            path, runs, ref = self.glass_runs(n, inst, T, reps_a[n])
             q = [worker("qutip-anneal", {"n": n, "instance_seed": inst, "T": T, "atol": 1e-10, "rtol": 1e-8})
                  for _ in range(self.reps(reps_q[n]))]
             F_ref = ref["fidelity"]
@@ -861,11 +867,7 @@ class Bench:
         out["uptime_start"] = uptime()
         for n in sizes:
             inst = seed * 1000 + n
-            h, J = qutip_evolve.spin_glass(n, inst)
-            path = os.path.join(self.tmp, f"sg{n}.coo")
-            qutip_evolve.write_coo(path, h, J)
-            runs = [adiabat(self.binary, ["evolve", path, "--total-time", repr(T)]) for _ in range(self.reps(reps_a[n]))]
-            ref = adiabat(self.binary, ["evolve", path, "--total-time", repr(T), "--rtol", "1e-10"])
+            path, runs, ref = self.glass_runs(n, inst, T, reps_a[n])
             F_ref = ref["fidelity"]
             err_a = max(abs(r["fidelity"] - F_ref) for r in runs)
             a_wall, a_solve = summary([r["_wall"] for r in runs]), summary([r["seconds"] for r in runs])

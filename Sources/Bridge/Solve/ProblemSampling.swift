@@ -166,20 +166,10 @@ extension Problem {
         let sampler = try request.validated()
         switch self {
         case .landscape(let problem):
-            guard let landscape = sampler as? any LandscapeSampler.Type else {
-                throw InputError(
-                    "sample.sampler",
-                    "'\(problem.name)' is a landscape problem; \(sampler.name) samples the spins of an annealing problem",
-                    hint: "use \(SamplerRegistry.names(in: .landscape).joined(separator: ", "))")
+            let landscape = try Self.landscapeSampler(sampler, "'\(problem.name)' is a landscape problem")
+            return try Self.writingSamples(request) {
+                try Self.sample(problem, sampler: landscape, request, progress: progress)
             }
-            if let file = request.outputFile {
-                try DataFile.check(file, parameter: "sample.output", suffixes: LandscapeSampleFile.suffixes)
-            }
-            let solution = try Self.sample(problem, sampler: landscape, request, progress: progress)
-            if let file = request.outputFile, case .landscape(_, let outcome, let grid) = solution {
-                try LandscapeSampleFile.write(outcome, grid: grid, to: file)
-            }
-            return solution
         case .annealing(let problem):
             guard let spins = sampler as? any SpinSampler.Type else {
                 throw InputError(
@@ -201,21 +191,33 @@ extension Problem {
             }
             return .spins(problem: problem.spec.name, result: result)
         case .scoreField(let problem):
-            guard let landscape = sampler as? any LandscapeSampler.Type else {
-                throw InputError(
-                    "sample.sampler",
-                    "'\(problem.name)' is a score field (a landscape); \(sampler.name) samples the spins of an annealing problem",
-                    hint: "use \(SamplerRegistry.names(in: .landscape).joined(separator: ", "))")
+            let landscape = try Self.landscapeSampler(sampler, "'\(problem.name)' is a score field (a landscape)")
+            return try Self.writingSamples(request) {
+                try Self.sample(problem, sampler: landscape, request, progress: progress)
             }
-            if let file = request.outputFile {
-                try DataFile.check(file, parameter: "sample.output", suffixes: LandscapeSampleFile.suffixes)
-            }
-            let solution = try Self.sample(problem, sampler: landscape, request, progress: progress)
-            if let file = request.outputFile, case .landscape(_, let outcome, let grid) = solution {
-                try LandscapeSampleFile.write(outcome, grid: grid, to: file)
-            }
-            return solution
         }
+    }
+
+    /// `sampler` as a landscape sampler, or the refusal that says what the problem is.
+    static func landscapeSampler(_ sampler: any Sampler.Type, _ problem: String) throws -> any LandscapeSampler.Type {
+        guard let landscape = sampler as? any LandscapeSampler.Type else {
+            throw InputError(
+                "sample.sampler", "\(problem); \(sampler.name) samples the spins of an annealing problem",
+                hint: "use \(SamplerRegistry.names(in: .landscape).joined(separator: ", "))")
+        }
+        return landscape
+    }
+
+    /// Runs a landscape sampler with `request`'s output file checked before and written after.
+    static func writingSamples(_ request: SampleRequest, _ run: () throws -> SampleSolution) throws -> SampleSolution {
+        if let file = request.outputFile {
+            try DataFile.check(file, parameter: "sample.output", suffixes: LandscapeSampleFile.suffixes)
+        }
+        let solution = try run()
+        if let file = request.outputFile, case .landscape(_, let outcome, let grid) = solution {
+            try LandscapeSampleFile.write(outcome, grid: grid, to: file)
+        }
+        return solution
     }
 
     /// The problem's `t_max`, lowered to the noise end of a sampler's default diffusion
