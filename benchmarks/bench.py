@@ -26,6 +26,8 @@ in-process solve time from its JSON are both reported; peak RSS comes from GNU t
 in a worker process of this script (`--worker`), timed around the solve only (imports and
 set-up excluded, to the peer's advantage), so their peak RSS is measured the same way.
 
+  scorefield the spectrum along 20 times of a 512x512 tabulated score field (.npz) against the
+            analytic density route (`--rows scorefield`, not in the default rows)
   contention wall time against CPU time of an evolve and a reverse-SDE run, alone and with one
             busy competing process (`--rows contention`, not in the default rows)
   registers 20-24 qubits: time, evaluations, bytes moved per evaluation and peak memory per
@@ -1145,6 +1147,38 @@ class Bench:
         registers.run(self, adiabat, stream_bandwidth, adiabat_baseline_rss)
 
     # ---- (5) cost growth
+    def scorefield(self):
+        """A tabulated score field (512^2 x 20 times) against the density route (benchmarks/scorefield.py)."""
+        import scorefield
+
+        self.log("[scorefield] spectrum of a 512x512x20 tabulated score field vs the analytic density route")
+        problem = load_toml(os.path.join(PROBLEMS, "mixture-2d.toml"))
+        field, mix, times = scorefield.write_field(problem, self.tmp)
+        runs = [adiabat(self.binary, ["spectrum", field, "--profile", str(len(times)), "--max-work", "1e14"])
+                for _ in range(self.reps(2, 1))]
+        profile = runs[0]["profile"]
+        density = [adiabat(self.binary, ["spectrum", mix, "--time", repr(t), "--levels", "2", "--max-work", "1e14"])
+                   for t in times]
+        by_time = {round(p["time"], 12): p for p in profile}
+        diffs = []
+        for t, d in zip(times, density):
+            p = by_time.get(round(t, 12))
+            if p is not None:
+                diffs.append(abs(p["gap"] - d["gap"]) / max(abs(d["gap"]), 1e-300))
+        field_wall = summary([r["_wall"] for r in runs])
+        density_wall = summary([sum(d["_wall"] for d in density)])
+        note = (f"{len(times)} times in [{times[0]:g}, {times[-1]:g}], 512x512 nodes; max relative gap difference "
+                f"{max(diffs):.1e} over {len(diffs)} common times; field lambda_theta {runs[0].get('lambda_theta', 0):.2e}"
+                f" (0 for a gradient field, up to discretisation); density route = {len(times)} `spectrum --time t`"
+                " runs of the analytic mixture, summed")
+        row = self.add_row("score field: spectrum along t", "512x512 x 20 times", field_wall,
+                           summary([r.get("seconds") for r in runs]), "adiabat, analytic density route",
+                           density_wall, f"gap diff {max(diffs):.1e}", "(reference)", note=note,
+                           a_cpu=summary([r["_cpu"] for r in runs]),
+                           p_cpu=summary([sum(d["_cpu"] or 0 for d in density)]))
+        self.details["scorefield"] = {"times": times, "relative_gap_differences": diffs, "field_min_gap": runs[0].get("min_gap"),
+                                      "field_rss": runs[0]["_rss"], "row": row}
+
     def contention(self):
         """Wall time against CPU time with and without one competing busy process.
 
