@@ -13,7 +13,9 @@ struct CompareCommand: ParsableCommand {
             Landscapes: real-time evolution (1 − F and TV against T), the Fokker–Planck law of \
             annealed Langevin on the same schedule (against the same T), the reverse SDE's \
             Fokker–Planck law and the particle samplers (TV against steps, with standard errors). \
-            Annealing problems: quantum annealing and the annealed flip chain (ground-state \
+            Score fields (a trained model's .npz): the same rows as evolve and sample run them on \
+            the field, linear schedule only, against the file's density (or |ψ₀|²) at the first \
+            table. Annealing problems: quantum annealing and the annealed flip chain (ground-state \
             probability against T), the reverse flip chain (against its grid cells) and simulated \
             annealing (against sweeps), and path-integral annealing (SQA, against sweeps) with \
             --path-integral or when the exact side is skipped: on instances whose 2ⁿ-amplitude \
@@ -31,7 +33,7 @@ struct CompareCommand: ParsableCommand {
     @Option(
         name: .long,
         help:
-            "Comma-separated schedules (default: linear,cosine,ddpm-cosine,gap-adaptive on landscapes; linear,cosine,roland-cerf,flip:ddpm-cosine on spins). Names: docs/schedules.md."
+            "Comma-separated schedules (default: linear,cosine,ddpm-cosine,gap-adaptive on landscapes; linear,cosine,roland-cerf,flip:ddpm-cosine on spins; linear, the only one, on score fields). Names: docs/schedules.md."
     )
     var schedules: CommaList<String>?
 
@@ -104,7 +106,7 @@ struct CompareCommand: ParsableCommand {
     func run() throws {
         let loaded = try Problem.load(problem, seed: common.seed, vartype: problemOptions.vartype)
         let annealing = loaded.kind == .annealing
-        var settings = ComparisonSettings.defaults(annealing: annealing, seed: common.seed)
+        var settings = ComparisonSettings.defaults(for: loaded, seed: common.seed)
         if let schedules {
             settings.schedules = try ScheduleRequest.parseList(schedules.values.joined(separator: ",")).map(\.description)
         }

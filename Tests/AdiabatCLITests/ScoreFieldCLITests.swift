@@ -51,7 +51,7 @@ struct ScoreFieldCLITests {
         #expect((try jsonObject(t)["columns"] as? [String]) == ["x", "y", "S_x", "S_y", "div_S", "curl_S", "V"])
         for args in [
             ["translate", field, "--to", "score"], ["evolve", field, "--total-time", "1", "--schedule", "cosine"],
-            ["spectrum", field, "--time", "9"], ["compare", field],
+            ["spectrum", field, "--time", "9"], ["compare", field, "--schedules", "cosine"],
         ] {
             let run = try adiabat(args, in: packageRoot)
             #expect(run.status != 0, "\(args)")

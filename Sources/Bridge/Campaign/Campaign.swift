@@ -155,6 +155,7 @@ public final class Campaign: @unchecked Sendable {
         switch c.subject {
         case .annealing(let a): return a.exactSkipped == nil ? pow(2, Double(a.qubits)) : Double(a.qubits)
         case .landscape(let l): return Double(l.grid.count)
+        case .scoreField(let f): return Double(f.grid.count)
         }
     }
 

@@ -61,6 +61,24 @@ extension Comparison {
                     total += samples * cell.value * Double(l.grid.dimension) * 100
                 }
             }
+        case .scoreField(let f):
+            var options = EvolutionOptions.recommended(for: .split4)
+            options.rtol = settings.rtol
+            let span = try ScoreFieldSpan(f.problem, start: nil, parameter: "compare", purpose: "compare")
+            for cell in cells where !done.contains(cell) {
+                switch cell.method {
+                case .quantum:
+                    total +=
+                        try Problem.scoreFieldEvolutionEstimate(
+                            f.problem, span: span, totalTime: cell.value, method: .split4, options: options
+                        )
+                        .work
+                case .fokkerPlanck:
+                    total += Double(f.grid.count) * cell.value * 50
+                default:
+                    total += samples * cell.value * Double(f.grid.dimension) * 100
+                }
+            }
         }
         return total
     }

@@ -50,9 +50,25 @@ public final class Comparison: @unchecked Sendable {
         public var qubits: Int { model.qubits }
     }
 
+    /// A tabulated score field (docs/score-fields.md) on its own grid: the quantum side is
+    /// `evolve`'s Score-Hamiltonian path along the tabulated times, the classical side `sample`'s
+    /// runs on the interpolated field, both measured against the same target at `t₀`.
+    public struct ScoreFieldSubject: Sendable {
+        public let problem: ScoreFieldProblem
+        public var grid: UniformGrid { problem.field.grid }
+        /// The last table (where the runs start) and the first, `t₀` (where they are measured).
+        public let start: Double
+        public let end: Double
+        /// The target law tabulated and normalised on ``grid`` (``ScoreFieldTarget``).
+        public let target: GridLaw
+        /// Which law the target is, in words (the file's density or `|ψ₀|²`).
+        public let targetDescription: String
+    }
+
     public enum Subject: Sendable {
         case landscape(LandscapeSubject)
         case annealing(AnnealingSubject)
+        case scoreField(ScoreFieldSubject)
     }
 
     public let name: String
@@ -129,10 +145,28 @@ public final class Comparison: @unchecked Sendable {
             print.add("grid \(grid.points) seed \(settings.seed)")
             library = try ScheduleLibrary(context: .landscape(path), gapSamples: settings.gapSamples)
         case .scoreField(let field):
-            throw InputError(
-                field.file.path,
-                "is a tabulated score field; compare needs a density (the target law of both sides), which a field that need not be a gradient does not define",
-                hint: "use 'adiabat spectrum' on a score field (docs/score-fields.md)")
+            let d = field.field.dimension
+            guard d <= 2 else {
+                throw InputError(field.file.path, "is a \(d)-D score field; compare runs on 1-D and 2-D fields")
+            }
+            if let p = settings.points {
+                throw InputError(
+                    "compare.points",
+                    "is \(p), but a score field runs on its own grid (\(field.field.grid.points.map(String.init).joined(separator: "×")) nodes)",
+                    hint: "leave it out, or export the field on the grid you want")
+            }
+            let span = try ScoreFieldSpan(field, start: nil, parameter: "compare", purpose: "compare")
+            let target = try ScoreFieldTarget.at(field.field, time: span.end)
+            subject = .scoreField(
+                ScoreFieldSubject(
+                    problem: field, start: span.start, end: span.end,
+                    target: try GridLaw.tabulate(target.law, on: field.field.grid), targetDescription: target.description))
+            name = field.name
+            summary = field.description
+            print.add(Array(try InputFile.read(field.dataFile, what: "score field file")))
+            print.add("seed \(settings.seed)")
+            library = try ScheduleLibrary(
+                context: .free(process: field.process, tMax: span.length, map: nil), gapSamples: settings.gapSamples)
         case .annealing(let loaded):
             if loaded.catalyst != nil {
                 throw InputError(
@@ -180,6 +214,24 @@ public final class Comparison: @unchecked Sendable {
                     hint: "use linear, cosine, boundary-cancelling, problem or a FILE.csv table at this size")
             }
         }
+        if case .scoreField = subject {
+            // evolve and sample on a field run the linear schedule in t only (ScoreFieldSpan).
+            if let r = parsed.first(where: { $0.direction != nil }) {
+                throw InputError(
+                    "compare.schedules", "\(r) carries a schedule between spins and an annealing path; this is a score field")
+            }
+            parsed = parsed.filter { r in
+                let usable = (try? ScoreFieldSpan.schedule(r, parameter: "compare.schedules")) != nil
+                if !usable { dropped.append(r.description) }
+                return usable
+            }
+            guard !parsed.isEmpty else {
+                throw InputError(
+                    "compare.schedules",
+                    "\(dropped.joined(separator: ", ")) \(dropped.count == 1 ? "is" : "are") not available on a score field; its runs use the linear schedule in t",
+                    hint: "use --schedules linear")
+            }
+        }
         droppedSchedules = dropped
         requests = parsed
         var built: [String: Schedule] = [:]
@@ -195,7 +247,9 @@ public final class Comparison: @unchecked Sendable {
                     hint: "use flip:NAME to put a diffusion schedule on the annealing path")
             }
             let s: Schedule
-            if case .annealing(let a) = subject, a.exactSkipped != nil {
+            if case .scoreField = subject {
+                s = try ScoreFieldSpan.schedule(r, parameter: "compare.schedules")
+            } else if case .annealing(let a) = subject, a.exactSkipped != nil {
                 s = try PathIntegralSampler.annealingSchedule(a.spec, request: r, registerAllowed: false)
             } else {
                 s = try library.schedule(r)
@@ -224,6 +278,19 @@ public final class Comparison: @unchecked Sendable {
             for s in names {
                 for t in settings.times { out.append(ComparisonCell(method: .langevinPath, schedule: s, value: t)) }
             }
+            for s in names {
+                for n in settings.steps { out.append(ComparisonCell(method: .fokkerPlanck, schedule: s, value: Double(n))) }
+            }
+            for sampler in settings.samplers {
+                guard let m = ComparisonMethod(rawValue: sampler) else { continue }
+                for s in names {
+                    for n in settings.steps { out.append(ComparisonCell(method: m, schedule: s, value: Double(n))) }
+                }
+            }
+        case .scoreField:
+            // No annealed-Langevin twin: its Fokker–Planck run starts from the landscape's exact
+            // marginal at t_max and uses its exact score.
+            for s in names { for t in settings.times { out.append(ComparisonCell(method: .quantum, schedule: s, value: t)) } }
             for s in names {
                 for n in settings.steps { out.append(ComparisonCell(method: .fokkerPlanck, schedule: s, value: Double(n))) }
             }
@@ -305,6 +372,54 @@ public final class Comparison: @unchecked Sendable {
         switch subject {
         case .landscape(let l): return try computeLandscape(cell, l)
         case .annealing(let a): return try computeAnnealing(cell, a)
+        case .scoreField(let f): return try computeScoreField(cell, f)
+        }
+    }
+
+    private func request(_ cell: ComparisonCell) throws -> ScheduleRequest {
+        guard let r = requests.first(where: { $0.description == cell.schedule }) else {
+            throw InputError("schedule", "'\(cell.schedule)' is not in this comparison")
+        }
+        return r
+    }
+
+    // MARK: score-field cells
+
+    /// A score field's cells run `evolve` and `sample` on the field (docs/score-fields.md):
+    /// the same code, the same target; only the metrics are taken here, as on landscapes.
+    private func computeScoreField(_ cell: ComparisonCell, _ f: ScoreFieldSubject) throws -> CellResult {
+        let problem = Problem.scoreField(f.problem)
+        switch cell.method {
+        case .quantum:
+            var evolve = EvolveRequest()
+            evolve.totalTime = cell.value
+            evolve.schedule = try request(cell)
+            evolve.method = .split4
+            evolve.rtol = settings.rtol
+            guard case .scoreField(_, _, _, _, _, let r) = try problem.evolve(evolve) else {
+                throw InputError("method", "evolve returned no score-field solution")
+            }
+            let (fidelity, tv) = Self.stateMetrics(r.finalState, target: f.target)
+            return CellResult(
+                fidelity: fidelity, tv: tv, evaluations: r.statistics.evaluations, seconds: r.statistics.seconds,
+                status: r.status.description)
+        case .langevinPath, .flipChain, .reverseFlip, .simulatedAnnealing, .pathIntegral:
+            throw InputError("method", "\(cell.method.rawValue) does not run on a score field")
+        default:  // the Fokker–Planck law and the particle samplers, as `sample` runs them
+            let kind = cell.method.particleSampler?.kind ?? .fokkerPlanck
+            var sample = SampleRequest(sampler: cell.method.rawValue, seed: settings.seed)
+            sample.steps = Int(cell.value)
+            if kind != .fokkerPlanck { sample.samples = settings.samples }
+            sample.schedule = try request(cell)
+            guard case .landscape(_, let outcome, _) = try problem.sample(sample) else {
+                throw InputError("method", "sample returned no landscape solution")
+            }
+            let r = outcome.report
+            let sampled = kind != .fokkerPlanck
+            return CellResult(
+                fidelity: r.fidelity, fidelityStderr: sampled ? r.fidelityStderr : nil, tv: r.tv,
+                tvStderr: sampled ? r.tvStderr : nil, tvNoiseFloor: r.tvNoiseFloor, evaluations: r.scoreEvaluations,
+                seconds: r.seconds, status: "success")
         }
     }
 
@@ -498,6 +613,10 @@ public final class Comparison: @unchecked Sendable {
         let gaps: PathGaps
         if case .annealing(let a) = subject, let why = a.exactSkipped {
             gaps = PathGaps(parameterName: "s", parameter: [], progress: [], gap: [], unusable: why)
+        } else if case .scoreField = subject {
+            gaps = PathGaps(
+                parameterName: "time", parameter: [], progress: [], gap: [],
+                unusable: "on a score field the gap profile is spectrum --profile's (docs/score-fields.md)")
         } else {
             gaps = try library.gaps()
         }
@@ -547,7 +666,13 @@ public final class Comparison: @unchecked Sendable {
         let rows = all.compactMap { c in results[c].map { ComparisonRow(cell: c, result: $0) } }
         return ComparisonReport(
             problem: name, summary: summary,
-            kind: { if case .landscape = subject { return "landscape" } else { return "annealing" } }(),
+            kind: {
+                switch subject {
+                case .landscape: return "landscape"
+                case .scoreField: return "score-field"
+                case .annealing: return "annealing"
+                }
+            }(),
             settings: settings, grid: gridDescription, gaps: gaps, schedules: scheduleCurves(), rows: rows,
             cells: .init(total: all.count, computed: total, reused: reused), seconds: Date().timeIntervalSince(started),
             notes: notes(), context: context(gaps: gaps))
@@ -567,6 +692,9 @@ public final class Comparison: @unchecked Sendable {
                 "\(l.grid.points.map(String.init).joined(separator: "×")) nodes on \(l.grid) (problem file: \(original); 3-point stencil), \(l.path.process.rawValue), t_max = \(l.path.tMax)"
         case .annealing(let a):
             return "\(a.qubits) qubits, path \(a.spec.path.name)"
+        case .scoreField(let f):
+            return
+                "\(f.grid.points.map(String.init).joined(separator: "×")) nodes on \(f.grid) (the score field's own grid; 3-point stencil), \(f.problem.process.rawValue), tables from t = \(Self.format(f.start)) down to t₀ = \(Self.format(f.end)); target: \(f.targetDescription)"
         }
     }
 
@@ -583,6 +711,18 @@ public final class Comparison: @unchecked Sendable {
     /// Plain-language notes for the report (the cross-domain map's exactness, …).
     func notes() -> [String] {
         var out: [String] = []
+        if case .scoreField(let f) = subject {
+            out.append(
+                "Score field: both sides run from the last table t = \(Self.format(f.start)) to the first, t₀ = \(Self.format(f.end)), and are measured against the same target law, \(f.targetDescription). The quantum side is evolve's Score-Hamiltonian path H_S(t) (linear in t between tables), started in the ground state of H_S at the last table; the classical side is sample's reverse SDE (its Fokker–Planck law) and particle samplers on the interpolated field (Catmull–Rom in space, linear in t), from the prior restricted to the box; particles that leave the box are dropped."
+            )
+            out.append(
+                "Annealed Langevin's Fokker–Planck twin is not run on a score field (it needs a landscape's exact marginals), and the gap profile is not computed here (use spectrum --profile)."
+            )
+            if !droppedSchedules.isEmpty {
+                out.append(
+                    "Left out: \(droppedSchedules.joined(separator: ", ")); runs on a score field use the linear schedule in t.")
+            }
+        }
         if case .annealing(let a) = subject {
             if let why = a.exactSkipped {
                 out.append(

@@ -67,6 +67,7 @@ extension Comparison {
     /// can be had cheaply (1-D landscapes).
     func context(gaps: PathGaps) -> ComparisonContext {
         switch subject {
+        case .scoreField: return ComparisonContext()
         case .annealing(let a):
             var c = ComparisonContext()
             guard let h = a.hamiltonian else { return c }

@@ -54,6 +54,14 @@ public struct ComparisonSettings: Sendable, Codable, Equatable {
 
     /// The defaults: a useful page in well under a minute on two cores for the bundled
     /// 1-D landscapes and the 10-spin glass (measured in docs/compare.md).
+    /// The defaults for `problem`: a score field runs the linear schedule only (its runs have
+    /// no landscape path to build the others on; docs/score-fields.md).
+    public static func defaults(for problem: Problem, seed: UInt64 = 20_260_605) -> ComparisonSettings {
+        var s = defaults(annealing: problem.kind == .annealing, seed: seed)
+        if case .scoreField = problem { s.schedules = ["linear"] }
+        return s
+    }
+
     public static func defaults(annealing: Bool, seed: UInt64 = 20_260_605) -> ComparisonSettings {
         if annealing {
             return ComparisonSettings(

@@ -469,6 +469,9 @@ public struct ComparisonReport: Sendable, Codable {
                 "Annealed Langevin (Fokker–Planck law)", x: timeAxis("total Langevin time T"), y: "1 − F,  F = BC(ρ(T), p₀)²",
                 series(.langevinPath, y: miss)),
         ]
+        // A score field has no annealed-Langevin twin (Comparison.notes()).
+        let field = kind == "score-field"
+        if field { twins.removeLast() }
         SVGPlot.shareYRange(&twins)
         let sides: [(String, ComparisonMethod)] = [("on the quantum side", .quantum), ("on the classical side", .langevinPath)]
         let first = [
@@ -486,6 +489,7 @@ public struct ComparisonReport: Sendable, Codable {
                 "Annealed Langevin: TV of ρ(T)", x: timeAxis("total Langevin time T"), y: "TV = ½Σ|ρ − p₀|ΔV",
                 series(.langevinPath, y: { $0.tv })),
         ]
+        if field { tv.removeLast() }
         SVGPlot.shareYRange(&tv)
         let second = [
             Self.paragraph([
@@ -497,14 +501,18 @@ public struct ComparisonReport: Sendable, Codable {
         ].compactMap { $0 }
         var out = [
             Section(
-                title: "Quantum evolution and its classical twin, against run time T",
-                caption:
-                    "Both start in the ground state √p(tₘₐₓ) of H(tₘₐₓ) and follow the same schedule to t = 0. Left: real-time Schrödinger evolution (split4); F = |⟨√p₀|ψ(T)⟩|², the overlap of the final state with the target state √p₀. Right: continuous annealed Langevin dx = s(x, t(τ)) dτ + √2 dW, its law ρ(T) by Fokker–Planck on the grid; F = BC(ρ(T), p₀)² = (Σ√(ρ p₀) ΔV)², the squared Bhattacharyya coefficient of the two densities (the same number as the overlap when ψ = √ρ; docs/theory.md §6). Both plots share their y axis. Exact on the grid: no error bars.",
+                title: field
+                    ? "Quantum evolution along the score field, against run time T"
+                    : "Quantum evolution and its classical twin, against run time T",
+                caption: field
+                    ? "Real-time Schrödinger evolution (split4) along the Score-Hamiltonian path H_S(t) of the field, from the ground state of H_S at the last table to t₀; F = |⟨√p₀|ψ(T)⟩|², the overlap of the final state with the target state √p₀ (p₀ the target law named above). Exact on the grid: no error bars."
+                    : "Both start in the ground state √p(tₘₐₓ) of H(tₘₐₓ) and follow the same schedule to t = 0. Left: real-time Schrödinger evolution (split4); F = |⟨√p₀|ψ(T)⟩|², the overlap of the final state with the target state √p₀. Right: continuous annealed Langevin dx = s(x, t(τ)) dτ + √2 dW, its law ρ(T) by Fokker–Planck on the grid; F = BC(ρ(T), p₀)² = (Σ√(ρ p₀) ΔV)², the squared Bhattacharyya coefficient of the two densities (the same number as the overlap when ψ = √ρ; docs/theory.md §6). Both plots share their y axis. Exact on the grid: no error bars.",
                 shows: first, plots: twins),
             Section(
                 title: "Total variation to p₀",
-                caption:
-                    "TV = ½Σ|ρ − p₀|ΔV of ρ = |ψ(T)|² (left) and of the annealed-Langevin law ρ(T) (right), against T: the same runs as above, in the metric the samplers are judged by. Both obey TV ≤ √(1 − F); the lower bound 1 − √F ≤ TV holds for the classical F only, since the quantum overlap also counts the phases of ψ, which lower F without changing |ψ|² (docs/theory.md §6). Both plots share their y axis.",
+                caption: field
+                    ? "TV = ½Σ|ρ − p₀|ΔV of ρ = |ψ(T)|² against T: the same runs as above, in the metric the samplers are judged by; TV ≤ √(1 − F) (docs/theory.md §6)."
+                    : "TV = ½Σ|ρ − p₀|ΔV of ρ = |ψ(T)|² (left) and of the annealed-Langevin law ρ(T) (right), against T: the same runs as above, in the metric the samplers are judged by. Both obey TV ≤ √(1 − F); the lower bound 1 − √F ≤ TV holds for the classical F only, since the quantum overlap also counts the phases of ψ, which lower F without changing |ψ|² (docs/theory.md §6). Both plots share their y axis.",
                 shows: second, plots: tv),
         ]
         var particlePlots: [SVGPlot] = [
@@ -541,8 +549,10 @@ public struct ComparisonReport: Sendable, Codable {
         out.append(
             Section(
                 title: "Samplers against steps",
-                caption:
-                    "First: the law of the reverse SDE dx = (x + 2s(x, t)) dτ + √2 dW by Fokker–Planck (implicit Euler, one step per path step) on the schedule's step grid t(k) = tₘₐₓ(1 − u(k/N)), from the prior N(0, I): its TV to p₀ is the schedule's discretisation error alone, without sampling noise. Then the particle samplers: TV between a histogram of the samples and p₀ (automatic binning); error bars are one standard error (delta method); the dotted line is the TV that exact samples show with the same binning. Every cell uses the same seed, so the schedules share their random numbers. All plots of this section share their y axis.",
+                caption: (field
+                    ? "On a score field the path runs from the last table to t₀ on the interpolated field, and the samplers start from the prior restricted to the box; p₀ is the target law named above. "
+                    : "")
+                    + "First: the law of the reverse SDE dx = (x + 2s(x, t)) dτ + √2 dW by Fokker–Planck (implicit Euler, one step per path step) on the schedule's step grid t(k) = tₘₐₓ(1 − u(k/N)), from the prior N(0, I): its TV to p₀ is the schedule's discretisation error alone, without sampling noise. Then the particle samplers: TV between a histogram of the samples and p₀ (automatic binning); error bars are one standard error (delta method); the dotted line is the TV that exact samples show with the same binning. Every cell uses the same seed, so the schedules share their random numbers. All plots of this section share their y axis.",
                 shows: third, plots: particlePlots))
         return out
     }

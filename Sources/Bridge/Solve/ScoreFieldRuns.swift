@@ -179,6 +179,28 @@ extension Problem {
 // MARK: - evolve
 
 extension Problem {
+    /// The work of `evolve` on a score field to `T` (``checkWork(_:_:what:)`` and compare's
+    /// budget): steps from the potential's range at both ends of the span, each a few sine
+    /// transforms of the grid.
+    static func scoreFieldEvolutionEstimate(
+        _ loaded: ScoreFieldProblem, span: ScoreFieldSpan, totalTime T: Double, method: EvolutionMethod,
+        options: EvolutionOptions
+    ) throws -> EvolutionWorkEstimate {
+        let field = loaded.field
+        let grid = field.grid
+        let first = try ScoreFieldHamiltonian.potential(try field.score(atTime: span.start), grid: grid)
+        let last = try ScoreFieldHamiltonian.potential(try field.score(atTime: span.end), grid: grid)
+        var rho = 0.0
+        for v in [first, last] { rho = max(rho, (v.max() ?? 0) - (v.min() ?? 0)) }
+        if method.odeMethod != nil { rho += grid.spacing.reduce(0) { $0 + 4 / ($1 * $1) } }
+        let n = Double(grid.count)
+        let steps = EvolutionWorkEstimate.steps(totalTime: T, spectralRadius: rho, fixed: options.steps)
+        return EvolutionWorkEstimate(
+            steps: steps, work: steps * 40 * (4 * n * Foundation.log2(max(2, n)) + 2 * n),
+            summary: String(format: "about %.2g steps for T = %g and a potential range of %.3g", steps, T, rho)
+                + ", on \(grid.count) grid nodes")
+    }
+
     /// `evolve` on a score field: the Score-Hamiltonian path `H_S(t)` from the last table to the
     /// first (interpolated linearly in `t` between tables), started in the ground state of
     /// `H_S(t_last)`, with the fidelity measured against ``ScoreFieldTarget`` at the first table.
@@ -198,17 +220,7 @@ extension Problem {
         let shape = try ScoreFieldSpan.schedule(request.schedule, parameter: "evolve.schedule")
         let method = request.method ?? .split4
         let options = request.options(for: method)
-        let first = try ScoreFieldHamiltonian.potential(try field.score(atTime: span.start), grid: grid)
-        let last = try ScoreFieldHamiltonian.potential(try field.score(atTime: span.end), grid: grid)
-        var rho = 0.0
-        for v in [first, last] { rho = max(rho, (v.max() ?? 0) - (v.min() ?? 0)) }
-        if method.odeMethod != nil { rho += grid.spacing.reduce(0) { $0 + 4 / ($1 * $1) } }
-        let n = Double(grid.count)
-        let steps = EvolutionWorkEstimate.steps(totalTime: T, spectralRadius: rho, fixed: options.steps)
-        let estimate = EvolutionWorkEstimate(
-            steps: steps, work: steps * 40 * (4 * n * Foundation.log2(max(2, n)) + 2 * n),
-            summary: String(format: "about %.2g steps for T = %g and a potential range of %.3g", steps, T, rho)
-                + ", on \(grid.count) grid nodes")
+        let estimate = try scoreFieldEvolutionEstimate(loaded, span: span, totalTime: T, method: method, options: options)
         try checkWork(estimate, request, what: "evolving \(loaded.name) to T = \(Comparison.format(T))")
         let startSpectrum = try ScoreFieldSpectrumReport.levels(
             try field.score(atTime: span.start), grid: grid, levels: 2, vectors: true)
