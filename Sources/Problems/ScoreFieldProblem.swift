@@ -121,18 +121,67 @@ public struct ScoreFieldProblem: Sendable {
         let path = try s.requireString("file")
         let processName = try s.choice("process", ForwardProcess.allCases.map(\.rawValue), default: "ou") ?? "ou"
         let process = ForwardProcess(rawValue: processName) ?? .ou
+        // A bare .npy carries only the score; its grid and times come from here.
+        let lower = try s.doubles("lower")
+        let upper = try s.doubles("upper")
+        let times = try s.doubles("times")
+        let location = s.location("file")
         try s.finish()
         let url = file.deletingLastPathComponent().appendingPathComponent(path)
-        let arrays: [String: NumPyArray]
+        var arrays: [String: NumPyArray]
         do {
             arrays = try NumPyReader.read(url, byteLimit: byteLimit)
         } catch let e as InputError where e.message == "no such file" {
+            throw InputError(location, "names \(url.path), which does not exist", hint: "paths are relative to the problem file")
+        }
+        if url.pathExtension.lowercased() == "npy" {
+            arrays = try bareArrays(arrays, lower: lower, upper: upper, times: times, origin: location)
+        } else if lower != nil || upper != nil || times != nil {
             throw InputError(
-                s.location("file"), "names \(url.path), which does not exist", hint: "paths are relative to the problem file")
+                location, "is an .npz archive: its grid and times are its axis0…axis2 and t arrays",
+                hint: "drop lower, upper and times from [landscape] (they go with a bare .npy score)")
         }
         let field = try parse(arrays, origin: url.path)
         return ScoreFieldProblem(
             name: name, description: description, file: file, dataFile: url, field: field, process: process)
+    }
+
+    /// The arrays of a bare `.npy` score: the grid from `lower`/`upper` (one per axis, the
+    /// points from the array's shape, ends included) and the times from `times` (then the
+    /// array's first axis is time).
+    static func bareArrays(
+        _ arrays: [String: NumPyArray], lower: [Double]?, upper: [Double]?, times: [Double]?, origin: String
+    ) throws -> [String: NumPyArray] {
+        guard let score = arrays.values.first, arrays.count == 1 else {
+            throw InputError(origin, "is not a single .npy array")
+        }
+        guard let lower, let upper else {
+            throw InputError(
+                origin, "is a bare .npy score: [landscape] needs lower and upper (one value per axis) for its grid",
+                hint: "or save the grid with the score: np.savez(file, score=S, axis0=x, …)")
+        }
+        let first = times == nil ? 0 : 1
+        let d = score.shape.count - 1 - first
+        guard d >= 1, lower.count == d, upper.count == d, score.shape.last == d else {
+            let shape = score.shape.map(String.init).joined(separator: ", ")
+            let expected = times == nil ? "(N0, …, N_{d−1}, d)" : "(Nt, N0, …, N_{d−1}, d)"
+            throw InputError(
+                origin,
+                "has shape (\(shape)); with \(lower.count) lower and \(upper.count) upper values it should be \(expected) with d = \(lower.count)"
+            )
+        }
+        var result = ["score": score]
+        for k in 0..<d {
+            let n = score.shape[first + k]
+            guard n >= 3, lower[k].isFinite, upper[k].isFinite, upper[k] > lower[k] else {
+                throw InputError(
+                    origin, "axis \(k): needs at least 3 points and lower < upper (got \(n) points, \(lower[k])…\(upper[k]))")
+            }
+            let values = (0..<n).map { lower[k] + (upper[k] - lower[k]) * Double($0) / Double(n - 1) }
+            result["axis\(k)"] = NumPyArray(shape: [n], values: values)
+        }
+        if let times { result["t"] = NumPyArray(shape: [times.count], values: times) }
+        return result
     }
 
     /// An `.npz` archive given directly (no TOML): named after the file.

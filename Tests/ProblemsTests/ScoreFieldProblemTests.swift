@@ -112,6 +112,23 @@ struct ScoreFieldProblemTests {
         #expect(
             inputError { _ = try load(head + "file = \"S.npz\"\n[grid]\nlower = [0.0]\n") }?.contains(
                 "its grid is the file's axis0") == true)
+        // A bare .npy score: the grid from lower/upper, the times from times; the same field as
+        // the archive's.
+        let archive = p.field
+        try NPYTestFiles.write(NPYTestFiles.npy(arrays["score"]!.values, shape: arrays["score"]!.shape), "S.npy", in: folder)
+        let bare = try load(head + "file = \"S.npy\"\nlower = [-2.0, -1.0]\nupper = [2.0, 1.0]\ntimes = [0.0, 1.0]\n")
+        #expect(bare.field.times == archive.times && bare.field.grid.points == archive.grid.points)
+        #expect(bare.field.grid.lower == archive.grid.lower && bare.field.grid.upper == archive.grid.upper)
+        #expect(try bare.field.score(atTime: 0.5) == archive.score(atTime: 0.5))
+        #expect(
+            inputError { _ = try load(head + "file = \"S.npy\"\ntimes = [0.0, 1.0]\n") }?.contains(
+                "needs lower and upper") == true)
+        #expect(
+            inputError { _ = try load(head + "file = \"S.npy\"\nlower = [-2.0]\nupper = [2.0]\ntimes = [0.0, 1.0]\n") }?
+                .contains("should be (Nt, N0, …, N_{d−1}, d) with d = 1") == true)
+        #expect(
+            inputError { _ = try load(head + "file = \"S.npz\"\nlower = [-2.0, -1.0]\nupper = [2.0, 1.0]\n") }?.contains(
+                "is an .npz archive") == true)
         // The landscape reader refuses a score field with a pointer to the commands that take it.
         #expect(
             inputError {
