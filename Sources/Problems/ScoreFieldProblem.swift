@@ -129,10 +129,19 @@ public struct ScoreFieldProblem: Sendable {
         try s.finish()
         let url = file.deletingLastPathComponent().appendingPathComponent(path)
         var arrays: [String: NumPyArray]
-        do {
-            arrays = try NumPyReader.read(url, byteLimit: byteLimit)
-        } catch let e as InputError where e.message == "no such file" {
+        guard FileManager.default.fileExists(atPath: url.path) else {
             throw InputError(location, "names \(url.path), which does not exist", hint: "paths are relative to the problem file")
+        }
+        if url.pathExtension.lowercased() == "csv" {
+            if lower != nil || upper != nil || times != nil {
+                throw InputError(
+                    location, "is a CSV field: its x and t columns give the grid and times", hint: "drop lower, upper and times")
+            }
+            arrays = try csvArrays(
+                try InputFile.readText(url, limit: Int(min(byteLimit, UInt64(Int.max))), what: "score-field file"),
+                origin: url.path)
+        } else {
+            arrays = try NumPyReader.read(url, byteLimit: byteLimit)
         }
         if url.pathExtension.lowercased() == "npy" {
             arrays = try bareArrays(arrays, lower: lower, upper: upper, times: times, origin: location)
@@ -182,6 +191,58 @@ public struct ScoreFieldProblem: Sendable {
         }
         if let times { result["t"] = NumPyArray(shape: [times.count], values: times) }
         return result
+    }
+
+    /// The arrays of a 1-D field in CSV: a header `x,score` (one table) or `t,x,score` (a table
+    /// per time, each on the same x, in increasing t), with an optional last column
+    /// `log_density`; one row per node.
+    static func csvArrays(_ text: String, origin: String) throws -> [String: NumPyArray] {
+        var lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+        lines.removeAll { $0.isEmpty || $0.hasPrefix("#") }
+        guard let header = lines.first?.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) else {
+            throw InputError(origin, "is empty", hint: "a 1-D CSV field starts with a header x,score or t,x,score")
+        }
+        let known = [["x", "score"], ["x", "score", "log_density"], ["t", "x", "score"], ["t", "x", "score", "log_density"]]
+        guard known.contains(header) else {
+            throw InputError(
+                "\(origin):1",
+                "header '\(header.joined(separator: ","))' is not one of x,score / t,x,score (with an optional log_density)")
+        }
+        let timed = header.first == "t"
+        var rows: [[Double]] = []
+        for (i, line) in lines.dropFirst().enumerated() {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            let values = fields.map { Double($0.trimmingCharacters(in: .whitespaces)) }
+            guard values.count == header.count, values.allSatisfy({ $0 != nil }) else {
+                throw InputError("\(origin):\(i + 2)", "needs \(header.count) numbers (\(header.joined(separator: ",")))")
+            }
+            rows.append(values.map { $0! })  // safe: all non-nil, checked above
+        }
+        guard !rows.isEmpty else { throw InputError(origin, "has a header but no rows") }
+        let xColumn = timed ? 1 : 0
+        var times: [Double] = []
+        var x: [Double] = []
+        for row in rows {
+            if timed, times.last != row[0] { times.append(row[0]) }
+            if times.count <= 1 { x.append(row[xColumn]) }
+        }
+        let n = x.count
+        guard rows.count == max(times.count, 1) * n else {
+            throw InputError(origin, "has \(rows.count) rows: every time needs the same \(n) x values")
+        }
+        for (k, row) in rows.enumerated() where row[xColumn] != x[k % n] {
+            throw InputError("\(origin):\(k + 2)", "x = \(row[xColumn]) differs from the first table's x = \(x[k % n])")
+        }
+        var arrays: [String: NumPyArray] = [
+            "score": NumPyArray(shape: (timed ? [times.count] : []) + [n, 1], values: rows.map { $0[xColumn + 1] }),
+            "axis0": NumPyArray(shape: [n], values: x),
+        ]
+        if timed { arrays["t"] = NumPyArray(shape: [times.count], values: times) }
+        if header.last == "log_density" {
+            arrays["log_density"] = NumPyArray(
+                shape: (timed ? [times.count] : []) + [n], values: rows.map { $0[xColumn + 2] })
+        }
+        return arrays
     }
 
     /// An `.npz` archive given directly (no TOML): named after the file.

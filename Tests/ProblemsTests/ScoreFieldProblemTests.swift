@@ -129,6 +129,22 @@ struct ScoreFieldProblemTests {
         #expect(
             inputError { _ = try load(head + "file = \"S.npz\"\nlower = [-2.0, -1.0]\nupper = [2.0, 1.0]\n") }?.contains(
                 "is an .npz archive") == true)
+        // A 1-D field in CSV: S = −x at t = 0 and −x/2 at t = 1 on 5 nodes of [−2, 2].
+        var csv = "t,x,score\n"
+        for t in [0.0, 1.0] {
+            for i in 0..<5 {
+                let x = -2 + Double(i)
+                csv += "\(t),\(x),\(-x / (1 + t))\n"
+            }
+        }
+        try NPYTestFiles.write(Data(csv.utf8), "S.csv", in: folder)
+        let line = try load(head + "file = \"S.csv\"\n")
+        #expect(line.field.times == [0, 1] && line.field.grid.points == [5] && line.field.grid.lower == [-2])
+        #expect(try line.field.score(atTime: 1) == [2, 1, 0, -1, -2].map { $0 / 2 })
+        try NPYTestFiles.write(Data("x,score\n0,1\n1,2\n2\n".utf8), "bad.csv", in: folder)
+        #expect(inputError { _ = try load(head + "file = \"bad.csv\"\n") }?.contains("bad.csv:4") == true)
+        try NPYTestFiles.write(Data("t,x,score\n0,0,1\n0,1,1\n0,2,1\n1,0,1\n1,1.5,1\n1,2,1\n".utf8), "shift.csv", in: folder)
+        #expect(inputError { _ = try load(head + "file = \"shift.csv\"\n") }?.contains("differs from the first table") == true)
         // The landscape reader refuses a score field with a pointer to the commands that take it.
         #expect(
             inputError {
