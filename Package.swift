@@ -77,7 +77,7 @@ let package = Package(
             name: "NPYTestSupport", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")],
             path: "Tests/Support/NPYTestSupport"),
         // Test support only: scratch folders (with tmpfs mounts) and the small comparison problems.
-        .target(name: "TestSupport", path: "Tests/Support/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["AdiabatCore"], path: "Tests/Support/TestSupport"),
         .testTarget(name: "GSLKitTests", dependencies: ["GSLKit"]),
         .testTarget(name: "AdiabatCLITests", dependencies: ["AdiabatCLI", "Bridge", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "AdiabatCoreTests", dependencies: ["AdiabatCore", "TestSupport"]),
@@ -86,7 +86,7 @@ let package = Package(
         .testTarget(
             name: "ProblemsTests",
             dependencies: [
-                "Problems", "AdiabatCore", "Landscapes", "Quantum", "NPYTestSupport",
+                "Problems", "AdiabatCore", "Landscapes", "Quantum", "NPYTestSupport", "TestSupport",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
         .testTarget(name: "LandscapesTests", dependencies: ["Landscapes", "AdiabatCore", "GSLKit"]),

@@ -3,6 +3,7 @@ import Bridge
 import Foundation
 import NPYTestSupport
 import Problems
+import TestSupport
 import Testing
 
 /// `compare` on a score field (docs/score-fields.md, docs/compare.md): the exact OU score of

@@ -4,6 +4,7 @@ import Diffusion
 import Foundation
 import NPYTestSupport
 import Problems
+import TestSupport
 import Testing
 
 /// The OU marginal variance of data `N(0, s0²)` at time `t`: `s0² e^{−2t} + 1 − e^{−2t}`.

@@ -5,6 +5,7 @@ import Landscapes
 import NPYTestSupport
 import Problems
 import Quantum
+import TestSupport
 import Testing
 
 /// `S(x)` at every node of `grid`, point-major.
@@ -210,17 +211,5 @@ struct ScoreFieldTests {
         #expect(abs(report.groundEnergy! - r.lambdaTheta) < 1e-6)
         // The score of H_S's ground state is the gradient part −x·√(1+ε²)/… : it misses εJx.
         #expect(report.rmsError! > 0.3)
-    }
-}
-
-/// The error text of `body`, or nil if it did not throw an `InputError`.
-func inputError(_ body: () throws -> Void) -> String? {
-    do {
-        try body()
-        return nil
-    } catch let e as InputError {
-        return "\(e)"
-    } catch {
-        return "unexpected \(error)"
     }
 }

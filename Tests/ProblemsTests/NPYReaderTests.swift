@@ -2,19 +2,8 @@ import AdiabatCore
 import Foundation
 import NPYTestSupport
 import Problems
+import TestSupport
 import Testing
-
-/// The error text of `body`, or nil if it did not throw an `InputError`.
-func inputError(_ body: () throws -> Void) -> String? {
-    do {
-        try body()
-        return nil
-    } catch let e as InputError {
-        return "\(e)"
-    } catch {
-        return "unexpected \(error)"
-    }
-}
 
 @Suite("NumPy .npy/.npz reader")
 struct NPYReaderTests {

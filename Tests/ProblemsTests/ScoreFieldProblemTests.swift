@@ -2,6 +2,7 @@ import AdiabatCore
 import Foundation
 import NPYTestSupport
 import Problems
+import TestSupport
 import Testing
 
 /// A 2-D field on [−2, 2]×[−1, 1] (5×3 nodes) at `times` (or one table), S = (−x, −2y) + k.
