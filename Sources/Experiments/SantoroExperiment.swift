@@ -108,22 +108,14 @@ public struct SantoroExperiment: Sendable {
             let sa = try SimulatedAnnealing.run(
                 model, options: SimulatedAnnealingOptions(samples: s.reads, sweeps: tau, seed: seed),
                 groundEnergy: glass.groundEnergy)
-            points.append(
-                Point(
-                    method: "SA", sweeps: tau, residualEnergyPerSpin: sa.residualEnergyPerSpin ?? .nan,
-                    stderr: sa.residualEnergyPerSpinStderr ?? .nan, groundStateProbability: sa.groundStateProbability,
-                    seconds: Date().timeIntervalSince(clock)))
+            points.append(Point(method: "SA", sweeps: tau, run: sa, since: clock))
             progress?("santoro: SQA, \(tau) sweeps, \(s.slices) slices")
             clock = Date()
             let sqa = try PathIntegralAnnealing.run(
                 model, path: .linear, schedule: .linear,
                 options: PathIntegralOptions(samples: s.reads, sweeps: tau, slices: s.slices, seed: seed &+ 1),
                 groundEnergy: glass.groundEnergy)
-            points.append(
-                Point(
-                    method: "SQA", sweeps: tau, residualEnergyPerSpin: sqa.residualEnergyPerSpin ?? .nan,
-                    stderr: sqa.residualEnergyPerSpinStderr ?? .nan, groundStateProbability: sqa.groundStateProbability,
-                    seconds: Date().timeIntervalSince(clock)))
+            points.append(Point(method: "SQA", sweeps: tau, run: sqa, since: clock))
         }
         return Result(
             settings: s, spins: model.qubits, groundEnergy: glass.groundEnergy, points: points,
@@ -177,5 +169,15 @@ extension SantoroExperiment.Result {
                     }.joined(separator: ", ")
                 ),
             ])
+    }
+}
+
+extension SantoroExperiment.Point {
+    /// One sampler's run at `sweeps` sweeps per read, timed from `start` to now.
+    init(method: String, sweeps: Int, run: SpinSampleResult, since start: Date) {
+        self.init(
+            method: method, sweeps: sweeps, residualEnergyPerSpin: run.residualEnergyPerSpin ?? .nan,
+            stderr: run.residualEnergyPerSpinStderr ?? .nan, groundStateProbability: run.groundStateProbability,
+            seconds: Date().timeIntervalSince(start))
     }
 }
