@@ -63,18 +63,27 @@ public final class TOMLSection {
 
     // MARK: Scalars
 
-    public func string(_ key: String) throws -> String? {
+    /// The value at `key` as `read` takes it, nil when the key is absent; a value `read` turns
+    /// down (nil) is an error that says the key must be `expected`.
+    private func scalar<T>(_ key: String, _ expected: String, _ read: (TOMLNode.Value) -> T?) throws -> T? {
         guard let n = node(key) else { return nil }
-        guard case .string(let s) = n.value else { throw typeError(key, n, "a string") }
-        return s
+        guard let v = read(n.value) else { throw typeError(key, n, expected) }
+        return v
+    }
+
+    /// `value`, or the error that the key (`expected`) is missing.
+    private func required<T>(_ key: String, _ expected: String, _ value: T?) throws -> T {
+        guard let value else { throw missing(key, expected) }
+        return value
+    }
+
+    public func string(_ key: String) throws -> String? {
+        try scalar(key, "a string") { if case .string(let s) = $0 { s } else { nil } }
     }
 
     public func string(_ key: String, default value: String) throws -> String { try string(key) ?? value }
 
-    public func requireString(_ key: String) throws -> String {
-        guard let s = try string(key) else { throw missing(key, "a string") }
-        return s
-    }
+    public func requireString(_ key: String) throws -> String { try required(key, "a string", string(key)) }
 
     /// A string from a fixed set; the error lists the choices.
     public func choice(_ key: String, _ choices: [String], default value: String? = nil) throws -> String? {
@@ -87,41 +96,32 @@ public final class TOMLSection {
 
     /// A finite number (integers are accepted).
     public func double(_ key: String) throws -> Double? {
-        guard let n = node(key) else { return nil }
-        let v: Double
-        switch n.value {
-        case .float(let x): v = x
-        case .integer(let i): v = Double(i)
-        default: throw typeError(key, n, "a number")
+        let number = try scalar(key, "a number") { value -> Double? in
+            switch value {
+            case .float(let x): x
+            case .integer(let i): Double(i)
+            default: nil
+            }
         }
-        guard v.isFinite else { throw InputError("\(file):\(n.line)", "\(name(key)) must be finite (got \(v))") }
+        guard let v = number else { return nil }
+        guard v.isFinite else { throw error(key, "must be finite (got \(v))") }
         return v
     }
 
     public func double(_ key: String, default value: Double) throws -> Double { try double(key) ?? value }
 
-    public func requireDouble(_ key: String) throws -> Double {
-        guard let v = try double(key) else { throw missing(key, "a number") }
-        return v
-    }
+    public func requireDouble(_ key: String) throws -> Double { try required(key, "a number", double(key)) }
 
     public func int(_ key: String) throws -> Int? {
-        guard let n = node(key) else { return nil }
-        guard case .integer(let i) = n.value else { throw typeError(key, n, "an integer") }
-        return i
+        try scalar(key, "an integer") { if case .integer(let i) = $0 { i } else { nil } }
     }
 
     public func int(_ key: String, default value: Int) throws -> Int { try int(key) ?? value }
 
-    public func requireInt(_ key: String) throws -> Int {
-        guard let v = try int(key) else { throw missing(key, "an integer") }
-        return v
-    }
+    public func requireInt(_ key: String) throws -> Int { try required(key, "an integer", int(key)) }
 
     public func bool(_ key: String) throws -> Bool? {
-        guard let n = node(key) else { return nil }
-        guard case .bool(let b) = n.value else { throw typeError(key, n, "true or false") }
-        return b
+        try scalar(key, "true or false") { if case .bool(let b) = $0 { b } else { nil } }
     }
 
     // MARK: Arrays
@@ -130,6 +130,18 @@ public final class TOMLSection {
         guard let n = node(key) else { return nil }
         guard case .array(let items) = n.value else { throw typeError(key, n, "an array") }
         return (n, items)
+    }
+
+    /// The array at `key` with every element as `read` takes it, nil when the key is absent;
+    /// an element `read` turns down is an error at its own line (`key[i] must be expected`).
+    private func elements<T>(_ key: String, _ expected: String, _ read: (TOMLNode.Value) -> T?) throws -> [T]? {
+        guard let (_, items) = try items(key) else { return nil }
+        return try items.enumerated().map { i, n in
+            guard let v = read(n.value) else {
+                throw InputError("\(file):\(n.line)", "\(name(key))[\(i)] must be \(expected), not \(n.typeName)")
+            }
+            return v
+        }
     }
 
     private func number(_ node: TOMLNode, _ label: String) throws -> Double {
@@ -147,30 +159,18 @@ public final class TOMLSection {
         return try items.enumerated().map { try number($1, "\(name(key))[\($0)]") }
     }
 
-    public func requireDoubles(_ key: String) throws -> [Double] {
-        guard let v = try doubles(key) else { throw missing(key, "an array of numbers") }
-        return v
-    }
+    public func requireDoubles(_ key: String) throws -> [Double] { try required(key, "an array of numbers", doubles(key)) }
 
     /// An array of integers.
     public func ints(_ key: String) throws -> [Int]? {
-        guard let (_, items) = try items(key) else { return nil }
-        return try items.enumerated().map { i, n in
-            guard case .integer(let v) = n.value else {
-                throw InputError("\(file):\(n.line)", "\(name(key))[\(i)] must be an integer, not \(n.typeName)")
-            }
-            return v
-        }
+        try elements(key, "an integer") { if case .integer(let v) = $0 { v } else { nil } }
     }
 
     /// An array of arrays of finite numbers (rows may differ in length; callers check).
     public func doubleRows(_ key: String) throws -> [[Double]]? {
-        guard let (_, items) = try items(key) else { return nil }
-        return try items.enumerated().map { i, row in
-            guard case .array(let cells) = row.value else {
-                throw InputError("\(file):\(row.line)", "\(name(key))[\(i)] must be an array, not \(row.typeName)")
-            }
-            return try cells.enumerated().map { try number($1, "\(name(key))[\(i)][\($0)]") }
+        let rows = try elements(key, "an array") { if case .array(let cells) = $0 { cells } else { nil } }
+        return try rows?.enumerated().map { i, cells in
+            try cells.enumerated().map { try number($1, "\(name(key))[\(i)][\($0)]") }
         }
     }
 
@@ -192,22 +192,15 @@ public final class TOMLSection {
 
     /// An array of strings.
     public func strings(_ key: String) throws -> [String]? {
-        guard let (_, items) = try items(key) else { return nil }
-        return try items.enumerated().map { i, n in
-            guard case .string(let s) = n.value else {
-                throw InputError("\(file):\(n.line)", "\(name(key))[\(i)] must be a string, not \(n.typeName)")
-            }
-            return s
-        }
+        try elements(key, "a string") { if case .string(let s) = $0 { s } else { nil } }
     }
 
     // MARK: Tables
 
     /// A sub-table (a `[header]` table, a dotted key or an inline table).
     public func section(_ key: String) throws -> TOMLSection? {
-        guard let n = node(key) else { return nil }
-        guard case .table(let t) = n.value else { throw typeError(key, n, "a table") }
-        return TOMLSection(table: t, file: file, path: name(key))
+        let table = try scalar(key, "a table") { if case .table(let t) = $0 { t } else { nil } }
+        return table.map { TOMLSection(table: $0, file: file, path: name(key)) }
     }
 
     public func requireSection(_ key: String) throws -> TOMLSection {
@@ -219,13 +212,8 @@ public final class TOMLSection {
 
     /// An array of tables (`[[key]]`).
     public func sections(_ key: String) throws -> [TOMLSection]? {
-        guard let (_, items) = try items(key) else { return nil }
-        return try items.enumerated().map { i, n in
-            guard case .table(let t) = n.value else {
-                throw InputError("\(file):\(n.line)", "\(name(key))[\(i)] must be a table, not \(n.typeName)")
-            }
-            return TOMLSection(table: t, file: file, path: "\(name(key))[\(i)]")
-        }
+        let tables = try elements(key, "a table") { if case .table(let t) = $0 { t } else { nil } }
+        return tables?.enumerated().map { TOMLSection(table: $1, file: file, path: "\(name(key))[\($0)]") }
     }
 
     /// Rejects any table of this section (a `[header]`, an inline or a dotted-key table) whose
