@@ -239,39 +239,29 @@ public enum SampleDistances {
         return sum / Double(x.count * y.count)
     }
 
+    /// Mean distance over the distinct pairs of one sample, `d` coordinates a point.
     private static func withinMean(_ a: [Double], _ d: Int) -> Double {
         let n = a.count / d
-        let sum = a.withUnsafeBufferPointer { ap in
-            let p = SharedReadPointer(ap.baseAddress!)  // safe: n ≥ 2
-            return Parallel.sum(count: n, chunkSize: 64) { range in
-                var acc = 0.0
-                for i in range {
-                    for j in (i + 1)..<n {
-                        var r2 = 0.0
-                        for c in 0..<d {
-                            let diff = p[i * d + c] - p[j * d + c]
-                            r2 += diff * diff
-                        }
-                        acc += r2.squareRoot()
-                    }
-                }
-                return acc
-            }
-        }
-        return 2 * sum / Double(n * (n - 1))
+        return 2 * distanceSum(a, a, d, distinctPairsOnly: true) / Double(n * (n - 1))
     }
 
+    /// Mean distance over all pairs of two samples.
     private static func crossMean(_ a: [Double], _ b: [Double], _ d: Int) -> Double {
+        distanceSum(a, b, d, distinctPairsOnly: false) / Double((a.count / d) * (b.count / d))
+    }
+
+    /// `Σᵢ Σⱼ ‖aᵢ − bⱼ‖`, over `j > i` only with `distinctPairsOnly` (then `b` is `a`).
+    private static func distanceSum(_ a: [Double], _ b: [Double], _ d: Int, distinctPairsOnly: Bool) -> Double {
         let n = a.count / d
         let m = b.count / d
-        let sum = a.withUnsafeBufferPointer { ap in
+        return a.withUnsafeBufferPointer { ap in
             b.withUnsafeBufferPointer { bp in
                 let p = SharedReadPointer(ap.baseAddress!)  // safe: n ≥ 2
                 let q = SharedReadPointer(bp.baseAddress!)  // safe: m ≥ 2
                 return Parallel.sum(count: n, chunkSize: 64) { range in
                     var acc = 0.0
                     for i in range {
-                        for j in 0..<m {
+                        for j in (distinctPairsOnly ? i + 1 : 0)..<m {
                             var r2 = 0.0
                             for c in 0..<d {
                                 let diff = p[i * d + c] - q[j * d + c]
@@ -284,6 +274,5 @@ public enum SampleDistances {
                 }
             }
         }
-        return sum / Double(n * m)
     }
 }
