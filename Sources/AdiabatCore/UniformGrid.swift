@@ -92,6 +92,21 @@ public struct UniformGrid: Sendable, Equatable, Codable, CustomStringConvertible
     public var description: String {
         (0..<dimension).map { "[\(lower[$0]), \(upper[$0])]×\(points[$0])" }.joined(separator: " ⊗ ")
     }
+
+    /// Throws unless `values` holds one finite number per node. The error names `parameter`
+    /// and either the count or the first value that is not finite and its node
+    /// (`parameter quantity is nan at x = [...]`, with `hint`).
+    public func checkNodeValues(_ values: [Double], _ parameter: String, quantity: String = "", hint: String) throws {
+        guard values.count == count else {
+            throw InputError(parameter, "has \(values.count) values for a grid of \(count) nodes")
+        }
+        if let i = values.firstIndex(where: { !$0.isFinite }) {
+            var x = [Double](repeating: 0, count: dimension)
+            point(i, into: &x)
+            let subject = quantity.isEmpty ? "is" : "\(quantity) is"
+            throw InputError(parameter, "\(subject) \(values[i]) at x = \(x)", hint: hint)
+        }
+    }
 }
 
 /// A radial grid for `u(r) = r R(r)` with `u(0) = 0` and `u(r_max) = 0`: interior nodes

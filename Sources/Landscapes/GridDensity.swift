@@ -32,16 +32,9 @@ public struct GridDensity: Landscape {
     /// From `log p` (any additive constant) at every node; every value must be finite (a
     /// zero density has no score: give a tiny positive floor instead).
     public init(grid: UniformGrid, logDensity: [Double]) throws {
-        guard logDensity.count == grid.count else {
-            throw InputError("landscape", "has \(logDensity.count) values for a grid of \(grid.count) nodes")
-        }
-        if let i = logDensity.firstIndex(where: { !$0.isFinite }) {
-            var x = [Double](repeating: 0, count: grid.dimension)
-            grid.point(i, into: &x)
-            throw InputError(
-                "landscape", "log-density is \(logDensity[i]) at x = \(x)",
-                hint: "a tabulated density must be positive and finite at every node (its score is ∇log p)")
-        }
+        try grid.checkNodeValues(
+            logDensity, "landscape", quantity: "log-density",
+            hint: "a tabulated density must be positive and finite at every node (its score is ∇log p)")
         let peak = logDensity.max() ?? 0
         var mass = 0.0
         for l in logDensity { mass += exp(l - peak) }

@@ -44,16 +44,9 @@ public struct GridHamiltonian: Sendable {
 
     /// - Throws: if `potential` does not have one finite value per node.
     public init(grid: UniformGrid, potential: [Double], order: LaplacianOrder = .second) throws {
-        guard potential.count == grid.count else {
-            throw InputError("potential", "has \(potential.count) values for a grid of \(grid.count) nodes")
-        }
-        if let i = potential.firstIndex(where: { !$0.isFinite }) {
-            var x = [Double](repeating: 0, count: grid.dimension)
-            grid.point(i, into: &x)
-            throw InputError(
-                "potential", "is \(potential[i]) at x = \(x)",
-                hint: "the score is singular or the density vanishes there; shrink the grid or regularise the landscape")
-        }
+        try grid.checkNodeValues(
+            potential, "potential",
+            hint: "the score is singular or the density vanishes there; shrink the grid or regularise the landscape")
         for a in 0..<grid.dimension where grid.points[a] <= order.reach {
             throw InputError("grid.points[\(a)]", "needs more than \(order.reach) points for a \(order.rawValue)-order Laplacian")
         }
