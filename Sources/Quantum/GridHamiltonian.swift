@@ -90,14 +90,20 @@ public struct GridHamiltonian: Sendable {
 
     /// The energy `⟨x|H|x⟩/⟨x|x⟩` of a real vector.
     public func rayleighQuotient(_ x: [Double]) -> Double {
-        let hx = apply(x)
-        var num = 0.0
-        var den = 0.0
-        for i in x.indices {
-            num += x[i] * hx[i]
-            den += x[i] * x[i]
-        }
-        return num / den
+        Self.dot(x, apply(x)) / Self.dot(x, x)
+    }
+
+    /// `‖Hψ‖ / ‖ψ‖` (grid norms): how far `ψ` is from a zero-energy state.
+    public func relativeResidual(_ psi: [Double]) -> Double {
+        let hpsi = apply(psi)
+        return (Self.dot(hpsi, hpsi) / Self.dot(psi, psi)).squareRoot()
+    }
+
+    /// `Σᵢ aᵢbᵢ`, summed in index order.
+    private static func dot(_ a: [Double], _ b: [Double]) -> Double {
+        var sum = 0.0
+        for i in a.indices { sum += a[i] * b[i] }
+        return sum
     }
 
     private func applyComponents(_ x: UnsafeBufferPointer<Double>, _ y: UnsafeMutableBufferPointer<Double>, components c: Int) {

@@ -480,18 +480,6 @@ extension GridHamiltonian {
         if coarse.count < 200 { return try h.lowestLevels(levels, options: SpectrumOptions(method: .dense)).energies }
         return try h.plainLanczos(levels, vectors: false, options: SpectrumOptions(tolerance: 1e-6)).energies
     }
-
-    /// `‖Hψ‖ / ‖ψ‖` (grid norms): how far `ψ` is from a zero-energy state.
-    public func relativeResidual(_ psi: [Double]) -> Double {
-        let hpsi = apply(psi)
-        var num = 0.0
-        var den = 0.0
-        for i in psi.indices {
-            num += hpsi[i] * hpsi[i]
-            den += psi[i] * psi[i]
-        }
-        return (num / den).squareRoot()
-    }
 }
 
 extension RadialHamiltonian {
