@@ -255,6 +255,26 @@ final class ODECallbackContext {
         dimension = problem.dimension
         self.checkFinite = checkFinite
     }
+
+    /// GSL's status for one callback `body` that fills `output` (and `extra`): an error it
+    /// throws is kept for the caller, and with ``checkFinite`` an output value that is not
+    /// finite notes `t` in ``nonFiniteAt``.
+    func status(
+        at t: Double, filling output: UnsafeMutableBufferPointer<Double>,
+        and extra: UnsafeMutableBufferPointer<Double>? = nil, _ body: () throws -> Void
+    ) -> Int32 {
+        do {
+            try body()
+        } catch {
+            thrown = error
+            return Status.badFunction
+        }
+        if checkFinite && (output.contains { !$0.isFinite } || extra?.contains { !$0.isFinite } == true) {
+            nonFiniteAt = t
+            return Status.badFunction
+        }
+        return Status.success
+    }
 }
 
 private func contextFrom(_ params: UnsafeMutableRawPointer?) -> ODECallbackContext? {
@@ -269,19 +289,9 @@ private let odeFunctionTrampoline:
         context.evaluations += 1
         let n = context.dimension
         let output = UnsafeMutableBufferPointer(start: f, count: n)
-        do {
+        return context.status(at: t, filling: output) {
             try context.rightHandSide(t, UnsafeBufferPointer(start: y, count: n), output)
-        } catch {
-            context.thrown = error
-            return Status.badFunction
         }
-        if context.checkFinite {
-            for value in output where !value.isFinite {
-                context.nonFiniteAt = t
-                return Status.badFunction
-            }
-        }
-        return Status.success
     }
 
 private let odeJacobianTrampoline:
@@ -296,23 +306,9 @@ private let odeJacobianTrampoline:
         let n = context.dimension
         let matrix = UnsafeMutableBufferPointer(start: dfdy, count: n * n)
         let timeDerivative = UnsafeMutableBufferPointer(start: dfdt, count: n)
-        do {
+        return context.status(at: t, filling: matrix, and: timeDerivative) {
             try jacobian(t, UnsafeBufferPointer(start: y, count: n), matrix, timeDerivative)
-        } catch {
-            context.thrown = error
-            return Status.badFunction
         }
-        if context.checkFinite {
-            for value in matrix where !value.isFinite {
-                context.nonFiniteAt = t
-                return Status.badFunction
-            }
-            for value in timeDerivative where !value.isFinite {
-                context.nonFiniteAt = t
-                return Status.badFunction
-            }
-        }
-        return Status.success
     }
 
 /// Integrates an ``ODEProblem`` with one GSL stepper, to a time or one step at a time.
