@@ -164,20 +164,17 @@ public struct Formula: Sendable, CustomStringConvertible {
             return position < characters.count ? characters[position] : nil
         }
 
-        mutating func expression() throws -> Node {
-            var node = try term()
-            while let c = peek(), c == "+" || c == "-" {
-                position += 1
-                node = .binary(c, node, try term())
-            }
-            return node
-        }
+        mutating func expression() throws -> Node { try leftAssociative("+-") { try $0.term() } }
 
-        mutating func term() throws -> Node {
-            var node = try unaryExpression()
-            while let c = peek(), c == "*" || c == "/" {
+        mutating func term() throws -> Node { try leftAssociative("*/") { try $0.unaryExpression() } }
+
+        /// `operand (op operand)*` for the binary operators `operators` of one precedence
+        /// level, grouped from the left (`a − b − c` is `(a − b) − c`).
+        mutating func leftAssociative(_ operators: String, _ operand: (inout Parser) throws -> Node) throws -> Node {
+            var node = try operand(&self)
+            while let c = peek(), operators.contains(c) {
                 position += 1
-                node = .binary(c, node, try unaryExpression())
+                node = .binary(c, node, try operand(&self))
             }
             return node
         }
