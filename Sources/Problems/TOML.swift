@@ -173,15 +173,18 @@ public struct TOMLParser {
         return t
     }
 
-    private mutating func defineTable(_ root: TOMLTable, _ path: [String], _ at: Int) throws -> TOMLTable {
+    /// The table that holds the last key of a dotted `path` (tables on the way are made as
+    /// needed), and that key.
+    private mutating func parent(of path: [String], in root: TOMLTable, _ at: Int) throws -> (TOMLTable, String) {
         var table = root
         for key in path.dropLast() { table = try descend(table, key, at) }
-        let last = path[path.count - 1]
+        return (table, path[path.count - 1])
+    }
+
+    private mutating func defineTable(_ root: TOMLTable, _ path: [String], _ at: Int) throws -> TOMLTable {
+        let (table, last) = try parent(of: path, in: root, at)
         if let node = table[last] {
-            guard case .table(let t) = node.value, t.implicit || !t.explicitHeader, !t.inline else {
-                throw fail("table [\(path.joined(separator: "."))] is defined twice (first on line \(node.line))", line: at)
-            }
-            if t.explicitHeader {
+            guard case .table(let t) = node.value, !t.explicitHeader, !t.inline else {
                 throw fail("table [\(path.joined(separator: "."))] is defined twice (first on line \(node.line))", line: at)
             }
             t.implicit = false
@@ -195,9 +198,7 @@ public struct TOMLParser {
     }
 
     private mutating func appendTableArray(_ root: TOMLTable, _ path: [String], _ at: Int) throws -> TOMLTable {
-        var table = root
-        for key in path.dropLast() { table = try descend(table, key, at) }
-        let last = path[path.count - 1]
+        let (table, last) = try parent(of: path, in: root, at)
         let t = TOMLTable(line: at)
         t.explicitHeader = true
         if let node = table[last] {
@@ -222,9 +223,7 @@ public struct TOMLParser {
         advance()
         skipSpaces()
         let value = try parseValue()
-        var target = table
-        for key in path.dropLast() { target = try descend(target, key, at) }
-        let last = path[path.count - 1]
+        let (target, last) = try parent(of: path, in: table, at)
         if let existing = target[last] {
             throw fail("key '\(path.joined(separator: "."))' is defined twice (first on line \(existing.line))", line: at)
         }
