@@ -246,8 +246,7 @@ public struct TOMLParser {
 
     private mutating func simpleKey() throws -> String {
         guard let c = peek else { throw fail("expected a key") }
-        if c == "\"" { return try basicString() }
-        if c == "'" { return try literalString() }
+        if c == "\"" || c == "'" { return try string(quote: c) }
         var key = ""
         while let c = peek, c.isLetter || c.isNumber || c == "_" || c == "-" {
             key.append(c)
@@ -261,12 +260,10 @@ public struct TOMLParser {
         let at = line
         guard let c = peek else { throw fail("expected a value") }
         switch c {
-        case "\"":
-            if matches("\"\"\"") { return TOMLNode(value: .string(try multilineBasicString()), line: at) }
-            return TOMLNode(value: .string(try basicString()), line: at)
-        case "'":
-            if matches("'''") { return TOMLNode(value: .string(try multilineLiteralString()), line: at) }
-            return TOMLNode(value: .string(try literalString()), line: at)
+        case "\"", "'":
+            let delimiter = String(repeating: c, count: 3)
+            if matches(delimiter) { return TOMLNode(value: .string(try multilineString(delimiter)), line: at) }
+            return TOMLNode(value: .string(try string(quote: c)), line: at)
         case "[":
             return TOMLNode(value: .array(try array()), line: at)
         case "{":
@@ -391,14 +388,15 @@ public struct TOMLParser {
         }
     }
 
-    private mutating func basicString() throws -> String {
-        advance()  // "
+    /// A one-line string from its opening quote: basic (`"`, with escapes) or literal (`'`).
+    private mutating func string(quote: Character) throws -> String {
+        advance()  // the opening quote
         var s = ""
         while true {
             guard let c = peek, c != "\n" else { throw fail("unterminated string") }
             advance()
-            if c == "\"" { return s }
-            if c == "\\" { s.append(try escape()) } else { s.append(c) }
+            if c == quote { return s }
+            if c == "\\" && quote == "\"" { s.append(try escape()) } else { s.append(c) }
         }
     }
 
@@ -430,29 +428,22 @@ public struct TOMLParser {
         }
     }
 
-    private mutating func literalString() throws -> String {
-        advance()  // '
-        var s = ""
-        while true {
-            guard let c = peek, c != "\n" else { throw fail("unterminated string") }
-            advance()
-            if c == "'" { return s }
-            s.append(c)
-        }
-    }
-
-    private mutating func multilineBasicString() throws -> String {
+    /// A multi-line string from its opening delimiter (`"""` basic, `'''` literal); a newline
+    /// right after the delimiter is dropped. Basic strings take escapes, and in them a backslash
+    /// before white space or a line end drops all white space up to the next text.
+    private mutating func multilineString(_ delimiter: String) throws -> String {
+        let basic = delimiter.first == "\""
         pos += 3
         if peek == "\n" { advance() }
         var s = ""
         while true {
             guard let c = peek else { throw fail("unterminated multi-line string") }
-            if matches("\"\"\"") {
+            if matches(delimiter) {
                 pos += 3
                 return s
             }
             advance()
-            if c == "\\" {
+            if basic && c == "\\" {
                 if let n = peek, n == "\n" || n == " " || n == "\t" {
                     skipAll()
                 } else {
@@ -461,21 +452,6 @@ public struct TOMLParser {
             } else {
                 s.append(c)
             }
-        }
-    }
-
-    private mutating func multilineLiteralString() throws -> String {
-        pos += 3
-        if peek == "\n" { advance() }
-        var s = ""
-        while true {
-            guard let c = peek else { throw fail("unterminated multi-line string") }
-            if matches("'''") {
-                pos += 3
-                return s
-            }
-            advance()
-            s.append(c)
         }
     }
 }
