@@ -39,9 +39,10 @@ enum Output {
 
     /// The JSON object `json(_:)` prints, without printing it: commands that also write files
     /// encode first, so a result that cannot be written fails before any file is touched.
-    static func encodeJSON<T: Encodable>(_ value: T) throws -> Data {
+    static func encodeJSON<T: Encodable>(_ value: T, snakeCaseKeys: Bool = false) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        if snakeCaseKeys { encoder.keyEncodingStrategy = .convertToSnakeCase }
         let data: Data
         do {
             data = try encoder.encode(value)

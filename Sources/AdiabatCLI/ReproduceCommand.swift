@@ -91,7 +91,7 @@ struct ReproduceCommand: ParsableCommand {
                 Summary(
                     experiment: name.rawValue, size: size.rawValue, output: directory.path, files: files,
                     headline: Dictionary(artefacts.headline, uniquingKeysWith: { a, _ in a }), seconds: seconds,
-                    result: AnyEncodable(value: result))) : nil
+                    result: AnyEncodable(value: result)), snakeCaseKeys: true) : nil
         try OutputFile.createFolder(directory)
         try OutputFile.writeTogether(staged)
         if let json {

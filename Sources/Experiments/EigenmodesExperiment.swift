@@ -29,11 +29,6 @@ public struct EigenmodesExperiment: Sendable {
             case .quick: return Settings(tableIndices: [0, 10, 19], coarsen: true, levels: 4)
             }
         }
-
-        enum CodingKeys: String, CodingKey {
-            case coarsen, levels
-            case tableIndices = "table_indices"
-        }
     }
 
     public struct Snapshot: Sendable, Encodable, Equatable {

@@ -91,13 +91,6 @@ public struct ErrorBoundExperiment: Sendable {
                     epsilons: [0.004, 0.008, 0.016], linearLimit: 0.016, spacingPerWidth: 0.4, boxWidths: 5)
             }
         }
-
-        enum CodingKeys: String, CodingKey {
-            case cases, epsilons
-            case linearLimit = "linear_limit"
-            case spacingPerWidth = "spacing_per_width"
-            case boxWidths = "box_widths"
-        }
     }
 
     /// One stationary solve.
@@ -110,12 +103,6 @@ public struct ErrorBoundExperiment: Sendable {
         /// The closed form `2Φ(d/2) − 1` for a Gaussian with a constant δ (nil otherwise).
         public var exactTV: Double?
         public var relativeResidual: Double
-
-        enum CodingKeys: String, CodingKey {
-            case epsilon, tv, ratio
-            case exactTV = "exact_tv"
-            case relativeResidual = "relative_residual"
-        }
     }
 
     /// One landscape with one perturbation family.
@@ -136,11 +123,6 @@ public struct ErrorBoundExperiment: Sendable {
         /// Over Gaussians only and over two-moons only (nil when the family has none).
         public var gaussians: Spread?
         public var twoMoons: Spread?
-
-        enum CodingKeys: String, CodingKey {
-            case family, ratio, gaussians
-            case twoMoons = "two_moons"
-        }
     }
 
     public struct Result: ExperimentResult, Equatable {
@@ -155,13 +137,6 @@ public struct ErrorBoundExperiment: Sendable {
         /// the closed form.
         public var maxClosedFormDeviation: Double?
         public var seconds: Double
-
-        enum CodingKeys: String, CodingKey {
-            case settings, series, collapse, seconds
-            case slopeRange = "slope_range"
-            case maxRatio = "max_ratio"
-            case maxClosedFormDeviation = "max_closed_form_deviation"
-        }
     }
 
     public var settings: Settings

@@ -50,10 +50,13 @@ public protocol ExperimentResult: Encodable, Sendable {
 }
 
 extension ExperimentResult {
-    /// The result as pretty-printed JSON with sorted keys.
+    /// The result as pretty-printed JSON with sorted keys in snake case (`maxRatio` →
+    /// `max_ratio`), so the result types need `CodingKeys` only to leave a property out or to
+    /// spell a key otherwise (dictionary keys are written as they are).
     public func encodedJSON() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.nonConformingFloatEncodingStrategy = .convertToString(
             positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return try encoder.encode(self)
@@ -111,11 +114,6 @@ public struct Spread: Sendable, Codable, Equatable {
         let v = values.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(max(values.count - 1, 1))
         coefficientOfVariation = m != 0 ? v.squareRoot() / abs(m) : .nan
         ratio = minimum > 0 ? maximum / minimum : .nan
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case count, minimum, maximum, mean, ratio
-        case coefficientOfVariation = "coefficient_of_variation"
     }
 }
 

@@ -66,17 +66,6 @@ public struct GapScheduleExperiment: Sendable {
                     doubleWellFokkerPlanckPoints: 351, langevinStepSize: 0.5, targets: [0.05, 0.02])
             }
         }
-
-        enum CodingKeys: String, CodingKey {
-            case landscapes, steps, targets
-            case twoMoonsSteps = "two_moons_steps"
-            case tMax = "t_max"
-            case profilePoints = "profile_points"
-            case twoMoonsHamiltonianPoints = "two_moons_hamiltonian_points"
-            case twoMoonsFokkerPlanckPoints = "two_moons_fokker_planck_points"
-            case doubleWellFokkerPlanckPoints = "double_well_fokker_planck_points"
-            case langevinStepSize = "langevin_step_size"
-        }
     }
 
     /// The gap profile and path speed of one landscape, and the schedules built from them.
@@ -102,12 +91,6 @@ public struct GapScheduleExperiment: Sendable {
         public var stepsToTarget: [Double?]
         /// Mean of log10 TV over the sweep (lower: better over the whole range).
         public var meanLog10TV: Double
-
-        enum CodingKeys: String, CodingKey {
-            case landscape, sampler, schedule, steps, tv
-            case stepsToTarget = "steps_to_target"
-            case meanLog10TV = "mean_log10_tv"
-        }
     }
 
     /// Which schedule is least sensitive, per landscape and sampler.
@@ -119,12 +102,6 @@ public struct GapScheduleExperiment: Sendable {
         public var target: Double
         /// Steps to that target per schedule (nil: not reached).
         public var stepsToTarget: [String: Double?]
-
-        enum CodingKeys: String, CodingKey {
-            case landscape, sampler, target
-            case leastSensitive = "least_sensitive"
-            case stepsToTarget = "steps_to_target"
-        }
     }
 
     public struct Result: ExperimentResult, Equatable {

@@ -41,13 +41,6 @@ public struct GroverExperiment: Sendable {
                 return Settings(rolandCerfQubits: Array(4...10), linearQubits: Array(4...8), targetFidelity: 0.9, rtol: 1e-6)
             }
         }
-
-        enum CodingKeys: String, CodingKey {
-            case rtol
-            case rolandCerfQubits = "roland_cerf_qubits"
-            case linearQubits = "linear_qubits"
-            case targetFidelity = "target_fidelity"
-        }
     }
 
     public struct Point: Sendable, Codable, Equatable {
@@ -63,12 +56,6 @@ public struct GroverExperiment: Sendable {
         /// `√(1 − 4(1 − 1/N)s(1 − s))`.
         public var profilePoints: Int?
         public var profileError: Double?
-
-        enum CodingKeys: String, CodingKey {
-            case qubits, states, schedule, time, fidelity, evaluations
-            case profilePoints = "profile_points"
-            case profileError = "profile_error"
-        }
     }
 
     public struct Result: ExperimentResult, Equatable {
@@ -78,12 +65,6 @@ public struct GroverExperiment: Sendable {
         public var rolandCerfFit: LineFit
         public var linearFit: LineFit
         public var seconds: Double
-
-        enum CodingKeys: String, CodingKey {
-            case settings, points, seconds
-            case rolandCerfFit = "roland_cerf_fit"
-            case linearFit = "linear_fit"
-        }
     }
 
     public var settings: Settings

@@ -44,12 +44,6 @@ public struct HydrogenExperiment: Sendable {
                 )
             }
         }
-
-        enum CodingKeys: String, CodingKey {
-            case points, channels, levels, samples, replicas, seed
-            case rMax = "r_max"
-            case basisSize = "basis_size"
-        }
     }
 
     /// One level in one channel.
@@ -76,17 +70,11 @@ public struct HydrogenExperiment: Sendable {
         public var unregularisedRelativeError: Double
 
         enum CodingKeys: String, CodingKey {
-            case channel, n, learned
-            case closedForm = "closed_form"
-            case exactScore = "exact_score"
-            case learnedMean = "learned_mean"
+            case channel, n, closedForm, exactScore, learned, learnedMean, exactRelativeError, learnedRelativeError
+            case unregularised, unregularisedMean, unregularisedRelativeError
+            // The standard deviations are abbreviated (the rest is the encoder's snake case).
             case learnedStandardDeviation = "learned_sd"
-            case exactRelativeError = "exact_relative_error"
-            case learnedRelativeError = "learned_relative_error"
-            case unregularised
-            case unregularisedMean = "unregularised_mean"
             case unregularisedStandardDeviation = "unregularised_sd"
-            case unregularisedRelativeError = "unregularised_relative_error"
         }
     }
 
@@ -101,13 +89,6 @@ public struct HydrogenExperiment: Sendable {
         /// The unregularised fit on the same samples.
         public var unregularisedCoefficients: [Double]
         public var unregularisedRadialScore: [Double]
-
-        enum CodingKeys: String, CodingKey {
-            case replica, seed, coefficients, ridge
-            case radialScore = "radial_score"
-            case unregularisedCoefficients = "unregularised_coefficients"
-            case unregularisedRadialScore = "unregularised_radial_score"
-        }
     }
 
     public struct Result: ExperimentResult, Equatable {
@@ -129,12 +110,10 @@ public struct HydrogenExperiment: Sendable {
         public var seconds: Double
 
         enum CodingKeys: String, CodingKey {
-            case settings, levels, fits, radii, seconds
-            case maxExactRelativeError = "max_exact_relative_error"
-            case maxLearnedRelativeError = "max_learned_relative_error"
-            case maxUnregularisedRelativeError = "max_unregularised_relative_error"
+            case settings, levels, fits, radii, seconds, maxDeviationInStandardErrors
+            case maxExactRelativeError, maxLearnedRelativeError, maxUnregularisedRelativeError
+            // Snake case alone would run the acronyms together (`learned_e1rms_…`).
             case learnedE1RMSRelativeError = "learned_e1_rms_relative_error"
-            case maxDeviationInStandardErrors = "max_deviation_in_standard_errors"
         }
     }
 

@@ -47,11 +47,6 @@ public struct SantoroExperiment: Sendable {
                 return Settings(side: 8, sweeps: [10, 30, 100, 300], reads: 64, slices: 8, frustratedFraction: 0.5, seed: seed)
             }
         }
-
-        enum CodingKeys: String, CodingKey {
-            case side, sweeps, reads, slices, seed
-            case frustratedFraction = "frustrated_fraction"
-        }
     }
 
     public struct Point: Sendable, Codable, Equatable {
@@ -62,12 +57,6 @@ public struct SantoroExperiment: Sendable {
         /// Fraction of reads at the planted ground energy.
         public var groundStateProbability: Double
         public var seconds: Double
-
-        enum CodingKeys: String, CodingKey {
-            case method, sweeps, stderr, seconds
-            case residualEnergyPerSpin = "residual_energy_per_spin"
-            case groundStateProbability = "ground_state_probability"
-        }
     }
 
     public struct Result: ExperimentResult, Equatable {
@@ -81,8 +70,7 @@ public struct SantoroExperiment: Sendable {
         public var seconds: Double
 
         enum CodingKeys: String, CodingKey {
-            case settings, spins, points, seconds
-            case groundEnergy = "ground_energy"
+            case settings, spins, points, seconds, groundEnergy
             case zetaSA = "fit_sa"
             case zetaSQA = "fit_sqa"
         }
