@@ -149,6 +149,9 @@ struct SpectrumCommand: ParsableCommand {
             "time      \(report.time.map { "\($0)\(report.interpolated ? " (between two tables, interpolated linearly)" : "")" } ?? "(one table)")"
         )
         Output.line("solver    \(report.method), \(report.unknowns) unknowns, \(String(format: "%.3f", report.seconds)) s")
+        if let l = report.angularMomentum {
+            Output.line("channel   l = \(l) (levels and gap of this channel; λθ and √(2λθ/Δ) from channel 0)")
+        }
         var header = "level  energy"
         if report.referenceEnergies != nil { header += "              reference density  difference" }
         Output.line(header)
@@ -168,9 +171,12 @@ struct SpectrumCommand: ParsableCommand {
             } ?? ""
         Output.line("λθ = E0           \(String(format: "%.6e", report.lambdaTheta))\(error)")
         if let curl = report.curlRMS { Output.line("RMS |curl S|      \(String(format: "%.6e", curl))  (ψ0²-weighted)") }
-        Output.line(
-            "Hodge ‖r‖/‖S‖     \(String(format: "%.6e", report.hodgeRemainder))  (in L²(ψ0²); on the box, uniform weight: \(String(format: "%.4e", report.hodgeRemainderUniform)))"
-        )
+        if let hodge = report.hodgeRemainder, let uniform = report.hodgeRemainderUniform {
+            Output.line(
+                "Hodge ‖r‖/‖S‖     \(String(format: "%.6e", hodge))  (in L²(ψ0²); on the box, uniform weight: \(String(format: "%.4e", uniform)))"
+            )
+        }
+        if let note = report.note { Output.line("note: \(note)") }
         if let penalty = report.terminalPenalty {
             Output.line("√(2λθ/Δ)          \(String(format: "%.6e", penalty))  (terminal penalty)")
         }
