@@ -35,7 +35,8 @@ struct SpectrumCommand: ParsableCommand {
     var levels: Int = 4
 
     @Option(
-        name: .long, parsing: .unconditional, help: "Angular-momentum channel l (radial problems such as hydrogen-1s).")
+        name: .long, parsing: .unconditional,
+        help: "Angular-momentum channel l (radial problems: hydrogen-1s, radial score fields).")
     var angularMomentum: Int?
 
     @Option(
@@ -187,8 +188,9 @@ struct SpectrumCommand: ParsableCommand {
         if let profile = report.profile, let minGap = report.minGap, let at = report.at {
             Output.line("")
             let withError = profile.contains { $0.scoreError != nil }
+            let first = (report.angularMomentum ?? 0) > 0 ? "E0 (l = \(report.angularMomentum!))  " : "E0 = λθ           "
             Output.line(
-                "time        E0 = λθ             E1                  gap" + (withError ? "                 ε           ε/√Δ" : "")
+                "time        \(first)  E1                  gap" + (withError ? "                 ε           ε/√Δ" : "")
             )
             for p in profile {
                 var line =

@@ -176,7 +176,8 @@ struct ScoreFieldProblemTests {
         // Bad input: one line each.
         func error(_ a: [String: NumPyArray]) -> String? { fieldError(a) }
         #expect(
-            error(arrays(score: NumPyArray(shape: [6], values: f), r: r.map { $0 - 0.5 }))?.hasPrefix("S.npz:r: starts at -0.5; a radius is never negative") == true)
+            error(arrays(score: NumPyArray(shape: [6], values: f), r: r.map { $0 - 0.5 }))?.hasPrefix(
+                "S.npz:r: starts at -0.5; a radius is never negative") == true)
         #expect(
             error(arrays(score: NumPyArray(shape: [6], values: f), r: r.map { $0 + 0.2 }))?.contains(
                 "starts at 0.2, which is neither 0 nor its spacing 0.5") == true)
@@ -187,7 +188,8 @@ struct ScoreFieldProblemTests {
             error(arrays(score: NumPyArray(shape: [6], values: f), r: [0, 0.5, 1, 0.9, 2, 2.5]))?.contains(
                 "S.npz:r: is not increasing") == true)
         #expect(
-            error(arrays(score: NumPyArray(shape: [4], values: [0, 1, 2, 3]), r: [0, 1, 2, 3]))?.hasPrefix("S.npz:r: has 4 points; a radial field needs at least 5") == true)
+            error(arrays(score: NumPyArray(shape: [4], values: [0, 1, 2, 3]), r: [0, 1, 2, 3]))?.hasPrefix(
+                "S.npz:r: has 4 points; a radial field needs at least 5") == true)
         var nan = f
         nan[0] = .nan
         #expect(

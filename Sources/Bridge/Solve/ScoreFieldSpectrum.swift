@@ -230,7 +230,7 @@ public struct ScoreFieldSpectrumReport: Sendable, Codable {
             lambdaThetaError: nil, coarseGroundEnergy: nil, curlRMS: nil, hodgeRemainder: nil, hodgeRemainderUniform: nil,
             hodgeIterations: nil, radial: true, angularMomentum: l,
             note:
-                "a radial field f(r) r̂ is the gradient of ∫f dr: its curl and Hodge remainder vanish identically, so λθ > 0 comes from the discretisation and the box wall only",
+                "a radial field f(r) r̂ is the gradient of ∫f dr: its curl and Hodge remainder vanish identically, so λθ ≠ 0 comes from the discretisation and the box wall only",
             terminalPenalty: nil, scoreError: nil, floor: nil, referenceEnergies: nil, referenceDifferences: nil,
             profile: nil, minGap: nil, at: nil, seconds: 0)
         if let (coarseF, coarseAxis) = RadialScoreFieldHamiltonian.coarsened(f, axis: axis),
