@@ -67,6 +67,7 @@ private struct Row: Decodable, Equatable {
     var tts99_high: Double?
     var reference_energy: Double?
     var reference_source: String?
+    var left_box: Int?
 
     /// The column's text as results.csv writes it (Swift's shortest round-trip form).
     func field(_ name: String) -> String? {
@@ -94,6 +95,7 @@ private struct Row: Decodable, Equatable {
         case "tts99_high": return d(tts99_high)
         case "reference_energy": return d(reference_energy)
         case "reference_source": return reference_source ?? ""
+        case "left_box": return left_box.map(String.init) ?? ""
         default: return nil
         }
     }
