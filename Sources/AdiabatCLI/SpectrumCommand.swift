@@ -35,7 +35,8 @@ struct SpectrumCommand: ParsableCommand {
     var levels: Int = 4
 
     @Option(
-        name: .long, parsing: .unconditional, help: "Angular-momentum channel l (radial problems such as hydrogen-1s).")
+        name: .long, parsing: .unconditional,
+        help: "Angular-momentum channel l (radial problems: hydrogen-1s, radial score fields).")
     var angularMomentum: Int?
 
     @Option(
@@ -149,6 +150,9 @@ struct SpectrumCommand: ParsableCommand {
             "time      \(report.time.map { "\($0)\(report.interpolated ? " (between two tables, interpolated linearly)" : "")" } ?? "(one table)")"
         )
         Output.line("solver    \(report.method), \(report.unknowns) unknowns, \(String(format: "%.3f", report.seconds)) s")
+        if let l = report.angularMomentum {
+            Output.line("channel   l = \(l) (levels and gap of this channel; λθ and √(2λθ/Δ) from channel 0)")
+        }
         var header = "level  energy"
         if report.referenceEnergies != nil { header += "              reference density  difference" }
         Output.line(header)
@@ -168,9 +172,12 @@ struct SpectrumCommand: ParsableCommand {
             } ?? ""
         Output.line("λθ = E0           \(String(format: "%.6e", report.lambdaTheta))\(error)")
         if let curl = report.curlRMS { Output.line("RMS |curl S|      \(String(format: "%.6e", curl))  (ψ0²-weighted)") }
-        Output.line(
-            "Hodge ‖r‖/‖S‖     \(String(format: "%.6e", report.hodgeRemainder))  (in L²(ψ0²); on the box, uniform weight: \(String(format: "%.4e", report.hodgeRemainderUniform)))"
-        )
+        if let hodge = report.hodgeRemainder, let uniform = report.hodgeRemainderUniform {
+            Output.line(
+                "Hodge ‖r‖/‖S‖     \(String(format: "%.6e", hodge))  (in L²(ψ0²); on the box, uniform weight: \(String(format: "%.4e", uniform)))"
+            )
+        }
+        if let note = report.note { Output.line("note: \(note)") }
         if let penalty = report.terminalPenalty {
             Output.line("√(2λθ/Δ)          \(String(format: "%.6e", penalty))  (terminal penalty)")
         }
@@ -181,8 +188,9 @@ struct SpectrumCommand: ParsableCommand {
         if let profile = report.profile, let minGap = report.minGap, let at = report.at {
             Output.line("")
             let withError = profile.contains { $0.scoreError != nil }
+            let first = (report.angularMomentum ?? 0) > 0 ? "E0 (l = \(report.angularMomentum!))  " : "E0 = λθ           "
             Output.line(
-                "time        E0 = λθ             E1                  gap" + (withError ? "                 ε           ε/√Δ" : "")
+                "time        \(first)  E1                  gap" + (withError ? "                 ε           ε/√Δ" : "")
             )
             for p in profile {
                 var line =

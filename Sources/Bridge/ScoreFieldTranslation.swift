@@ -15,6 +15,7 @@ public enum ScoreFieldTranslation {
         -> (report: TranslationReport, table: TranslationTable)
     {
         let field = problem.field
+        if field.radial { return try radial(problem: problem, time: time, roundTrip: roundTrip) }
         let grid = field.grid
         let score = try field.score(atTime: time, field: "translate.time")
         let d = grid.dimension
@@ -62,5 +63,47 @@ public enum ScoreFieldTranslation {
         }
         report.columns = columns
         return (report, TranslationTable(columns: columns, values: values))
+    }
+
+    /// A radial field (docs/score-fields.md, "Radial fields"): `r`, `f`, `∇·S = f' + 2f/r` and
+    /// `V` at the radial grid's interior nodes (the curl of `f(r) r̂` is 0). With `roundTrip`:
+    /// `f` of channel 0's ground state against the field's, weighted by the radial mass `u₀²`.
+    static func radial(problem: ScoreFieldProblem, time: Double?, roundTrip: Bool) throws
+        -> (report: TranslationReport, table: TranslationTable)
+    {
+        let field = problem.field
+        let f = try field.score(atTime: time, field: "translate.time")
+        let (grid, first) = try RadialScoreFieldHamiltonian.radialGrid(field.grid)
+        let v = try RadialScoreFieldHamiltonian.potential(f, axis: field.grid)
+        let divergence = try RadialScoreFieldHamiltonian.divergence(f, axis: field.grid)
+        let nodal = Array(f[first..<(first + grid.points)])
+        let columns = ["r", "f", "div_S", "V"]
+        var report = TranslationReport(
+            problem: problem.name, to: "hamiltonian", time: time ?? field.times?.first ?? 0,
+            grid: "radial, r ≤ \(grid.rMax), \(grid.points) points, Laplacian order 2", nodes: grid.points,
+            columns: columns)
+        if roundTrip {
+            let result = try HamiltonianToScore.translate(try RadialHamiltonian(grid: grid, potential: v, angularMomentum: 0))
+            report.groundEnergy = result.energy
+            report.gap = result.gap
+            let weight = result.amplitude.map { $0 * $0 }
+            let peak = weight.max() ?? 1
+            var maxError = 0.0
+            var num = 0.0
+            var den = 0.0
+            var compared = 0
+            for i in 0..<grid.points where weight[i] >= 1e-6 * peak {
+                let e = result.score[i] - nodal[i]
+                maxError = max(maxError, abs(e))
+                num += weight[i] * e * e
+                den += weight[i]
+                compared += 1
+            }
+            report.roundTrip = RoundTripReport.Direction.scoreToHamiltonianToScore.rawValue
+            report.maxAbsError = maxError
+            report.rmsError = den > 0 ? (num / den).squareRoot() : .nan
+            report.comparedNodes = compared
+        }
+        return (report, TranslationTable(columns: columns, values: [grid.radii, nodal, divergence, v]))
     }
 }

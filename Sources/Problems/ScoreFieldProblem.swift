@@ -13,16 +13,25 @@ public struct ScoreField: Sendable {
     /// A reference `log p` per time on the same grid (from `log_density` or `density`), if
     /// the file has one.
     public var logDensities: [[Double]]?
+    /// A radially symmetric 3-D field `S(x) = f(|x|) x/|x|` (the file's axis is `r`, not
+    /// `axis0`): `grid` is then the 1-D `r` axis, starting at 0 or at its spacing `h`, `scores`
+    /// hold `f(rᵢ)` (one value per node) and `logDensities` the 3-D `log p(rᵢ)`
+    /// (docs/score-fields.md, "Radial fields").
+    public var radial: Bool
 
-    public var dimension: Int { grid.dimension }
+    /// The dimension of the field's space (3 for a radial field).
+    public var dimension: Int { radial ? 3 : grid.dimension }
     /// How many tables.
     public var tableCount: Int { scores.count }
 
-    public init(grid: UniformGrid, times: [Double]?, scores: [[Double]], logDensities: [[Double]]? = nil) {
+    public init(
+        grid: UniformGrid, times: [Double]?, scores: [[Double]], logDensities: [[Double]]? = nil, radial: Bool = false
+    ) {
         self.grid = grid
         self.times = times
         self.scores = scores
         self.logDensities = logDensities
+        self.radial = radial
     }
 
     /// Where `t` falls among the tabulated times: a table index, or two neighbours and the
@@ -195,7 +204,8 @@ public struct ScoreFieldProblem: Sendable {
 
     /// The arrays of a 1-D field in CSV: a header `x,score` (one table) or `t,x,score` (a table
     /// per time, each on the same x, in increasing t), with an optional last column
-    /// `log_density`; one row per node.
+    /// `log_density`; one row per node. A radial 3-D field (``ScoreField/radial``) names its
+    /// first column `r`, not `x`.
     static func csvArrays(_ text: String, origin: String) throws -> [String: NumPyArray] {
         var lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
         lines.removeAll { $0.isEmpty || $0.hasPrefix("#") }
@@ -203,10 +213,13 @@ public struct ScoreFieldProblem: Sendable {
             throw InputError(origin, "is empty", hint: "a 1-D CSV field starts with a header x,score or t,x,score")
         }
         let known = [["x", "score"], ["x", "score", "log_density"], ["t", "x", "score"], ["t", "x", "score", "log_density"]]
-        guard known.contains(header) else {
+        // A radial 3-D field f(r) names its column r instead of x.
+        let radial = header.contains("r")
+        guard known.contains(header.map { $0 == "r" ? "x" : $0 }) else {
             throw InputError(
                 "\(origin):1",
-                "header '\(header.joined(separator: ","))' is not one of x,score / t,x,score (with an optional log_density)")
+                "header '\(header.joined(separator: ","))' is not one of x,score / t,x,score (with an optional log_density; r for x: a radial field)"
+            )
         }
         let timed = header.first == "t"
         var rows: [[Double]] = []
@@ -235,7 +248,7 @@ public struct ScoreFieldProblem: Sendable {
         }
         var arrays: [String: NumPyArray] = [
             "score": NumPyArray(shape: (timed ? [times.count] : []) + [n, 1], values: rows.map { $0[xColumn + 1] }),
-            "axis0": NumPyArray(shape: [n], values: x),
+            (radial ? "r" : "axis0"): NumPyArray(shape: [n], values: x),
         ]
         if timed { arrays["t"] = NumPyArray(shape: [times.count], values: times) }
         if header.last == "log_density" {
@@ -254,16 +267,36 @@ public struct ScoreFieldProblem: Sendable {
 
     /// Builds the field from the arrays of an archive (`origin` names it in errors).
     public static func parse(_ arrays: [String: NumPyArray], origin: String) throws -> ScoreField {
-        let known = ["score", "axis0", "axis1", "axis2", "t", "log_density", "density"]
+        let known = ["score", "axis0", "axis1", "axis2", "r", "t", "log_density", "density"]
         if let extra = arrays.keys.sorted().first(where: { !known.contains($0) }) {
             throw InputError(
                 origin, "has an array '\(extra)' this reader does not know",
                 hint: "a score-field archive holds: \(known.joined(separator: ", "))")
         }
-        guard let score = arrays["score"] else {
+        guard var score = arrays["score"] else {
             throw InputError(origin, "has no array 'score'", hint: "save the field as np.savez(file, score=S, axis0=x, …)")
         }
         let timeArray = arrays["t"]
+        // A radial field: an 'r' axis and f(r) for the score, with or without a last axis of 1.
+        let radial = arrays["r"] != nil
+        if radial {
+            if let a = (0..<3).first(where: { arrays["axis\($0)"] != nil }) {
+                throw InputError(
+                    origin, "has both 'r' (a radial field f(r) r̂) and 'axis\(a)' (a field on a grid); keep one",
+                    hint: "a radial 3-D field holds score = f(r) and r; a field on a grid holds axis0, axis1, …")
+            }
+            let shapeText = "(\(score.shape.map(String.init).joined(separator: ", ")))"
+            let leading = timeArray == nil ? 0 : 1
+            if score.shape.count == leading + 1 {
+                score = NumPyArray(shape: score.shape + [1], values: score.values, descr: score.descr)
+            }
+            guard score.shape.count == leading + 2, score.shape.last == 1 else {
+                throw InputError(
+                    "\(origin):score",
+                    "has shape \(shapeText); a radial field (an 'r' array) takes f(r) of shape \(timeArray == nil ? "(Nr,) or (Nr, 1)" : "(Nt, Nr) or (Nt, Nr, 1) with its 't' array")"
+                )
+            }
+        }
         let rank = score.shape.count
         let d = rank - (timeArray == nil ? 1 : 2)
         let shapeText = "(\(score.shape.map(String.init).joined(separator: ", ")))"
@@ -278,39 +311,40 @@ public struct ScoreFieldProblem: Sendable {
         var upper: [Double] = []
         var points: [Int] = []
         for a in 0..<d {
-            guard let axis = arrays["axis\(a)"] else {
+            let key = radial ? "r" : "axis\(a)"
+            guard let axis = arrays[key] else {
                 throw InputError(
                     origin, "has no array 'axis\(a)' (the coordinates of grid axis \(a) of the \(d)-D field)",
                     hint: "save the grid's coordinates as axis0, axis1, … (np.linspace)")
             }
             let x = axis.values
             guard axis.shape.count == 1 else {
-                throw InputError("\(origin):axis\(a)", "must be 1-D (has shape \(axis.shape))")
+                throw InputError("\(origin):\(key)", "must be 1-D (has shape \(axis.shape))")
             }
             guard x.count >= 3 else {
-                throw InputError("\(origin):axis\(a)", "has \(x.count) points; an axis needs at least 3")
+                throw InputError("\(origin):\(key)", "has \(x.count) points; an axis needs at least 3")
             }
             if let i = x.firstIndex(where: { !$0.isFinite }) {
-                throw InputError("\(origin):axis\(a)", "entry \(i) is \(x[i])")
+                throw InputError("\(origin):\(key)", "entry \(i) is \(x[i])")
             }
             let n = x.count
             let h = (x[n - 1] - x[0]) / Double(n - 1)
             for i in 1..<n where !(x[i] > x[i - 1]) {
                 throw InputError(
-                    "\(origin):axis\(a)", "is not increasing: entry \(i) (\(x[i])) ≤ entry \(i - 1) (\(x[i - 1]))",
+                    "\(origin):\(key)", "is not increasing: entry \(i) (\(x[i])) ≤ entry \(i - 1) (\(x[i - 1]))",
                     hint: "the axis must run upward (np.linspace(lo, hi, n))")
             }
             let tolerance = 1e-5 * h + 1e-6 * max(abs(x[0]), abs(x[n - 1]))
             for i in 0..<n where abs(x[i] - (x[0] + Double(i) * h)) > tolerance {
                 throw InputError(
-                    "\(origin):axis\(a)",
+                    "\(origin):\(key)",
                     "is not uniform: entry \(i) is \(x[i]) but a uniform axis from \(x[0]) to \(x[n - 1]) has \(x[0] + Double(i) * h) there",
                     hint: "export the field on a uniform grid (np.linspace)")
             }
             guard score.shape[rank - 1 - d + a] == n else {
                 throw InputError(
                     "\(origin):score",
-                    "has shape \(shapeText) but axis\(a) has \(n) points (grid axis \(a) is dimension \(rank - 1 - d + a) of score)",
+                    "has shape \(shapeText) but \(key) has \(n) points (grid axis \(a) is dimension \(rank - 1 - d + a) of score)",
                     hint: "score[…, i0, i1, …, :] must be the field at (axis0[i0], axis1[i1], …)")
             }
             lower.append(x[0])
@@ -320,6 +354,7 @@ public struct ScoreFieldProblem: Sendable {
         if let extra = (d..<3).first(where: { arrays["axis\($0)"] != nil }) {
             throw InputError(origin, "has axis\(extra) but the score field is \(d)-D (its last dimension is \(d))")
         }
+        if radial { try checkRadialAxis(lower: lower[0], upper: upper[0], points: points[0], origin: origin) }
         let grid = try UniformGrid(lower: lower, upper: upper, points: points)
         // Times.
         var times: [Double]? = nil
@@ -386,7 +421,29 @@ public struct ScoreFieldProblem: Sendable {
             }
             logDensities = list
         }
-        return ScoreField(grid: grid, times: times, scores: scores, logDensities: logDensities)
+        return ScoreField(grid: grid, times: times, scores: scores, logDensities: logDensities, radial: radial)
+    }
+
+    /// A radial field's `r` axis (already checked finite, increasing and uniform): it starts at
+    /// the origin or one spacing from it, so that the origin is a node of the grid, where the
+    /// radial function `u = rψ` vanishes; and it has at least 5 points.
+    static func checkRadialAxis(lower: Double, upper: Double, points: Int, origin: String) throws {
+        let h = (upper - lower) / Double(points - 1)
+        let tolerance = 1e-5 * h
+        guard lower >= -tolerance else {
+            throw InputError(
+                "\(origin):r", "starts at \(lower); a radius is never negative",
+                hint: "export f on r = np.linspace(0, r_max, n)")
+        }
+        guard abs(lower) <= tolerance || abs(lower - h) <= tolerance else {
+            throw InputError(
+                "\(origin):r",
+                "starts at \(lower), which is neither 0 nor its spacing \(h); the origin must be a grid node (u = rψ vanishes there)",
+                hint: "export f on r = np.linspace(0, r_max, n), or on r = h, 2h, …, r_max")
+        }
+        guard points >= 5 else {
+            throw InputError("\(origin):r", "has \(points) points; a radial field needs at least 5")
+        }
     }
 
     /// "at time index k (t = …), grid point (i, j) x = (…)".

@@ -67,6 +67,7 @@ private struct Row: Decodable, Equatable {
     var tts99_high: Double?
     var reference_energy: Double?
     var reference_source: String?
+    var left_box: Int?
 
     /// The column's text as results.csv writes it (Swift's shortest round-trip form).
     func field(_ name: String) -> String? {
@@ -94,6 +95,7 @@ private struct Row: Decodable, Equatable {
         case "tts99_high": return d(tts99_high)
         case "reference_energy": return d(reference_energy)
         case "reference_source": return reference_source ?? ""
+        case "left_box": return left_box.map(String.init) ?? ""
         default: return nil
         }
     }
@@ -135,12 +137,12 @@ struct CompareCommandTests {
         #expect(rows.count == expectedRows)
         // Every row has every key, null where a figure is absent (as the CSV has every column).
         let raw = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        for row in try #require(raw["rows"] as? [[String: Any]]) { #expect(row.count == 22) }
+        for row in try #require(raw["rows"] as? [[String: Any]]) { #expect(row.count == 23) }
         let csv = try String(contentsOf: dir.appendingPathComponent("results.csv"), encoding: .utf8)
         let lines = csv.split(separator: "\n")
         #expect(lines.count == rows.count + 1)
         let header = csvFields(lines[0])
-        #expect(header.count == 22)
+        #expect(header.count == 23)
         for (line, row) in zip(lines.dropFirst(), rows) {
             let fields = csvFields(line)
             #expect(fields.count == header.count)

@@ -58,4 +58,38 @@ struct ScoreFieldCLITests {
             #expect(run.stderr.hasPrefix("error: ") && run.stderr.split(separator: "\n").count == 1, "\(args): \(run.stderr)")
         }
     }
+
+    @Test("a radial field f(r) in CSV: channel spectra with a note instead of curl and Hodge; runs on a grid refused")
+    func radial() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("adiabat-radial-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // The 3-D Gaussian σ = 1: f = −r; levels 2n_r + l (docs/score-fields.md "Radial fields").
+        let rows = (0...200).map { i -> String in
+            let r = 0.05 * Double(i)
+            return "\(r),\(-r)"
+        }
+        let file = dir.appendingPathComponent("g.csv")
+        try Data(("r,score\n" + rows.joined(separator: "\n") + "\n").utf8).write(to: file)
+        let toml = dir.appendingPathComponent("g.toml")
+        try Data("name = \"g\"\nkind = \"landscape\"\n[landscape]\ntype = \"score-field\"\nfile = \"g.csv\"\n".utf8).write(
+            to: toml)
+        let text = try adiabat(["spectrum", toml.path, "--levels", "3"], in: packageRoot)
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("radial, r ≤ 10.0, 199 points") && text.stdout.contains("channel   l = 0"))
+        #expect(text.stdout.contains("note: a radial field") && !text.stdout.contains("Hodge ‖r‖/‖S‖"))
+        let p = try jsonObject(try adiabat(["spectrum", toml.path, "--angular-momentum", "1", "--json"], in: packageRoot))
+        let energies = try #require(p["energies"] as? [Double])
+        #expect(abs(energies[0] - 1) < 2e-3 && abs(energies[1] - 3) < 5e-3, "\(energies)")
+        #expect(p["angular_momentum"] as? Int == 1 && p["curl_rms"] == nil)
+        for args in [
+            ["sample", toml.path, "--sampler", "reverse-sde", "--steps", "10", "--samples", "10"],
+            ["evolve", toml.path, "--total-time", "1"], ["compare", toml.path],
+            ["spectrum", toml.path, "--eigenvectors", dir.appendingPathComponent("e.npy").path],
+        ] {
+            let run = try adiabat(args, in: packageRoot)
+            #expect(run.status != 0, "\(args)")
+            #expect(run.stderr.hasPrefix("error: ") && run.stderr.split(separator: "\n").count == 1, "\(args): \(run.stderr)")
+        }
+    }
 }

@@ -13,10 +13,9 @@ struct ScoreFieldCompareTests {
     static let times = [0.05, 0.3, 0.6, 1.0, 1.5, 2.0]
 
     /// Writes the field (with its exact `log_density` when `density`) and loads the problem.
-    func problem(density: Bool, in folder: URL) throws -> Problem {
+    func problem(density: Bool, in folder: URL, half: Double = 6, points n: Int = 97) throws -> Problem {
         let s0 = 0.5
-        let n = 97
-        let axis = (0..<n).map { -6 + 12 * Double($0) / Double(n - 1) }
+        let axis = (0..<n).map { -half + 2 * half * Double($0) / Double(n - 1) }
         func variance(_ t: Double) -> Double { s0 * s0 * exp(-2 * t) + 1 - exp(-2 * t) }
         let scores = Self.times.flatMap { t in axis.map { -$0 / variance(t) } }
         let logP = Self.times.flatMap { t in
@@ -69,6 +68,44 @@ struct ScoreFieldCompareTests {
         let se = try #require(row.tvStderr)
         #expect(tv.isFinite && abs(tv - floor) < 3 * se + 0.01, "TV \(tv) ± \(se), floor \(floor)")
         #expect((row.fidelity ?? 0) > 0.95 && (row.fidelity ?? 2) <= 1)
+        // The particles dropped at the walls are counted on particle rows only.
+        #expect(row.leftBox != nil && quantum.allSatisfy { $0.leftBox == nil } && fp.allSatisfy { $0.leftBox == nil })
+    }
+
+    @Test("particle rows carry the count dropped at the box walls, as sample reports it; old cells decode without it")
+    func leftBox() throws {
+        let folder = try NPYTestFiles.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // A box of ±2.8 around N(0, 1) at the last table: the reverse SDE's noise carries
+        // some particles out.
+        let problem = try problem(density: true, in: folder, half: 2.8, points: 57)
+        var s = settings()
+        s.schedules = ["linear"]
+        s.times = [1]
+        s.samples = 2000
+        let report = try Comparison(problem: problem, settings: s).run()
+        let row = try #require(report.rows.first { $0.method == "reverse-sde" })
+        var sample = SampleRequest(sampler: "reverse-sde", seed: 7)
+        sample.steps = 100
+        sample.samples = 2000
+        guard case .landscape(_, let outcome, _) = try problem.sample(sample) else {
+            Issue.record("not a landscape sample")
+            return
+        }
+        let dropped = try #require(outcome.report.leftBox)
+        #expect(dropped > 0 && row.leftBox == dropped, "compare \(row.leftBox ?? -1), sample \(dropped)")
+        #expect(outcome.report.samples == 2000 - dropped)
+        // results.csv and results.json carry it; a row or cell stored without it decodes as absent.
+        let header = ComparisonRow.csvHeader
+        #expect(row.csvFields[header.firstIndex(of: "left_box")!] == "\(dropped)")
+        let json = try JSONEncoder().encode(row)
+        #expect(try JSONDecoder().decode(ComparisonRow.self, from: json) == row)
+        var old = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+        old["left_box"] = nil
+        let legacy = try JSONDecoder().decode(ComparisonRow.self, from: try JSONSerialization.data(withJSONObject: old))
+        #expect(legacy.leftBox == nil && legacy.tv == row.tv)
+        let cell = try JSONDecoder().decode(CellResult.self, from: Data(#"{"seconds":1,"status":"success","tv":0.5}"#.utf8))
+        #expect(cell.leftBox == nil && cell.tv == 0.5)
     }
 
     @Test("without a density the target is the Score Hamiltonian's ground state at t₀, and compare says so")

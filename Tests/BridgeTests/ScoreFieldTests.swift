@@ -100,7 +100,7 @@ struct ScoreFieldTests {
                 #expect(abs(r.gap! - (1 + epsilon * epsilon).squareRoot()) < 0.3 * h * h)
                 #expect(abs(r.curlRMS! - 2 * epsilon) < 1e-9)
                 let ratio = epsilon / (1 + epsilon * epsilon).squareRoot()
-                #expect(abs(r.hodgeRemainder - ratio) < 0.01 * ratio, "‖r‖/‖S‖ \(r.hodgeRemainder) vs \(ratio)")
+                #expect(abs(r.hodgeRemainder! - ratio) < 0.01 * ratio, "‖r‖/‖S‖ \(r.hodgeRemainder!) vs \(ratio)")
                 // The 2h estimate of the discretisation error brackets the true error.
                 let error = abs(r.lambdaTheta - closed)
                 #expect(r.lambdaThetaError! > 0.7 * error && r.lambdaThetaError! < 1.5 * error)
@@ -126,7 +126,7 @@ struct ScoreFieldTests {
             let h2 = grid.spacing[0] * grid.spacing[0]
             #expect(abs(r.lambdaTheta) < 0.2 * h2 && abs(r.lambdaTheta) < 3 * r.lambdaThetaError!)
             #expect(r.curlRMS! < 0.5 * h2)
-            #expect(r.hodgeRemainder < 0.5 * h2)
+            #expect(r.hodgeRemainder! < 0.5 * h2)
             floors.append(r.lambdaTheta)
         }
         let p = order(floors[0], floors[1])

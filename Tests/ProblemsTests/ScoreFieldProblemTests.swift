@@ -153,4 +153,66 @@ struct ScoreFieldProblemTests {
             }?
             .contains("has no density") == true)
     }
+
+    @Test("radial fields: an 'r' axis from 0 or from its spacing, f(r) with or without a last axis of 1; bad input")
+    func radial() throws {
+        let r = (0..<6).map { 0.5 * Double($0) }  // 0, 0.5, …, 2.5
+        let f = r.map { -$0 }
+        func arrays(score: NumPyArray, r: [Double] = r, times: [Double]? = nil) -> [String: NumPyArray] {
+            var a = ["score": score, "r": NumPyArray(shape: [r.count], values: r)]
+            if let times { a["t"] = NumPyArray(shape: [times.count], values: times) }
+            return a
+        }
+        let flat = try ScoreFieldProblem.parse(arrays(score: NumPyArray(shape: [6], values: f)), origin: "S.npz")
+        #expect(flat.radial && flat.dimension == 3 && flat.grid.points == [6] && flat.scores == [f])
+        let column = try ScoreFieldProblem.parse(arrays(score: NumPyArray(shape: [6, 1], values: f)), origin: "S.npz")
+        #expect(column.radial && column.scores == [f])
+        let timed = try ScoreFieldProblem.parse(
+            arrays(score: NumPyArray(shape: [2, 6], values: f + f.map { $0 / 2 }), times: [0, 1]), origin: "S.npz")
+        #expect(timed.radial && timed.times == [0, 1] && timed.scores[1] == f.map { $0 / 2 })
+        let fromH = try ScoreFieldProblem.parse(
+            arrays(score: NumPyArray(shape: [5], values: Array(f.dropFirst())), r: Array(r.dropFirst())), origin: "S.npz")
+        #expect(fromH.radial && fromH.grid.lower == [0.5])
+        // Bad input: one line each.
+        func error(_ a: [String: NumPyArray]) -> String? { fieldError(a) }
+        #expect(
+            error(arrays(score: NumPyArray(shape: [6], values: f), r: r.map { $0 - 0.5 }))?.hasPrefix(
+                "S.npz:r: starts at -0.5; a radius is never negative") == true)
+        #expect(
+            error(arrays(score: NumPyArray(shape: [6], values: f), r: r.map { $0 + 0.2 }))?.contains(
+                "starts at 0.2, which is neither 0 nor its spacing 0.5") == true)
+        #expect(
+            error(arrays(score: NumPyArray(shape: [6], values: f), r: [0, 0.5, 1.2, 1.5, 2, 2.5]))?.contains(
+                "S.npz:r: is not uniform: entry 2 is 1.2") == true)
+        #expect(
+            error(arrays(score: NumPyArray(shape: [6], values: f), r: [0, 0.5, 1, 0.9, 2, 2.5]))?.contains(
+                "S.npz:r: is not increasing") == true)
+        #expect(
+            error(arrays(score: NumPyArray(shape: [4], values: [0, 1, 2, 3]), r: [0, 1, 2, 3]))?.hasPrefix(
+                "S.npz:r: has 4 points; a radial field needs at least 5") == true)
+        var nan = f
+        nan[0] = .nan
+        #expect(
+            error(arrays(score: NumPyArray(shape: [6], values: nan)))?.contains("S.npz:score: is nan at grid point (0)") == true)
+        #expect(
+            error(arrays(score: NumPyArray(shape: [6, 2], values: f + f)))?.contains(
+                "a radial field (an 'r' array) takes f(r) of shape (Nr,) or (Nr, 1)") == true)
+        #expect(
+            error(arrays(score: NumPyArray(shape: [6], values: f), times: [0, 1]))?.contains(
+                "(Nt, Nr) or (Nt, Nr, 1) with its 't' array") == true)
+        #expect(error(arrays(score: NumPyArray(shape: [7], values: f + [0])))?.contains("but r has 6 points") == true)
+        var both = arrays(score: NumPyArray(shape: [6], values: f))
+        both["axis0"] = NumPyArray(shape: [6], values: r)
+        #expect(error(both)?.contains("has both 'r' (a radial field f(r) r̂) and 'axis0'") == true)
+        // CSV: the column is named r.
+        let folder = try NPYTestFiles.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let csv = "r,score\n" + zip(r, f).map { "\($0),\($1)" }.joined(separator: "\n")
+        try NPYTestFiles.write(Data(csv.utf8), "S.csv", in: folder)
+        let url = try NPYTestFiles.write(
+            Data("name = \"f\"\nkind = \"landscape\"\n[landscape]\ntype = \"score-field\"\nfile = \"S.csv\"\n".utf8), "p.toml",
+            in: folder)
+        let fromCSV = try ScoreFieldProblem.read(try TOMLSection.load(contentsOf: url), file: url).field
+        #expect(fromCSV.radial && fromCSV.scores == [f] && fromCSV.grid.upper == [2.5])
+    }
 }

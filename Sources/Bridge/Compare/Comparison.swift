@@ -419,7 +419,7 @@ public final class Comparison: @unchecked Sendable {
             return CellResult(
                 fidelity: r.fidelity, fidelityStderr: sampled ? r.fidelityStderr : nil, tv: r.tv,
                 tvStderr: sampled ? r.tvStderr : nil, tvNoiseFloor: r.tvNoiseFloor, evaluations: r.scoreEvaluations,
-                seconds: r.seconds, status: "success")
+                seconds: r.seconds, status: "success", leftBox: sampled ? r.leftBox : nil)
         }
     }
 

@@ -211,14 +211,19 @@ public struct CellResult: Sendable, Codable, Equatable {
     /// from: `exact` (the register or enumeration), `file` (`ground_energy`) or `best-found`.
     public var referenceEnergy: Double?
     public var referenceSource: String?
+    /// Particle samplers on a score field: how many particles left the field's box and were
+    /// dropped (absorbing walls, docs/score-fields.md), so that `tv` and `fidelity` are of the
+    /// others. Absent elsewhere, and in cells stored before the field existed.
+    public var leftBox: Int?
 
     public init(
         fidelity: Double? = nil, fidelityStderr: Double? = nil, tv: Double? = nil, tvStderr: Double? = nil,
         tvNoiseFloor: Double? = nil, groundStateProbability: Double? = nil, groundStateStderr: Double? = nil,
         evaluations: Int? = nil, seconds: Double, status: String, residualEnergyPerSpin: Double? = nil,
         residualEnergyPerSpinStderr: Double? = nil, tts99: Double? = nil, tts99Low: Double? = nil, tts99High: Double? = nil,
-        referenceEnergy: Double? = nil, referenceSource: String? = nil
+        referenceEnergy: Double? = nil, referenceSource: String? = nil, leftBox: Int? = nil
     ) {
+        self.leftBox = leftBox
         self.residualEnergyPerSpin = residualEnergyPerSpin
         self.residualEnergyPerSpinStderr = residualEnergyPerSpinStderr
         self.tts99 = tts99
@@ -266,6 +271,7 @@ public struct ComparisonRow: Sendable, Codable, Equatable {
         case tts99High = "tts99_high"
         case referenceEnergy = "reference_energy"
         case referenceSource = "reference_source"
+        case leftBox = "left_box"
     }
 
     /// The CSV header, in the order of ``csvFields``.
@@ -273,6 +279,7 @@ public struct ComparisonRow: Sendable, Codable, Equatable {
         "side", "method", "schedule", "axis", "value", "fidelity", "fidelity_stderr", "tv", "tv_stderr", "tv_noise_floor",
         "ground_state_probability", "ground_state_stderr", "evaluations", "seconds", "status", "residual_energy_per_spin",
         "residual_energy_per_spin_stderr", "tts99_sweeps", "tts99_low", "tts99_high", "reference_energy", "reference_source",
+        "left_box",
     ]
 
     public init(cell: ComparisonCell, result: CellResult) {
@@ -292,7 +299,7 @@ public struct ComparisonRow: Sendable, Codable, Equatable {
             side, method, schedule, axis, d(value), d(r.fidelity), d(r.fidelityStderr), d(r.tv), d(r.tvStderr),
             d(r.tvNoiseFloor), d(r.groundStateProbability), d(r.groundStateStderr), r.evaluations.map(String.init) ?? "",
             d(r.seconds), r.status, d(r.residualEnergyPerSpin), d(r.residualEnergyPerSpinStderr), d(r.tts99),
-            d(r.tts99Low), d(r.tts99High), d(r.referenceEnergy), r.referenceSource ?? "",
+            d(r.tts99Low), d(r.tts99High), d(r.referenceEnergy), r.referenceSource ?? "", r.leftBox.map(String.init) ?? "",
         ]
     }
 
@@ -320,7 +327,8 @@ public struct ComparisonRow: Sendable, Codable, Equatable {
             tts99Low: try c.decodeIfPresent(Double.self, forKey: .tts99Low),
             tts99High: try c.decodeIfPresent(Double.self, forKey: .tts99High),
             referenceEnergy: try c.decodeIfPresent(Double.self, forKey: .referenceEnergy),
-            referenceSource: try c.decodeIfPresent(String.self, forKey: .referenceSource))
+            referenceSource: try c.decodeIfPresent(String.self, forKey: .referenceSource),
+            leftBox: try c.decodeIfPresent(Int.self, forKey: .leftBox))
     }
 
     /// Encodes absent figures as JSON `null`, so every row has every key (as the CSV has
@@ -349,6 +357,7 @@ public struct ComparisonRow: Sendable, Codable, Equatable {
         try c.encode(result.tts99High, forKey: .tts99High)
         try c.encode(result.referenceEnergy, forKey: .referenceEnergy)
         try c.encode(result.referenceSource, forKey: .referenceSource)
+        try c.encode(result.leftBox, forKey: .leftBox)
     }
 }
 

@@ -550,7 +550,7 @@ public struct ComparisonReport: Sendable, Codable {
             Section(
                 title: "Samplers against steps",
                 caption: (field
-                    ? "On a score field the path runs from the last table to t₀ on the interpolated field, and the samplers start from the prior restricted to the box; p₀ is the target law named above. "
+                    ? "On a score field the path runs from the last table to t₀ on the interpolated field, and the samplers start from the prior restricted to the box; particles that leave the box are dropped and the metrics use the others (how many left: the left-box column of the table below); p₀ is the target law named above. "
                     : "")
                     + "First: the law of the reverse SDE dx = (x + 2s(x, t)) dτ + √2 dW by Fokker–Planck (implicit Euler, one step per path step) on the schedule's step grid t(k) = tₘₐₓ(1 − u(k/N)), from the prior N(0, I): its TV to p₀ is the schedule's discretisation error alone, without sampling noise. Then the particle samplers: TV between a histogram of the samples and p₀ (automatic binning); error bars are one standard error (delta method); the dotted line is the TV that exact samples show with the same binning. Every cell uses the same seed, so the schedules share their random numbers. All plots of this section share their y axis.",
                 shows: third, plots: particlePlots))
@@ -799,18 +799,21 @@ public struct ComparisonReport: Sendable, Codable {
         if !rows(.reverseFlip).isEmpty { allText += " The reverse-flip rows are an oracle baseline: it knows the ground states." }
         page.paragraph(allText)
         func f(_ x: Double?) -> String { x.map { String(format: "%.6g", $0) } ?? "" }
+        // Particle samplers on a score field drop the particles that leave the box: the column
+        // says how many, so a TV of a thinned sample shows as such.
+        let leftBox = rows.contains { $0.leftBox != nil }
         page.table(
             header: [
                 "side", "method", "schedule", "axis", "value", "fidelity", "± ", "TV", "± ", "P(ground)", "± ", "evaluations",
                 "s", "status",
-            ],
+            ] + (leftBox ? ["left box"] : []),
             rows: rows.map {
                 [
                     $0.side, $0.method, $0.schedule, $0.axis, f($0.value), f($0.fidelity), f($0.fidelityStderr), f($0.tv),
                     f($0.tvStderr),
                     f($0.groundStateProbability), f($0.groundStateStderr), $0.evaluations.map(String.init) ?? "",
                     String(format: "%.3f", $0.seconds), unicodeMath($0.status),
-                ]
+                ] + (leftBox ? [$0.leftBox.map(String.init) ?? ""] : [])
             })
         return page.render()
     }

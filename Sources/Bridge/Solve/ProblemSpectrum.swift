@@ -106,6 +106,9 @@ extension Problem {
                 request.levels * 8 * grid.count, parameter: parameter,
                 what: "\(request.levels) eigenvectors on \(grid.count) grid nodes")
         case .scoreField(let p):
+            if p.field.radial {
+                throw InputError(parameter, "'\(p.name)' is a radial field; eigenvectors are saved on uniform grids only")
+            }
             let grid = p.field.grid
             try DataFile.checkSize(
                 request.levels * 8 * grid.count, parameter: parameter,
@@ -227,14 +230,10 @@ extension Problem {
                     hint: "give a diffusion time (one of the tabulated times, or between two)")
             }
             if request.law.isSet { throw InputError("spectrum.law", "is a law on spins; \(problem.name) is a score field") }
-            if request.angularMomentum != nil {
-                throw InputError(
-                    "spectrum.angular_momentum", "applies to radial problems; \(problem.name) is a score field on a grid")
-            }
             return .scoreField(
                 try ScoreFieldSpectrumReport.compute(
                     problem: problem, time: request.time, levels: request.levels, profilePoints: request.profile,
-                    progress: progress))
+                    angularMomentum: request.angularMomentum, progress: progress))
         }
     }
 }

@@ -20,6 +20,9 @@ public struct ScoreFieldTarget: Sendable {
 
     /// The target at the field's time `t` (a tabulated time or one between tables).
     public static func at(_ field: Problems.ScoreField, time t: Double?) throws -> ScoreFieldTarget {
+        guard !field.radial else {
+            throw InputError("score field", "is radial (f(r) r̂); its runs need a field on a grid (axis0, axis1, axis2)")
+        }
         let grid = field.grid
         let when = t.map { " at t = \(Comparison.format($0))" } ?? ""
         if let logP = try field.logDensity(atTime: t) {
@@ -52,6 +55,21 @@ public struct ScoreFieldTarget: Sendable {
     }
 }
 
+extension ScoreFieldProblem {
+    /// An error for a radial field (``Problems/ScoreField/radial``) where `purpose` (sample,
+    /// evolve, compare) needs a field on a Cartesian grid: particles move in 3-D and the grid
+    /// evolution runs on uniform grids, neither on the radial channels.
+    func requireGrid(for purpose: String) throws {
+        guard field.radial else { return }
+        throw InputError(
+            "PROBLEM",
+            "'\(name)' is a radial field f(r) r̂, solved in angular-momentum channels; \(purpose) runs on fields tabulated on a grid",
+            hint:
+                "a radial field takes spectrum (levels, gap, --profile, --angular-momentum) and translate --to hamiltonian; for \(purpose), export S on a 3-D grid (axis0, axis1, axis2)"
+        )
+    }
+}
+
 /// The times a run on a score field goes through: from `start` (default the last table) down to
 /// the first table `end`; a path of length `start − end` (``TabulatedScore`` shifts its time).
 struct ScoreFieldSpan {
@@ -60,6 +78,7 @@ struct ScoreFieldSpan {
     var length: Double { start - end }
 
     init(_ problem: ScoreFieldProblem, start requested: Double?, parameter: String, purpose: String) throws {
+        try problem.requireGrid(for: purpose)
         guard let times = problem.field.times, times.count >= 2 else {
             throw InputError(
                 "PROBLEM",
@@ -102,6 +121,7 @@ extension Problem {
         _ loaded: ScoreFieldProblem, sampler: any LandscapeSampler.Type, _ o: SampleRequest,
         progress: (@Sendable (Int, Int) -> Void)?
     ) throws -> SampleSolution {
+        try loaded.requireGrid(for: "sample")
         guard let steps = o.steps else { throw InputError("sample.steps", "is required for \(sampler.name)") }
         if o.scoreError != 0 {
             throw InputError(
@@ -205,6 +225,7 @@ extension Problem {
     /// first (interpolated linearly in `t` between tables), started in the ground state of
     /// `H_S(t_last)`, with the fidelity measured against ``ScoreFieldTarget`` at the first table.
     static func evolve(_ loaded: ScoreFieldProblem, _ request: EvolveRequest) throws -> EvolveSolution {
+        try loaded.requireGrid(for: "evolve")
         guard let T = request.totalTime else {
             throw InputError(
                 "evolve.total_time", "is required for a score field (a problem file sets no total time)",

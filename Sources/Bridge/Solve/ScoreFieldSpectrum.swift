@@ -46,11 +46,19 @@ public struct ScoreFieldSpectrumReport: Sendable, Codable {
     public var coarseGroundEnergy: Double?
     /// The RMS of `|∇×S|` weighted by the ground state's density `ψ₀²` (2-D and 3-D).
     public var curlRMS: Double?
-    /// `‖r‖/‖S‖` of the Helmholtz–Hodge split `S = ∇φ + r` in `L²(ψ₀²)`.
-    public var hodgeRemainder: Double
+    /// `‖r‖/‖S‖` of the Helmholtz–Hodge split `S = ∇φ + r` in `L²(ψ₀²)` (`nil` for a radial
+    /// field, which is a gradient: ``note``).
+    public var hodgeRemainder: Double?
     /// The same on the box with uniform weight (no-flux walls).
-    public var hodgeRemainderUniform: Double
-    public var hodgeIterations: Int
+    public var hodgeRemainderUniform: Double?
+    public var hodgeIterations: Int?
+    /// A radial field (`f(r) r̂`, solved in channels on a radial grid): its channel `l`
+    /// (`energies` and `gap` are this channel's; `λθ` and the terminal penalty are channel 0's,
+    /// where the 3-D ground state lies).
+    public var radial: Bool?
+    public var angularMomentum: Int?
+    /// What the report leaves out and why (a radial field's curl and Hodge remainder).
+    public var note: String?
     /// `√(2 max(λθ, 0)/Δ)`, the terminal penalty (docs/score-fields.md).
     public var terminalPenalty: Double?
     /// With a reference density: the `p`-weighted RMS score error `ε` and the floor `ε/√Δ`.
@@ -66,7 +74,8 @@ public struct ScoreFieldSpectrumReport: Sendable, Codable {
     public var seconds: Double
 
     enum CodingKeys: String, CodingKey {
-        case problem, grid, time, interpolated, energies, gap, method, unknowns, floor, profile, at, seconds
+        case problem, grid, time, interpolated, energies, gap, method, unknowns, floor, profile, at, seconds, radial, note
+        case angularMomentum = "angular_momentum"
         case lambdaTheta = "lambda_theta"
         case lambdaThetaError = "lambda_theta_error"
         case coarseGroundEnergy = "coarse_ground_energy"
@@ -88,14 +97,25 @@ public struct ScoreFieldSpectrumReport: Sendable, Codable {
 
     /// Solves at `time` (a tabulated time, or one between two tables; `nil` for the first table)
     /// and, with `profilePoints`, at up to that many of the tabulated times.
+    /// `angularMomentum` is the channel of a radial field (an error for a field on a grid).
     public static func compute(
-        problem: ScoreFieldProblem, time: Double?, levels: Int, profilePoints: Int?,
+        problem: ScoreFieldProblem, time: Double?, levels: Int, profilePoints: Int?, angularMomentum: Int? = nil,
         progress: (@Sendable (Int, Int) -> Void)? = nil
     ) throws -> ScoreFieldSpectrumReport {
         let start = Date()
         let field = problem.field
         let grid = field.grid
         guard levels >= 2 else { throw InputError("spectrum.levels", "must be at least 2 for a score field (got \(levels))") }
+        if field.radial {
+            return try computeRadial(
+                problem: problem, time: time, levels: levels, profilePoints: profilePoints,
+                angularMomentum: angularMomentum ?? 0, start: start, progress: progress)
+        }
+        if angularMomentum != nil {
+            throw InputError(
+                "spectrum.angular_momentum", "applies to radial problems; \(problem.name) is a score field on a grid",
+                hint: "a radial field names its axis r (docs/score-fields.md)")
+        }
         let location = try field.locate(time: time, field: "spectrum.time")
         let t = time ?? field.times?.first
         let score = try field.score(atTime: time, field: "spectrum.time")
@@ -108,8 +128,9 @@ public struct ScoreFieldSpectrumReport: Sendable, Codable {
             problem: problem.name, grid: Self.describe(grid), time: t, interpolated: location.lower != location.upper,
             energies: spectrum.energies, gap: gap, method: spectrum.method.rawValue, unknowns: spectrum.dimension,
             lambdaTheta: e0, lambdaThetaError: nil, coarseGroundEnergy: nil, curlRMS: nil, hodgeRemainder: 0,
-            hodgeRemainderUniform: 0, hodgeIterations: 0, terminalPenalty: nil, scoreError: nil, floor: nil,
-            referenceEnergies: nil, referenceDifferences: nil, profile: nil, minGap: nil, at: nil, seconds: 0)
+            hodgeRemainderUniform: 0, hodgeIterations: 0, radial: nil, angularMomentum: nil, note: nil, terminalPenalty: nil,
+            scoreError: nil, floor: nil, referenceEnergies: nil, referenceDifferences: nil, profile: nil, minGap: nil, at: nil,
+            seconds: 0)
         if let (coarseScore, coarseGrid) = ScoreFieldHamiltonian.coarsened(score, grid: grid) {
             // Two levels: the Lanczos filter places its cut above the wanted levels, and a cut
             // between E₀ and E₁ is better separated than one above E₀ alone. An estimate that
@@ -163,6 +184,89 @@ public struct ScoreFieldSpectrumReport: Sendable, Codable {
                     let epsilon = ScoreFieldHamiltonian.scoreError(field.scores[k], logDensity: logP, grid: grid)
                     point.scoreError = epsilon
                     point.floor = g > 0 ? epsilon / g.squareRoot() : nil
+                }
+                points.append(point)
+                progress?(done + 1, indices.count)
+            }
+            report.profile = points
+            if let m = points.min(by: { $0.gap < $1.gap }) {
+                report.minGap = m.gap
+                report.at = m.time
+            }
+        }
+        report.seconds = Date().timeIntervalSince(start)
+        return report
+    }
+
+    /// A radial field in channel `l`: its levels and gap, `λθ` (channel 0) with the error from the
+    /// `2h` axis, the terminal penalty and, with a reference density, `ε`, the floor and the
+    /// density route's levels; no curl or Hodge split (a radial field is a gradient).
+    static func computeRadial(
+        problem: ScoreFieldProblem, time: Double?, levels: Int, profilePoints: Int?, angularMomentum l: Int,
+        start: Date, progress: (@Sendable (Int, Int) -> Void)?
+    ) throws -> ScoreFieldSpectrumReport {
+        let field = problem.field
+        let axis = field.grid
+        let location = try field.locate(time: time, field: "spectrum.time")
+        let f = try field.score(atTime: time, field: "spectrum.time")
+        let (radialGrid, _) = try RadialScoreFieldHamiltonian.radialGrid(axis)
+        guard levels <= radialGrid.points else {
+            throw InputError(
+                "spectrum.levels", "must be at most the \(radialGrid.points) radial nodes of \(problem.name) (got \(levels))")
+        }
+        /// Channel `l`'s levels, channel 0's ground energy and channel 0's gap.
+        func solve(_ f: [Double], _ axis: UniformGrid, count: Int) throws -> (levels: Spectrum, e0: Double, gap0: Double) {
+            let s = try RadialScoreFieldHamiltonian.hamiltonian(f, axis: axis, angularMomentum: l).lowestLevels(count)
+            if l == 0 { return (s, s.energies[0], s.energies[1] - s.energies[0]) }
+            let s0 = try RadialScoreFieldHamiltonian.hamiltonian(f, axis: axis).lowestLevels(2)
+            return (s, s0.energies[0], s0.energies[1] - s0.energies[0])
+        }
+        let (spectrum, e0, gap0) = try solve(f, axis, count: levels)
+        let gap = spectrum.energies[1] - spectrum.energies[0]
+        var report = ScoreFieldSpectrumReport(
+            problem: problem.name, grid: "radial, r ≤ \(radialGrid.rMax), \(radialGrid.points) points, Laplacian order 2",
+            time: time ?? field.times?.first, interpolated: location.lower != location.upper, energies: spectrum.energies,
+            gap: gap, method: spectrum.method.rawValue, unknowns: spectrum.dimension, lambdaTheta: e0,
+            lambdaThetaError: nil, coarseGroundEnergy: nil, curlRMS: nil, hodgeRemainder: nil, hodgeRemainderUniform: nil,
+            hodgeIterations: nil, radial: true, angularMomentum: l,
+            note:
+                "a radial field f(r) r̂ is the gradient of ∫f dr: its curl and Hodge remainder vanish identically, so λθ ≠ 0 comes from the discretisation and the box wall only",
+            terminalPenalty: nil, scoreError: nil, floor: nil, referenceEnergies: nil, referenceDifferences: nil,
+            profile: nil, minGap: nil, at: nil, seconds: 0)
+        if let (coarseF, coarseAxis) = RadialScoreFieldHamiltonian.coarsened(f, axis: axis),
+            let coarse = try? RadialScoreFieldHamiltonian.hamiltonian(coarseF, axis: coarseAxis).lowestLevels(1)
+        {
+            report.coarseGroundEnergy = coarse.energies[0]
+            report.lambdaThetaError = abs(coarse.energies[0] - e0) / 3
+        }
+        if gap0 > 0 { report.terminalPenalty = (2 * max(e0, 0) / gap0).squareRoot() }
+        if let logP = try field.logDensity(atTime: time, field: "spectrum.time") {
+            let epsilon = RadialScoreFieldHamiltonian.scoreError(f, logDensity: logP, axis: axis)
+            report.scoreError = epsilon
+            if gap0 > 0 { report.floor = epsilon / gap0.squareRoot() }
+            let reference = try RadialScoreFieldHamiltonian.referenceHamiltonian(
+                logDensity: logP, axis: axis, angularMomentum: l
+            ).lowestLevels(levels).energies
+            report.referenceEnergies = reference
+            report.referenceDifferences = zip(spectrum.energies, reference).map { $0 - $1 }
+        }
+        if let profilePoints {
+            guard let times = field.times, times.count >= 2 else {
+                throw InputError(
+                    "spectrum.profile", "needs a field tabulated at several times; \(problem.name) has one table",
+                    hint: "export the field at several diffusion times with a 't' array")
+            }
+            let indices = Self.profileIndices(count: times.count, points: profilePoints)
+            var points: [ProfilePoint] = []
+            for (done, k) in indices.enumerated() {
+                let (s, e0, gap0) = try solve(field.scores[k], axis, count: 2)
+                let g = s.energies[1] - s.energies[0]
+                var point = ProfilePoint(time: times[k], energies: s.energies, gap: g, lambdaTheta: e0)
+                if gap0 > 0 { point.terminalPenalty = (2 * max(e0, 0) / gap0).squareRoot() }
+                if let logP = field.logDensities?[k] {
+                    let epsilon = RadialScoreFieldHamiltonian.scoreError(field.scores[k], logDensity: logP, axis: axis)
+                    point.scoreError = epsilon
+                    point.floor = gap0 > 0 ? epsilon / gap0.squareRoot() : nil
                 }
                 points.append(point)
                 progress?(done + 1, indices.count)
