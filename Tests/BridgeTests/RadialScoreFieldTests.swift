@@ -96,7 +96,7 @@ struct RadialScoreFieldTests {
         #expect(p > 1.8 && p < 2.2, "order \(p)")
     }
 
-    @Test("from a file: profile along the times, translate, and sample/evolve/eigenvectors refused")
+    @Test("from a file: profile along the times, translate, and sample/evolve/compare/eigenvectors refused")
     func fromFile() throws {
         let folder = try NPYTestFiles.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -134,5 +134,9 @@ struct RadialScoreFieldTests {
         sample.samples = 100
         let refusal = inputError { _ = try problem.sample(sample) }
         #expect(refusal?.contains("sample runs on fields tabulated on a grid") == true, "\(refusal ?? "no error")")
+        let settings = ComparisonSettings(
+            schedules: ["linear"], times: [1], steps: [10], samples: 100, samplers: ["reverse-sde"], sweeps: [], seed: 1)
+        let compared = inputError { _ = try Comparison(problem: problem, settings: settings) }
+        #expect(compared?.contains("compare runs on fields tabulated on a 1-D or 2-D grid") == true, "\(compared ?? "no error")")
     }
 }

@@ -145,6 +145,11 @@ public final class Comparison: @unchecked Sendable {
             print.add("grid \(grid.points) seed \(settings.seed)")
             library = try ScheduleLibrary(context: .landscape(path), gapSamples: settings.gapSamples)
         case .scoreField(let field):
+            guard !field.field.radial else {
+                throw InputError(
+                    "PROBLEM", "'\(field.name)' is a radial field f(r) r̂; compare runs on fields tabulated on a 1-D or 2-D grid",
+                    hint: "read its levels and gap with spectrum (--profile, --angular-momentum)")
+            }
             let d = field.field.dimension
             guard d <= 2 else {
                 throw InputError(field.file.path, "is a \(d)-D score field; compare runs on 1-D and 2-D fields")
