@@ -115,14 +115,16 @@ struct CompareCommand: ParsableCommand {
             guard annealing else {
                 throw ValidationError("--cells applies to annealing problems (the reverse-flip chain); landscapes take --steps")
             }
-            settings.steps = cells.values
+            settings.cells = cells.values
         }
         if let steps {
             if annealing {
                 guard cells == nil else { throw ValidationError("give --cells only (--steps is its deprecated alias on spins)") }
                 Output.warning("--steps on an annealing problem is deprecated; use --cells (the reverse-flip chain's grid cells)")
+                settings.cells = steps.values
+            } else {
+                settings.steps = steps.values
             }
-            settings.steps = steps.values
         }
         if let samples { settings.samples = samples }
         if let samplers {

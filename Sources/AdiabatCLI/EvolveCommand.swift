@@ -31,17 +31,12 @@ struct EvolveCommand: ParsableCommand {
     @Option(name: .long, help: ScheduleOption.help)
     var schedule = ScheduleOption("problem")
 
-    @OptionGroup var scheduleOrder: ScheduleOrderOption
-
-    @Option(
-        name: .long, parsing: .unconditional,
-        help: "Points of the gap profile behind --schedule roland-cerf or gap-adaptive, 3…2001 (default 41).")
-    var gapSamples: Int?
+    @OptionGroup var scheduleParameters: ScheduleParameterOptions
 
     @Option(
         name: .long,
         help:
-            "Integrator: \(EvolutionMethod.allCases.map(\.rawValue).joined(separator: ", ")) (default: split4; rk8pd on a path with a catalyst)."
+            "Integrator (default split4; rk8pd on a path with a catalyst). \(EvolutionMethodRegistry.help)."
     )
     var method: EvolutionMethod?
 
@@ -100,7 +95,7 @@ struct EvolveCommand: ParsableCommand {
     func request() throws -> EvolveRequest {
         var request = EvolveRequest()
         request.totalTime = totalTime
-        request.schedule = try schedule.request(order: scheduleOrder.order)
+        request.schedule = try schedule.request(order: scheduleParameters.order)
         request.method = method
         request.rtol = rtol
         request.atol = atol
@@ -110,7 +105,7 @@ struct EvolveCommand: ParsableCommand {
         request.saveState = saveState
         request.saveStateTimes = saveStateTimes
         request.maxWork = common.maxWork
-        request.gapSamples = gapSamples
+        request.gapSamples = scheduleParameters.gapSamples
         request.progress = { event in
             switch event {
             case .estimate(_, let seconds, let summary): Output.announce(seconds: seconds, summary: summary)
@@ -142,9 +137,7 @@ struct EvolveCommand: ParsableCommand {
                 Output.line(
                     "symmetry         all hᵢ = 0: evolved in the even spin-flip sector (2^\(result.qubits - 1) amplitudes)")
             }
-            Output.line(
-                "method           \(result.method.rawValue): \(result.statistics.steps) steps, \(result.statistics.evaluations) evaluations, \(String(format: "%.3f", result.statistics.seconds)) s"
-            )
+            Output.line(methodLine(result.method, result.statistics))
             Output.line("fidelity         \(result.fidelity)")
             Output.line(
                 "P(ground of H_P) \(result.groundStateProbability)  (\(result.groundStates) ground state\(result.groundStates == 1 ? "" : "s"), E₀ = \(result.groundEnergy))"
@@ -166,42 +159,40 @@ struct EvolveCommand: ParsableCommand {
                 "problem          \(name) (\(result.qubits) qubits, \(result.catalystTerms) XX catalyst terms, schedule \(result.schedule))"
             )
             Output.line("total time       \(result.totalTime)")
-            Output.line(
-                "method           \(result.method): \(result.statistics.steps) steps, \(result.statistics.evaluations) evaluations, \(String(format: "%.3f", result.statistics.seconds)) s"
-            )
+            Output.line(methodLine(result.method, result.statistics))
             Output.line("fidelity         \(result.fidelity)")
             Output.line("P(ground of H_P) \(result.groundStateProbability)")
             Output.line("⟨H_P⟩ at the end \(result.finalEnergy)")
         case .landscape(let name, let tMax, let schedule, let result):
-            Output.line("problem          \(name) (landscape, t_max = \(tMax), schedule \(schedule))")
-            Output.line("total time       \(result.totalTime)")
-            Output.line(
-                "method           \(result.method.rawValue): \(result.statistics.steps) steps, \(result.statistics.evaluations) evaluations, \(String(format: "%.3f", result.statistics.seconds)) s"
-            )
-            Output.line("fidelity         \(result.fidelity.map { "\($0)" } ?? "-")  (with √p₀)")
-            if let points = result.trajectory {
-                Output.line("")
-                Output.line("τ            u          ⟨H⟩            F(√p₀)")
-                for p in points {
-                    Output.line(String(format: "%-12.5g %-10.5f %-14.8g %.8f", p.time, p.progress, p.energy, p.targetProbability))
-                }
-            }
+            printGrid(
+                result, problem: "\(name) (landscape, t_max = \(tMax), schedule \(schedule))", target: "√p₀", column: "F(√p₀)")
         case .scoreField(let name, let tMax, let tMin, let schedule, let target, let result):
-            Output.line("problem          \(name) (score field, t = \(tMax) → \(tMin), schedule \(schedule))")
-            Output.line("total time       \(result.totalTime)")
-            Output.line(
-                "method           \(result.method.rawValue): \(result.statistics.steps) steps, \(result.statistics.evaluations) evaluations, \(String(format: "%.3f", result.statistics.seconds)) s"
-            )
-            Output.line("fidelity         \(result.fidelity.map { "\($0)" } ?? "-")  (with √ of \(target))")
-            if let points = result.trajectory {
-                Output.line("")
-                Output.line("τ            u          ⟨H⟩            F(target)")
-                for p in points {
-                    Output.line(String(format: "%-12.5g %-10.5f %-14.8g %.8f", p.time, p.progress, p.energy, p.targetProbability))
-                }
-            }
+            printGrid(
+                result, problem: "\(name) (score field, t = \(tMax) → \(tMin), schedule \(schedule))", target: "√ of \(target)",
+                column: "F(target)")
         }
         if !solution.succeeded { Output.line("status           \(solution.status)") }
+    }
+
+    /// The method and what the run cost.
+    private func methodLine(_ method: EvolutionMethod, _ s: SolutionStatistics) -> String {
+        "method           \(method): \(s.steps) steps, \(s.evaluations) evaluations, \(String(format: "%.3f", s.seconds)) s"
+    }
+
+    /// A grid evolution (landscape or score field): fidelity with `target`, and the trajectory
+    /// with that fidelity in `column`.
+    private func printGrid(_ result: GridEvolutionResult, problem: String, target: String, column: String) {
+        Output.line("problem          \(problem)")
+        Output.line("total time       \(result.totalTime)")
+        Output.line(methodLine(result.method, result.statistics))
+        Output.line("fidelity         \(result.fidelity.map { "\($0)" } ?? "-")  (with \(target))")
+        if let points = result.trajectory {
+            Output.line("")
+            Output.line("τ            u          ⟨H⟩            \(column)")
+            for p in points {
+                Output.line(String(format: "%-12.5g %-10.5f %-14.8g %.8f", p.time, p.progress, p.energy, p.targetProbability))
+            }
+        }
     }
 }
 

@@ -79,12 +79,7 @@ struct SampleCommand: ParsableCommand {
         ))
     var schedule: ScheduleOption?
 
-    @OptionGroup var scheduleOrder: ScheduleOrderOption
-
-    @Option(
-        name: .long, parsing: .unconditional,
-        help: "Points of the gap profile behind --schedule roland-cerf or gap-adaptive, 3…2001 (default 41).")
-    var gapSamples: Int?
+    @OptionGroup var scheduleParameters: ScheduleParameterOptions
 
     @Option(
         name: .long,
@@ -195,7 +190,7 @@ struct SampleCommand: ParsableCommand {
         r.steps = steps
         r.cells = cells
         r.samples = samples
-        r.schedule = try schedule?.request(order: scheduleOrder.order)
+        r.schedule = try schedule?.request(order: scheduleParameters.order)
         r.integrator = integrator
         r.langevinSteps = langevinSteps
         r.stepSize = stepSize
@@ -214,7 +209,7 @@ struct SampleCommand: ParsableCommand {
         r.trotterBoundary = trotterBoundary
         r.outputFile = output
         r.maxWork = common.maxWork
-        r.gapSamples = gapSamples
+        r.gapSamples = scheduleParameters.gapSamples
         return r
     }
 

@@ -28,13 +28,10 @@ struct ScheduleCommand: ParsableCommand {
     @Argument(help: "A problem file or bundled problem name (optional).")
     var problem: String?
 
-    @OptionGroup var scheduleOrder: ScheduleOrderOption
+    @OptionGroup var scheduleParameters: ScheduleParameterOptions
 
     @Option(name: .long, parsing: .unconditional, help: "Tabulate at N + 1 equally spaced run times.")
     var samples: Int = 200
-
-    @Option(name: .long, parsing: .unconditional, help: "Gap-profile points for roland-cerf and gap-adaptive.")
-    var gapSamples: Int = 41
 
     @Option(
         name: .long, help: "Diffusion horizon t_max (default: the problem's; 3 without a problem; on spins the flip diffusion's)."
@@ -100,7 +97,7 @@ struct ScheduleCommand: ParsableCommand {
     }
 
     func run() throws {
-        let request = try name.request(order: scheduleOrder.order)
+        let request = try name.request(order: scheduleParameters.order)
         let library = try makeLibrary()
         let schedule = try library.schedule(request)
         if let export {
@@ -157,6 +154,9 @@ struct ScheduleCommand: ParsableCommand {
         if let plot { Output.line("plot written to \(plot)") }
         if let pathOutput { Output.line("path table (s = τ/T, A, B) written to \(pathOutput)") }
     }
+
+    /// The gap profile's points (41 unless given).
+    private var gapSamples: Int { scheduleParameters.gapSamples ?? 41 }
 
     private func makeLibrary() throws -> ScheduleLibrary {
         guard let problem else {

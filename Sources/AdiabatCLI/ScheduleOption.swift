@@ -27,12 +27,19 @@ struct ScheduleOption: ExpressibleByArgument, Sendable, CustomStringConvertible 
     )
 }
 
-/// `--order`: the order of a bare `boundary-cancelling` schedule (`evolve`, `sample`, `schedule`).
-struct ScheduleOrderOption: ParsableArguments {
+/// The parameters of the named schedules that take one (`evolve`, `sample`, `schedule`): `--order`,
+/// the order of a bare `boundary-cancelling`, and `--gap-samples`, the gap profile's points behind
+/// the gap-driven schedules.
+struct ScheduleParameterOptions: ParsableArguments {
     @Option(
         name: .long, parsing: .unconditional,
         help: "Order K of a bare boundary-cancelling schedule (its first K derivatives vanish at both ends).")
     var order: Int = 2
+
+    @Option(
+        name: .long, parsing: .unconditional,
+        help: "Points of the gap profile behind --schedule roland-cerf or gap-adaptive, 3…2001 (default 41).")
+    var gapSamples: Int?
 
     func validate() throws {
         guard (0...12).contains(order) else { throw ValidationError("--order must be between 0 and 12 (got \(order))") }

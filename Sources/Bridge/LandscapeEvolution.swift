@@ -80,19 +80,15 @@ public enum LandscapeEvolution {
             }
             rho = max(rho, hi - lo)
         }
-        if method.odeMethod != nil {
-            // Explicit steppers resolve the kinetic term too: its largest eigenvalue is 4/h² per axis.
+        if method.resolvesWholeSpectrum {
+            // Steppers on the real form resolve the kinetic term too: its largest eigenvalue is 4/h² per axis.
             rho += grid.spacing.reduce(0) { $0 + 4 / ($1 * $1) }
         }
         let n = Double(grid.count)
-        let steps = EvolutionWorkEstimate.steps(totalTime: T, spectralRadius: rho, fixed: options.steps)
-        let perEvaluation = 4 * n * Foundation.log2(max(2, n)) + max(n, seconds * WorkBudget.unitsPerSecond)
         // Measured on double-well (T = 10): ~40 evaluations per accepted step on a grid.
-        let work = steps * 40 * perEvaluation
-        let how =
-            options.steps != nil
-            ? "\(Int(steps)) fixed steps"
-            : String(format: "about %.2g steps for T = %g and a potential range of %.3g", steps, T, rho)
-        return EvolutionWorkEstimate(steps: steps, work: work, summary: "\(how), on \(grid.count) grid nodes")
+        let perEvaluation = 4 * n * Foundation.log2(max(2, n)) + max(n, seconds * WorkBudget.unitsPerSecond)
+        return EvolutionWorkEstimate(
+            totalTime: T, spectralRadius: rho, named: "potential range", fixedSteps: options.steps,
+            workPerStep: 40 * perEvaluation, on: "\(grid.count) grid nodes")
     }
 }

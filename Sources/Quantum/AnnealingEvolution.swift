@@ -82,13 +82,10 @@ public struct AnnealingEvolutionResult: RegisterEvolutionSolution {
     public func encode(to encoder: Encoder) throws {
         try encodeRegisterKeys(to: encoder)
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encodeIfPresent(timeUnit, forKey: .timeUnit)
-        try c.encode(finalProgress, forKey: .finalProgress)
-        try c.encode(finalPathEnergy, forKey: .finalPathEnergy)
-        try c.encode(groundEnergy, forKey: .groundEnergy)
-        try c.encode(groundStates, forKey: .groundStates)
-        try c.encode(sector, forKey: .sector)
-        try c.encodeIfPresent(trajectory, forKey: .trajectory)
+        try c.encodeFields([
+            .timeUnit: timeUnit, .finalProgress: finalProgress, .finalPathEnergy: finalPathEnergy,
+            .groundEnergy: groundEnergy, .groundStates: groundStates, .sector: sector, .trajectory: trajectory,
+        ])
     }
 }
 
@@ -98,10 +95,7 @@ public enum AnnealingEvolution {
     /// The methods that can run on `qubits` qubits with `options` (implicit GSL steppers
     /// only while their dense Jacobian is affordable).
     public static func availableMethods(qubits: Int, options: EvolutionOptions = EvolutionOptions()) -> [EvolutionMethod] {
-        EvolutionMethod.allCases.filter { m in
-            guard let ode = m.odeMethod, ode.requiresJacobian else { return true }
-            return (2 << qubits) <= options.maximumDenseJacobian
-        }
+        EvolutionMethodRegistry.available(components: 2 << qubits, options: options)
     }
 
     /// Runs `problem` with `method`.
@@ -114,25 +108,11 @@ public enum AnnealingEvolution {
         try options.validate()
         let h = problem.hamiltonian
         let n = h.qubits
-        guard availableMethods(qubits: n, options: options).contains(method) else {
-            let usable = availableMethods(qubits: n, options: options).map(\.rawValue).joined(separator: ", ")
-            throw InputError(
-                "evolve.method",
-                "\(method.rawValue) is implicit and needs a dense \(2 << n)×\(2 << n) Jacobian, too large for \(n) qubits",
-                hint:
-                    "implicit GSL steppers are offered up to \(options.maximumDenseJacobian) real components; use one of: \(usable)"
-            )
-        }
         let sector: SpinFlipSector = options.useSymmetry && h.sectors != nil && problem.initialSpins == nil ? .even : .full
-        if method.isSplitOperator {
-            // the state and, for step doubling, the big step's vector (a sector's vectors are
-            // half as long, but the final state is the whole register's)
-            let vectors = options.steps == nil ? (sector == .full ? 2.0 : 1.0) : 1.0
-            try QubitRegister.validate(qubits: n, vectors: vectors, for: "the evolution")
-        }
-        var psi = sector == .full ? try initialState(problem) : try initialEvenState(problem)
-        let op = h.operatorFor(sector)
         let T = problem.totalTime
+        let system = equation(problem, sector: sector, options: options)
+        try method.integrator.validate(on: system, options: options)
+        var psi = sector == .full ? try initialState(problem) : try initialEvenState(problem)
         // Stops: schedule kinks, trajectory samples, the end.
         let samples = options.trajectorySamples
         let stops = EvolutionStops(totalTime: T, breakpoints: problem.schedule.breakpoints.map { $0 * T }, samples: samples)
@@ -145,24 +125,8 @@ public enum AnnealingEvolution {
             if options.trajectoryStates { states.append(full) }
         }
         if samples > 0 { try sample(psi, 0) }
-        let path = h.path
-        let schedule = problem.schedule
         let (statistics, status) = try EvolutionLoop.run(
-            &psi, method: method, options: options, totalTime: T, stops: stops,
-            system: { ode in
-                let rhs: ODEProblem.RightHandSide = { t, y, dydt in
-                    let (a, b) = path.coefficients(at: schedule.progress(at: t / T))
-                    op.applyMinusI(a: a, b: b, y, into: dydt)
-                }
-                return (rhs, ode.requiresJacobian ? denseJacobian(problem, op) : nil)
-            },
-            splitStepper: {
-                // The factorised Ising phase needs H_P to be the model's energy; with extra
-                // diagonal terms the phases come from the diagonal itself.
-                RegisterSplitStepper(
-                    problem: problem, kernels: RegisterKernels(op, model: h.diagonalTerms.isEmpty ? h.model : nil))
-            },
-            sampled: sample)
+            &psi, method: method, options: options, stops: stops, system: system, sampled: sample)
 
         if sector != .full { embedInPlace(&psi, qubits: n) }
         var result = try summarise(
@@ -171,6 +135,39 @@ public enum AnnealingEvolution {
         result.sector = sector.rawValue
         if options.trajectoryStates && samples > 0 { result.trajectoryStates = states }
         return result
+    }
+
+    /// The register's equation for the methods: the real form on the transverse-field operator
+    /// of `sector` (with a dense Jacobian for implicit steppers), and the register splitting,
+    /// whose vectors must fit in memory.
+    static func equation(_ problem: AnnealingProblem, sector: SpinFlipSector, options: EvolutionOptions) -> EvolutionSystem {
+        let h = problem.hamiltonian
+        let n = h.qubits
+        let op = h.operatorFor(sector)
+        let T = problem.totalTime
+        let path = h.path
+        let schedule = problem.schedule
+        return EvolutionSystem(
+            components: 2 << n, size: "\(n) qubits",
+            equation: { withJacobian in
+                let rhs: ODEProblem.RightHandSide = { t, y, dydt in
+                    let (a, b) = path.coefficients(at: schedule.progress(at: t / T))
+                    op.applyMinusI(a: a, b: b, y, into: dydt)
+                }
+                return (rhs, withJacobian ? denseJacobian(problem, op) : nil)
+            },
+            checkSplitting: { _ in
+                // the state and, for step doubling, the big step's vector (a sector's vectors are
+                // half as long, but the final state is the whole register's)
+                let vectors = options.steps == nil ? (sector == .full ? 2.0 : 1.0) : 1.0
+                try QubitRegister.validate(qubits: n, vectors: vectors, for: "the evolution")
+            },
+            splitStepper: {
+                // The factorised Ising phase needs H_P to be the model's energy; with extra
+                // diagonal terms the phases come from the diagonal itself.
+                RegisterSplitStepper(
+                    problem: problem, kernels: RegisterKernels(op, model: h.diagonalTerms.isEmpty ? h.model : nil))
+            })
     }
 
     /// The even-sector components `c_k = (ψ_k + ψ_k̄)/√2` (`k` with the top qubit in `|0⟩`).
@@ -230,16 +227,10 @@ public enum AnnealingEvolution {
 
     /// The whole-register state of even-sector components.
     static func embed(_ c: [Double], qubits n: Int) -> [Double] {
-        let half = 1 << (n - 1)
-        let all = (1 << n) - 1
-        let r = 1 / 2.0.squareRoot()
-        var psi = [Double](repeating: 0, count: 4 * half)
-        for k in 0..<half {
-            psi[2 * k] = r * c[2 * k]
-            psi[2 * k + 1] = r * c[2 * k + 1]
-            psi[2 * (k ^ all)] = r * c[2 * k]
-            psi[2 * (k ^ all) + 1] = r * c[2 * k + 1]
-        }
+        var psi: [Double] = []
+        psi.reserveCapacity(2 * c.count)
+        psi.append(contentsOf: c)
+        embedInPlace(&psi, qubits: n)
         return psi
     }
 
@@ -440,10 +431,20 @@ public struct EvolutionWorkEstimate: Sendable, Equatable {
     /// How the estimate came about, in words (for the refusal and the time estimate).
     public var summary: String
 
-    public init(steps: Double, work: Double, summary: String) {
-        self.steps = steps
-        self.work = work
-        self.summary = summary
+    /// The estimate of a run of length `T` on a Hamiltonian whose spectrum spans `rho` (named
+    /// `radius` in the summary): ``steps(totalTime:spectralRadius:fixed:)`` steps of
+    /// `workPerStep` units each, on a state described by `size`.
+    public init(
+        totalTime T: Double, spectralRadius rho: Double, named radius: String, fixedSteps: Int?, workPerStep: Double,
+        on size: String
+    ) {
+        steps = Self.steps(totalTime: T, spectralRadius: rho, fixed: fixedSteps)
+        work = steps * workPerStep
+        let how =
+            fixedSteps != nil
+            ? "\(Int(steps)) fixed steps"
+            : String(format: "about %.2g steps for T = %g and a \(radius) of %.3g", steps, T, rho)
+        summary = "\(how), on \(size)"
     }
 
     /// Right-hand-side evaluations per accepted step, as measured on the bundled problems
@@ -490,14 +491,10 @@ extension AnnealingEvolution {
         let h = problem.hamiltonian
         let n = h.qubits
         let rho = spectralRadius(h)
-        let steps = EvolutionWorkEstimate.steps(totalTime: problem.totalTime, spectralRadius: rho, fixed: options.steps)
         let amplitudes = Foundation.pow(2.0, Double(h.sectors != nil && problem.initialSpins == nil ? n - 1 : n))
-        let work = steps * EvolutionWorkEstimate.evaluationsPerStep * amplitudes * unitsPerAmplitudeQubit * Double(n + 2)
-        let how =
-            options.steps != nil
-            ? "\(Int(steps)) fixed steps"
-            : String(format: "about %.2g steps for T = %g and a spectral radius of %.3g", steps, problem.totalTime, rho)
         return EvolutionWorkEstimate(
-            steps: steps, work: work, summary: "\(how), on 2^\(Int(Foundation.log2(amplitudes))) amplitudes")
+            totalTime: problem.totalTime, spectralRadius: rho, named: "spectral radius", fixedSteps: options.steps,
+            workPerStep: EvolutionWorkEstimate.evaluationsPerStep * amplitudes * unitsPerAmplitudeQubit * Double(n + 2),
+            on: "2^\(Int(Foundation.log2(amplitudes))) amplitudes")
     }
 }

@@ -2,136 +2,6 @@ import AdiabatCore
 import Foundation
 import GSLKit
 
-/// How to integrate `i∂τψ = H(τ)ψ`: one of GSL's steppers on the real form of the equation,
-/// or a structure-aware split-operator propagator.
-///
-/// The split-operator methods write `H(τ) = P(τ) + Q(τ)` with two exactly exponentiable
-/// parts (qubits: the Ising phase and the transverse rotation; grids: kinetic and
-/// potential). Time is made a variable that advances with the first part, so every
-/// splitting keeps its classical order on time-dependent paths:
-/// - `split2`: Strang, 2nd order.
-/// - `split4`: Blanes–Moan's 6-stage symmetric method (S6 of their 2002 paper), 4th order
-///   with error constants far below the classical compositions: the default.
-/// - `suzuki4`: Suzuki's 5-stage fractal composition of Strang steps, 4th order.
-/// - `yoshida4`: Yoshida's 3-stage composition, 4th order (one negative stage, larger error).
-/// - the GSL names (`rk8pd`, `msadams`, …): GSL's `gsl_odeiv2` steppers on the `2N` real
-///   components. The implicit ones (`rk1imp`, `rk2imp`, `rk4imp`, `bsimp`, `msbdf`) need a
-///   dense `2N × 2N` Jacobian and are offered only while that is affordable.
-public enum EvolutionMethod: Sendable, Hashable {
-    case split2
-    case split4
-    case suzuki4
-    case yoshida4
-    /// One of GSL's steppers on the real form of the equation.
-    case gsl(ODEMethod)
-
-    /// The split-operator propagators, in the order the command line lists them.
-    public static let splitOperatorMethods: [EvolutionMethod] = [.split2, .split4, .suzuki4, .yoshida4]
-
-    /// The GSL stepper, for GSL methods.
-    public var odeMethod: ODEMethod? {
-        if case let .gsl(ode) = self { return ode }
-        return nil
-    }
-
-    public var isSplitOperator: Bool { odeMethod == nil }
-
-    /// Global order of accuracy (GSL: ``GSLKit/ODEMethod/order``).
-    public var order: Int {
-        switch self {
-        case .split2: return 2
-        case .split4, .suzuki4, .yoshida4: return 4
-        case let .gsl(ode): return ode.order
-        }
-    }
-
-    /// The splitting coefficients of a split-operator method.
-    var scheme: SplittingScheme {
-        switch self {
-        case .split4: return .blanesMoan6
-        case .suzuki4:
-            let p = 1 / (4 - pow(4, 1.0 / 3))
-            return .composition([p, p, 1 - 4 * p, p, p])
-        case .yoshida4:
-            let w1 = 1 / (2 - pow(2, 1.0 / 3))
-            return .composition([w1, 1 - 2 * w1, w1])
-        case .split2, .gsl: return .composition([1])
-        }
-    }
-}
-
-/// The command-line names: `split2`, `split4`, `suzuki4`, `yoshida4`, and GSL's own names
-/// (``GSLKit/ODEMethod``'s raw values) for its steppers.
-extension EvolutionMethod: CaseIterable, RawRepresentable, Codable, CustomStringConvertible {
-    /// Every method: the split-operator propagators, then every GSL stepper.
-    public static let allCases: [EvolutionMethod] = splitOperatorMethods + ODEMethod.allCases.map { .gsl($0) }
-
-    public init?(rawValue: String) {
-        if let ode = ODEMethod(rawValue: rawValue) {
-            self = .gsl(ode)
-        } else if let split = Self.splitOperatorMethods.first(where: { $0.rawValue == rawValue }) {
-            self = split
-        } else {
-            return nil
-        }
-    }
-
-    public var rawValue: String {
-        switch self {
-        case .split2: return "split2"
-        case .split4: return "split4"
-        case .suzuki4: return "suzuki4"
-        case .yoshida4: return "yoshida4"
-        case let .gsl(ode): return ode.rawValue
-        }
-    }
-
-    public var description: String { rawValue }
-
-    public init(from decoder: Decoder) throws {
-        let name = try decoder.singleValueContainer().decode(String.self)
-        guard let method = EvolutionMethod(rawValue: name) else {
-            throw DecodingError.dataCorrupted(
-                DecodingError.Context(codingPath: decoder.codingPath, debugDescription: "unknown evolution method '\(name)'"))
-        }
-        self = method
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(rawValue)
-    }
-}
-
-/// A splitting `e^{a₀hP} e^{b₀hQ} e^{a₁hP} … e^{b_{J−1}hQ} e^{a_J hP}` of one step, where the
-/// first part `P` carries the time (its flow advances τ by `aᵢh`) and `Q` is frozen at the
-/// time reached. `Σaᵢ = Σbⱼ = 1`.
-struct SplittingScheme: Sendable {
-    let a: [Double]
-    let b: [Double]
-
-    /// A composition of Strang steps `P(w/2) Q(w) P(w/2)` with weights `wⱼ`; adjacent
-    /// half-steps of `P` merge.
-    static func composition(_ w: [Double]) -> SplittingScheme {
-        var a: [Double] = [0.5 * w[0]]
-        for j in 1..<max(w.count, 1) { a.append(0.5 * (w[j - 1] + w[j])) }
-        a.append(0.5 * w[w.count - 1])
-        return SplittingScheme(a: a, b: w)
-    }
-
-    /// Blanes & Moan (J. Comput. Appl. Math. 142, 2002), symmetric 6-stage order-4 method.
-    static let blanesMoan6: SplittingScheme = {
-        let a1 = 0.0792036964311957
-        let a2 = 0.353172906049774
-        let a3 = -0.0420650803577195
-        let a4 = 1 - 2 * (a1 + a2 + a3)
-        let b1 = 0.209515106613362
-        let b2 = -0.143851773179818
-        let b3 = 0.5 - (b1 + b2)
-        return SplittingScheme(a: [a1, a2, a3, a4, a3, a2, a1], b: [b1, b2, b3, b3, b2, b1])
-    }()
-}
-
 /// `∫_{t0}^{t1} f` by 3-point Gauss–Legendre (exact for quintics; error O((t1 − t0)⁷)).
 @inline(__always)
 func gaussIntegral(_ t0: Double, _ t1: Double, _ f: (Double) -> Double) -> Double {
@@ -186,14 +56,9 @@ public struct EvolutionOptions: Sendable, Equatable {
         self.maximumDenseJacobian = maximumDenseJacobian
     }
 
-    /// Default tolerances per method family. GSL bounds each of the `2N` components by
-    /// `atol + rtol·|yᵢ|` (rtol 1e-8, atol 1e-10). The split-operator controller bounds the
-    /// 2-norm of the whole step's error by `rtol·‖ψ‖` (rtol 1e-7, atol 0). That is already
-    /// stricter than GSL's per-component bound once `N` exceeds ~100 (√N·1e-8 > 1e-7), and
-    /// it gives fidelity errors near 1e-8 on 12–16-qubit glasses (docs/evolution.md).
-    public static func recommended(for method: EvolutionMethod) -> EvolutionOptions {
-        method.isSplitOperator ? EvolutionOptions(rtol: 1e-7, atol: 0) : EvolutionOptions(rtol: 1e-8, atol: 1e-10)
-    }
+    /// The method's default tolerances (``EvolutionMethod/recommendedOptions``; each family
+    /// declares its own).
+    public static func recommended(for method: EvolutionMethod) -> EvolutionOptions { method.recommendedOptions }
 
     func validate() throws {
         guard rtol.isFinite, rtol >= 0, atol.isFinite, atol >= 0, rtol + atol > 0 else {
@@ -285,10 +150,7 @@ extension EvolutionSolution {
     /// `evaluations`, `seconds`) and `status` (a string).
     public func encodeSolutionKeys(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: EvolutionSolutionKeys.self)
-        try c.encode(method, forKey: .method)
-        try c.encode(totalTime, forKey: .totalTime)
-        try c.encode(normError, forKey: .normError)
-        try c.encode(status, forKey: .status)
+        try c.encodeFields([.method: method, .totalTime: totalTime, .normError: normError, .status: status])
         try statistics.encode(to: encoder)
     }
 }
@@ -322,11 +184,9 @@ extension RegisterEvolutionSolution {
     public func encodeRegisterKeys(to encoder: Encoder) throws {
         try encodeSolutionKeys(to: encoder)
         var c = encoder.container(keyedBy: RegisterSolutionKeys.self)
-        try c.encode(qubits, forKey: .qubits)
-        try c.encode(schedule, forKey: .schedule)
-        try c.encode(path, forKey: .path)
-        try c.encode(fidelity, forKey: .fidelity)
-        try c.encode(groundStateProbability, forKey: .groundStateProbability)
-        try c.encode(finalEnergy, forKey: .finalEnergy)
+        try c.encodeFields([
+            .qubits: qubits, .schedule: schedule, .path: path, .fidelity: fidelity,
+            .groundStateProbability: groundStateProbability, .finalEnergy: finalEnergy,
+        ])
     }
 }

@@ -9,63 +9,33 @@ struct EvolutionStops {
     let times: [Double]
     /// The stops where the trajectory is recorded (with `0`, recorded before the run).
     let samples: Set<Double>
+    /// The end, `T`.
+    let totalTime: Double
 
     init(totalTime T: Double, breakpoints: [Double], samples n: Int) {
+        totalTime = T
         let sampleTimes = n > 0 ? (0...n).map { Double($0) * T / Double(n) } : []
         times = Array(Set((breakpoints + sampleTimes + [T]).filter { $0 > 0 && $0 <= T })).sorted()
         samples = Set(sampleTimes)
     }
+
+    /// The step `T/steps` of a fixed-step run; nil for adaptive steps.
+    func fixedStep(_ options: EvolutionOptions) -> Double? { options.steps.map { totalTime / Double($0) } }
 }
 
-/// The stepping loop that both engines (registers and grids) share: it runs `method` from
-/// `psi` at `τ = 0` through `stops`, calls `sampled(state, τ)` at each trajectory sample, and
-/// returns with `psi` holding the final state, or the state reached when the status is a
-/// failure (the partial result).
-///
-/// A GSL method gets its right-hand side (and, for an implicit stepper, its Jacobian) from
-/// `system`; a split-operator method gets its propagator from `splitStepper`.
+/// The stepping loop that both engines (registers and grids) share: `method` checks and runs
+/// `system` from `psi` at `τ = 0` through `stops`, calling `sampled(state, τ)` at each
+/// trajectory sample; `psi` then holds the final state, or the state reached when the status is
+/// a failure (the partial result).
 enum EvolutionLoop {
     static func run(
-        _ psi: inout [Double], method: EvolutionMethod, options: EvolutionOptions, totalTime T: Double, stops: EvolutionStops,
-        system: (ODEMethod) throws -> (ODEProblem.RightHandSide, ODEProblem.Jacobian?),
-        splitStepper: () throws -> any CompositionStepper,
-        sampled: ([Double], Double) throws -> Void
+        _ psi: inout [Double], method: EvolutionMethod, options: EvolutionOptions, stops: EvolutionStops,
+        system: EvolutionSystem, sampled: ([Double], Double) throws -> Void
     ) throws -> (statistics: SolutionStatistics, status: SolutionStatus) {
         var statistics = SolutionStatistics()
-        var status = SolutionStatus.success
         let started = ContinuousClock.now
-        let fixedStep = options.steps.map { T / Double($0) }
-        if let ode = method.odeMethod {
-            let (rhs, jacobian) = try system(ode)
-            let integrator = try ODEIntegrator(
-                problem: ODEProblem(initialTime: 0, initialState: psi, rightHandSide: rhs, jacobian: jacobian), method: ode,
-                options: ODEOptions(rtol: options.rtol, atol: options.atol, fixedStep: fixedStep, maxSteps: options.maxSteps))
-            status = try integrator.advance(through: stops.times) { stop in
-                EvolutionProgress.report(stop)
-                if stops.samples.contains(stop) { try sampled(integrator.state, stop) }
-            }
-            psi = integrator.state
-            statistics = SolutionStatistics(integrator.statistics)
-        } else {
-            let stepper = try splitStepper()
-            // Fixed steps run in place; step doubling needs the big step's vector, and a third
-            // for the half steps unless the stepper undoes rejected steps (large registers).
-            let adaptive = options.steps == nil
-            var scratch = adaptive ? [Double](repeating: 0, count: psi.count) : []
-            let inPlace = stepper.isReversible && psi.count >= options.inPlaceStepDoublingFrom
-            var half = adaptive && !inPlace ? [Double](repeating: 0, count: psi.count) : []
-            let driver = SplitOperatorDriver(
-                scheme: method.scheme, order: method.order, options: options, fixedStep: fixedStep, undoRejected: inPlace)
-            var guess = 0.0
-            var t = 0.0
-            for stop in stops.times {
-                status = try driver.advance(
-                    stepper, &psi, scratch: &scratch, half: &half, from: t, to: stop, h: &guess, statistics: &statistics)
-                if status != .success { break }
-                t = stop
-                if stops.samples.contains(stop) { try sampled(psi, stop) }
-            }
-        }
+        let status = try method.integrator.integrate(
+            &psi, on: system, options: options, stops: stops, statistics: &statistics, sampled: sampled)
         statistics.seconds = (ContinuousClock.now - started).inSeconds
         return (statistics, status)
     }

@@ -63,8 +63,7 @@ public struct GridEvolutionResult: EvolutionSolution {
     public func encode(to encoder: Encoder) throws {
         try encodeSolutionKeys(to: encoder)
         var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encodeIfPresent(fidelity, forKey: .fidelity)
-        try c.encodeIfPresent(trajectory, forKey: .trajectory)
+        try c.encodeFields([.fidelity: fidelity, .trajectory: trajectory])
     }
 }
 
@@ -94,20 +93,9 @@ public enum GridEvolution {
                 throw InputError("target", "has \(target.count) values for \(n) nodes")
             }
         }
-        if let ode = method.odeMethod, ode.requiresJacobian, 2 * n > options.maximumDenseJacobian {
-            let usable = EvolutionMethod.allCases.filter { !($0.odeMethod?.requiresJacobian ?? false) }.map(\.rawValue)
-            throw InputError(
-                "evolve.method",
-                "\(method.rawValue) is implicit and needs a dense \(2 * n)×\(2 * n) Jacobian, too large for \(n) grid nodes",
-                hint: "use one of: \(usable.joined(separator: ", "))")
-        }
-        if method.isSplitOperator && problem.order != .second {
-            throw InputError(
-                "evolve.method",
-                "\(method.rawValue) diagonalises the 3-point Laplacian exactly; this problem uses the \(problem.order.rawValue)-order stencil",
-                hint: "use the second-order stencil, or a GSL method (rk8pd, msadams, …)")
-        }
         let T = problem.totalTime
+        let system = equation(problem)
+        try method.integrator.validate(on: system, options: options)
         let samples = options.trajectorySamples
         let stops = EvolutionStops(totalTime: T, breakpoints: problem.breakpoints, samples: samples)
         let volume = grid.cellVolume
@@ -134,11 +122,28 @@ public enum GridEvolution {
                     targetProbability: target.map { overlap($0, state) } ?? 0, instantaneousFidelity: nil, gap: nil))
         }
         if samples > 0 { try record(psi, 0) }
+        let (statistics, status) = try EvolutionLoop.run(
+            &psi, method: method, options: options, stops: stops, system: system, sampled: record)
+        let finalNorm = psi.withUnsafeBufferPointer { normSquared($0) } * volume
+        var result = GridEvolutionResult(
+            method: method, totalTime: T, fidelity: target.map { overlap($0, psi) }, normError: abs(finalNorm - initialNorm),
+            statistics: statistics, status: status, trajectory: samples > 0 ? trajectory : nil, finalState: psi)
+        if options.trajectoryStates && samples > 0 { result.trajectoryStates = states }
+        return result
+    }
+
+    /// The grid's equation for the methods: the real form on the matrix-free
+    /// ``GridHamiltonian`` (with a dense Jacobian for implicit steppers), and the sine-transform
+    /// splitting, which needs the 3-point stencil.
+    static func equation(_ problem: GridEvolutionProblem) -> EvolutionSystem {
+        let grid = problem.grid
+        let n = grid.count
+        let T = problem.totalTime
         let order = problem.order
         let potential = problem.potential
-        let (statistics, status) = try EvolutionLoop.run(
-            &psi, method: method, options: options, totalTime: T, stops: stops,
-            system: { ode in
+        return EvolutionSystem(
+            components: 2 * n, size: "\(n) grid nodes",
+            equation: { withJacobian in
                 let rhs: ODEProblem.RightHandSide = { t, y, dydt in
                     let h = try GridHamiltonian(grid: grid, potential: try potential(t), order: order)
                     h.applyComplex(y, into: dydt)
@@ -150,7 +155,7 @@ public enum GridEvolution {
                         j += 2
                     }
                 }
-                guard ode.requiresJacobian else { return (rhs, nil) }
+                guard withJacobian else { return (rhs, nil) }
                 let jacobian: ODEProblem.Jacobian = { t, y, dfdy, dfdt in
                     let h = try GridHamiltonian(grid: grid, potential: try potential(t), order: order)
                     EvolutionLoop.fillDenseJacobian(dfdy, dimension: n) { h.apply($0, into: $1) }
@@ -166,14 +171,15 @@ public enum GridEvolution {
                 }
                 return (rhs, jacobian)
             },
-            splitStepper: { try SineSplitStepper(grid: grid, potential: potential) },
-            sampled: record)
-        let finalNorm = psi.withUnsafeBufferPointer { normSquared($0) } * volume
-        var result = GridEvolutionResult(
-            method: method, totalTime: T, fidelity: target.map { overlap($0, psi) }, normError: abs(finalNorm - initialNorm),
-            statistics: statistics, status: status, trajectory: samples > 0 ? trajectory : nil, finalState: psi)
-        if options.trajectoryStates && samples > 0 { result.trajectoryStates = states }
-        return result
+            checkSplitting: { name in
+                guard order == .second else {
+                    throw InputError(
+                        "evolve.method",
+                        "\(name) diagonalises the 3-point Laplacian exactly; this problem uses the \(order.rawValue)-order stencil",
+                        hint: "use the second-order stencil, or a GSL method (rk8pd, msadams, …)")
+                }
+            },
+            splitStepper: { try SineSplitStepper(grid: grid, potential: potential) })
     }
 
     /// `|⟨a|b⟩|²/(‖a‖²‖b‖²)` for `a` real (length n) or complex, `b` complex (length 2n).

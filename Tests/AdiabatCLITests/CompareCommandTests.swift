@@ -359,6 +359,16 @@ struct CompareCommandTests {
         }
     }
 
+    @Test("a bad cell count names --cells, a bad step count --steps")
+    func countFlags() throws {
+        let cells = try adiabat(["compare", "sk10", "--cells", "5,0", "--report", "/nonexistent/r"], in: packageRoot)
+        #expect(cells.status != 0 && cells.stderr.split(separator: "\n").count == 1, "\(cells.stderr)")
+        #expect(cells.stderr.hasPrefix("error: --cells (compare.cells): must lie in 1…10⁶ (got 0)"), "\(cells.stderr)")
+        let steps = try adiabat(["compare", "double-well", "--steps", "0", "--report", "/nonexistent/r"], in: packageRoot)
+        #expect(steps.status != 0 && steps.stderr.split(separator: "\n").count == 1, "\(steps.stderr)")
+        #expect(steps.stderr.hasPrefix("error: --steps (compare.steps): must lie in 1…10⁶ (got 0)"), "\(steps.stderr)")
+    }
+
     @Test("schedule: table, CSV and SVG export; flip: reports exactness")
     func schedule() throws {
         let dir = try Self.scratch()

@@ -48,6 +48,14 @@ struct ParseTests {
         #expect(c.problem == "sk10" && c.common.json && c.common.seed == 7)
         #expect(r.totalTime == 4 && r.method == .gsl(.rk8pd) && r.rtol == 1e-9 && r.steps == 50)
         #expect(r.trajectory == 3 && r.instantaneous && r.schedule.description == "cosine")
+        // every registered method is a --method choice, listed in the help with its line
+        let help = EvolveCommand.helpMessage()
+        for method in EvolutionMethodRegistry.all {
+            #expect(try EvolveCommand.parse(["sk10", "--method", method.name]).request().method == method)
+            #expect(EvolutionMethodRegistry.help.contains(method.name) && help.contains(method.name))
+        }
+        #expect(EvolutionMethodRegistry.help.contains("Blanes–Moan 6-stage splitting, order 4"))
+        #expect(throws: (any Error).self) { try EvolveCommand.parse(["sk10", "--method", "rk9"]) }
         // no method given: the problem chooses (split4, or rk8pd with a catalyst)
         #expect(try EvolveCommand.parse(["sk10"]).request().method == nil)
         // a negative value is parsed, then refused by validation with the real reason

@@ -1,5 +1,6 @@
 import Bridge
 import Foundation
+import TestSupport
 import Testing
 
 /// The compare page's generated text, units and plots, on reports built from known rows.
@@ -246,5 +247,18 @@ struct ComparisonReportTests {
         #expect(html.contains("∞ (no read reached E_ref)") && html.contains("664 [332, ∞]"))
         #expect(!report.svgFiles().contains { $0.name == "gap.svg" })
         Self.expectNoTeX(html)
+    }
+
+    @Test("settings: a bad count is named compare.steps on a landscape and compare.cells on an annealing problem")
+    func countNames() {
+        var spins = ComparisonSettings.defaults(annealing: true)
+        spins.cells = [5, 0]
+        #expect(spins.steps == [5, 0])
+        #expect(inputError { try spins.validate(annealing: true) }?.hasPrefix("compare.cells: must lie in 1…10⁶ (got 0)") == true)
+        var landscape = ComparisonSettings.defaults(annealing: false)
+        landscape.steps = [0]
+        #expect(inputError { try landscape.validate() }?.hasPrefix("compare.steps: must lie in 1…10⁶ (got 0)") == true)
+        spins.cells = Array(1...65)
+        #expect(inputError { try spins.validate(annealing: true) }?.contains("compare.cells and compare.sweeps") == true)
     }
 }

@@ -106,6 +106,15 @@ struct EvolutionContractTests {
             #expect("\(method)" == method.rawValue)
             #expect(try JSONDecoder().decode(EvolutionMethod.self, from: JSONEncoder().encode(method)) == method)
         }
+        #expect(Set(names).count == names.count)
+        for method in EvolutionMethod.allCases { #expect(!method.summary.isEmpty && method.order >= 1, "\(method)") }
+        // the registry offers an implicit stepper only while its dense Jacobian is affordable
+        let implicit = Set(ODEMethod.allCases.filter(\.requiresJacobian).map(\.rawValue))
+        let options = EvolutionOptions()
+        #expect(EvolutionMethodRegistry.available(components: 1024, options: options).map(\.rawValue) == names)
+        #expect(
+            EvolutionMethodRegistry.available(components: 1026, options: options).map(\.rawValue)
+                == names.filter { !implicit.contains($0) })
         #expect(EvolutionMethod(rawValue: "rk9") == nil)
         #expect(EvolutionMethod(rawValue: "rk8pd") == .gsl(.rk8pd))
     }

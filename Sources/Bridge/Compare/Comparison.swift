@@ -112,7 +112,7 @@ public final class Comparison: @unchecked Sendable {
 
     /// Builds the schedules of `problem`.
     public init(problem loadedProblem: Problem, settings: ComparisonSettings) throws {
-        try settings.validate()
+        try settings.validate(annealing: loadedProblem.kind == .annealing)
         self.settings = settings
         var print = Fingerprint()
         print.add(Self.cellVersion)

@@ -12,6 +12,12 @@ public struct ComparisonSettings: Sendable, Codable, Equatable {
     /// Step counts of the samplers (landscapes: path steps; spins: the reverse-flip chain's
     /// rate-grid cells).
     public var steps: [Int]
+    /// The reverse-flip chain's rate-grid cells on an annealing problem: ``steps`` under its
+    /// own name (`compare.cells` in errors), kept under the report's `steps` key.
+    public var cells: [Int] {
+        get { steps }
+        set { steps = newValue }
+    }
     /// Particles (landscapes) or reads (spins) per sampler cell.
     public var samples: Int
     /// Landscape particle samplers (``Diffusion/SamplerKind`` raw values, not fokker-planck).
@@ -73,15 +79,17 @@ public struct ComparisonSettings: Sendable, Codable, Equatable {
             steps: [20, 50, 100, 200], samples: 20000, samplers: ["reverse-sde", "probability-flow"], sweeps: [], seed: seed)
     }
 
-    /// Validates ranges (positive times, steps ≥ 1, 1…10⁷ samples, rtol in (0, 1)).
-    public func validate() throws {
+    /// Validates ranges (positive times, steps or cells ≥ 1, 1…10⁷ samples, rtol in (0, 1)); on an
+    /// `annealing` problem the step counts are the chain's cells and named so.
+    public func validate(annealing: Bool = false) throws {
         guard !schedules.isEmpty else { throw InputError("compare.schedules", "names no schedule") }
         for t in times { try Check.positive(t, "compare.times") }
+        let counts = annealing ? "compare.cells" : "compare.steps"
         guard times.count <= 64, steps.count <= 64, sweeps.count <= 64 else {
-            throw InputError("compare.times", "takes at most 64 values (and so do compare.steps and compare.sweeps)")
+            throw InputError("compare.times", "takes at most 64 values (and so do \(counts) and compare.sweeps)")
         }
         if let s = steps.first(where: { $0 < 1 || $0 > 1_000_000 }) {
-            throw InputError("compare.steps", "must lie in 1…10⁶ (got \(s))")
+            throw InputError(counts, "must lie in 1…10⁶ (got \(s))")
         }
         if let s = sweeps.first(where: { $0 < 1 || $0 > 10_000_000 }) {
             throw InputError("compare.sweeps", "must lie in 1…10⁷ (got \(s))")

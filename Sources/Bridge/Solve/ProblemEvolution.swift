@@ -210,30 +210,20 @@ extension Problem {
         ]
         switch solution {
         case .annealing(let problem, let r):
-            let states = single ? [r.finalState] : (r.trajectoryStates ?? [])
-            extra["problem"] = problem
-            extra["total_time"] = r.totalTime
+            let states = Self.saved(
+                r, problem: problem, trajectory: r.trajectory, states: r.trajectoryStates, single: single, into: &extra)
             extra["schedule"] = r.schedule
             extra["path"] = r.path
-            extra["method"] = r.method.rawValue
-            if single {
-                extra["time"] = r.totalTime
-            } else {
-                extra["times"] = r.trajectory?.map(\.time) ?? []
-                extra["s"] = r.trajectory?.map(\.progress) ?? []
-            }
+            if !single { extra["s"] = r.trajectory?.map(\.progress) ?? [] }
             try StateFiles.writeRegister(
                 states, single: single, labels: try annealing(for: "saving a register state").spec.model.labels, extra: extra,
                 to: file, parameter: parameter)
         case .catalysed(let problem, let r):
-            extra["problem"] = problem
-            extra["total_time"] = r.totalTime
-            extra["time"] = r.totalTime
+            let states = Self.saved(r, problem: problem, trajectory: nil, states: nil, single: true, into: &extra)
             extra["schedule"] = r.schedule
             try StateFiles.writeRegister(
-                [r.finalState], single: true, labels: try annealing(for: "saving a register state").spec.model.labels,
-                extra: extra,
-                to: file, parameter: parameter)
+                states, single: true, labels: try annealing(for: "saving a register state").spec.model.labels,
+                extra: extra, to: file, parameter: parameter)
         case .landscape(let problem, let tMax, let schedule, let r),
             .scoreField(let problem, let tMax, _, let schedule, _, let r):
             let grid: UniformGrid
@@ -243,19 +233,30 @@ extension Problem {
                 guard case .grid(let g, _) = try landscape(for: "saving a grid state").discretisation else { return }
                 grid = g
             }
-            extra["problem"] = problem
+            let states = Self.saved(
+                r, problem: problem, trajectory: r.trajectory, states: r.trajectoryStates, single: single, into: &extra)
             extra["t_max"] = tMax
             extra["schedule"] = schedule
-            extra["total_time"] = r.totalTime
-            extra["method"] = r.method.rawValue
-            if single {
-                extra["time"] = r.totalTime
-            } else {
-                extra["times"] = r.trajectory?.map(\.time) ?? []
-            }
-            let states = single ? [r.finalState] : (r.trajectoryStates ?? [])
             try StateFiles.writeGrid(states, single: single, grid: grid, extra: extra, to: file, parameter: parameter)
         }
+    }
+
+    /// The keys every saved evolution carries (`problem`, `total_time`, `method`, and `time`, or
+    /// the trajectory's `times`) into `extra`, and the states to save: ψ(T), or ψ at each
+    /// trajectory time.
+    private static func saved(
+        _ r: some EvolutionSolution, problem: String, trajectory: [TrajectoryPoint]?, states: [[Double]]?, single: Bool,
+        into extra: inout [String: Any]
+    ) -> [[Double]] {
+        extra["problem"] = problem
+        extra["total_time"] = r.totalTime
+        extra["method"] = r.method.rawValue
+        if single {
+            extra["time"] = r.totalTime
+        } else {
+            extra["times"] = trajectory?.map(\.time) ?? []
+        }
+        return single ? [r.finalState] : (states ?? [])
     }
 
     static func evolve(_ loaded: LandscapeProblem, _ request: EvolveRequest) throws -> EvolveSolution {
@@ -285,9 +286,9 @@ extension Problem {
     static func evolve(_ loaded: SpinProblem, _ request: EvolveRequest) throws -> EvolveSolution {
         let spec = loaded.spec
         let method0 = request.method ?? .split4
-        // split methods: the state and step doubling's big-step vector (docs/evolution.md, "Memory")
+        // the vectors the method holds at once (docs/evolution.md, "Memory")
         try QubitRegister.validate(
-            qubits: spec.model.labels.count, vectors: method0.isSplitOperator ? 2 : 20, for: "evolve (\(method0.rawValue))")
+            qubits: spec.model.labels.count, vectors: method0.registerVectors, for: "evolve (\(method0.rawValue))")
         let hamiltonian = try spec.hamiltonian()
         let run: AnnealingProblem
         if request.schedule.name == .problem && request.schedule.direction == nil {

@@ -212,13 +212,11 @@ extension Problem {
         let last = try ScoreFieldHamiltonian.potential(try field.score(atTime: span.end), grid: grid)
         var rho = 0.0
         for v in [first, last] { rho = max(rho, (v.max() ?? 0) - (v.min() ?? 0)) }
-        if method.odeMethod != nil { rho += grid.spacing.reduce(0) { $0 + 4 / ($1 * $1) } }
+        if method.resolvesWholeSpectrum { rho += grid.spacing.reduce(0) { $0 + 4 / ($1 * $1) } }
         let n = Double(grid.count)
-        let steps = EvolutionWorkEstimate.steps(totalTime: T, spectralRadius: rho, fixed: options.steps)
         return EvolutionWorkEstimate(
-            steps: steps, work: steps * 40 * (4 * n * Foundation.log2(max(2, n)) + 2 * n),
-            summary: String(format: "about %.2g steps for T = %g and a potential range of %.3g", steps, T, rho)
-                + ", on \(grid.count) grid nodes")
+            totalTime: T, spectralRadius: rho, named: "potential range", fixedSteps: options.steps,
+            workPerStep: 40 * (4 * n * Foundation.log2(max(2, n)) + 2 * n), on: "\(grid.count) grid nodes")
     }
 
     /// `evolve` on a score field: the Score-Hamiltonian path `H_S(t)` from the last table to the
