@@ -38,28 +38,17 @@ public enum ScoreFieldTranslation {
             let result = try HamiltonianToScore.translate(try GridHamiltonian(grid: grid, potential: v, order: .second))
             report.groundEnergy = result.energy
             report.gap = result.gap
-            let p = result.density.density
-            let peak = p.max() ?? 1
-            var maxError = 0.0
-            var num = 0.0
-            var den = 0.0
-            var compared = 0
             let back = result.score
-            for k in 0..<grid.count where p[k] >= 1e-6 * peak {
+            report.recordRoundTrip(weight: result.density.density) { k in
                 var e2 = 0.0
+                var largest = 0.0
                 for a in 0..<d {
                     let e = back[k * d + a] - score[k * d + a]
                     e2 += e * e
-                    maxError = max(maxError, abs(e))
+                    largest = max(largest, abs(e))
                 }
-                num += p[k] * e2
-                den += p[k]
-                compared += 1
+                return (e2, largest)
             }
-            report.roundTrip = RoundTripReport.Direction.scoreToHamiltonianToScore.rawValue
-            report.maxAbsError = maxError
-            report.rmsError = den > 0 ? (num / den).squareRoot() : .nan
-            report.comparedNodes = compared
         }
         report.columns = columns
         return (report, TranslationTable(columns: columns, values: values))
@@ -86,24 +75,35 @@ public enum ScoreFieldTranslation {
             let result = try HamiltonianToScore.translate(try RadialHamiltonian(grid: grid, potential: v, angularMomentum: 0))
             report.groundEnergy = result.energy
             report.gap = result.gap
-            let weight = result.amplitude.map { $0 * $0 }
-            let peak = weight.max() ?? 1
-            var maxError = 0.0
-            var num = 0.0
-            var den = 0.0
-            var compared = 0
-            for i in 0..<grid.points where weight[i] >= 1e-6 * peak {
+            report.recordRoundTrip(weight: result.amplitude.map { $0 * $0 }) { i in
                 let e = result.score[i] - nodal[i]
-                maxError = max(maxError, abs(e))
-                num += weight[i] * e * e
-                den += weight[i]
-                compared += 1
+                return (e * e, abs(e))
             }
-            report.roundTrip = RoundTripReport.Direction.scoreToHamiltonianToScore.rawValue
-            report.maxAbsError = maxError
-            report.rmsError = den > 0 ? (num / den).squareRoot() : .nan
-            report.comparedNodes = compared
         }
         return (report, TranslationTable(columns: columns, values: [grid.radii, nodal, divergence, v]))
+    }
+}
+
+extension TranslationReport {
+    /// The score → Hamiltonian → score round trip's error, over the nodes whose weight (the
+    /// ground state's density) is at least 1e-6 of its peak: the largest component error and
+    /// the weighted RMS. `nodeError(k)` gives node `k`'s squared error and largest component.
+    mutating func recordRoundTrip(weight: [Double], nodeError: (Int) -> (squared: Double, largest: Double)) {
+        let peak = weight.max() ?? 1
+        var maxError = 0.0
+        var num = 0.0
+        var den = 0.0
+        var compared = 0
+        for k in weight.indices where weight[k] >= 1e-6 * peak {
+            let (e2, largest) = nodeError(k)
+            maxError = max(maxError, largest)
+            num += weight[k] * e2
+            den += weight[k]
+            compared += 1
+        }
+        roundTrip = RoundTripReport.Direction.scoreToHamiltonianToScore.rawValue
+        maxAbsError = maxError
+        rmsError = den > 0 ? (num / den).squareRoot() : .nan
+        comparedNodes = compared
     }
 }

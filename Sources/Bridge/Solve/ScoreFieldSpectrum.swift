@@ -168,30 +168,12 @@ public struct ScoreFieldSpectrumReport: Sendable, Codable {
             }
         }
         if let profilePoints {
-            guard let times = field.times, times.count >= 2 else {
-                throw InputError(
-                    "spectrum.profile", "needs a field tabulated at several times; \(problem.name) has one table",
-                    hint: "export the field at several diffusion times with a 't' array")
-            }
-            let indices = Self.profileIndices(count: times.count, points: profilePoints)
-            var points: [ProfilePoint] = []
-            for (done, k) in indices.enumerated() {
+            try report.addProfile(field, problem: problem.name, points: profilePoints, progress: progress) { k in
                 let s = try Self.levels(field.scores[k], grid: grid, levels: 2)
-                let g = s.energies[1] - s.energies[0]
-                var point = ProfilePoint(time: times[k], energies: s.energies, gap: g, lambdaTheta: s.energies[0])
-                if g > 0 { point.terminalPenalty = (2 * max(s.energies[0], 0) / g).squareRoot() }
-                if let logP = field.logDensities?[k] {
-                    let epsilon = ScoreFieldHamiltonian.scoreError(field.scores[k], logDensity: logP, grid: grid)
-                    point.scoreError = epsilon
-                    point.floor = g > 0 ? epsilon / g.squareRoot() : nil
+                let epsilon = field.logDensities.map {
+                    ScoreFieldHamiltonian.scoreError(field.scores[k], logDensity: $0[k], grid: grid)
                 }
-                points.append(point)
-                progress?(done + 1, indices.count)
-            }
-            report.profile = points
-            if let m = points.min(by: { $0.gap < $1.gap }) {
-                report.minGap = m.gap
-                report.at = m.time
+                return (s.energies, s.energies[0], s.energies[1] - s.energies[0], epsilon)
             }
         }
         report.seconds = Date().timeIntervalSince(start)
@@ -251,34 +233,50 @@ public struct ScoreFieldSpectrumReport: Sendable, Codable {
             report.referenceDifferences = zip(spectrum.energies, reference).map { $0 - $1 }
         }
         if let profilePoints {
-            guard let times = field.times, times.count >= 2 else {
-                throw InputError(
-                    "spectrum.profile", "needs a field tabulated at several times; \(problem.name) has one table",
-                    hint: "export the field at several diffusion times with a 't' array")
-            }
-            let indices = Self.profileIndices(count: times.count, points: profilePoints)
-            var points: [ProfilePoint] = []
-            for (done, k) in indices.enumerated() {
+            try report.addProfile(field, problem: problem.name, points: profilePoints, progress: progress) { k in
                 let (s, e0, gap0) = try solve(field.scores[k], axis, count: 2)
-                let g = s.energies[1] - s.energies[0]
-                var point = ProfilePoint(time: times[k], energies: s.energies, gap: g, lambdaTheta: e0)
-                if gap0 > 0 { point.terminalPenalty = (2 * max(e0, 0) / gap0).squareRoot() }
-                if let logP = field.logDensities?[k] {
-                    let epsilon = RadialScoreFieldHamiltonian.scoreError(field.scores[k], logDensity: logP, axis: axis)
-                    point.scoreError = epsilon
-                    point.floor = gap0 > 0 ? epsilon / gap0.squareRoot() : nil
+                let epsilon = field.logDensities.map {
+                    RadialScoreFieldHamiltonian.scoreError(field.scores[k], logDensity: $0[k], axis: axis)
                 }
-                points.append(point)
-                progress?(done + 1, indices.count)
-            }
-            report.profile = points
-            if let m = points.min(by: { $0.gap < $1.gap }) {
-                report.minGap = m.gap
-                report.at = m.time
+                return (s.energies, e0, gap0, epsilon)
             }
         }
         report.seconds = Date().timeIntervalSince(start)
         return report
+    }
+
+    /// The profile along the tabulated times (up to `points` of them, ``profileIndices``) and
+    /// its smallest gap. `solve(k)` gives table `k`'s channel levels, `λθ`, the ground channel's
+    /// gap `Δ₀` (which sets the terminal penalty `√(2 max(λθ, 0)/Δ₀)` and the floor `ε/√Δ₀`) and,
+    /// with a reference density, the score error `ε`.
+    mutating func addProfile(
+        _ field: Problems.ScoreField, problem: String, points: Int, progress: (@Sendable (Int, Int) -> Void)?,
+        solve: (Int) throws -> (energies: [Double], lambdaTheta: Double, groundGap: Double, scoreError: Double?)
+    ) throws {
+        guard let times = field.times, times.count >= 2 else {
+            throw InputError(
+                "spectrum.profile", "needs a field tabulated at several times; \(problem) has one table",
+                hint: "export the field at several diffusion times with a 't' array")
+        }
+        let indices = Self.profileIndices(count: times.count, points: points)
+        var profile: [ProfilePoint] = []
+        for (done, k) in indices.enumerated() {
+            let (energies, lambdaTheta, gap0, epsilon) = try solve(k)
+            var point = ProfilePoint(
+                time: times[k], energies: energies, gap: energies[1] - energies[0], lambdaTheta: lambdaTheta)
+            if gap0 > 0 { point.terminalPenalty = (2 * max(lambdaTheta, 0) / gap0).squareRoot() }
+            if let epsilon {
+                point.scoreError = epsilon
+                point.floor = gap0 > 0 ? epsilon / gap0.squareRoot() : nil
+            }
+            profile.append(point)
+            progress?(done + 1, indices.count)
+        }
+        self.profile = profile
+        if let m = profile.min(by: { $0.gap < $1.gap }) {
+            minGap = m.gap
+            at = m.time
+        }
     }
 
     /// Up to `points` table indices, evenly spread, always the first and the last.
