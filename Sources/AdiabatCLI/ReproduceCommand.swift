@@ -19,7 +19,7 @@ struct ReproduceCommand: ParsableCommand {
             on the double well and two-moons. grover: Roland–Cerf time to fidelity 0.9 ∝ √N, linear ∝ N. \
             santoro: residual energy per spin of simulated and path-integral annealing against the \
             annealing time on a planted 32×32 ±J glass (Santoro et al., Science 2002; a few minutes \
-            on 2 cores; --quick 8×8; --paper the paper's 80×80, τ to 10⁴ sweeps, about half an hour). \
+            on 2 cores; --quick 8×8; --paper the paper's 80×80, τ to 10⁴ sweeps, about 6 min of CPU). \
             eigenmodes: ψ₀…ψ₃ of the Score Hamiltonian of the bundled trained two-moons score field at \
             several times along its path. \
             Writes NAME.html (figures inline, no network needed), NAME.json, CSV tables and one SVG \
@@ -36,7 +36,10 @@ struct ReproduceCommand: ParsableCommand {
     @Flag(name: .long, help: "Smaller grids and fewer points: seconds instead of minutes.")
     var quick = false
 
-    @Flag(name: .long, help: "santoro only: the paper's 80×80 lattice (τ to 10⁴ sweeps, 8 reads; about half an hour on 2 cores).")
+    @Flag(
+        name: .long,
+        help: "santoro only: the paper's 80×80 lattice (τ to 10⁴ sweeps, 8 reads; about 6 min of CPU, 3 min on 2 free cores)."
+    )
     var paper = false
 
     @OptionGroup var common: CommonOptions

@@ -50,7 +50,8 @@ public struct SantoroExperiment: Sendable {
 
         /// The paper's lattice, 80×80 (6400 spins), opt-in (`reproduce santoro --paper`): τ from 10
         /// to 10⁴ sweeps (the paper went to 10⁵–10⁶), 8 reads, 20 slices; measured in
-        /// docs/experiments.md (about half an hour on 2 shared cores, SQA's 10⁴ sweeps dominate).
+        /// docs/experiments.md (5.9 min of CPU, 22.5 min of wall on the loaded machine; SQA's
+        /// 10⁴ sweeps dominate).
         public static func paper(seed: UInt64 = 1) -> Settings {
             Settings(
                 side: 80, sweeps: [10, 30, 100, 300, 1000, 3000, 10000], reads: 8, slices: 20, frustratedFraction: 0.5,
