@@ -56,7 +56,9 @@ struct CompareCommand: ParsableCommand {
 
     @Option(
         name: .long, parsing: .unconditional,
-        help: "Particles (landscapes, default 20000) or reads (spins, default 2000) per sampler cell.")
+        help:
+            "Particles (landscapes, default 20000) or reads (spins, default 2000; 100 where the exact side is skipped) per sampler cell."
+    )
     var samples: Int?
 
     @Option(

@@ -159,7 +159,9 @@ struct SampleCommand: ParsableCommand {
     @Option(name: .long, help: "reverse-flip: start from the exact marginal or the uniform law.")
     var prior: ReverseFlipDiffusion.Prior = .marginal
 
-    @Option(name: .customLong("beta-schedule"), help: "simulated-annealing: linear or geometric β.")
+    @Option(
+        name: .customLong("beta-schedule"),
+        help: "simulated-annealing: linear or geometric β (its own ramp; with --schedule, β follows the schedule instead).")
     var betaSchedule: BetaScheduleKind = .geometric
 
     @Option(

@@ -47,6 +47,16 @@ public struct SantoroExperiment: Sendable {
                 return Settings(side: 8, sweeps: [10, 30, 100, 300], reads: 64, slices: 8, frustratedFraction: 0.5, seed: seed)
             }
         }
+
+        /// The paper's lattice, 80×80 (6400 spins), opt-in (`reproduce santoro --paper`): τ from 10
+        /// to 10⁴ sweeps (the paper went to 10⁵–10⁶), 8 reads, 20 slices; measured in
+        /// docs/experiments.md (5.9 min of CPU, 22.5 min of wall on the loaded machine; SQA's
+        /// 10⁴ sweeps dominate).
+        public static func paper(seed: UInt64 = 1) -> Settings {
+            Settings(
+                side: 80, sweeps: [10, 30, 100, 300, 1000, 3000, 10000], reads: 8, slices: 20, frustratedFraction: 0.5,
+                seed: seed)
+        }
     }
 
     public struct Point: Sendable, Codable, Equatable {

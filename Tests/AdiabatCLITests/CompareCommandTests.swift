@@ -228,9 +228,13 @@ struct CompareCommandTests {
             "--sweeps", "10,100", "--samples", "400", "--gap-samples", "11", "--report", report.path, "--json",
         ])
         #expect(run.status == 0 && run.stderr.isEmpty, "\(run.stderr)")
-        // 2 schedules × (2 quantum + 2 flip-chain + 1 reverse-flip) + 2 SA = 12 rows.
-        let rows = try Self.checkFiles(report, expectedRows: 12)
+        // 2 schedules × (2 quantum + 2 flip-chain + 1 reverse-flip) + 2 SA (its own β ramp)
+        // + 2 schedules × 2 SA on β(s(τ)) = 16 rows.
+        let rows = try Self.checkFiles(report, expectedRows: 16)
         #expect(rows.allSatisfy { $0.status == "success" })
+        for s in ["", "linear", "flip:ddpm-cosine"] {
+            #expect(rows.filter { $0.method == "simulated-annealing" && $0.schedule == s }.map(\.value) == [10, 100], "SA \(s)")
+        }
         for r in rows {
             let p = try #require(r.ground_state_probability)
             #expect(p >= 0 && p <= 1 + 1e-12)
@@ -275,10 +279,11 @@ struct CompareCommandTests {
             "--report", report.path, "--json",
         ])
         #expect(run.status == 0 && run.stderr.isEmpty, "\(run.stderr)")
-        // roland-cerf needs the register and is left out: 2 SA + 1 schedule × 2 SQA rows.
+        // roland-cerf needs the register and is left out: 2 SA + 1 schedule × (2 SA + 2 SQA) rows.
         // The schedules, residual energy and P(ground) against sweeps: no gap plot.
-        let rows = try Self.checkFiles(report, expectedRows: 4, plots: 3)
-        #expect(rows.filter { $0.method == "simulated-annealing" }.map(\.value) == [5, 40])
+        let rows = try Self.checkFiles(report, expectedRows: 6, plots: 3)
+        #expect(rows.filter { $0.method == "simulated-annealing" }.map(\.value) == [5, 40, 5, 40])
+        #expect(rows.filter { $0.method == "simulated-annealing" }.map(\.schedule) == ["", "", "linear", "linear"])
         #expect(rows.filter { $0.method == "path-integral" }.map(\.schedule) == ["linear", "linear"])
         #expect(!rows.contains { ["quantum", "flip-chain", "reverse-flip"].contains($0.method) })
         for r in rows {
@@ -312,6 +317,44 @@ struct CompareCommandTests {
             dir.appendingPathComponent("no").path,
         ])
         #expect(refused.status != 0 && refused.stderr.hasPrefix("error: ") && refused.stderr.split(separator: "\n").count == 1)
+
+        // Without ground_energy: every classical cell against the best energy any cell found,
+        // and the default reads at this size (the exact side skipped) are 100, said in a note.
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let bare = dir.appendingPathComponent("bare.toml")
+        try lines.filter { !$0.hasPrefix("ground_energy") }.joined(separator: "\n").write(
+            to: bare, atomically: true, encoding: .utf8)
+        let shared = try adiabat([
+            "compare", bare.path, "--schedules", "linear", "--sweeps", "2,40", "--report",
+            dir.appendingPathComponent("bare").path, "--json",
+        ])
+        #expect(shared.status == 0 && shared.stderr.isEmpty, "\(shared.stderr)")
+        let sharedJSON = try object(shared.stdout)
+        #expect((sharedJSON["settings"] as? [String: Any])?["samples"] as? Int == 100)
+        #expect((sharedJSON["notes"] as? [String])?.contains { $0.hasPrefix("Reads: 100 per cell") } == true)
+        let found = try Self.checkFiles(dir.appendingPathComponent("bare"), expectedRows: 6, plots: 3)
+        let reference = try #require(found.first?.reference_energy)
+        #expect(reference >= planted - 1e-9)
+        #expect(found.contains { ($0.ground_state_probability ?? 0) > 0 })
+        for r in found {
+            #expect(r.reference_source == "best-found" && r.reference_energy == reference, "\(r.method) \(r.value)")
+            let p = try #require(r.ground_state_probability)
+            let e = try #require(r.residual_energy_per_spin)
+            #expect(e >= -1e-12 && (p == 0) == (r.tts99_sweeps == nil), "\(r.method) \(r.schedule) \(r.value)")
+        }
+        // The 2-sweep cells cannot all reach what the 40-sweep cells found: some cell sits at P = 0.
+        #expect(found.contains { $0.ground_state_probability == 0 && ($0.residual_energy_per_spin ?? 0) > 0 })
+
+        // A file ground_energy above an energy a read finds: one error line naming it.
+        let wrong = dir.appendingPathComponent("wrong.toml")
+        try lines.map { $0.hasPrefix("ground_energy") ? "ground_energy = \(planted + 40)" : String($0) }
+            .joined(separator: "\n").write(to: wrong, atomically: true, encoding: .utf8)
+        let bad = try adiabat([
+            "compare", wrong.path, "--schedules", "linear", "--sweeps", "40", "--samples", "10", "--report",
+            dir.appendingPathComponent("wrong").path,
+        ])
+        #expect(bad.status != 0 && bad.stderr.hasPrefix("error: ") && bad.stderr.split(separator: "\n").count == 1)
+        #expect(bad.stderr.contains("problem.ground_energy"), "\(bad.stderr)")
     }
 
     @Test("sk10-dwave: the page takes its units from the GHz table (T in ns, gaps in GHz) and names the spin-flip symmetry")

@@ -109,9 +109,11 @@ struct LimitsCLITests {
             }
             #expect(try refused(arguments + ["--gap-samples", "2"]).contains("3…2001"))
         }
+        // Simulated annealing takes a schedule (its β(s)), so its gap-built schedules take --gap-samples too.
         #expect(
-            try refused(["sample", "sk10", "--sampler", "simulated-annealing", "--gap-samples", "9"])
-                .contains("takes no schedule"))
+            try refused([
+                "sample", "sk10", "--sampler", "simulated-annealing", "--schedule", "roland-cerf", "--gap-samples", "2",
+            ]).contains("3…2001"))
     }
 
     @Test("sizes beyond their stated limits are refused up front")

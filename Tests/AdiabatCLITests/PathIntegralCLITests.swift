@@ -96,6 +96,22 @@ struct PathIntegralCLITests {
         #expect(o["ground_energy_source"] as? String == "best-found" && o["qubits"] as? Int == 1024)
     }
 
+    @Test("simulated-annealing --schedule: β follows the schedule through the flip-diffusion map")
+    func annealingSchedule() throws {
+        let base = ["sample", "sk10", "--sampler", "simulated-annealing", "--samples", "200", "--sweeps", "30", "--json"]
+        let own = try object(base)
+        let linear = try object(base + ["--schedule", "linear"])
+        let cosine = try object(base + ["--schedule", "cosine"])
+        let settings = try #require(linear["settings"] as? [String: Any])
+        #expect(settings["beta_schedule"] as? String == "path" && settings["schedule"] as? String == "linear")
+        // ε = √(mean(Σⱼ Jᵢⱼ²)) of sk10 (no fields); the last of 30 sweeps at s = 1 − 1/60.
+        let eps = try #require(settings["field_scale"] as? Double)
+        #expect(abs(eps - 0.930523) < 1e-6)
+        #expect(abs((settings["beta_end"] as? Double ?? 0) - asinh(eps * 59) / eps) < 1e-9)
+        #expect((own["settings"] as? [String: Any])?["beta_schedule"] as? String == "geometric")
+        #expect(linear["mean_energy"] as? Double != cosine["mean_energy"] as? Double)
+    }
+
     @Test("bad input gives one error line naming the flag")
     func errors() throws {
         let cases: [([String], String)] = [
@@ -111,6 +127,10 @@ struct PathIntegralCLITests {
             (["instance", "glass2d", "--size", "6", "--frustrated-fraction", "0.3", "--output", "/tmp/x.json"], "--planted"),
             (["instance", "glass2d", "--size", "6", "--output", "/tmp/x.txt"], ".toml"),
             (["sample", "sk10", "--sampler", "simulated-annealing", "--trotter-boundary", "open"], "--trotter-boundary"),
+            (
+                ["sample", "sk10", "--sampler", "simulated-annealing", "--schedule", "cosine", "--beta-schedule", "linear"],
+                "both set β"
+            ),
             (
                 ["sample", "problems/instances/glass2d-L32.toml", "--sampler", "path-integral", "--schedule", "roland-cerf"],
                 "1024 spins"

@@ -31,4 +31,15 @@ struct ReproduceCLITests {
         #expect(run.stderr.split(separator: "\n").count == 1)
         #expect(run.stderr.contains("hydrogen") && run.stderr.contains("gap-schedule"))
     }
+
+    @Test("--paper is santoro's alone and excludes --quick: one error: line each")
+    func paperFlag() throws {
+        for (arguments, fragment) in [
+            (["reproduce", "grover", "--paper"], "santoro only"), (["reproduce", "santoro", "--paper", "--quick"], "not both"),
+        ] {
+            let run = try adiabat(arguments)
+            let lines = run.stderr.split(separator: "\n")
+            #expect(run.status != 0 && lines.count == 1 && lines[0].hasPrefix("error: ") && lines[0].contains(fragment))
+        }
+    }
 }

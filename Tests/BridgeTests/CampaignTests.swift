@@ -72,7 +72,9 @@ struct CampaignTests {
         #expect(spec.settings(annealing: false).sweeps == [])
         let campaign = try Campaign(spec: spec)
         #expect(campaign.comparisons.map(\.name) == ["r1", "r2", "r3", "maxcut6"])
-        #expect(campaign.cells.count == 4 * (2 * 2 + 2 * 2 + 2 * 1 + 2))
+        // Per problem: 2 schedules × (2 quantum + 2 flip-chain + 1 reverse-flip), 2 SA on its own
+        // β ramp and 2 schedules × 2 SA on β(s(τ)).
+        #expect(campaign.cells.count == 4 * (2 * 2 + 2 * 2 + 2 * 1 + 2 + 2 * 2))
     }
 
     @Test("cells sets the reverse-flip chain's cells on spins; steps there is its deprecated spelling, with a warning")

@@ -193,7 +193,7 @@ struct ComparisonReportTests {
         #expect(html.contains("The reverse flip chain is an oracle baseline"))
         #expect(html.contains("P(ground) = 1 in all 4 of its rows"))
         #expect(!html.contains("Reverse flip chain: oracle baseline"))
-        #expect(html.contains("Simulated annealing reaches P(ground) = 1 at 1000 sweeps, from 0.78 at 10."))
+        #expect(html.contains("Simulated annealing (geometric β) reaches P(ground) = 1 at 1000 sweeps, from 0.78 at 10."))
         #expect(html.contains("Hₚ has couplings, so pₜ is not a product"))
         Self.expectNoTeX(html)
     }

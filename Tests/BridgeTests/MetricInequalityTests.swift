@@ -97,8 +97,9 @@ struct MetricInequalityTests {
             gapSamples: 11)
         let results = try Self.run(problem, name: "metric-spins", settings: settings)
         #expect(results.kind == "annealing")
-        // 2 schedules × (2 quantum + 2 flip-chain + 1 reverse-flip) + 1 simulated annealing = 11 rows.
-        #expect(results.rows.count == 11)
+        // 2 schedules × (2 quantum + 2 flip-chain + 1 reverse-flip) + 1 simulated annealing on its
+        // own β ramp + 2 on the schedules' β(s) = 13 rows.
+        #expect(results.rows.count == 13)
         var quantum = 0
         for r in results.rows {
             Self.checkRanges(r)

@@ -321,6 +321,14 @@ public final class Comparison: @unchecked Sendable {
             for n in settings.sweeps {
                 out.append(ComparisonCell(method: .simulatedAnnealing, schedule: "", value: Double(n)))
             }
+            // SA on every schedule too: β(s(τ)) through the flip-diffusion map (PathTemperature).
+            if a.spec.path.driver == .transverseField {
+                for s in names {
+                    for n in settings.sweeps {
+                        out.append(ComparisonCell(method: .simulatedAnnealing, schedule: s, value: Double(n)))
+                    }
+                }
+            }
             if settings.pathIntegral ?? !exact {
                 for s in names {
                     for n in settings.sweeps {
@@ -355,14 +363,20 @@ public final class Comparison: @unchecked Sendable {
     }
 
     /// Runs one cell; a failure becomes the cell's status.
-    public func run(_ cell: ComparisonCell) -> CellResult {
+    public func run(_ cell: ComparisonCell) -> CellResult { attempt(cell).result }
+
+    /// Runs one cell; a failure becomes the cell's status, and a file `ground_energy` above an
+    /// energy a read found (bad input, not a failed cell) is also handed back to stop the run.
+    func attempt(_ cell: ComparisonCell) -> (result: CellResult, badInput: InputError?) {
         let start = Date()
         do {
             var result = try compute(cell)
             if result.seconds == 0 { result.seconds = Date().timeIntervalSince(start) }
-            return result
+            return (result, nil)
+        } catch let e as InputError where e.location == SpinReadout.fileReferenceLocation {
+            return (CellResult(seconds: Date().timeIntervalSince(start), status: "error: \(e)"), e)
         } catch {
-            return CellResult(seconds: Date().timeIntervalSince(start), status: "error: \(error)")
+            return (CellResult(seconds: Date().timeIntervalSince(start), status: "error: \(error)"), nil)
         }
     }
 
@@ -524,9 +538,10 @@ public final class Comparison: @unchecked Sendable {
         let reference = classicalReference(a)
         switch cell.method {
         case .simulatedAnnealing:
-            let r = try SimulatedAnnealing.run(
-                a.model, options: SimulatedAnnealingOptions(samples: settings.samples, sweeps: Int(cell.value), seed: seed),
-                groundEnergy: reference.energy)
+            var options = SimulatedAnnealingOptions(samples: settings.samples, sweeps: Int(cell.value), seed: seed)
+            // "" is SA's own geometric β ramp; a schedule drives β(s(τ)) along the problem's path.
+            if !cell.schedule.isEmpty { options.follow = (a.spec.path, try schedule(cell)) }
+            let r = try SimulatedAnnealing.run(a.model, options: options, groundEnergy: reference.energy)
             return Self.spinResult(r, exactReference: reference.exact)
         case .pathIntegral:
             guard a.spec.diagonalTerms.isEmpty else {
@@ -575,6 +590,39 @@ public final class Comparison: @unchecked Sendable {
             return Self.spinResult(r)
         default:
             throw InputError("method", "\(cell.method.rawValue) runs on landscapes")
+        }
+    }
+
+    /// Where no exact or file reference exists, each simulated- or path-integral-annealing cell
+    /// measured `P(ground)`, residual energy and TTS₉₉ against the best energy *it* found; this
+    /// puts every such cell against the best energy found by *any* cell of the comparison (the
+    /// same instance), so cells compare: a cell whose best read lies above it reached it in no
+    /// read (`P = 0`, TTS₉₉ infinite) and its residual energy rises by the difference per spin.
+    /// Exact from the cells' summaries (no reads needed), and redone on every run, so resumed and
+    /// merged runs agree.
+    func shareBestFound(_ results: inout [ComparisonCell: CellResult]) throws {
+        guard case .annealing(let a) = subject else { return }
+        let own = results.filter {
+            ($0.key.method == .simulatedAnnealing || $0.key.method == .pathIntegral)
+                && $0.value.referenceSource == GroundEnergySource.bestFound.rawValue && $0.value.referenceEnergy != nil
+        }
+        guard let best = own.compactMap({ $0.value.referenceEnergy }).min() else { return }
+        let tolerance = SpinReadout.tolerance(a.model)
+        let n = Double(max(a.qubits, 1))
+        for (cell, var r) in own {
+            guard let mine = r.referenceEnergy else { continue }
+            if mine > best + tolerance {
+                r.residualEnergyPerSpin = r.residualEnergyPerSpin.map { $0 + (mine - best) / n }
+                r.groundStateProbability = 0
+                r.groundStateStderr = 0
+                let tts = try TimeToSolution.estimate(
+                    hits: 0, reads: settings.samples, sweepsPerRead: cell.value, seed: settings.seed)
+                r.tts99 = tts.sweeps
+                r.tts99Low = tts.low
+                r.tts99High = tts.high
+            }
+            r.referenceEnergy = best
+            results[cell] = r
         }
     }
 
@@ -655,19 +703,22 @@ public final class Comparison: @unchecked Sendable {
         let multi = pending.filter { $0.method.usesAllCores }
         Parallel.forEachTask(single.count) { i in
             if box.failure(lock: lock) != nil { return }
-            let r = self.run(single[i])
+            let (r, bad) = self.attempt(single[i])
+            if let bad { box.fail(bad, lock: lock) }
             box.append(single[i], r, lock: lock)
             finish(single[i], r)
         }
         for c in multi {
             if box.failure(lock: lock) != nil { break }
-            let r = run(c)
+            let (r, bad) = attempt(c)
+            if let bad { box.fail(bad, lock: lock) }
             box.append(c, r, lock: lock)
             finish(c, r)
         }
         if let error = box.failure(lock: lock) { throw error }
         collected = box.items
         for (c, r) in collected { results[c] = r }
+        try shareBestFound(&results)
         let rows = all.compactMap { c in results[c].map { ComparisonRow(cell: c, result: $0) } }
         return ComparisonReport(
             problem: name, summary: summary,
@@ -738,6 +789,9 @@ public final class Comparison: @unchecked Sendable {
                         "Left out: \(droppedSchedules.joined(separator: ", ")), built from the gap or the flip diffusion on the register."
                     )
                 }
+                out.append(
+                    "Reads: \(settings.samples) per cell (the default where the exact side is skipped is \(ComparisonSettings.readsAtScale), 2000 otherwise; --samples sets it). At 100 reads TTS₉₉'s 95% interval spans about ×0.6–2.1 of its value at P(ground) = 0.1 (docs/compare.md#defaults)."
+                )
             }
             if settings.pathIntegral ?? (a.exactSkipped != nil) {
                 out.append(
@@ -751,7 +805,7 @@ public final class Comparison: @unchecked Sendable {
                             ? "P(ground), residual energy per spin and TTS₉₉ of the classical samplers are against the file's ground_energy."
                             : a.qubits <= SpinReadout.enumerationLimit
                                 ? "P(ground), residual energy per spin and TTS₉₉ of the classical samplers are against the ground energy found by enumeration."
-                                : "The file gives no ground_energy: P(ground), residual energy and TTS₉₉ of each classical cell are against the best energy that cell found (an upper bound on P(ground)); reference_source says best-found."
+                                : "The file gives no ground_energy: P(ground), residual energy and TTS₉₉ of the classical cells are against the best energy found by any cell of this comparison (reference_energy; reference_source says best-found), so the cells compare; P(ground) is then an upper bound."
                 )
             }
             if a.exactSkipped == nil, requests.contains(where: { $0.direction == .toAnnealing }), let map = try? library.flipMap()
@@ -763,9 +817,17 @@ public final class Comparison: @unchecked Sendable {
                     "The reverse flip chain runs the flip diffusion of the uniform law on the ground states: flip:NAME uses NAME's own diffusion times; a plain schedule is read as u with t = t_max(1 − u)."
                 )
             }
-            out.append(
-                "Simulated annealing has its own geometric β schedule (dwave-samplers' default range); it is the same in every row."
-            )
+            if a.spec.path.driver == .transverseField {
+                let cold = SimulatedAnnealing.defaultBetaRange(a.model).cold
+                let map = try? PathTemperature(model: a.model, path: a.spec.path, schedule: .linear, range: (0, cold))
+                out.append(
+                    "Simulated annealing runs with its own geometric β ramp (dwave-samplers' default range; the row 'geometric β', the same for every schedule) and on each schedule, with β following s(τ) through the flip-diffusion map: \(map?.note ?? "β(s) = asinh(ε·B/A)/ε"), clipped at β_cold = \(String(format: "%.4g", cold)) where A(s) → 0, sweep t of N at s((t + ½)/N) (docs/sqa.md)."
+                )
+            } else {
+                out.append(
+                    "Simulated annealing has its own geometric β schedule (dwave-samplers' default range); it is the same in every row."
+                )
+            }
         }
         return out
     }

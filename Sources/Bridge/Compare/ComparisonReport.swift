@@ -178,7 +178,7 @@ public struct ComparisonReport: Sendable, Codable {
         func pm(_ e: Double) -> String { e > 0 ? " ± \(Self.number(e))" : "" }
         guard ranked.count > 1 else {
             return
-                "\(place): \(best.schedule.isEmpty ? method.rawValue : best.schedule) reaches \(metric) = \(Self.number(best.figure))\(pm(best.error))."
+                "\(place): \(displayName(best.schedule, method)) reaches \(metric) = \(Self.number(best.figure))\(pm(best.error))."
         }
         if let last = ranked.last, last.figure == best.figure {
             return
@@ -191,10 +191,16 @@ public struct ComparisonReport: Sendable, Codable {
             {
                 words += ", within two standard errors"
             }
-            return "\(r.schedule) (\(words))"
+            return "\(displayName(r.schedule, method)) (\(words))"
         }
         return
-            "\(place): \(best.schedule) is best with \(metric) = \(Self.number(best.figure))\(pm(best.error)); then \(rest.joined(separator: ", "))."
+            "\(place): \(displayName(best.schedule, method)) is best with \(metric) = \(Self.number(best.figure))\(pm(best.error)); then \(rest.joined(separator: ", "))."
+    }
+
+    /// A row's schedule as the page names it: "" is simulated annealing's own geometric β ramp.
+    func displayName(_ schedule: String, _ method: ComparisonMethod) -> String {
+        guard schedule.isEmpty else { return schedule }
+        return method == .simulatedAnnealing ? "geometric β" : method.rawValue
     }
 
     /// The shortest run of each schedule that reaches `figure ≤ threshold`, grouped:
@@ -355,7 +361,7 @@ public struct ComparisonReport: Sendable, Codable {
                 return (r.value, y, error?(r) ?? 0)
             }
             return PlotSeries(
-                label: fixed ?? ((name.isEmpty ? method.rawValue : name) + suffix), x: points.map(\.0), y: points.map(\.1),
+                label: name.isEmpty ? (fixed ?? method.rawValue + suffix) : name + suffix, x: points.map(\.0), y: points.map(\.1),
                 errors: error == nil ? nil : points.map(\.2))
         }
     }
@@ -614,11 +620,13 @@ public struct ComparisonReport: Sendable, Codable {
             yLog: false)
         sa.yRange = 0...1.05
         plots.append(sa)
-        let runs = rows(.simulatedAnnealing).filter { $0.status == "success" && $0.groundStateProbability != nil }
-            .sorted { $0.value < $1.value }
+        let runs = rows(.simulatedAnnealing).filter {
+            $0.schedule.isEmpty && $0.status == "success" && $0.groundStateProbability != nil
+        }
+        .sorted { $0.value < $1.value }
         if let lo = runs.first, let hi = runs.last, let p0 = lo.groundStateProbability, let p1 = hi.groundStateProbability {
             var s =
-                "Simulated annealing reaches P(ground) = \(Self.probability(p1, hi.groundStateStderr)) at \(Comparison.format(hi.value)) sweeps"
+                "Simulated annealing (geometric β) reaches P(ground) = \(Self.probability(p1, hi.groundStateStderr)) at \(Comparison.format(hi.value)) sweeps"
             if runs.count > 1 { s += ", from \(Self.probability(p0, nil)) at \(Comparison.format(lo.value))" }
             s += "."
             var best: [String] = []
@@ -636,7 +644,7 @@ public struct ComparisonReport: Sendable, Codable {
                 Section(
                     title: "Diffusion-side samplers",
                     caption:
-                        "Simulated annealing: Metropolis with a geometric β schedule (dwave-samplers' default range, the same in every row), against sweeps; P(ground) is the fraction of \(settings.samples) reads that end in a ground state, one standard error. The reverse flip chain of independent spin flips (rate 1) toward the uniform law on the ground states runs against its rate-grid cells; the schedule moves its grid, not its end point.",
+                        "Simulated annealing: Metropolis with its own geometric β schedule (dwave-samplers' default range, 'geometric β') and with β(s(τ)) of each schedule through the flip-diffusion map, against sweeps; P(ground) is the fraction of \(settings.samples) reads that end in a ground state, one standard error. The reverse flip chain of independent spin flips (rate 1) toward the uniform law on the ground states runs against its rate-grid cells; the schedule moves its grid, not its end point.",
                     shows: shows, plots: plots))
         }
         if let scale = annealingAtScaleSection() { out.append(scale) }
@@ -653,10 +661,12 @@ public struct ComparisonReport: Sendable, Codable {
         guard hasAnnealingAtScale else { return nil }
         let sa = "SA (geometric β)"
         var residual = series(
-            .simulatedAnnealing, y: { $0.residualEnergyPerSpin }, error: { $0.residualEnergyPerSpinStderr }, label: sa)
+            .simulatedAnnealing, y: { $0.residualEnergyPerSpin }, error: { $0.residualEnergyPerSpinStderr }, suffix: " (SA)",
+            label: sa)
         residual += series(
             .pathIntegral, y: { $0.residualEnergyPerSpin }, error: { $0.residualEnergyPerSpinStderr }, suffix: " (SQA)")
-        var ground = series(.simulatedAnnealing, y: { $0.groundStateProbability }, error: { $0.groundStateStderr }, label: sa)
+        var ground = series(
+            .simulatedAnnealing, y: { $0.groundStateProbability }, error: { $0.groundStateStderr }, suffix: " (SA)", label: sa)
         ground += series(.pathIntegral, y: { $0.groundStateProbability }, error: { $0.groundStateStderr }, suffix: " (SQA)")
         var pg = plot("P(ground) against sweeps", x: "sweeps per read", y: "P(ground), fraction of reads", ground, yLog: false)
         pg.yRange = 0...1.05
@@ -671,7 +681,8 @@ public struct ComparisonReport: Sendable, Codable {
                 source == "exact"
                 ? "the exact ground energy"
                 : source == "file"
-                    ? "the problem file's ground_energy" : "the best energy each cell found (an upper bound on P(ground))"
+                    ? "the problem file's ground_energy"
+                    : "the best energy found by any cell of this comparison, shared by every cell so they compare (an upper bound on P(ground))"
             shows.append(
                 "Reference energy E_ref = \(Self.number(reference)) (\(source): \(words)).")
         } else if sources.contains("best-found") {
@@ -692,7 +703,7 @@ public struct ComparisonReport: Sendable, Codable {
         return Section(
             title: "Simulated and path-integral annealing against sweeps",
             caption:
-                "Simulated annealing (Metropolis, geometric β schedule, the same in every row) and path-integral annealing (SQA: \(PathIntegralAnnealing.defaultSlices) Trotter slices at β = M/(B(1)·J_rms), the transverse field A(s) of the problem's path driven by each schedule, sweep t of N at s = s((t + ½)/N)), \(settings.samples) reads per cell. Left: residual energy per spin (⟨E⟩ − E_ref)/n with one standard error (log scale; zero is not drawn). Right: P(ground), the fraction of reads within 10⁻⁹ of E_ref. TTS₉₉ = τ·ln(0.01)/ln(1 − p) in sweeps with its 95% bootstrap interval is in the table below. One SQA sweep updates n·M slice spins, one SA sweep n spins.",
+                "Simulated annealing (Metropolis; 'geometric β' is its own ramp, the same for every schedule, and 'NAME (SA)' follows β(s(τ)) of the schedule through the flip-diffusion map) and path-integral annealing (SQA: \(PathIntegralAnnealing.defaultSlices) Trotter slices at β = M/(B(1)·J_rms), the transverse field A(s) of the problem's path driven by each schedule, sweep t of N at s = s((t + ½)/N)), \(settings.samples) reads per cell. Left: residual energy per spin (⟨E⟩ − E_ref)/n with one standard error (log scale; zero is not drawn). Right: P(ground), the fraction of reads within 10⁻⁹ of E_ref. TTS₉₉ = τ·ln(0.01)/ln(1 − p) in sweeps with its 95% bootstrap interval is in the table below. One SQA sweep updates n·M slice spins, one SA sweep n spins.",
             shows: shows, plots: plots)
     }
 

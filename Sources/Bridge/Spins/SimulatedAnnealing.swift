@@ -23,11 +23,16 @@ public struct SimulatedAnnealingOptions: Sendable, Equatable {
     /// `(β_hot, β_cold)`; nil: ``SimulatedAnnealing/defaultBetaRange(_:)``.
     public var betaRange: (hot: Double, cold: Double)? = nil
     public var seed: UInt64 = 20_260_605
+    /// `β` follows an annealing schedule along a transverse-field path through the
+    /// flip-diffusion map (``PathTemperature``) instead of ``schedule``; nil: ``schedule``.
+    public var follow: (path: AnnealingPath, schedule: Schedule)? = nil
 
     public init(
         samples: Int = 1000, sweeps: Int = 1000, sweepsPerBeta: Int = 1, schedule: BetaScheduleKind = .geometric,
-        betaRange: (hot: Double, cold: Double)? = nil, seed: UInt64 = 20_260_605
+        betaRange: (hot: Double, cold: Double)? = nil, seed: UInt64 = 20_260_605,
+        follow: (path: AnnealingPath, schedule: Schedule)? = nil
     ) {
+        self.follow = follow
         self.samples = samples
         self.sweeps = sweeps
         self.sweepsPerBeta = sweepsPerBeta
@@ -39,6 +44,7 @@ public struct SimulatedAnnealingOptions: Sendable, Equatable {
     public static func == (a: Self, b: Self) -> Bool {
         a.samples == b.samples && a.sweeps == b.sweeps && a.sweepsPerBeta == b.sweepsPerBeta && a.schedule == b.schedule
             && a.betaRange?.hot == b.betaRange?.hot && a.betaRange?.cold == b.betaRange?.cold && a.seed == b.seed
+            && a.follow?.schedule == b.follow?.schedule && a.follow?.path.description == b.follow?.path.description
     }
 
     func validate() throws {
@@ -51,7 +57,7 @@ public struct SimulatedAnnealingOptions: Sendable, Equatable {
             guard r.hot.isFinite, r.cold.isFinite, r.hot >= 0, r.cold > 0 else {
                 throw InputError("sample.beta_range", "needs finite β_hot ≥ 0 and β_cold > 0 (got \(r.hot), \(r.cold))")
             }
-            if schedule == .geometric && r.hot == 0 {
+            if follow == nil && schedule == .geometric && r.hot == 0 {
                 throw InputError(
                     "sample.beta_range", "a geometric schedule needs β_hot > 0",
                     hint: "use the linear β schedule to start at β = 0")
@@ -125,8 +131,19 @@ public enum SimulatedAnnealing {
         let n = model.qubits
         guard n >= 1 else { throw InputError("model", "has no variables") }
         try SpinReadout.checkMemory(qubits: n, couplings: model.couplings.count, reads: options.samples, slices: 1)
-        let range = options.betaRange ?? defaultBetaRange(model)
-        let schedule = betas(options, range: range)
+        let range: (hot: Double, cold: Double)
+        let schedule: [Double]
+        var followed: PathTemperature? = nil
+        if let follow = options.follow {
+            // The schedule's β(s) through the flip-diffusion map, from β = 0 unless a range is given.
+            range = options.betaRange ?? (0, defaultBetaRange(model).cold)
+            let map = try PathTemperature(model: model, path: follow.path, schedule: follow.schedule, range: range)
+            schedule = map.betas(steps: max(1, options.sweeps / options.sweepsPerBeta))
+            followed = map
+        } else {
+            range = options.betaRange ?? defaultBetaRange(model)
+            schedule = betas(options, range: range)
+        }
         let graph = CSRGraph(model)
         let samples = options.samples
         let blockSize = 16
@@ -162,15 +179,23 @@ public enum SimulatedAnnealing {
         var stats = FlipChainStatistics()
         stats.seconds = elapsed
         stats.cpuSeconds = CPUTime.since(cpuStart)
+        var settings: [String: SettingValue] = [
+            "sweeps": SettingValue(options.sweeps), "sweeps_per_beta": SettingValue(perBeta),
+            "beta_schedule": .text(options.schedule.rawValue), "beta_hot": SettingValue(range.hot),
+            "beta_cold": SettingValue(range.cold),
+        ]
+        if let map = followed {
+            settings["beta_schedule"] = .text("path")
+            settings["schedule"] = .text(map.schedule.name)
+            settings["field_scale"] = SettingValue(map.fieldScale)
+            settings["beta_map"] = .text(map.note)
+            settings["beta_start"] = SettingValue(schedule.first ?? 0)
+            settings["beta_end"] = SettingValue(schedule.last ?? 0)
+        }
         return try SpinReadout.summarise(
             sampler: "simulated-annealing", model: model, energies: energies,
             states: SpinReadout.basisStates(spins, qubits: n, reads: samples), reference: groundEnergy,
-            sweepsPerRead: Double(options.sweeps), seed: options.seed,
-            settings: [
-                "sweeps": SettingValue(options.sweeps), "sweeps_per_beta": SettingValue(perBeta),
-                "beta_schedule": .text(options.schedule.rawValue), "beta_hot": SettingValue(range.hot),
-                "beta_cold": SettingValue(range.cold),
-            ], statistics: stats,
+            sweepsPerRead: Double(options.sweeps), seed: options.seed, settings: settings, statistics: stats,
             sweepsPerSecond: elapsed > 0 ? Double(options.sweeps) * Double(samples) / elapsed : nil)
     }
 

@@ -104,8 +104,11 @@ public enum SpinReadout {
     /// enumeration up to ``enumerationLimit`` spins, otherwise the best read.
     ///
     /// - Throws: when a read found an energy below `given` (the file's value is wrong).
+    /// Where a file's reference energy is named in errors.
+    public static let fileReferenceLocation = "problem.ground_energy"
+
     public static func reference(
-        model: IsingModel, best: Double, given: Double?, givenLocation: String = "problem.ground_energy"
+        model: IsingModel, best: Double, given: Double?, givenLocation: String = fileReferenceLocation
     ) throws -> (energy: Double, source: GroundEnergySource) {
         let tol = tolerance(model)
         if let given {
