@@ -34,6 +34,22 @@ public enum Check {
         }
     }
 
+    /// `values` runs from exactly 0 to exactly 1 and increases strictly: a normalised time or path
+    /// parameter. `variable` names it in the message; entries are called `item`, numbered from
+    /// `first` (0 where the file's format counts from 0, 1 for rows of a table).
+    public static func unitRange(
+        _ values: [Double], _ field: String, variable: String, item: String = "point", first: Int = 1
+    ) throws {
+        guard let lo = values.first, let hi = values.last, lo == 0, hi == 1 else {
+            let range = values.isEmpty ? "no values" : "\(values[0]) … \(values[values.count - 1])"
+            throw InputError(field, "\(variable) must run from 0 to 1 (got \(range))")
+        }
+        for i in 1..<values.count where !(values[i] > values[i - 1]) {
+            throw InputError(
+                field, "\(variable) must increase strictly (\(item) \(i + first): \(values[i]) after \(values[i - 1]))")
+        }
+    }
+
     /// The largest magnitude a Hamiltonian coefficient may have: beyond it every term of order
     /// one is lost to rounding against it, and sums over a register overflow sooner.
     public static let maximumCoefficient = 1e15

@@ -195,12 +195,7 @@ public struct Schedule: Sendable, Equatable, CustomStringConvertible {
         }
         try Check.finite(r, "schedule r")
         try Check.finite(u, "schedule u")
-        guard r[0] == 0, r[r.count - 1] == 1 else {
-            throw InputError("schedule", "normalised time must run from 0 to 1 (got \(r[0]) … \(r[r.count - 1]))")
-        }
-        for i in 1..<r.count where !(r[i] > r[i - 1]) {
-            throw InputError("schedule", "time must increase strictly (point \(i): \(r[i]) after \(r[i - 1]))")
-        }
+        try Check.unitRange(r, "schedule", variable: "normalised time", first: 0)
         if let i = u.firstIndex(where: { $0 < 0 || $0 > 1 }) {
             throw InputError("schedule", "progress must lie in [0, 1] (point \(i): \(u[i]))")
         }

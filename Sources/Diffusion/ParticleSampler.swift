@@ -391,25 +391,19 @@ public enum ParticleSampler {
                     ab[i] = k1
                     sb[i] = xb[i] + 0.5 * h * k1
                 }
-                // k2 at (t0 − h/2, x + h/2·k1)
-                fm.evaluate(points: sb, count: m, into: kb)
-                if !state.absorbing, let bad = firstNonFinite(kb, n) {
-                    failures[block] = Failure(kind: .score, particle: lo + bad / d); return
-                }
-                for i in 0..<n {
-                    let k2 = lambda * sb[i] + kb[i]
-                    ab[i] += 2 * k2
-                    sb[i] = xb[i] + 0.5 * h * k2
-                }
-                // k3 at (t0 − h/2, x + h/2·k2)
-                fm.evaluate(points: sb, count: m, into: kb)
-                if !state.absorbing, let bad = firstNonFinite(kb, n) {
-                    failures[block] = Failure(kind: .score, particle: lo + bad / d); return
-                }
-                for i in 0..<n {
-                    let k3 = lambda * sb[i] + kb[i]
-                    ab[i] += 2 * k3
-                    sb[i] = xb[i] + h * k3
+                // k2 at (t0 − h/2, x + h/2·k1), then k3 at (t0 − h/2, x + h/2·k2); each enters the
+                // sum twice and sets the next stage point (k3's: x + h·k3, for k4).
+                for stage in 2...3 {
+                    let next = stage == 2 ? 0.5 * h : h
+                    fm.evaluate(points: sb, count: m, into: kb)
+                    if !state.absorbing, let bad = firstNonFinite(kb, n) {
+                        failures[block] = Failure(kind: .score, particle: lo + bad / d); return
+                    }
+                    for i in 0..<n {
+                        let kj = lambda * sb[i] + kb[i]
+                        ab[i] += 2 * kj
+                        sb[i] = xb[i] + next * kj
+                    }
                 }
                 // k4 at (t1, x + h·k3)
                 f1.evaluate(points: sb, count: m, into: kb)

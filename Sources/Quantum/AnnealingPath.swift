@@ -79,12 +79,7 @@ public struct AnnealingPath: Sendable, CustomStringConvertible {
         try Check.finite(s, "schedule table s")
         try Check.finite(a, "schedule table A")
         try Check.finite(b, "schedule table B")
-        guard s[0] == 0, s[s.count - 1] == 1 else {
-            throw InputError("schedule table", "s must run from 0 to 1 (got \(s[0]) … \(s[s.count - 1]))")
-        }
-        for i in 1..<s.count where !(s[i] > s[i - 1]) {
-            throw InputError("schedule table", "s must increase strictly (row \(i + 1): \(s[i]) after \(s[i - 1]))")
-        }
+        try Check.unitRange(s, "schedule table", variable: "s", item: "row")
         if let i = a.firstIndex(where: { $0 < 0 }) {
             throw InputError("schedule table", "A(s) must be ≥ 0 (row \(i + 1): \(a[i]))")
         }
