@@ -75,22 +75,6 @@ struct EvolveCommand: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
-    func validate() throws {
-        if let t = totalTime, !(t.isFinite && t > 0) {
-            throw ValidationError("--total-time must be a positive number (got \(t))")
-        }
-        let defaults = EvolutionOptions.recommended(for: method ?? .split4)
-        let (r, a) = (rtol ?? defaults.rtol, atol ?? defaults.atol)
-        guard r.isFinite, r >= 0, a.isFinite, a >= 0, r + a > 0 else {
-            throw ValidationError("--rtol and --atol must be finite, non-negative and not both zero")
-        }
-        if let s = steps, s < 1 { throw ValidationError("--steps must be positive (got \(s))") }
-        guard trajectory >= 0 else { throw ValidationError("--trajectory must be ≥ 0 (got \(trajectory))") }
-        if instantaneous && trajectory == 0 {
-            throw ValidationError("--instantaneous needs --trajectory N")
-        }
-    }
-
     /// The request the flags make.
     func request() throws -> EvolveRequest {
         var request = EvolveRequest()

@@ -60,9 +60,13 @@ public struct EvolutionOptions: Sendable, Equatable {
     /// declares its own).
     public static func recommended(for method: EvolutionMethod) -> EvolutionOptions { method.recommendedOptions }
 
-    func validate() throws {
-        guard rtol.isFinite, rtol >= 0, atol.isFinite, atol >= 0, rtol + atol > 0 else {
-            throw InputError("evolve.rtol", "and evolve.atol must be finite, ≥ 0 and not both 0 (got \(rtol), \(atol))")
+    /// Checks the tolerances, steps and trajectory (errors name `evolve.*`).
+    public func validate() throws {
+        try Check.nonNegative(rtol, "evolve.rtol")
+        try Check.nonNegative(atol, "evolve.atol")
+        guard rtol + atol > 0 else {
+            throw InputError(
+                "evolve.rtol", "is 0 and so is the absolute tolerance (evolve.atol)", hint: "give one of them a positive value")
         }
         if rtol > 0 && rtol < 1e-15 { throw InputError("evolve.rtol", "is below double precision (got \(rtol)); use ≥ 1e-15") }
         if let s = steps, s < 1 { throw InputError("evolve.steps", "must be positive (got \(s))") }

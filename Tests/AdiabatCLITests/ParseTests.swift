@@ -6,7 +6,8 @@ import Testing
 
 /// In-process parse tests of every subcommand (as swift-argument-parser tests its own
 /// commands): the flags land in the right fields and requests, lists and negative numbers are
-/// parsed by the parser, and cross-flag checks refuse what they should. No problem is loaded.
+/// parsed by the parser, and cross-flag checks refuse what they should. Bundled problems are
+/// loaded only where the library does the check.
 @Suite("parsing every subcommand in process")
 struct ParseTests {
     @Test("the root lists every subcommand, each with examples in its help")
@@ -58,15 +59,22 @@ struct ParseTests {
         #expect(throws: (any Error).self) { try EvolveCommand.parse(["sk10", "--method", "rk9"]) }
         // no method given: the problem chooses (split4, or rk8pd with a catalyst)
         #expect(try EvolveCommand.parse(["sk10"]).request().method == nil)
-        // a negative value is parsed, then refused by validation with the real reason
-        #expect(throws: (any Error).self) { try EvolveCommand.parse(["sk10", "--total-time", "-5"]) }
+        // a negative value is parsed (not "Missing value"); the library refuses it with the real
+        // reason, naming the parameter, before anything is computed
+        let negative = try EvolveCommand.parse(["sk10", "--total-time", "-5"]).request()
+        #expect(negative.totalTime == -5)
+        let problem = try Problem.load("landau-zener", seed: 1)
+        #expect(throws: InputError.self) { _ = try problem.evolve(negative) }
         do {
-            _ = try EvolveCommand.parse(["sk10", "--total-time", "-5"])
-        } catch {
-            let text = EvolveCommand.message(for: error)
-            #expect(text.contains("positive") && !text.contains("Missing value"), "\(text)")
+            _ = try problem.evolve(negative)
+        } catch let error as InputError {
+            #expect(error.location == "evolve.total_time" && error.message.contains("positive"), "\(error)")
         }
-        #expect(throws: (any Error).self) { try EvolveCommand.parse(["sk10", "--instantaneous"]) }
+        do {
+            _ = try problem.evolve(try EvolveCommand.parse(["sk10", "--total-time", "1", "--instantaneous"]).request())
+        } catch let error as InputError {
+            #expect(error.location == "evolve.instantaneous", "\(error)")
+        }
         #expect(throws: (any Error).self) { try EvolveCommand.parse(["sk10", "--method", "nope"]) }
     }
 

@@ -142,9 +142,15 @@ extension Problem {
         if let g = request.gapSamples, !(3...2001).contains(g) {
             throw InputError("evolve.gap_samples", "must lie in 3…2001 (got \(g))")
         }
+        if let T = request.totalTime { try Check.positive(T, "evolve.total_time") }
         if let steps = request.steps {
             _ = try Checked.count(
                 steps, "evolve.steps", in: 1...EvolveRequest.maximumSteps, hint: "the integrators stop at 10⁷ steps")
+        }
+        // The tolerances the run will use (the method's defaults where not given).
+        try request.options(for: request.method ?? .split4).validate()
+        if request.instantaneous && request.trajectory == 0 {
+            throw InputError("evolve.instantaneous", "needs a trajectory", hint: "give the number of trajectory intervals N")
         }
         if let file = request.saveState {
             try DataFile.check(file, parameter: "evolve.save_state", suffixes: StateFiles.suffixes)
