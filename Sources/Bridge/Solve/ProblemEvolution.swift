@@ -355,14 +355,14 @@ extension Problem {
 
     /// A schedule of the shared library (docs/schedules.md) for a method that runs on the
     /// annealing path (evolve, flip chain): `flip:NAME` carries a flip-diffusion schedule onto
-    /// the path; `anneal:` goes the other way and is refused.
+    /// the path; `anneal:` goes the other way and is refused (an error naming `parameter`).
     static func annealingSchedule(
         _ request: ScheduleRequest, spec: AnnealingSpec, hamiltonian: AnnealingHamiltonian, gapSamples: Int? = nil,
-        maxWork: Double? = nil
+        maxWork: Double? = nil, parameter: String = "evolve.schedule"
     ) throws -> Schedule {
         if request.direction == .toDiffusion {
             throw InputError(
-                "schedule",
+                parameter,
                 "\(request) carries an annealing schedule to the flip diffusion; this method runs on the annealing path",
                 hint: "drop the anneal: prefix (or use it with the reverse-flip sampler)")
         }
