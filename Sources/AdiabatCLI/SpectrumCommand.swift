@@ -58,18 +58,6 @@ struct SpectrumCommand: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
-    func validate() throws {
-        if time != nil && annealFraction != nil { throw ValidationError("give --time (landscapes) or --s (annealing), not both") }
-        if let time, !(time.isFinite && time >= 0) { throw ValidationError("--time must be a finite number ≥ 0") }
-        if levels < 1 || levels > 1000 { throw ValidationError("--levels must be between 1 and 1000") }
-        if let profile, profile < 2 || profile > 100_000 { throw ValidationError("--profile needs between 2 and 100000 points") }
-        if profile != nil && levels < 2 { throw ValidationError("a gap profile needs --levels 2 or more") }
-        if let l = angularMomentum, l < 0 || l > 1000 { throw ValidationError("--angular-momentum must be between 0 and 1000") }
-        if law.isSet && (time != nil || annealFraction != nil || profile != nil) {
-            throw ValidationError("--beta/--law/--law-file give a law on spins; drop --time, --s and --profile")
-        }
-    }
-
     /// The request the flags make.
     func request() -> SpectrumRequest {
         var request = SpectrumRequest()
@@ -86,8 +74,10 @@ struct SpectrumCommand: ParsableCommand {
     }
 
     func run() throws {
+        let request = request()
+        try request.validate()  // before the problem is read
         let solution = try Problem.load(problem, seed: common.seed, vartype: problemOptions.vartype).spectrum(
-            request(), progress: { done, total in Output.progress("profile: \(done)/\(total) points") })
+            request, progress: { done, total in Output.progress("profile: \(done)/\(total) points") })
         Output.endProgress()
         if common.json {
             try Output.json(solution)

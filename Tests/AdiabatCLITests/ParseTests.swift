@@ -84,8 +84,20 @@ struct ParseTests {
         #expect(a.s == 0.3 && a.levels == 6 && a.profile == 9 && a.time == nil && !a.law.isSet)
         let b = try SpectrumCommand.parse(["maxcut6", "--beta", "1.5", "--diffusion-time", "0.2", "--gamma", "2"]).request()
         #expect(b.law.beta == 1.5 && b.law.diffusionTime == 0.2 && b.law.gamma == 2 && b.law.isSet)
-        #expect(throws: (any Error).self) { try SpectrumCommand.parse(["sk10", "--s", "0.3", "--time", "1"]) }
-        #expect(throws: (any Error).self) { try SpectrumCommand.parse(["sk10", "--levels", "0"]) }
+        // ranges and exclusions are the library's (SpectrumRequest.validate), named by parameter
+        for (flags, parameter) in [
+            (["--s", "0.3", "--time", "1"], "spectrum.time"), (["--levels", "0"], "spectrum.levels"),
+            (["--profile", "1"], "spectrum.profile"), (["--profile", "5", "--levels", "1"], "spectrum.levels"),
+            (["--beta", "1", "--s", "0.3"], "spectrum.law"),
+        ] {
+            let request = try SpectrumCommand.parse(["sk10"] + flags).request()
+            do {
+                try request.validate()
+                Issue.record("\(flags) passed validation")
+            } catch let error as InputError {
+                #expect(error.location == parameter, "\(flags): \(error)")
+            }
+        }
         #expect(throws: (any Error).self) { try SpectrumCommand.parse(["sk10", "--law", "boltzmann"]) }
     }
 

@@ -32,6 +32,26 @@ public struct SpectrumRequest: Sendable {
 
     public init() {}
 
+    /// The checks that need no problem: ranges, and options that exclude each other.
+    public func validate() throws {
+        if time != nil && s != nil {
+            throw InputError(
+                "spectrum.time", "cannot be given with spectrum.s", hint: "give time (landscapes) or s (annealing)")
+        }
+        if let time { try Check.nonNegative(time, "spectrum.time") }
+        _ = try Checked.count(levels, "spectrum.levels", in: 1...1000)
+        if let profile {
+            _ = try Checked.count(profile, "spectrum.profile", in: 2...100_000)
+            guard levels >= 2 else { throw InputError("spectrum.levels", "must be at least 2 for a gap profile (got \(levels))") }
+        }
+        if let angularMomentum { _ = try Checked.count(angularMomentum, "spectrum.angular_momentum", in: 0...1000) }
+        if law.isSet && (time != nil || s != nil || profile != nil) {
+            throw InputError(
+                "spectrum.law", "gives a law on the spins, whose spectrum has no time, s or profile",
+                hint: "drop time, s and profile")
+        }
+    }
+
     /// Refuses `estimate` beyond the budget (naming `--profile` for a profile, `--levels`
     /// otherwise) and announces a long run.
     func checkWork(_ estimate: SpectrumWorkEstimate, problem: String) throws {
@@ -88,6 +108,7 @@ extension Problem {
     public func spectrum(_ request: SpectrumRequest, progress: (@Sendable (Int, Int) -> Void)? = nil) throws
         -> SpectrumSolution
     {
+        try request.validate()
         guard let file = request.eigenvectors else { return try spectrumOnly(request, progress: progress) }
         let parameter = "spectrum.eigenvectors"
         try DataFile.check(file, parameter: parameter, suffixes: StateFiles.suffixes)
