@@ -125,9 +125,12 @@ public enum AnnealingEvolution {
         }
         let sector: SpinFlipSector = options.useSymmetry && h.sectors != nil && problem.initialSpins == nil ? .even : .full
         if method.isSplitOperator {
-            // the state and, for step doubling, the big step's vector (a sector's vectors are
-            // half as long, but the final state is the whole register's)
-            let vectors = options.steps == nil ? (sector == .full ? 2.0 : 1.0) : 1.0
+            // the state (the whole register's at the end); step doubling below
+            // inPlaceStepDoublingFrom real components keeps two more vectors, from there none
+            // (SplitOperatorDriver); a sector's vectors are half as long
+            let length = sector == .full ? 2 << n : 1 << n
+            let copies = options.steps == nil && length < options.inPlaceStepDoublingFrom ? 2.0 : 0.0
+            let vectors = 1 + copies * Double(length) / Double(2 << n)
             try QubitRegister.validate(qubits: n, vectors: vectors, for: "the evolution")
         }
         var psi = sector == .full ? try initialState(problem) : try initialEvenState(problem)

@@ -48,14 +48,15 @@ enum EvolutionLoop {
             statistics = SolutionStatistics(integrator.statistics)
         } else {
             let stepper = try splitStepper()
-            // Fixed steps run in place; step doubling needs the big step's vector, and a third
-            // for the half steps unless the stepper undoes rejected steps (large registers).
+            // Fixed steps run in place, and so does step doubling on a large register (sketched
+            // distances, SplitOperatorDriver); otherwise it needs the big step's vector and a third
+            // for the half steps.
             let adaptive = options.steps == nil
-            var scratch = adaptive ? [Double](repeating: 0, count: psi.count) : []
             let inPlace = stepper.isReversible && psi.count >= options.inPlaceStepDoublingFrom
+            var scratch = adaptive && !inPlace ? [Double](repeating: 0, count: psi.count) : []
             var half = adaptive && !inPlace ? [Double](repeating: 0, count: psi.count) : []
             let driver = SplitOperatorDriver(
-                scheme: method.scheme, order: method.order, options: options, fixedStep: fixedStep, undoRejected: inPlace)
+                scheme: method.scheme, order: method.order, options: options, fixedStep: fixedStep, inPlace: inPlace)
             var guess = 0.0
             var t = 0.0
             for stop in stops.times {
