@@ -661,43 +661,30 @@ func tangentRun(_ start: UnsafeMutablePointer<Double>, member: Int, count: Int, 
     rotateRun(start, member: member, count: count, 1, t)
 }
 
-/// One amplitude `(re, im)` at `p`, as one SSE register.
-@inline(__always)
-func loadAmplitude(_ p: UnsafePointer<Double>) -> SIMD2<Double> {
-    UnsafeRawPointer(p).loadUnaligned(as: SIMD2<Double>.self)
-}
-
-@inline(__always)
-func storeAmplitude(_ p: UnsafeMutablePointer<Double>, _ v: SIMD2<Double>) {
-    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD2<Double>.self)
-}
-
-/// `(c + i s σx)` on the pair `(u, w)`: `(c·u + i s·w, c·w + i s·u)`, where
-/// `i s·(re, im) = (−s·im, s·re) = sv ⊙ (im, re)` with `sv = (−s, s)`: one swap, one multiply and
-/// one add per amplitude (with the literal `c = 1` the multiplication by `c` folds away). The
-/// same roundings as the scalar `c·re − s·im`, `c·im + s·re`.
-@inline(__always)
-func rotated(_ u: SIMD2<Double>, _ w: SIMD2<Double>, _ c: Double, _ sv: SIMD2<Double>) -> (SIMD2<Double>, SIMD2<Double>) {
-    (c * u + sv * SIMD2(w.y, w.x), c * w + sv * SIMD2(u.y, u.x))
-}
-
 /// `count` consecutive quadruples `(u, u+M, u+2M, u+3M)` (`M = member` amplitudes) under
 /// the rotations `(cos α, sin α) = (c, s)` of two qubits.
 @inline(__always)
 func rotateRun(_ start: UnsafeMutablePointer<Double>, member: Int, count: Int, _ c: Double, _ s: Double) {
     let m2 = 2 * member
-    let sv = SIMD2<Double>(-s, s)
     var u = start
     for _ in 0..<count {
-        // qubit q: (u, w) and (x, y); qubit q+1: (u, x) and (w, y)
-        let (u1, w1) = rotated(loadAmplitude(u), loadAmplitude(u + m2), c, sv)
-        let (x1, y1) = rotated(loadAmplitude(u + 2 * m2), loadAmplitude(u + 3 * m2), c, sv)
-        let (u2, x2) = rotated(u1, x1, c, sv)
-        let (w2, y2) = rotated(w1, y1, c, sv)
-        storeAmplitude(u, u2)
-        storeAmplitude(u + m2, w2)
-        storeAmplitude(u + 2 * m2, x2)
-        storeAmplitude(u + 3 * m2, y2)
+        let w = u + m2
+        let x = u + 2 * m2
+        let y = u + 3 * m2
+        // qubit q: (u, w) and (x, y)
+        let ur = c * u[0] - s * w[1], ui = c * u[1] + s * w[0]
+        let wr = c * w[0] - s * u[1], wi = c * w[1] + s * u[0]
+        let xr = c * x[0] - s * y[1], xi = c * x[1] + s * y[0]
+        let yr = c * y[0] - s * x[1], yi = c * y[1] + s * x[0]
+        // qubit q+1: (u, x) and (w, y)
+        u[0] = c * ur - s * xi
+        u[1] = c * ui + s * xr
+        x[0] = c * xr - s * ui
+        x[1] = c * xi + s * ur
+        w[0] = c * wr - s * yi
+        w[1] = c * wi + s * yr
+        y[0] = c * yr - s * wi
+        y[1] = c * yi + s * wr
         u += 2
     }
 }
@@ -713,12 +700,14 @@ func rotateQuads(_ v: UnsafeMutablePointer<Double>, mask m: Int, range: Range<In
 @inline(__always)
 func rotatePairs(_ v: UnsafeMutablePointer<Double>, mask m: Int, range: Range<Int>, _ c: Double, _ s: Double) {
     forEachGroupRun(range, mask: m, shift: 1) { start, run in
-        let sv = SIMD2<Double>(-s, s)
         var u = v + 2 * start
         for _ in 0..<run {
-            let (u1, w1) = rotated(loadAmplitude(u), loadAmplitude(u + 2 * m), c, sv)
-            storeAmplitude(u, u1)
-            storeAmplitude(u + 2 * m, w1)
+            let w = u + 2 * m
+            let ur = u[0], ui = u[1], wr = w[0], wi = w[1]
+            u[0] = c * ur - s * wi
+            u[1] = c * ui + s * wr
+            w[0] = c * wr - s * ui
+            w[1] = c * wi + s * ur
             u += 2
         }
     }
@@ -816,28 +805,26 @@ struct PhaseStructure: Sendable {
         let (g0r, g0i) = phasor(beta * highEnergy[hi])
         g[0] = scale * g0r
         g[1] = scale * g0i
-        // One amplitude per SSE register, the same roundings as the scalar complex products:
-        // x·f = fr·x + (x_im, x_re) ⊙ (−fi, fi), x·f̄ = fr·x + (x_im, x_re) ⊙ (fi, −fi).
         for i in 0..<b {
             let (fr, fi) = phasor(beta * fields[hi * b + i])
             let half = 1 << i
-            let times = SIMD2<Double>(-fi, fi)
-            let timesConjugate = SIMD2<Double>(fi, -fi)
             for lo in 0..<half {
-                let x = loadAmplitude(g + 2 * lo)
-                let swapped = SIMD2(x.y, x.x)
+                let gr = g[2 * lo]
+                let gi = g[2 * lo + 1]
                 // z = −1 partner: × conj(f); z = +1: × f
-                storeAmplitude(g + 2 * (lo + half), fr * x + swapped * timesConjugate)
-                storeAmplitude(g + 2 * lo, fr * x + swapped * times)
+                g[2 * (lo + half)] = gr * fr + gi * fi
+                g[2 * (lo + half) + 1] = gi * fr - gr * fi
+                g[2 * lo] = gr * fr - gi * fi
+                g[2 * lo + 1] = gi * fr + gr * fi
             }
         }
         for lo in 0..<(1 << b) {
-            // p = P_lo·g, then v·p; x·y = y_re·x + y_im·(−x_im, x_re)
-            let l = loadAmplitude(lowPhase + 2 * lo)
-            let x = loadAmplitude(g + 2 * lo)
-            let p = l.x * x + l.y * SIMD2(-x.y, x.x)
-            let w = loadAmplitude(v + 2 * lo)
-            storeAmplitude(v + 2 * lo, p.x * w + p.y * SIMD2(-w.y, w.x))
+            let pr = lowPhase[2 * lo] * g[2 * lo] - lowPhase[2 * lo + 1] * g[2 * lo + 1]
+            let pi = lowPhase[2 * lo] * g[2 * lo + 1] + lowPhase[2 * lo + 1] * g[2 * lo]
+            let re = v[2 * lo]
+            let im = v[2 * lo + 1]
+            v[2 * lo] = re * pr - im * pi
+            v[2 * lo + 1] = re * pi + im * pr
         }
     }
 }
