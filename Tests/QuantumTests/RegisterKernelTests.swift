@@ -185,7 +185,7 @@ struct RegisterKernelTests {
         return v
     }
 
-    /// The production kernels (chunks of 2^12 amplitudes, two qubits at a time in SSE registers,
+    /// The production kernels (chunks of 2^12 amplitudes, two qubits at a time on quadruples,
     /// cache-blocked sweeps of up to 8 high qubits, the factorised phase) against the plain
     /// reference on a random normalised state: equal to rounding (each amplitude passes through
     /// ~n rotations and a few phase products, ~1e-15 each), for registers below, at and above
