@@ -61,7 +61,7 @@ struct RegisterKernelTests {
     }
 
     /// Step doubling on a large register keeps no second vector: the distance of the big step
-    /// from the half steps comes from 32 random projections (``StateSketch``). The run at the
+    /// from the half steps comes from a 64-bucket random sketch (``StateSketch``). The run at the
     /// default tolerance must match the run that keeps the exact copies to the accuracy the
     /// tolerance asks for (both are within `rtol` per step of the exact propagator).
     @Test("sketched step doubling (no second vector) agrees with the exact-copy run")
@@ -89,8 +89,8 @@ struct RegisterKernelTests {
         #expect(a.normError < 1e-12)
     }
 
-    /// A difference on one amplitude: `|r_m(k)|² = 2` for every probe (unnormalised `a + ib`),
-    /// so the estimate is exact, whatever the signs.
+    /// A difference on one amplitude lands in one bucket with `|r(k)|² = 2` (unnormalised
+    /// `a + ib`), so the estimate is exact, whatever the bucket and the signs.
     @Test("the sketch of a one-amplitude difference gives its norm exactly")
     func sketchOneAmplitude() throws {
         let rng = try RandomStream(seed: 11)
@@ -108,9 +108,9 @@ struct RegisterKernelTests {
     }
 
     /// A difference spread over every amplitude: over 200 seeds the mean squared estimate is
-    /// `‖d‖²` within 4 standard deviations (relative 1/√(32·200) each), and no single estimate
-    /// is off by more than 40% (for 32 probes the squared ratio is about Gamma(32)/32: below
-    /// 0.36 or above 1.96 with probability < 1e-6).
+    /// `‖d‖²` within 4 standard deviations (relative at most 1/√(64·200)), and no single estimate
+    /// is off by more than 40% (with 64 buckets of ~64 amplitudes each the squared ratio is about
+    /// Gamma(64)/64: below 0.36 or above 1.96 with probability < 1e-9).
     @Test("the sketch estimates a spread difference without bias, within its variance")
     func sketchSpread() throws {
         let rng = try RandomStream(seed: 12)
