@@ -157,9 +157,12 @@ public enum AnnealingEvolution {
                 return (rhs, withJacobian ? denseJacobian(problem, op) : nil)
             },
             checkSplitting: { _ in
-                // the state and, for step doubling, the big step's vector (a sector's vectors are
-                // half as long, but the final state is the whole register's)
-                let vectors = options.steps == nil ? (sector == .full ? 2.0 : 1.0) : 1.0
+                // the state (the whole register's at the end); step doubling below
+                // inPlaceStepDoublingFrom real components keeps two more vectors, from there none
+                // (SplitOperatorDriver); a sector's vectors are half as long
+                let length = sector == .full ? 2 << n : 1 << n
+                let copies = options.steps == nil && length < options.inPlaceStepDoublingFrom ? 2.0 : 0.0
+                let vectors = 1 + copies * Double(length) / Double(2 << n)
                 try QubitRegister.validate(qubits: n, vectors: vectors, for: "the evolution")
             },
             splitStepper: {
@@ -451,6 +454,11 @@ public struct EvolutionWorkEstimate: Sendable, Equatable {
     /// (split4: ~21 exponential factors with its embedded error estimate; rk8pd: 13 stages).
     public static let evaluationsPerStep = 21.0
 
+    /// The same for split-operator step doubling in place (from
+    /// ``EvolutionOptions/inPlaceStepDoublingFrom``): the big step is undone before the half
+    /// steps, 28 passes per step instead of 21 (docs/evolution.md, "Memory").
+    public static let inPlaceEvaluationsPerStep = 28.0
+
     /// Accepted adaptive steps per unit of `T·ρ` (`ρ` the spectral radius bound of `H`), as
     /// measured on sk10 at the default tolerance (4.3 steps per unit of T, `ρ ≈ 10.8`).
     public static let stepsPerPhase = 0.3
@@ -492,9 +500,13 @@ extension AnnealingEvolution {
         let n = h.qubits
         let rho = spectralRadius(h)
         let amplitudes = Foundation.pow(2.0, Double(h.sectors != nil && problem.initialSpins == nil ? n - 1 : n))
+        let inPlace =
+            method.isSplitOperator && options.steps == nil && 2 * amplitudes >= Double(options.inPlaceStepDoublingFrom)
+        let evaluations =
+            inPlace ? EvolutionWorkEstimate.inPlaceEvaluationsPerStep : EvolutionWorkEstimate.evaluationsPerStep
         return EvolutionWorkEstimate(
             totalTime: problem.totalTime, spectralRadius: rho, named: "spectral radius", fixedSteps: options.steps,
-            workPerStep: EvolutionWorkEstimate.evaluationsPerStep * amplitudes * unitsPerAmplitudeQubit * Double(n + 2),
+            workPerStep: evaluations * amplitudes * unitsPerAmplitudeQubit * Double(n + 2),
             on: "2^\(Int(Foundation.log2(amplitudes))) amplitudes")
     }
 }

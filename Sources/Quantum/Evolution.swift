@@ -36,11 +36,12 @@ public struct EvolutionOptions: Sendable, Equatable {
     /// Qubits: evolve in the even spin-flip sector (half the amplitudes) when every `hᵢ = 0`
     /// and the run starts in the ground state. The result is the same; off only for tests.
     public var useSymmetry: Bool = true
-    /// Split-operator step doubling on a reversible stepper (qubits): run the half steps in
-    /// place and undo a rejected step by the big step's inverse (one vector fewer; the state
-    /// after a rejection then equals the kept copy to rounding, not to the bit). Used for states
-    /// of at least this many real components: 2²¹, a register of 2²⁰ amplitudes (16 MiB per
-    /// vector), so smaller runs keep their exact copy. 0 in tests, to use it at any size.
+    /// Split-operator step doubling on a reversible stepper (qubits) without a second vector:
+    /// every step in place, the big step undone by its inverse, the distance from sketches
+    /// (SplitOperatorDriver; one step more per step, and the state after a rejection equals the
+    /// old one to rounding, not to the bit). Used for states of at least this many real
+    /// components: 2²¹, a register of 2²⁰ amplitudes (16 MiB per vector); smaller runs keep two
+    /// exact copies. 0 in tests, to use it at any size.
     public var inPlaceStepDoublingFrom: Int = 1 << 21
 
     public init(

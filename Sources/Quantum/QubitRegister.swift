@@ -336,6 +336,26 @@ func balancedFor(count: Int, grain: Int, _ body: @Sendable (Range<Int>) -> Void)
     }
 }
 
+extension TransverseFieldOperator {
+    /// `ψ ← e^{−iαD} e^{−iβE} ψ` in place (`D` the driver: `−Σσx`, or `1 − |+⟩⟨+|`): one factor of
+    /// a split-operator step, applied by the production kernels (``RegisterKernels``: the chunked
+    /// phase and low-qubit rotations, the cache-blocked high-qubit sweeps, the sector's flip).
+    /// With `model` (whose energies the diagonal holds) the phase uses the factorised form of
+    /// ``PhaseStructure``, as the evolution does. `psi` is complex interleaved, `2·dimension` reals.
+    public func splitFactor(_ psi: inout [Double], beta: Double, alpha: Double, model: IsingModel? = nil) {
+        precondition(psi.count == 2 * dimension, "splitFactor: the state needs 2·dimension reals")
+        let kernels = RegisterKernels(self, model: model)
+        psi.withUnsafeMutableBufferPointer { buffer in
+            if kernels.projectorAmplitude != nil {
+                kernels.phaseThenRotate(buffer, beta: beta, alpha: 0)
+                kernels.projectorExponential(buffer, theta: alpha)
+            } else {
+                kernels.phaseThenRotate(buffer, beta: beta, alpha: alpha)
+            }
+        }
+    }
+}
+
 /// The split-operator primitives on complex interleaved register states (full register):
 /// a diagonal phase `e^{−iβE}` and the transverse rotation `e^{+iαΣσx} = Πᵢ(cos α + i sin α σxᵢ)`,
 /// exact for any `α`, `β`.

@@ -294,7 +294,9 @@ extension Problem {
         let method0 = request.method ?? .split4
         // the vectors the method holds at once (docs/evolution.md, "Memory")
         try QubitRegister.validate(
-            qubits: spec.model.labels.count, vectors: method0.registerVectors, for: "evolve (\(method0.rawValue))")
+            qubits: spec.model.labels.count,
+            vectors: method0.registerVectors(qubits: spec.model.labels.count, options: request.options(for: method0)),
+            for: "evolve (\(method0.rawValue))")
         let hamiltonian = try spec.hamiltonian()
         let run: AnnealingProblem
         if request.schedule.name == .problem && request.schedule.direction == nil {

@@ -25,8 +25,9 @@ protocol EvolutionIntegrator: Sendable {
     /// the equation), not only the part a splitting does not exponentiate exactly; the work
     /// estimates add the kinetic term's range for it.
     var resolvesWholeSpectrum: Bool { get }
-    /// State vectors it holds at once on a register (the memory check before a run).
-    var registerVectors: Double { get }
+    /// State vectors (of `components` reals) it holds at once with `options` (the memory check
+    /// before a run).
+    func registerVectors(components: Int, options: EvolutionOptions) -> Double
     /// Whether it runs on a state of `components` reals with `options` (implicit steppers:
     /// only while their dense Jacobian is affordable).
     func isAvailable(components: Int, options: EvolutionOptions) -> Bool
@@ -78,8 +79,11 @@ public struct EvolutionMethod: Sendable {
     public var recommendedOptions: EvolutionOptions { integrator.recommendedOptions }
     /// Whether its steps resolve the whole spectrum of `H` (GSL's steppers), for work estimates.
     public var resolvesWholeSpectrum: Bool { integrator.resolvesWholeSpectrum }
-    /// State vectors it holds at once on a register, for the memory check before a run.
-    public var registerVectors: Double { integrator.registerVectors }
+    /// State vectors it holds at once on an `n`-qubit register with `options`, for the memory
+    /// check before a run.
+    public func registerVectors(qubits n: Int, options: EvolutionOptions) -> Double {
+        integrator.registerVectors(components: 2 << n, options: options)
+    }
     /// A split-operator propagator (exact in each factor, 2-norm error control).
     public var isSplitOperator: Bool { integrator is any SplittingMethod }
     /// The GSL stepper, for GSL's methods.

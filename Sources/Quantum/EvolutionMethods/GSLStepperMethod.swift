@@ -18,7 +18,7 @@ struct GSLStepperMethod: EvolutionIntegrator {
     var recommendedOptions: EvolutionOptions { EvolutionOptions(rtol: 1e-8, atol: 1e-10) }
     var resolvesWholeSpectrum: Bool { true }
     /// The state and GSL's stage and work vectors (rk8pd: 13 stages).
-    var registerVectors: Double { 20 }
+    func registerVectors(components: Int, options: EvolutionOptions) -> Double { 20 }
 
     func isAvailable(components: Int, options: EvolutionOptions) -> Bool {
         !stepper.requiresJacobian || components <= options.maximumDenseJacobian

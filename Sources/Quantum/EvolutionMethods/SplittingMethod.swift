@@ -18,8 +18,12 @@ extension SplittingMethod {
     /// errors near 1e-8 on 12–16-qubit glasses (docs/evolution.md).
     var recommendedOptions: EvolutionOptions { EvolutionOptions(rtol: 1e-7, atol: 0) }
     var resolvesWholeSpectrum: Bool { false }
-    /// The state and step doubling's big-step vector (docs/evolution.md, "Memory").
-    var registerVectors: Double { 2 }
+    /// The state; step doubling below ``EvolutionOptions/inPlaceStepDoublingFrom`` components
+    /// adds the big step's and the half steps' vectors, from there none (sketched distances,
+    /// docs/evolution.md, "Memory").
+    func registerVectors(components: Int, options: EvolutionOptions) -> Double {
+        options.steps == nil && components < options.inPlaceStepDoublingFrom ? 3 : 1
+    }
 
     func validate(on system: EvolutionSystem, options: EvolutionOptions) throws {
         try system.checkSplitting(name)
@@ -30,14 +34,15 @@ extension SplittingMethod {
         statistics: inout SolutionStatistics, sampled: ([Double], Double) throws -> Void
     ) throws -> SolutionStatus {
         let stepper = try system.splitStepper()
-        // Fixed steps run in place; step doubling needs the big step's vector, and a third
-        // for the half steps unless the stepper undoes rejected steps (large registers).
+        // Fixed steps run in place, and so does step doubling on a large register (sketched
+        // distances, SplitOperatorDriver); otherwise it needs the big step's vector and a third
+        // for the half steps.
         let adaptive = options.steps == nil
-        var scratch = adaptive ? [Double](repeating: 0, count: psi.count) : []
         let inPlace = stepper.isReversible && psi.count >= options.inPlaceStepDoublingFrom
+        var scratch = adaptive && !inPlace ? [Double](repeating: 0, count: psi.count) : []
         var half = adaptive && !inPlace ? [Double](repeating: 0, count: psi.count) : []
         let driver = SplitOperatorDriver(
-            scheme: scheme, order: order, options: options, fixedStep: stops.fixedStep(options), undoRejected: inPlace)
+            scheme: scheme, order: order, options: options, fixedStep: stops.fixedStep(options), inPlace: inPlace)
         var guess = 0.0
         var t = 0.0
         var status = SolutionStatus.success
