@@ -277,65 +277,41 @@ public final class Comparison: @unchecked Sendable {
     public var cells: [ComparisonCell] {
         var out: [ComparisonCell] = []
         let names = requests.map(\.description)
-        switch subject {
-        case .landscape:
-            for s in names { for t in settings.times { out.append(ComparisonCell(method: .quantum, schedule: s, value: t)) } }
-            for s in names {
-                for t in settings.times { out.append(ComparisonCell(method: .langevinPath, schedule: s, value: t)) }
-            }
-            for s in names {
-                for n in settings.steps { out.append(ComparisonCell(method: .fokkerPlanck, schedule: s, value: Double(n))) }
-            }
+        let steps = settings.steps.map(Double.init)
+        let sweeps = settings.sweeps.map(Double.init)
+        /// `method` on every schedule, at every value.
+        func onEverySchedule(_ method: ComparisonMethod, _ values: [Double]) {
+            for s in names { for v in values { out.append(ComparisonCell(method: method, schedule: s, value: v)) } }
+        }
+        /// The Fokker–Planck reference and the particle samplers, on every schedule and step count.
+        func fokkerPlanckAndSamplers() {
+            onEverySchedule(.fokkerPlanck, steps)
             for sampler in settings.samplers {
                 guard let m = ComparisonMethod(rawValue: sampler) else { continue }
-                for s in names {
-                    for n in settings.steps { out.append(ComparisonCell(method: m, schedule: s, value: Double(n))) }
-                }
+                onEverySchedule(m, steps)
             }
+        }
+        switch subject {
+        case .landscape:
+            onEverySchedule(.quantum, settings.times)
+            onEverySchedule(.langevinPath, settings.times)
+            fokkerPlanckAndSamplers()
         case .scoreField:
             // No annealed-Langevin twin: its Fokker–Planck run starts from the landscape's exact
             // marginal at t_max and uses its exact score.
-            for s in names { for t in settings.times { out.append(ComparisonCell(method: .quantum, schedule: s, value: t)) } }
-            for s in names {
-                for n in settings.steps { out.append(ComparisonCell(method: .fokkerPlanck, schedule: s, value: Double(n))) }
-            }
-            for sampler in settings.samplers {
-                guard let m = ComparisonMethod(rawValue: sampler) else { continue }
-                for s in names {
-                    for n in settings.steps { out.append(ComparisonCell(method: m, schedule: s, value: Double(n))) }
-                }
-            }
+            onEverySchedule(.quantum, settings.times)
+            fokkerPlanckAndSamplers()
         case .annealing(let a):
             let exact = a.exactSkipped == nil
             if exact {
-                for s in names {
-                    for t in settings.times { out.append(ComparisonCell(method: .quantum, schedule: s, value: t)) }
-                }
-                for s in names {
-                    for t in settings.times { out.append(ComparisonCell(method: .flipChain, schedule: s, value: t)) }
-                }
-                for s in names {
-                    for n in settings.steps { out.append(ComparisonCell(method: .reverseFlip, schedule: s, value: Double(n))) }
-                }
+                onEverySchedule(.quantum, settings.times)
+                onEverySchedule(.flipChain, settings.times)
+                onEverySchedule(.reverseFlip, steps)
             }
-            for n in settings.sweeps {
-                out.append(ComparisonCell(method: .simulatedAnnealing, schedule: "", value: Double(n)))
-            }
+            for n in sweeps { out.append(ComparisonCell(method: .simulatedAnnealing, schedule: "", value: n)) }
             // SA on every schedule too: β(s(τ)) through the flip-diffusion map (PathTemperature).
-            if a.spec.path.driver == .transverseField {
-                for s in names {
-                    for n in settings.sweeps {
-                        out.append(ComparisonCell(method: .simulatedAnnealing, schedule: s, value: Double(n)))
-                    }
-                }
-            }
-            if settings.pathIntegral ?? !exact {
-                for s in names {
-                    for n in settings.sweeps {
-                        out.append(ComparisonCell(method: .pathIntegral, schedule: s, value: Double(n)))
-                    }
-                }
-            }
+            if a.spec.path.driver == .transverseField { onEverySchedule(.simulatedAnnealing, sweeps) }
+            if settings.pathIntegral ?? !exact { onEverySchedule(.pathIntegral, sweeps) }
         }
         return out
     }

@@ -383,6 +383,13 @@ public struct ComparisonReport: Sendable, Codable {
         return p
     }
 
+    /// A plot of a probability on a linear axis from 0 to just above 1.
+    private func probabilityPlot(_ title: String, x: String, y: String, _ series: [PlotSeries]) -> SVGPlot {
+        var p = plot(title, x: x, y: y, series, yLog: false)
+        p.yRange = 0...1.05
+        return p
+    }
+
     /// The gap profile (log scale, in the problem's units) with the gap that does not govern
     /// the evolution dashed, and the axis clipped two decades below the smallest gap that
     /// does (or at 10⁻¹⁰ of the largest, numerical noise); the plot says where it clips.
@@ -606,20 +613,15 @@ public struct ComparisonReport: Sendable, Codable {
                 "\(oracle), so it ends in a ground state in every cell: P(ground) = 1 in all \(reverse.count) of its rows (\(cells.joined(separator: ", ")) grid cells). It is not plotted; its rows are in the table below."
             )
         } else if !reverse.isEmpty {
-            var p = plot(
-                "Reverse flip chain: oracle baseline", x: "rate-grid cells", y: "P(ground), fraction of chains",
-                series(.reverseFlip, y: { $0.groundStateProbability }, error: { $0.groundStateStderr }, suffix: " (oracle)"),
-                yLog: false)
-            p.yRange = 0...1.05
-            plots.append(p)
+            plots.append(
+                probabilityPlot(
+                    "Reverse flip chain: oracle baseline", x: "rate-grid cells", y: "P(ground), fraction of chains",
+                    series(.reverseFlip, y: { $0.groundStateProbability }, error: { $0.groundStateStderr }, suffix: " (oracle)")))
             shows.append("\(oracle): it is not a sampler one could run without knowing the answer.")
         }
-        var sa = plot(
-            "Simulated annealing", x: "sweeps", y: "P(ground), fraction of reads",
-            series(.simulatedAnnealing, y: { $0.groundStateProbability }, error: { $0.groundStateStderr }, label: "geometric β"),
-            yLog: false)
-        sa.yRange = 0...1.05
-        plots.append(sa)
+        let geometric = series(
+            .simulatedAnnealing, y: { $0.groundStateProbability }, error: { $0.groundStateStderr }, label: "geometric β")
+        plots.append(probabilityPlot("Simulated annealing", x: "sweeps", y: "P(ground), fraction of reads", geometric))
         let runs = rows(.simulatedAnnealing).filter {
             $0.schedule.isEmpty && $0.status == "success" && $0.groundStateProbability != nil
         }
@@ -668,10 +670,9 @@ public struct ComparisonReport: Sendable, Codable {
         var ground = series(
             .simulatedAnnealing, y: { $0.groundStateProbability }, error: { $0.groundStateStderr }, suffix: " (SA)", label: sa)
         ground += series(.pathIntegral, y: { $0.groundStateProbability }, error: { $0.groundStateStderr }, suffix: " (SQA)")
-        var pg = plot("P(ground) against sweeps", x: "sweeps per read", y: "P(ground), fraction of reads", ground, yLog: false)
-        pg.yRange = 0...1.05
         let plots = [
-            plot("Residual energy per spin against sweeps", x: "sweeps per read", y: "(⟨E⟩ − E_ref)/n", residual), pg,
+            plot("Residual energy per spin against sweeps", x: "sweeps per read", y: "(⟨E⟩ − E_ref)/n", residual),
+            probabilityPlot("P(ground) against sweeps", x: "sweeps per read", y: "P(ground), fraction of reads", ground),
         ]
         var shows: [String] = []
         let sources = Set((rows(.simulatedAnnealing) + rows(.pathIntegral)).compactMap(\.referenceSource))

@@ -59,8 +59,8 @@ public struct AnnealedFlipChainOptions: Sendable {
     }
 
     func validate() throws {
-        guard samples >= 1, samples <= 100_000_000 else { throw InputError("sample.samples", "must be 1…1e8 (got \(samples))") }
-        guard cells >= 1, cells <= 1_000_000 else { throw InputError("sample.cells", "must be 1…1e6 grid cells (got \(cells))") }
+        try Check.sampleCount(samples)
+        try Check.gridCells(cells)
         guard driverFloor > 0, driverFloor < 1 else {
             throw InputError("driver floor", "must lie in (0, 1) (got \(driverFloor))")
         }

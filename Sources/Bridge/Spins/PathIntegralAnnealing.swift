@@ -40,8 +40,8 @@ public struct PathIntegralOptions: Sendable, Equatable {
     }
 
     func validate() throws {
-        guard samples >= 1, samples <= 100_000_000 else { throw InputError("sample.samples", "must be 1…1e8 (got \(samples))") }
-        guard sweeps >= 1 else { throw InputError("sample.sweeps", "must be positive (got \(sweeps))") }
+        try Check.sampleCount(samples)
+        try Check.positive(sweeps, "sample.sweeps")
         if let m = slices {
             guard m >= 2 else {
                 throw InputError(

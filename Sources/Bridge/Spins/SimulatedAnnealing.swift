@@ -48,8 +48,8 @@ public struct SimulatedAnnealingOptions: Sendable, Equatable {
     }
 
     func validate() throws {
-        guard samples >= 1, samples <= 100_000_000 else { throw InputError("sample.samples", "must be 1…1e8 (got \(samples))") }
-        guard sweeps >= 1 else { throw InputError("sample.sweeps", "must be positive (got \(sweeps))") }
+        try Check.sampleCount(samples)
+        try Check.positive(sweeps, "sample.sweeps")
         guard sweepsPerBeta >= 1, sweepsPerBeta <= sweeps else {
             throw InputError("sweeps per beta", "must be 1…\(sweeps) (got \(sweepsPerBeta))")
         }
