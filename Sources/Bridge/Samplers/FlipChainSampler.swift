@@ -44,7 +44,8 @@ public enum FlipChainSampler: SpinSampler {
         let schedule =
             try o.schedule.map {
                 try Problem.annealingSchedule(
-                    $0, spec: loaded.spec, hamiltonian: annealing.hamiltonian, gapSamples: o.gapSamples, maxWork: o.maxWork)
+                    $0, spec: loaded.spec, hamiltonian: annealing.hamiltonian, gapSamples: o.gapSamples, maxWork: o.maxWork,
+                    parameter: "sample.schedule")
             }
             ?? run.schedule
         let maximumDriver = (0...32).map { abs(annealing.hamiltonian.path.coefficients(at: Double($0) / 32).a) }.max() ?? 1

@@ -82,6 +82,7 @@ public enum PathIntegralSampler: SpinSampler {
                 "\(request) is built from the gap or the flip diffusion on the register, which holds at most \(QubitRegister.maximumQubits) qubits; '\(spec.name)' has \(n) spins",
                 hint: "use linear, cosine, boundary-cancelling, a points schedule or a FILE.csv table at this size")
         }
-        return try Problem.annealingSchedule(request, spec: spec, hamiltonian: try spec.hamiltonian())
+        return try Problem.annealingSchedule(
+            request, spec: spec, hamiltonian: try spec.hamiltonian(), parameter: "sample.schedule")
     }
 }

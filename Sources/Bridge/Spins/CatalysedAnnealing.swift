@@ -63,12 +63,7 @@ public struct XXCatalyst: Sendable {
             }
             try Check.finite(s, "catalyst.points s")
             try Check.finite(c, "catalyst.points C")
-            guard s[0] == 0, s[s.count - 1] == 1 else {
-                throw InputError("catalyst.points", "s must run from 0 to 1 (got \(s[0]) … \(s[s.count - 1]))")
-            }
-            for i in 1..<s.count where !(s[i] > s[i - 1]) {
-                throw InputError("catalyst.points", "s must increase strictly (point \(i + 1): \(s[i]) after \(s[i - 1]))")
-            }
+            try Check.unitRange(s, "catalyst.points", variable: "s")
             spline = s.count >= 3 ? try CubicSpline(x: s, y: c, kind: .steffen) : nil
         }
     }
