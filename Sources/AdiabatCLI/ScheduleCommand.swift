@@ -120,17 +120,8 @@ struct ScheduleCommand: ParsableCommand {
         // leaves no file behind.
         var files: [(String, Data)] = []
         if let output { files.append((output, Data(table.csv.utf8))) }
-        if let plot { files.append((plot, Data(Self.plot(table).render().utf8))) }
-        if let pathOutput {
-            guard let a = table.columns.firstIndex(of: "A"), let b = table.columns.firstIndex(of: "B") else {
-                throw InputError(
-                    "--path-output", "applies to schedules on an annealing path (this one is a \(table.context) schedule)",
-                    hint: "name an annealing PROBLEM, or use flip:NAME with --field-scale")
-            }
-            var text = "s,A,B\n"
-            for row in table.rows { text += String(format: "%.12g,%.12g,%.12g\n", row[0], row[a], row[b]) }
-            files.append((pathOutput, Data(text.utf8)))
-        }
+        if let plot { files.append((plot, Data(table.plot().render().utf8))) }
+        if let pathOutput { files.append((pathOutput, Data(try table.pathCSV().utf8))) }
         let json = common.json ? try Output.encodeJSON(ScheduleReport(problem: problem, table: table)) : nil
         try OutputFile.writeTogether(files.map { (URL(fileURLWithPath: $0.0), $0.1) })
         if let json {
@@ -160,35 +151,13 @@ struct ScheduleCommand: ParsableCommand {
 
     private func makeLibrary() throws -> ScheduleLibrary {
         guard let problem else {
-            let map = try fieldScale.map {
-                FlipDiffusionMap(
-                    correspondence: try FlipDiffusionCorrespondence(fieldScale: $0, beta: beta, rate: flipRate), exact: true,
-                    note: "exact: a product law with |h| = \($0)")
-            }
-            return try ScheduleLibrary(
-                context: .free(process: process, tMax: tMax ?? 3, map: map), gapSamples: gapSamples, flipRate: flipRate,
-                flipTMax: tMax)
+            return try ScheduleLibrary.free(
+                process: process, tMax: tMax, fieldScale: fieldScale, beta: beta, flipRate: flipRate, gapSamples: gapSamples)
         }
         return try Problem.load(problem, seed: common.seed, vartype: problemOptions.vartype).scheduleLibrary(
             gapSamples: gapSamples, flipRate: flipRate, tMax: tMax, beta: beta, maxWork: common.maxWork,
             progress: { done, total in Output.progress("gap profile: \(done)/\(total) points") },
             announce: { seconds, summary in Output.announce(seconds: seconds, summary: summary) })
-    }
-
-    /// u(r), with the schedule it was carried from (dashed) for flip:/anneal:.
-    static func plot(_ table: ScheduleTable) -> SVGPlot {
-        var plot = SVGPlot(title: "schedule \(table.schedule)", xLabel: "run time r = τ/T", yLabel: "progress u")
-        let r = table.rows.map { $0[0] }
-        plot.series.append(
-            PlotSeries(label: table.context == "annealing" ? "s(r)" : "u(r)", x: r, y: table.rows.map { $0[1] }, markers: false))
-        if let tMax = table.tMax, let t = table.columns.firstIndex(of: "t"), table.context != "landscape",
-            table.context != "diffusion"
-        {
-            plot.series.append(
-                PlotSeries(label: "1 − t/t_max", x: r, y: table.rows.map { 1 - $0[t] / tMax }, dashed: true, markers: false))
-        }
-        plot.yRange = 0...1
-        return plot
     }
 }
 

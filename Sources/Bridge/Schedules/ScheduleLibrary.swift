@@ -201,6 +201,23 @@ public final class ScheduleLibrary: @unchecked Sendable {
     private var cachedGaps: PathGaps?
     private var cachedMap: FlipDiffusionMap?
 
+    /// The library with no problem behind it (`adiabat schedule NAME` alone): a diffusion of
+    /// `process` to `tMax` (default 3), and, with a field scale `ε`, the exact flip-diffusion map
+    /// of a product law with `|h| = ε` (targeting `e^{−βH_P}` when `beta` is given) for `flip:` and
+    /// `anneal:` schedules.
+    public static func free(
+        process: ForwardProcess, tMax: Double?, fieldScale: Double?, beta: Double?, flipRate: Double, gapSamples: Int
+    ) throws -> ScheduleLibrary {
+        let map = try fieldScale.map {
+            FlipDiffusionMap(
+                correspondence: try FlipDiffusionCorrespondence(fieldScale: $0, beta: beta, rate: flipRate), exact: true,
+                note: "exact: a product law with |h| = \($0)")
+        }
+        return try ScheduleLibrary(
+            context: .free(process: process, tMax: tMax ?? 3, map: map), gapSamples: gapSamples, flipRate: flipRate,
+            flipTMax: tMax)
+    }
+
     public init(
         context: Context, gapSamples: Int = 41, gaps: PathGaps? = nil, flipRate: Double = 1, flipTMax: Double? = nil,
         flipBeta: Double? = nil, maxWork: Double? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil,

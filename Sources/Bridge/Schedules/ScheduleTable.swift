@@ -2,6 +2,7 @@ import AdiabatCore
 import Foundation
 import Landscapes
 import Quantum
+import Reports
 
 /// A schedule tabulated at equally spaced run times, with the path coordinates it implies
 /// (the export of `adiabat schedule`; columns in docs/schedules.md).
@@ -119,5 +120,32 @@ public struct ScheduleTable: Sendable, Encodable {
         var text = columns.joined(separator: ",") + "\n"
         for row in rows { text += row.map { String(format: "%.12g", $0) }.joined(separator: ",") + "\n" }
         return text
+    }
+
+    /// The path table `s, A, B` (`%.12g`), for a schedule on an annealing path: the
+    /// `--path-output` file that `[path] type = "table"` reads back.
+    public func pathCSV() throws -> String {
+        guard let a = columns.firstIndex(of: "A"), let b = columns.firstIndex(of: "B") else {
+            throw InputError(
+                "schedule.path_output", "applies to schedules on an annealing path (this one is a \(context) schedule)",
+                hint: "name an annealing problem, or use flip:NAME with a field scale")
+        }
+        var text = "s,A,B\n"
+        for row in rows { text += String(format: "%.12g,%.12g,%.12g\n", row[0], row[a], row[b]) }
+        return text
+    }
+
+    /// `u(r)`, with the schedule it was carried from (dashed, `1 − t/t_max`) for `flip:`/`anneal:`.
+    public func plot() -> SVGPlot {
+        var plot = SVGPlot(title: "schedule \(schedule)", xLabel: "run time r = τ/T", yLabel: "progress u")
+        let r = rows.map { $0[0] }
+        plot.series.append(
+            PlotSeries(label: context == "annealing" ? "s(r)" : "u(r)", x: r, y: rows.map { $0[1] }, markers: false))
+        if let tMax, let t = columns.firstIndex(of: "t"), context != "landscape", context != "diffusion" {
+            plot.series.append(
+                PlotSeries(label: "1 − t/t_max", x: r, y: rows.map { 1 - $0[t] / tMax }, dashed: true, markers: false))
+        }
+        plot.yRange = 0...1
+        return plot
     }
 }
