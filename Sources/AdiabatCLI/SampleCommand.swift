@@ -90,7 +90,7 @@ struct SampleCommand: ParsableCommand {
     var integrator: SamplerIntegrator?
 
     @Option(
-        name: .long,
+        name: .long, parsing: .unconditional,
         help: ArgumentHelp(
             "Langevin steps per level (annealed-langevin: default ⌈Λ/(steps·η)⌉ with Λ = 500·√(samples/1e5),"
                 + " at least 100, docs/diffusion.md; predictor-corrector: corrector steps, default 1; fokker-planck: 10)."))
@@ -112,7 +112,7 @@ struct SampleCommand: ParsableCommand {
     var dynamics: Dynamics = .reverseSDE
 
     @Option(
-        name: .long,
+        name: .long, parsing: .unconditional,
         help: "Diffusion time at the noise end (default: the problem's t_max; reverse-flip: (n/2)e^{−2γ t_max} = 1e-4).")
     var tMax: Double?
 

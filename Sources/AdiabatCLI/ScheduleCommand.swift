@@ -34,8 +34,8 @@ struct ScheduleCommand: ParsableCommand {
     var samples: Int = 200
 
     @Option(
-        name: .long, help: "Diffusion horizon t_max (default: the problem's; 3 without a problem; on spins the flip diffusion's)."
-    )
+        name: .long, parsing: .unconditional,
+        help: "Diffusion horizon t_max (default: the problem's; 3 without a problem; on spins the flip diffusion's).")
     var tMax: Double?
 
     @Option(name: .long, help: "Forward process without a problem: ou or ve.")
@@ -82,12 +82,6 @@ struct ScheduleCommand: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-        guard (1...1_000_000).contains(samples) else { throw ValidationError("--samples must be 1…1000000 (got \(samples))") }
-        guard (3...2001).contains(gapSamples) else { throw ValidationError("--gap-samples must be 3…2001 (got \(gapSamples))") }
-        if let t = tMax, !(t.isFinite && t > 0) { throw ValidationError("--t-max must be a positive number (got \(t))") }
-        if let e = fieldScale, !(e.isFinite && e > 0) { throw ValidationError("--field-scale must be positive (got \(e))") }
-        if let b = beta, !(b.isFinite && b > 0) { throw ValidationError("--beta must be positive (got \(b))") }
-        guard flipRate.isFinite, flipRate > 0 else { throw ValidationError("--flip-rate must be positive (got \(flipRate))") }
         if problem != nil, fieldScale != nil {
             throw ValidationError("--field-scale applies without a PROBLEM; a spin problem sets its own field scale")
         }
@@ -97,6 +91,8 @@ struct ScheduleCommand: ParsableCommand {
     }
 
     func run() throws {
+        try ScheduleTable.validate(
+            samples: samples, gapSamples: gapSamples, tMax: tMax, fieldScale: fieldScale, beta: beta, flipRate: flipRate)
         let request = try name.request(order: scheduleParameters.order)
         let library = try makeLibrary()
         let schedule = try library.schedule(request)

@@ -28,7 +28,8 @@ struct SpinLawOptions: ParsableArguments {
     var lawFile: String?
 
     @Option(
-        name: .customLong("diffusion-time"), help: "Diffuse the law by independent spin flips for time t first (p_t = p₀ ∗ k_t).")
+        name: .customLong("diffusion-time"), parsing: .unconditional,
+        help: "Diffuse the law by independent spin flips for time t first (p_t = p₀ ∗ k_t).")
     var diffusionTime: Double?
 
     @Option(name: .customLong("flip-rate"), parsing: .unconditional, help: "Flip rate γ of the discrete diffusion.")

@@ -161,7 +161,29 @@ struct ParseTests {
     func others() throws {
         let s = try ScheduleCommand.parse(["cosine", "--samples", "10", "--t-max", "2"])
         #expect(s.samples == 10 && s.tMax == 2)
-        #expect(throws: (any Error).self) { try ScheduleCommand.parse(["cosine", "--samples", "-2"]) }
+        // negative values are parsed; the library refuses them, naming the parameter
+        for (flags, parameter) in [
+            (["--samples", "-2"], "schedule.samples"), (["--t-max", "-1"], "schedule.t_max"),
+            (["--gap-samples", "2"], "schedule.gap_samples"), (["--flip-rate", "0"], "schedule.flip_rate"),
+        ] {
+            let c = try ScheduleCommand.parse(["cosine"] + flags)
+            do {
+                try ScheduleTable.validate(
+                    samples: c.samples, gapSamples: c.scheduleParameters.gapSamples ?? 41, tMax: c.tMax,
+                    fieldScale: c.fieldScale, beta: c.beta, flipRate: c.flipRate)
+                Issue.record("\(flags) passed validation")
+            } catch let error as InputError {
+                #expect(error.location == parameter, "\(flags): \(error)")
+            }
+        }
+        #expect(try SampleCommand.parse(["double-well", "--sampler", "reverse-sde", "--t-max", "-1"]).tMax == -1)
+        do {
+            _ = try SpectrumCommand.parse(["maxcut6", "--diffusion-time", "-0.5"])
+            Issue.record("a negative diffusion time was accepted")
+        } catch {
+            let text = SpectrumCommand.message(for: error)
+            #expect(text.contains("≥ 0") && !text.contains("Missing value"), "\(text)")
+        }
         _ = try ProblemsCommand.parse(["--json"])
         _ = try ReproduceCommand.parse(["hydrogen", "--quick"])
     }

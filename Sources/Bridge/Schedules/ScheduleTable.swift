@@ -31,6 +31,19 @@ public struct ScheduleTable: Sendable, Encodable {
         case noiseEnd = "noise_end"
     }
 
+    /// The checks of `adiabat schedule`'s settings, before anything is built: table rows, gap
+    /// points, the horizon, the field scale, β and the flip rate (errors name `schedule.*`).
+    public static func validate(
+        samples: Int, gapSamples: Int, tMax: Double?, fieldScale: Double?, beta: Double?, flipRate: Double
+    ) throws {
+        _ = try Checked.count(samples, "schedule.samples", in: 1...1_000_000)
+        _ = try Checked.count(gapSamples, "schedule.gap_samples", in: 3...2001)
+        if let tMax { try Check.positive(tMax, "schedule.t_max") }
+        if let fieldScale { try Check.positive(fieldScale, "schedule.field_scale") }
+        if let beta { try Check.positive(beta, "schedule.beta") }
+        try Check.positive(flipRate, "schedule.flip_rate")
+    }
+
     /// Tabulates `schedule` (built by `library` for `request`) at `samples + 1` run times.
     public static func make(schedule: Schedule, request: ScheduleRequest, library: ScheduleLibrary, samples: Int = 200) throws
         -> ScheduleTable
