@@ -59,11 +59,12 @@ public enum LandscapeEvolution {
     public static func estimate(path: LandscapePath, totalTime T: Double, method: EvolutionMethod, options: EvolutionOptions)
         throws -> EvolutionWorkEstimate
     {
-        guard case let .grid(grid, _) = path.discretisation else {
+        guard case let .grid(grid, order) = path.discretisation else {
             throw InputError(
                 "grid", "real-time evolution runs on uniform grids; this problem is radial",
                 hint: "give [grid] lower, upper and points")
         }
+        try GridEvolution.checkMethod(method, order: order)
         // Timed in the middle of the path, where a convolved density costs the most.
         let started = ContinuousClock.now
         _ = try path.potential(atTime: 0.5 * path.tMax)

@@ -171,15 +171,24 @@ public enum GridEvolution {
                 }
                 return (rhs, jacobian)
             },
-            checkSplitting: { name in
-                guard order == .second else {
-                    throw InputError(
-                        "evolve.method",
-                        "\(name) diagonalises the 3-point Laplacian exactly; this problem uses the \(order.rawValue)-order stencil",
-                        hint: "use the second-order stencil, or a GSL method (rk8pd, msadams, …)")
-                }
-            },
+            checkSplitting: { name in try checkSplitting(name, order: order) },
             splitStepper: { try SineSplitStepper(grid: grid, potential: potential) })
+    }
+
+    /// Refuses a split-operator method on a stencil other than the 3-point one, which its sine
+    /// transform diagonalises exactly (GSL's steppers run on any stencil): callers check this
+    /// before estimating the work, so a method that cannot run is named first.
+    public static func checkMethod(_ method: EvolutionMethod, order: LaplacianOrder) throws {
+        if method.isSplitOperator { try checkSplitting(method.name, order: order) }
+    }
+
+    static func checkSplitting(_ name: String, order: LaplacianOrder) throws {
+        guard order == .second else {
+            throw InputError(
+                "evolve.method",
+                "\(name) diagonalises the 3-point Laplacian exactly; this problem uses the \(order.rawValue + 1)-point (order \(order.rawValue)) stencil",
+                hint: "use the second-order stencil, or a GSL method (rk8pd, msadams, …)")
+        }
     }
 
     /// `|⟨a|b⟩|²/(‖a‖²‖b‖²)` for `a` real (length n) or complex, `b` complex (length 2n).

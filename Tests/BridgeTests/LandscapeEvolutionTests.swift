@@ -7,6 +7,27 @@ import Testing
 
 @Suite("Landscape evolution (Score-Hamiltonian path)")
 struct LandscapeEvolutionTests {
+    @Test("a split method on a 4th-order stencil is refused as a method, before the work estimate")
+    func methodBeforeBudget() throws {
+        // two-moons: 401² nodes, 4th-order stencil; at T = 4 its GSL evolution is far beyond the
+        // default budget, so a budget error here would hide that split4 cannot run at all.
+        var request = EvolveRequest()
+        request.totalTime = 4
+        do {
+            _ = try Problem.load("two-moons", seed: 1).evolve(request)
+            Issue.record("the evolution ran")
+        } catch let error as InputError {
+            #expect(error.location == "evolve.method" && error.message.contains("5-point (order 4)"), "\(error)")
+        }
+        request.method = .gsl(.rk8pd)
+        do {
+            _ = try Problem.load("two-moons", seed: 1).evolve(request)
+            Issue.record("the evolution ran")
+        } catch let error as InputError {
+            #expect(error.location == "evolve.total_time" && error.message.contains("work units"), "\(error)")
+        }
+    }
+
     /// Along the OU path a Gaussian stays Gaussian and every Score Hamiltonian has gap
     /// ≥ min(1, 1/σ²); the adiabatic theorem makes `1 − F` fall like `T⁻²` (observed: 0.30,
     /// 0.23, 0.029, 1.5e-3, ≈1e-4 for T = 0.5 … 128). At the data end
