@@ -161,8 +161,7 @@ public enum AnnealingEvolution {
                 // inPlaceStepDoublingFrom real components keeps two more vectors, from there none
                 // (SplitOperatorDriver); a sector's vectors are half as long
                 let length = sector == .full ? 2 << n : 1 << n
-                let copies = options.steps == nil && length < options.inPlaceStepDoublingFrom ? 2.0 : 0.0
-                let vectors = 1 + copies * Double(length) / Double(2 << n)
+                let vectors = 1 + options.splitCopies(components: length) * Double(length) / Double(2 << n)
                 try QubitRegister.validate(qubits: n, vectors: vectors, for: "the evolution")
             },
             splitStepper: {
@@ -499,9 +498,10 @@ extension AnnealingEvolution {
         let h = problem.hamiltonian
         let n = h.qubits
         let rho = spectralRadius(h)
-        let amplitudes = Foundation.pow(2.0, Double(h.sectors != nil && problem.initialSpins == nil ? n - 1 : n))
-        let inPlace =
-            method.isSplitOperator && options.steps == nil && 2 * amplitudes >= Double(options.inPlaceStepDoublingFrom)
+        let evolved = h.sectors != nil && problem.initialSpins == nil ? n - 1 : n
+        let amplitudes = Foundation.pow(2.0, Double(evolved))
+        let components = evolved < Int.bitWidth - 2 ? 2 << evolved : .max
+        let inPlace = method.isSplitOperator && options.stepDoublingInPlace(components: components)
         let evaluations =
             inPlace ? EvolutionWorkEstimate.inPlaceEvaluationsPerStep : EvolutionWorkEstimate.evaluationsPerStep
         return EvolutionWorkEstimate(

@@ -44,6 +44,16 @@ public struct EvolutionOptions: Sendable, Equatable {
     /// exact copies. 0 in tests, to use it at any size.
     public var inPlaceStepDoublingFrom: Int = 1 << 21
 
+    /// Whether split-operator step doubling on a state of `components` reals runs in place
+    /// (adaptive steps from ``inPlaceStepDoublingFrom`` on): no copies, one undone step per step.
+    public func stepDoublingInPlace(components: Int) -> Bool { steps == nil && components >= inPlaceStepDoublingFrom }
+
+    /// The vectors a split-operator run keeps besides the state of `components` reals: the big
+    /// step's and the half steps' for step doubling with copies, none in place or with fixed steps.
+    public func splitCopies(components: Int) -> Double {
+        steps == nil && !stepDoublingInPlace(components: components) ? 2 : 0
+    }
+
     public init(
         rtol: Double = 1e-8, atol: Double = 1e-10, steps: Int? = nil, maxSteps: Int = 10_000_000,
         trajectorySamples: Int = 0, trajectorySpectrum: Bool = false, maximumDenseJacobian: Int = 1024

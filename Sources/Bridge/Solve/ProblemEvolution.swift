@@ -279,7 +279,6 @@ extension Problem {
             context: .landscape(path), gapSamples: request.gapSamples ?? 41, maxWork: request.maxWork
         ).schedule(request.schedule)
         let method = request.method ?? .split4
-        try Check.positive(T, "evolve.total_time")
         let options = request.options(for: method)
         let estimate = try LandscapeEvolution.estimate(path: path, totalTime: T, method: method, options: options)
         try checkWork(estimate, request, what: "evolving \(loaded.name) to T = \(Comparison.format(T))")

@@ -229,7 +229,6 @@ extension Problem {
                 "evolve.total_time", "is required for a score field (a problem file sets no total time)",
                 hint: "give the total run time T")
         }
-        try Check.positive(T, "evolve.total_time")
         if request.instantaneous {
             throw InputError("evolve.instantaneous", "is available for annealing problems only")
         }

@@ -22,7 +22,7 @@ extension SplittingMethod {
     /// adds the big step's and the half steps' vectors, from there none (sketched distances,
     /// docs/evolution.md, "Memory").
     func registerVectors(components: Int, options: EvolutionOptions) -> Double {
-        options.steps == nil && components < options.inPlaceStepDoublingFrom ? 3 : 1
+        1 + options.splitCopies(components: components)
     }
 
     func validate(on system: EvolutionSystem, options: EvolutionOptions) throws {
