@@ -2,7 +2,8 @@
 """Record the golden set: every case of Tests/AdiabatCLITests/Golden/cases.txt run through a
 built `adiabat`, its exit status, stdout (parsed as JSON when it is one) and stderr stored as
 NAME.json beside the case list. Tests/AdiabatCLITests/GoldenTests.swift runs the cases again
-and compares (numbers to 1e-10 relative; timings ignored; refusals must stay one error: line).
+and compares (numbers to 1e-10 relative; timings ignored; a refusal must stay one error: line
+with the recorded first clause, up to its first '; ' or '. ').
 
 Usage: tools/golden.py [--binary .build/release/adiabat] [--only NAME ...]
 Run from the package root. Re-record only for a deliberate, documented change of output.

@@ -9,7 +9,8 @@ import Testing
 ///   agree to the bit), strings and booleans exactly; timings (`seconds`, `…_seconds`,
 ///   `…per_second`) are ignored, keys added since are allowed;
 /// - a refusal stays a refusal: a non-zero exit, nothing on stdout, exactly one `error:` line
-///   on stderr (its wording may improve).
+///   on stderr whose first clause (up to the first "; " or ". ": what is wrong, naming the
+///   parameter) is the recorded one; the hints after it may improve without a new recording.
 @Suite("golden set: outputs agree with the recorded ones")
 struct GoldenTests {
     struct Case: Sendable, CustomTestStringConvertible {
@@ -40,6 +41,19 @@ struct GoldenTests {
         }
     }
 
+    @Test("a refusal's first clause ends at its first '; ' or '. '")
+    func firstClause() {
+        #expect(
+            Self.firstClause("error: --steps (evolve.steps): must be 1…10 (got -3); the integrators stop\n")
+                == "error: --steps (evolve.steps): must be 1…10 (got -3)")
+        #expect(
+            Self.firstClause("error: The value 'x' is invalid for '--method <method>'. Please provide one of: a; b")
+                == "error: The value 'x' is invalid for '--method <method>'")
+        #expect(
+            Self.firstClause("error: --law boltzmann needs --beta β (got 1.5)\n")
+                == "error: --law boltzmann needs --beta β (got 1.5)")
+    }
+
     @Test("each case agrees with its recording", arguments: cases)
     func agrees(_ c: Case) throws {
         let recorded = try JSONSerialization.jsonObject(
@@ -56,6 +70,12 @@ struct GoldenTests {
             #expect(run.stdout.isEmpty, "\(c.name): a refusal printed on stdout")
             let lines = run.stderr.split(separator: "\n")
             #expect(lines.count == 1 && lines.first?.hasPrefix("error: ") == true, "\(c.name): \(run.stderr)")
+            let stderr = run.stderr.replacingOccurrences(of: scratch.path, with: "$TMP")
+                .replacingOccurrences(of: packageRoot.path, with: "$ROOT")
+            let recordedStderr = try #require(record["stderr"] as? String)
+            #expect(
+                Self.firstClause(stderr) == Self.firstClause(recordedStderr),
+                "\(c.name): the refusal now says '\(stderr.trimmingCharacters(in: .newlines))'")
             return
         }
         #expect(run.status == 0, "\(c.name): \(run.stderr)")
@@ -65,6 +85,13 @@ struct GoldenTests {
         var differences: [String] = []
         Self.compare(record["stdout"] as Any, now, path: "", into: &differences)
         #expect(differences.isEmpty, "\(c.name): \(differences.prefix(8).joined(separator: "; "))")
+    }
+
+    /// A refusal's first clause: its line up to the first "; " or ". " (all of it without one).
+    static func firstClause(_ line: String) -> String {
+        let text = line.trimmingCharacters(in: .whitespacesAndNewlines)
+        let cuts = ["; ", ". "].compactMap { text.range(of: $0)?.lowerBound }
+        return cuts.min().map { String(text[..<$0]) } ?? text
     }
 
     static func isTiming(_ key: String) -> Bool {
