@@ -80,8 +80,7 @@ struct CompareCommand: ParsableCommand {
     )
     var pathIntegral: Bool?
 
-    @Option(name: .long, parsing: .unconditional, help: "Gap-profile points (the gap plot and the gap-adaptive schedules).")
-    var gapSamples: Int = 41
+    @OptionGroup var gap: GapSamplesOption
 
     @Option(
         name: .long, parsing: .unconditional,
@@ -91,19 +90,11 @@ struct CompareCommand: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "Relative tolerance of the real-time evolution.")
     var rtol: Double = 1e-5
 
-    @Option(name: .long, help: "Report directory (default: report/PROBLEM).")
-    var report: String?
-
-    @Flag(name: .long, help: "Recompute every cell (discard DIR/cells.jsonl).")
-    var fresh = false
+    @OptionGroup var folder: ReportFolderOptions
 
     @OptionGroup var problemOptions: ProblemOptions
 
     @OptionGroup var common: CommonOptions
-
-    func validate() throws {
-        if let report, report.isEmpty { throw ValidationError("--report needs a directory") }
-    }
 
     func run() throws {
         let loaded = try Problem.load(problem, seed: common.seed, vartype: problemOptions.vartype)
@@ -144,17 +135,17 @@ struct CompareCommand: ParsableCommand {
             guard annealing else { throw ValidationError("--path-integral applies to annealing problems") }
             settings.pathIntegral = pathIntegral
         }
-        settings.gapSamples = gapSamples
+        if let gapSamples = gap.gapSamples { settings.gapSamples = gapSamples }
         settings.points = points
         settings.rtol = rtol
         if points != nil && annealing { throw ValidationError("--points applies to landscapes") }
 
         let comparison = try Comparison(problem: loaded, settings: settings)
         try comparison.checkWork(maxWork: common.maxWork)
-        let directory = URL(fileURLWithPath: report ?? "report/\(comparison.name)")
+        let directory = URL(fileURLWithPath: folder.folder(default: comparison.name))
         try OutputFile.createFolder(directory)
         // The store holds the folder's lock until the result files are written.
-        let store = try CellStore<CellResult>(url: directory.appendingPathComponent("cells.jsonl"), fresh: fresh)
+        let store = try CellStore<CellResult>(url: directory.appendingPathComponent("cells.jsonl"), fresh: folder.fresh)
         defer { store.close() }
         let result = try comparison.run(store: store) { done, total, label in
             Output.progress("compare \(comparison.name): \(done)/\(total) cells  (\(label))")

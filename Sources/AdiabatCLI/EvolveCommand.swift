@@ -2,10 +2,6 @@ import ArgumentParser
 import Bridge
 import Foundation
 
-extension EvolveRequest.SaveStateTimes: ExpressibleByArgument {}
-
-extension EvolutionMethod: ExpressibleByArgument {}
-
 /// `adiabat evolve`: real-time Schrödinger evolution along the problem's path.
 struct EvolveCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -23,10 +19,7 @@ struct EvolveCommand: ParsableCommand {
     @Argument(help: "Problem file (.toml, .coo, .json, .qubo) or bundled problem name.")
     var problem: String
 
-    @Option(
-        name: .long, parsing: .unconditional,
-        help: "Total run time T (default: the problem's total_time, or its points schedule).")
-    var totalTime: Double?
+    @OptionGroup var anneal: TotalTimeOption
 
     @Option(name: .long, help: ScheduleOption.help)
     var schedule = ScheduleOption("problem")
@@ -78,7 +71,7 @@ struct EvolveCommand: ParsableCommand {
     /// The request the flags make.
     func request() throws -> EvolveRequest {
         var request = EvolveRequest()
-        request.totalTime = totalTime
+        request.totalTime = anneal.totalTime
         request.schedule = try schedule.request(order: scheduleParameters.order)
         request.method = method
         request.rtol = rtol

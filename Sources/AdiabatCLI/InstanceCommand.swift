@@ -3,8 +3,6 @@ import ArgumentParser
 import Bridge
 import Foundation
 
-extension SpinGlassInstances.Kind: ExpressibleByArgument {}
-
 /// `adiabat instance KIND --size N --output FILE`: writes a benchmark instance (SK, 3-regular
 /// Max-Cut, 2-D ±J glass) as dimod BQM JSON or COO, reproducible from `--seed`.
 struct InstanceCommand: ParsableCommand {

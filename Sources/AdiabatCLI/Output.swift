@@ -27,10 +27,6 @@ struct ProblemOptions: ParsableArguments {
     var vartype: Vartype?
 }
 
-extension Vartype: ExpressibleByArgument {
-    public init?(argument: String) { self.init(rawValue: argument.uppercased()) }
-}
-
 /// Writing results: one JSON object (sorted keys) or human-readable text.
 enum Output {
     static func json<T: Encodable>(_ value: T) throws {

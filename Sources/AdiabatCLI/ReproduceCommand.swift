@@ -3,8 +3,6 @@ import Bridge
 import Experiments
 import Foundation
 
-extension ExperimentName: ExpressibleByArgument {}
-
 /// `adiabat reproduce NAME`: one of the paper's experiments (or the Grover scaling) as a
 /// bundled run that writes its figures, tables and a self-contained HTML page.
 struct ReproduceCommand: ParsableCommand {

@@ -2,9 +2,6 @@ import ArgumentParser
 import Bridge
 import Foundation
 
-extension SamplerIntegrator: ExpressibleByArgument {}
-extension TrotterBoundary: ExpressibleByArgument {}
-
 /// A `--sampler` value: a name of the library's sampler registry (so `--help` lists them all
 /// and a typo is refused with the list).
 struct SamplerChoice: ExpressibleByArgument, Sendable {
@@ -111,10 +108,7 @@ struct SampleCommand: ParsableCommand {
     @Option(name: .long, help: "The law --sampler fokker-planck evolves.")
     var dynamics: Dynamics = .reverseSDE
 
-    @Option(
-        name: .long, parsing: .unconditional,
-        help: "Diffusion time at the noise end (default: the problem's t_max; reverse-flip: (n/2)e^{−2γ t_max} = 1e-4).")
-    var tMax: Double?
+    @OptionGroup var horizon: DiffusionHorizonOption
 
     @Option(name: .long, parsing: .unconditional, help: "RMS score error ε injected as ε·δ/‖δ‖ under p_t.")
     var scoreError: Double = 0
@@ -131,17 +125,9 @@ struct SampleCommand: ParsableCommand {
         help: "simulated-annealing and path-integral: Metropolis sweeps per read (default 1000).")
     var sweeps: Int?
 
-    @Option(
-        name: .long, parsing: .unconditional,
-        help: "flip-chain: total run time T of the annealed flip chain (default: the problem's total_time).")
-    var totalTime: Double?
+    @OptionGroup var anneal: TotalTimeOption
 
-    @Option(
-        name: .long, parsing: .unconditional,
-        help:
-            "reverse-flip: target the Boltzmann law at this β (default: uniform on the ground states); path-integral: the inverse temperature β, M/(B(1)·J_rms) unless given."
-    )
-    var beta: Double?
+    @OptionGroup var flipDiffusion: FlipDiffusionOptions
 
     @Option(
         name: .customLong("trotter-slices"), parsing: .unconditional,
@@ -152,9 +138,6 @@ struct SampleCommand: ParsableCommand {
         name: .customLong("trotter-boundary"),
         help: "path-integral: periodic (the thermal trace, default) or open (free ends in imaginary time).")
     var trotterBoundary: TrotterBoundary?
-
-    @Option(name: .customLong("flip-rate"), parsing: .unconditional, help: "reverse-flip: forward flip rate γ.")
-    var flipRate: Double = 1
 
     @Option(name: .long, help: "reverse-flip: start from the exact marginal or the uniform law.")
     var prior: ReverseFlipDiffusion.Prior = .marginal
@@ -198,12 +181,12 @@ struct SampleCommand: ParsableCommand {
         r.stepSize = stepSize
         r.dataScale = dataScale
         r.fokkerPlanckLangevin = dynamics == .annealedLangevin
-        r.tMax = tMax
+        r.tMax = horizon.tMax
         r.scoreError = scoreError
         r.sweeps = sweeps
-        r.totalTime = totalTime
-        r.beta = beta
-        r.flipRate = flipRate
+        r.totalTime = anneal.totalTime
+        r.beta = flipDiffusion.beta
+        r.flipRate = flipDiffusion.flipRate
         r.prior = prior
         r.betaSchedule = betaSchedule
         r.betaRange = try parsedBetaRange().map { (hot: $0.0, cold: $0.1) }

@@ -2,9 +2,6 @@ import ArgumentParser
 import Bridge
 import Foundation
 
-extension ForwardProcess: ExpressibleByArgument {}
-extension ScheduleExport.Target: ExpressibleByArgument {}
-
 /// `adiabat schedule NAME [PROBLEM]`: tabulates, exports and plots a schedule.
 struct ScheduleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,7 +15,7 @@ struct ScheduleCommand: ParsableCommand {
             spacing in t and are truncated at t_max. flip:NAME carries a flip-diffusion schedule \
             to the annealing path A = 1 − s, B = s by the correspondence of docs/theory.md §4 (exact \
             for product laws; the output says when it is not); anneal:NAME goes back. Without a \
-            PROBLEM, --t-max and --process set the diffusion, --field-scale the spin field of \
+            PROBLEM, --t-max (default 3) and --process set the diffusion, --field-scale the spin field of \
             flip:/anneal:. See docs/schedules.md.
             """)
 
@@ -33,10 +30,7 @@ struct ScheduleCommand: ParsableCommand {
     @Option(name: .long, parsing: .unconditional, help: "Tabulate at N + 1 equally spaced run times.")
     var samples: Int = 200
 
-    @Option(
-        name: .long, parsing: .unconditional,
-        help: "Diffusion horizon t_max (default: the problem's; 3 without a problem; on spins the flip diffusion's).")
-    var tMax: Double?
+    @OptionGroup var horizon: DiffusionHorizonOption
 
     @Option(name: .long, help: "Forward process without a problem: ou or ve.")
     var process: ForwardProcess = .ou
@@ -46,12 +40,7 @@ struct ScheduleCommand: ParsableCommand {
         help: "Without a problem: the spin field scale ε for flip:/anneal: (a product law with |h| = ε).")
     var fieldScale: Double?
 
-    @Option(
-        name: .long, parsing: .unconditional, help: "flip:/anneal: target law e^{−βH_P} (default: uniform on the ground states).")
-    var beta: Double?
-
-    @Option(name: .customLong("flip-rate"), parsing: .unconditional, help: "flip:/anneal: the flip rate γ.")
-    var flipRate: Double = 1
+    @OptionGroup var flipDiffusion: FlipDiffusionOptions
 
     @Option(name: .long, help: "Write the table as CSV to this file (with --export: the export, JSON).")
     var output: String?
@@ -63,8 +52,7 @@ struct ScheduleCommand: ParsableCommand {
     )
     var export: ScheduleExport.Target?
 
-    @Option(name: .long, parsing: .unconditional, help: "--export dwave: the anneal time in µs (default: the problem's).")
-    var totalTime: Double?
+    @OptionGroup var anneal: TotalTimeOption
 
     @Option(name: .long, help: "Draw u(r) as an SVG plot into this file.")
     var plot: String?
@@ -92,7 +80,8 @@ struct ScheduleCommand: ParsableCommand {
 
     func run() throws {
         try ScheduleTable.validate(
-            samples: samples, gapSamples: gapSamples, tMax: tMax, fieldScale: fieldScale, beta: beta, flipRate: flipRate)
+            samples: samples, gapSamples: gapSamples, tMax: horizon.tMax, fieldScale: fieldScale, beta: flipDiffusion.beta,
+            flipRate: flipDiffusion.flipRate)
         let request = try name.request(order: scheduleParameters.order)
         let library = try makeLibrary()
         let schedule = try library.schedule(request)
@@ -101,7 +90,7 @@ struct ScheduleCommand: ParsableCommand {
                 throw InputError("schedule.output", "is required with --export", hint: "give FILE.json")
             }
             try ScheduleExport.write(
-                export, schedule: schedule, library: library, totalTime: totalTime, steps: samples, to: output)
+                export, schedule: schedule, library: library, totalTime: anneal.totalTime, steps: samples, to: output)
             if common.json {
                 try Output.json(["export": export.rawValue, "output": output, "schedule": schedule.name])
             } else {
@@ -109,7 +98,7 @@ struct ScheduleCommand: ParsableCommand {
             }
             return
         }
-        if totalTime != nil { throw InputError("schedule.total_time", "applies to --export dwave") }
+        if anneal.totalTime != nil { throw InputError("schedule.total_time", "applies to --export dwave") }
         Output.endProgress()
         let table = try ScheduleTable.make(schedule: schedule, request: request, library: library, samples: samples)
         // Every output is built and checked before any file is written: a failing command
@@ -148,10 +137,12 @@ struct ScheduleCommand: ParsableCommand {
     private func makeLibrary() throws -> ScheduleLibrary {
         guard let problem else {
             return try ScheduleLibrary.free(
-                process: process, tMax: tMax, fieldScale: fieldScale, beta: beta, flipRate: flipRate, gapSamples: gapSamples)
+                process: process, tMax: horizon.tMax, fieldScale: fieldScale, beta: flipDiffusion.beta,
+                flipRate: flipDiffusion.flipRate, gapSamples: gapSamples)
         }
         return try Problem.load(problem, seed: common.seed, vartype: problemOptions.vartype).scheduleLibrary(
-            gapSamples: gapSamples, flipRate: flipRate, tMax: tMax, beta: beta, maxWork: common.maxWork,
+            gapSamples: gapSamples, flipRate: flipDiffusion.flipRate, tMax: horizon.tMax, beta: flipDiffusion.beta,
+            maxWork: common.maxWork,
             progress: { done, total in Output.progress("gap profile: \(done)/\(total) points") },
             announce: { seconds, summary in Output.announce(seconds: seconds, summary: summary) })
     }

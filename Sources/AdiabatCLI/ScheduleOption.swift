@@ -36,10 +36,10 @@ struct ScheduleParameterOptions: ParsableArguments {
         help: "Order K of a bare boundary-cancelling schedule (its first K derivatives vanish at both ends).")
     var order: Int = 2
 
-    @Option(
-        name: .long, parsing: .unconditional,
-        help: "Points of the gap profile behind --schedule roland-cerf or gap-adaptive, 3…2001 (default 41).")
-    var gapSamples: Int?
+    @OptionGroup var gap: GapSamplesOption
+
+    /// `--gap-samples` (nil: the library's 41).
+    var gapSamples: Int? { gap.gapSamples }
 
     func validate() throws {
         guard (0...12).contains(order) else { throw ValidationError("--order must be between 0 and 12 (got \(order))") }

@@ -23,13 +23,7 @@ struct SpectrumCommand: ParsableCommand {
     @Argument(help: "A problem file or the name of a bundled problem (see 'adiabat problems').")
     var problem: String
 
-    @Option(name: .long, parsing: .unconditional, help: "Diffusion time t (landscape problems; default 0, the data end).")
-    var time: Double?
-
-    @Option(
-        name: .customLong("s"), parsing: .unconditional,
-        help: "Anneal fraction s in [0, 1] (annealing problems; default 0.5, the middle of the path).")
-    var annealFraction: Double?
+    @OptionGroup var point: PathPointOptions
 
     @Option(name: .long, parsing: .unconditional, help: "How many of the lowest levels to compute.")
     var levels: Int = 4
@@ -61,8 +55,8 @@ struct SpectrumCommand: ParsableCommand {
     /// The request the flags make.
     func request() -> SpectrumRequest {
         var request = SpectrumRequest()
-        request.time = time
-        request.s = annealFraction
+        request.time = point.time
+        request.s = point.annealFraction
         request.levels = levels
         request.angularMomentum = angularMomentum
         request.profile = profile

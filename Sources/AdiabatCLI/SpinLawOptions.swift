@@ -17,10 +17,10 @@ struct SpinLawOptions: ParsableArguments {
     )
     var law: SpinLawChoice?
 
-    @Option(
-        name: .long, parsing: .unconditional,
-        help: "Inverse temperature β of the Boltzmann law p ∝ e^{−βE} (implies --law boltzmann).")
-    var beta: Double?
+    /// `--beta` (implies `--law boltzmann`) and `--flip-rate`, the rate of `--diffusion-time`'s flips.
+    @OptionGroup var flipDiffusion: FlipDiffusionOptions
+
+    var beta: Double? { flipDiffusion.beta }
 
     @Option(
         name: .customLong("law-file"),
@@ -32,9 +32,6 @@ struct SpinLawOptions: ParsableArguments {
         help: "Diffuse the law by independent spin flips for time t first (p_t = p₀ ∗ k_t).")
     var diffusionTime: Double?
 
-    @Option(name: .customLong("flip-rate"), parsing: .unconditional, help: "Flip rate γ of the discrete diffusion.")
-    var flipRate: Double = 1
-
     @Option(name: .long, parsing: .unconditional, help: "Rate scale Γ of the Score Hamiltonian −ΓΣσx + diag(ΓΣ√ratio).")
     var gamma: Double = 1
 
@@ -45,7 +42,7 @@ struct SpinLawOptions: ParsableArguments {
         r.groundStates = law == .groundStates
         r.lawFile = lawFile
         r.diffusionTime = diffusionTime
-        r.flipRate = flipRate
+        r.flipRate = flipDiffusion.flipRate
         r.gamma = gamma
         return r
     }
@@ -63,6 +60,7 @@ struct SpinLawOptions: ParsableArguments {
         if let t = diffusionTime, !(t.isFinite && t >= 0) {
             throw ValidationError("--diffusion-time must be finite and ≥ 0 (got \(t))")
         }
+        let flipRate = flipDiffusion.flipRate
         guard flipRate.isFinite, flipRate > 0 else { throw ValidationError("--flip-rate must be positive (got \(flipRate))") }
         guard gamma.isFinite, gamma > 0 else { throw ValidationError("--gamma must be positive (got \(gamma))") }
     }

@@ -22,17 +22,13 @@ struct SweepCommand: ParsableCommand {
     @Argument(help: "The campaign spec (TOML), or with --status the campaign folder.")
     var spec: String
 
-    @Option(name: .long, help: "Campaign folder (default: report/SPEC-NAME).")
-    var report: String?
+    @OptionGroup var folder: ReportFolderOptions
 
     @Option(name: .long, help: "Run only shard K of N (K from 1 to N): K/N.")
     var shard: String?
 
     @Flag(name: .long, help: "Print how many cells are done, per shard, without computing anything.")
     var status = false
-
-    @Flag(name: .long, help: "Recompute this run's cells (discard its cell file).")
-    var fresh = false
 
     @Option(name: .long, parsing: .unconditional, help: "Write DIR/sweep.sbatch (a job array of N tasks) and DIR/merge.sbatch.")
     var slurm: Int?
@@ -58,7 +54,6 @@ struct SweepCommand: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-        if let report, report.isEmpty { throw ValidationError("--report needs a directory") }
         if submit && slurm == nil { throw ValidationError("--submit needs --slurm N") }
         if slurm != nil && shard != nil { throw ValidationError("--slurm writes the array of all shards; drop --shard") }
         if slurm == nil && (partition != nil || time != nil || mem != nil || cpusPerTask != nil || account != nil) {
@@ -68,7 +63,7 @@ struct SweepCommand: ParsableCommand {
 
     func run() throws {
         if status {
-            let directory = URL(fileURLWithPath: report ?? spec)
+            let directory = URL(fileURLWithPath: folder.report ?? spec)
             try MergeCommand.printStatus(try CampaignStatus.read(directory), directory: directory, json: common.json)
             return
         }
@@ -78,7 +73,7 @@ struct SweepCommand: ParsableCommand {
         let campaign = try Campaign(spec: loaded)
         for line in campaign.deprecations { Output.warning(line) }
         let directory = URL(
-            fileURLWithPath: report ?? "report/\(specURL.deletingPathExtension().lastPathComponent)"
+            fileURLWithPath: folder.folder(default: specURL.deletingPathExtension().lastPathComponent)
         ).standardizedFileURL
         if let slurm {
             let plan = SlurmPlan(
@@ -113,7 +108,7 @@ struct SweepCommand: ParsableCommand {
             return
         }
         let outcome = try campaign.run(
-            directory: directory, shard: shard, fresh: fresh,
+            directory: directory, shard: shard, fresh: folder.fresh,
             progress: { done, total, label in
                 Output.progress("sweep: \(done)/\(total) cells  (\(label))")
             })

@@ -2,11 +2,7 @@ import ArgumentParser
 import Bridge
 import Foundation
 
-// The annealing (spin) printing of `translate` (the numerics are `Problem.translate`), and the
-// spin samplers' argument types.
-
-extension BetaScheduleKind: ExpressibleByArgument {}
-extension ReverseFlipDiffusion.Prior: ExpressibleByArgument {}
+// The annealing (spin) printing of `translate` (the numerics are `Problem.translate`).
 
 /// The annealing (spin) branch of `translate`: the report in words.
 extension TranslateCommand {

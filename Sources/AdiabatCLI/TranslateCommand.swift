@@ -2,8 +2,6 @@ import ArgumentParser
 import Bridge
 import Foundation
 
-extension TranslateRequest.Target: ExpressibleByArgument {}
-
 /// `adiabat translate PROBLEM`: parses a ``TranslateRequest``, asks the problem for it
 /// (`Problem.translate`, which also writes `--output`) and prints the solution. Landscapes:
 /// score → Hamiltonian or back (issue 3). Annealing problems: H(s) → the law ψ₀(s)² and its
@@ -38,11 +36,7 @@ struct TranslateCommand: ParsableCommand {
     )
     var to: TranslateRequest.Target?
 
-    @Option(name: .long, parsing: .unconditional, help: "Diffusion time t (landscape problems).")
-    var time: Double?
-
-    @Option(name: .customLong("s"), parsing: .unconditional, help: "Anneal fraction s in [0, 1] (annealing problems).")
-    var annealFraction: Double?
+    @OptionGroup var point: PathPointOptions
 
     @Option(name: .long, help: "Write the table here (.csv or .json).")
     var output: String?
@@ -58,9 +52,11 @@ struct TranslateCommand: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-        if time != nil && annealFraction != nil { throw ValidationError("give --time (landscapes) or --s (annealing), not both") }
+        if point.time != nil && point.annealFraction != nil {
+            throw ValidationError("give --time (landscapes) or --s (annealing), not both")
+        }
         if to == .score && law.isSet { throw ValidationError("--beta/--law/--law-file define a law: use --to hamiltonian") }
-        if to == .hamiltonian && annealFraction != nil {
+        if to == .hamiltonian && point.annealFraction != nil {
             throw ValidationError(
                 "--s goes with --to score (H(s) → score); --to hamiltonian takes a law (--beta, --law or --law-file)")
         }
@@ -75,8 +71,8 @@ struct TranslateCommand: ParsableCommand {
     var request: TranslateRequest {
         var request = TranslateRequest()
         request.to = to
-        request.time = time
-        request.s = annealFraction
+        request.time = point.time
+        request.s = point.annealFraction
         request.roundTrip = roundTrip
         request.law = law.request
         request.output = output

@@ -23,7 +23,7 @@ struct ParseTests {
     @Test("sweep and merge: shards, Slurm options, and the checks between them")
     func sweep() throws {
         let c = try SweepCommand.parse(["c.toml", "--report", "r", "--shard", "2/4", "--json"])
-        #expect(c.spec == "c.toml" && c.report == "r" && c.shard == "2/4" && c.common.json && c.slurm == nil)
+        #expect(c.spec == "c.toml" && c.folder.report == "r" && c.shard == "2/4" && c.common.json && c.slurm == nil)
         let s = try SweepCommand.parse([
             "c.toml", "--slurm", "8", "--submit", "--partition", "short", "--time", "1:00:00", "--mem", "4G",
             "--cpus-per-task", "4", "--account", "qa",
@@ -139,7 +139,7 @@ struct ParseTests {
     @Test("translate: --to, --s, --round-trip and --output")
     func translate() throws {
         let c = try TranslateCommand.parse(["double-well", "--to", "hamiltonian", "--time", "0.5", "--round-trip"])
-        #expect(c.to == .hamiltonian && c.time == 0.5 && c.roundTrip)
+        #expect(c.to == .hamiltonian && c.point.time == 0.5 && c.roundTrip)
         #expect(throws: (any Error).self) { try TranslateCommand.parse(["sk10", "--s", "1.5"]) }
         #expect(throws: (any Error).self) { try TranslateCommand.parse(["sk10", "--to", "hamiltonian", "--s", "0.5"]) }
     }
@@ -160,7 +160,7 @@ struct ParseTests {
     @Test("schedule, problems and reproduce parse their flags")
     func others() throws {
         let s = try ScheduleCommand.parse(["cosine", "--samples", "10", "--t-max", "2"])
-        #expect(s.samples == 10 && s.tMax == 2)
+        #expect(s.samples == 10 && s.horizon.tMax == 2)
         // negative values are parsed; the library refuses them, naming the parameter
         for (flags, parameter) in [
             (["--samples", "-2"], "schedule.samples"), (["--t-max", "-1"], "schedule.t_max"),
@@ -169,14 +169,14 @@ struct ParseTests {
             let c = try ScheduleCommand.parse(["cosine"] + flags)
             do {
                 try ScheduleTable.validate(
-                    samples: c.samples, gapSamples: c.scheduleParameters.gapSamples ?? 41, tMax: c.tMax,
-                    fieldScale: c.fieldScale, beta: c.beta, flipRate: c.flipRate)
+                    samples: c.samples, gapSamples: c.scheduleParameters.gapSamples ?? 41, tMax: c.horizon.tMax,
+                    fieldScale: c.fieldScale, beta: c.flipDiffusion.beta, flipRate: c.flipDiffusion.flipRate)
                 Issue.record("\(flags) passed validation")
             } catch let error as InputError {
                 #expect(error.location == parameter, "\(flags): \(error)")
             }
         }
-        #expect(try SampleCommand.parse(["double-well", "--sampler", "reverse-sde", "--t-max", "-1"]).tMax == -1)
+        #expect(try SampleCommand.parse(["double-well", "--sampler", "reverse-sde", "--t-max", "-1"]).horizon.tMax == -1)
         do {
             _ = try SpectrumCommand.parse(["maxcut6", "--diffusion-time", "-0.5"])
             Issue.record("a negative diffusion time was accepted")
@@ -186,6 +186,30 @@ struct ParseTests {
         }
         _ = try ProblemsCommand.parse(["--json"])
         _ = try ReproduceCommand.parse(["hydrogen", "--quick"])
+    }
+
+    @Test("a flag several subcommands take has one help text in all of them (SharedOptions.swift)")
+    func sharedFlags() throws {
+        let shared: [(flag: String, commands: [ParsableCommand.Type])] = [
+            ("--total-time", [EvolveCommand.self, SampleCommand.self, ScheduleCommand.self]),
+            ("--t-max", [SampleCommand.self, ScheduleCommand.self]),
+            ("--beta", [SampleCommand.self, ScheduleCommand.self, SpectrumCommand.self, TranslateCommand.self]),
+            ("--flip-rate", [SampleCommand.self, ScheduleCommand.self, SpectrumCommand.self, TranslateCommand.self]),
+            ("--time", [SpectrumCommand.self, TranslateCommand.self]),
+            ("--s", [SpectrumCommand.self, TranslateCommand.self]),
+            ("--gap-samples", [EvolveCommand.self, SampleCommand.self, ScheduleCommand.self, CompareCommand.self]),
+            ("--report", [CompareCommand.self, SweepCommand.self]),
+            ("--fresh", [CompareCommand.self, SweepCommand.self]),
+        ]
+        for (flag, commands) in shared {
+            // the flag's line in each help, its padding folded (the columns follow the longest flag)
+            let lines = commands.map { command in
+                command.helpMessage(columns: 2000).split(separator: "\n").first { $0.hasPrefix("  \(flag) ") }
+                    .map { $0.split(separator: " ").joined(separator: " ") }
+            }
+            #expect(!lines.contains(nil), "\(flag): \(lines)")
+            #expect(Set(lines).count == 1, "\(flag): \(lines)")
+        }
     }
 
     @Test("library errors name the parameter; the CLI spells the flag, also inside hints")
