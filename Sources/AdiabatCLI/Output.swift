@@ -1,31 +1,6 @@
 import AdiabatCore
-import ArgumentParser
 import Bridge
 import Foundation
-
-/// Flags every subcommand shares.
-struct CommonOptions: ParsableArguments {
-    @Flag(name: .long, help: "Print exactly one JSON object on stdout instead of tables.")
-    var json = false
-
-    @Option(name: .long, parsing: .unconditional, help: "Seed for every random number (reproducible results).")
-    var seed: UInt64 = 20_260_605
-
-    @Option(
-        name: .long, parsing: .unconditional,
-        help:
-            "Work budget in work units (default 1e13, about seven hours on one core): a run estimated beyond it is refused before it starts. See docs/conventions.md#limits."
-    )
-    var maxWork: Double?
-}
-
-/// `--vartype`, for the subcommands that read a PROBLEM.
-struct ProblemOptions: ParsableArguments {
-    @Option(
-        name: .long,
-        help: "SPIN or BINARY: the vartype of a dimod .coo PROBLEM without a '# vartype=' header (dimod's default coo.dump).")
-    var vartype: Vartype?
-}
 
 /// Writing results: one JSON object (sorted keys) or human-readable text.
 enum Output {

@@ -1,3 +1,4 @@
+import AdiabatCore
 import ArgumentParser
 import Bridge
 
@@ -5,6 +6,30 @@ import Bridge
 // meaning everywhere"): each is declared once here, with one help text, and a command takes it
 // as an `@OptionGroup`. The flags, their defaults and their parsing are those the commands
 // declared one by one before; the library checks the ranges and names the parameter.
+
+/// Flags every subcommand shares.
+struct CommonOptions: ParsableArguments {
+    @Flag(name: .long, help: "Print exactly one JSON object on stdout instead of tables.")
+    var json = false
+
+    @Option(name: .long, parsing: .unconditional, help: "Seed for every random number (reproducible results).")
+    var seed: UInt64 = 20_260_605
+
+    @Option(
+        name: .long, parsing: .unconditional,
+        help:
+            "Work budget in work units (default 1e13, about seven hours on one core): a run estimated beyond it is refused before it starts. See docs/conventions.md#limits."
+    )
+    var maxWork: Double?
+}
+
+/// `--vartype`, for the subcommands that read a PROBLEM.
+struct ProblemOptions: ParsableArguments {
+    @Option(
+        name: .long,
+        help: "SPIN or BINARY: the vartype of a dimod .coo PROBLEM without a '# vartype=' header (dimod's default coo.dump).")
+    var vartype: Vartype?
+}
 
 /// `--total-time`: the total run time T of the anneal (`evolve`; `sample`'s flip chain;
 /// `schedule --export dwave`, which reads it in µs).
