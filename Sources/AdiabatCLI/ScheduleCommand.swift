@@ -27,8 +27,15 @@ struct ScheduleCommand: ParsableCommand {
 
     @OptionGroup var scheduleParameters: ScheduleParameterOptions
 
-    @Option(name: .long, parsing: .unconditional, help: "Tabulate at N + 1 equally spaced run times.")
-    var samples: Int = 200
+    @Option(
+        name: .long, parsing: .unconditional,
+        help: "Steps N: tabulate at N + 1 equally spaced run times (--export diffusers: N inference steps; default 200).")
+    var steps: Int?
+
+    /// The spelling `--steps` had before every option got one meaning (`--samples` is
+    /// particles or reads elsewhere); still read, with a warning.
+    @Option(name: .customLong("samples"), parsing: .unconditional, help: .hidden)
+    var deprecatedSamples: Int?
 
     @OptionGroup var horizon: DiffusionHorizonOption
 
@@ -48,7 +55,7 @@ struct ScheduleCommand: ParsableCommand {
     @Option(
         name: .long,
         help:
-            "Write the schedule for another tool to --output FILE.json: diffusers (sigmas, timesteps for set_timesteps; --samples steps) or dwave (anneal_schedule [t_µs, s] checked against D-Wave's rules). See docs/data-out.md."
+            "Write the schedule for another tool to --output FILE.json: diffusers (sigmas, timesteps for set_timesteps; --steps N) or dwave (anneal_schedule [t_µs, s] checked against D-Wave's rules). See docs/data-out.md."
     )
     var export: ScheduleExport.Target?
 
@@ -70,6 +77,9 @@ struct ScheduleCommand: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
+        if steps != nil, deprecatedSamples != nil {
+            throw ValidationError("give --steps only (--samples is its deprecated spelling on schedule)")
+        }
         if problem != nil, fieldScale != nil {
             throw ValidationError("--field-scale applies without a PROBLEM; a spin problem sets its own field scale")
         }
@@ -79,8 +89,10 @@ struct ScheduleCommand: ParsableCommand {
     }
 
     func run() throws {
+        if deprecatedSamples != nil { Output.warning("schedule --samples is deprecated; use --steps (the same number N)") }
+        let steps = self.steps ?? deprecatedSamples ?? 200
         try ScheduleTable.validate(
-            samples: samples, gapSamples: gapSamples, tMax: horizon.tMax, fieldScale: fieldScale, beta: flipDiffusion.beta,
+            samples: steps, gapSamples: gapSamples, tMax: horizon.tMax, fieldScale: fieldScale, beta: flipDiffusion.beta,
             flipRate: flipDiffusion.flipRate)
         let request = try name.request(order: scheduleParameters.order)
         let library = try makeLibrary()
@@ -90,7 +102,7 @@ struct ScheduleCommand: ParsableCommand {
                 throw InputError("schedule.output", "is required with --export", hint: "give FILE.json")
             }
             try ScheduleExport.write(
-                export, schedule: schedule, library: library, totalTime: anneal.totalTime, steps: samples, to: output)
+                export, schedule: schedule, library: library, totalTime: anneal.totalTime, steps: steps, to: output)
             if common.json {
                 try Output.json(["export": export.rawValue, "output": output, "schedule": schedule.name])
             } else {
@@ -100,7 +112,7 @@ struct ScheduleCommand: ParsableCommand {
         }
         if anneal.totalTime != nil { throw InputError("schedule.total_time", "applies to --export dwave") }
         Output.endProgress()
-        let table = try ScheduleTable.make(schedule: schedule, request: request, library: library, samples: samples)
+        let table = try ScheduleTable.make(schedule: schedule, request: request, library: library, samples: steps)
         // Every output is built and checked before any file is written: a failing command
         // leaves no file behind.
         var files: [(String, Data)] = []
@@ -122,7 +134,7 @@ struct ScheduleCommand: ParsableCommand {
         if let note = table.note { Output.line("map       \(note)") }
         Output.line("")
         Output.line(table.columns.map { $0.padding(toLength: 12, withPad: " ", startingAt: 0) }.joined())
-        let stride = max(1, samples / 10)
+        let stride = max(1, steps / 10)
         for (i, row) in table.rows.enumerated() where i % stride == 0 || i == table.rows.count - 1 {
             Output.line(row.map { String(format: "%-12.6g", $0) }.joined())
         }
@@ -164,7 +176,7 @@ struct ScheduleReport: Encodable {
 
 extension ScheduleCommand: Exemplified {
     static let examples = [
-        "adiabat schedule karras --samples 10",
+        "adiabat schedule karras --steps 10",
         "adiabat schedule gap-adaptive double-well --plot gap.svg",
         "adiabat schedule flip:ddpm-cosine sk10 --path-output path.csv",
     ]

@@ -39,8 +39,15 @@ struct SweepCommand: ParsableCommand {
     @Option(name: .long, help: "With --slurm: the Slurm partition.")
     var partition: String?
 
-    @Option(name: .long, help: "With --slurm: time limit per task (default: 3× the estimate, at least 10 minutes).")
-    var time: String?
+    @Option(
+        name: .long,
+        help: "With --slurm: time limit per task, as sbatch --time spells it (default: 3× the estimate, at least 10 minutes).")
+    var timeLimit: String?
+
+    /// The spelling `--time-limit` had before every option got one meaning (`--time` is the
+    /// diffusion time of spectrum and translate); still read, with a warning.
+    @Option(name: .customLong("time"), help: .hidden)
+    var deprecatedTime: String?
 
     @Option(name: .long, help: "With --slurm: memory per task (default 2G).")
     var mem: String?
@@ -56,8 +63,11 @@ struct SweepCommand: ParsableCommand {
     func validate() throws {
         if submit && slurm == nil { throw ValidationError("--submit needs --slurm N") }
         if slurm != nil && shard != nil { throw ValidationError("--slurm writes the array of all shards; drop --shard") }
-        if slurm == nil && (partition != nil || time != nil || mem != nil || cpusPerTask != nil || account != nil) {
-            throw ValidationError("--partition, --time, --mem, --cpus-per-task and --account apply with --slurm N")
+        if timeLimit != nil && deprecatedTime != nil {
+            throw ValidationError("give --time-limit only (--time is its deprecated spelling on sweep)")
+        }
+        if slurm == nil && (partition != nil || timeLimit ?? deprecatedTime != nil || mem != nil || cpusPerTask != nil || account != nil) {
+            throw ValidationError("--partition, --time-limit, --mem, --cpus-per-task and --account apply with --slurm N")
         }
     }
 
@@ -76,8 +86,9 @@ struct SweepCommand: ParsableCommand {
             fileURLWithPath: folder.folder(default: specURL.deletingPathExtension().lastPathComponent)
         ).standardizedFileURL
         if let slurm {
+            if deprecatedTime != nil { Output.warning("sweep --time is deprecated; use --time-limit (the same Slurm time)") }
             let plan = SlurmPlan(
-                tasks: slurm, partition: partition, time: time, memory: mem, cpusPerTask: cpusPerTask, account: account)
+                tasks: slurm, partition: partition, time: timeLimit ?? deprecatedTime, memory: mem, cpusPerTask: cpusPerTask, account: account)
             try plan.validate()
             if submit { _ = try SlurmPlan.requireSbatch() }
             let manifest = try campaign.claim(directory, shards: slurm)

@@ -419,7 +419,7 @@ struct CompareCommandTests {
         let csv = dir.appendingPathComponent("s.csv")
         let svg = dir.appendingPathComponent("s.svg")
         let run = try adiabat(
-            ["schedule", "ddpm-cosine", "double-well", "--samples", "20", "--output", csv.path, "--plot", svg.path, "--json"],
+            ["schedule", "ddpm-cosine", "double-well", "--steps", "20", "--output", csv.path, "--plot", svg.path, "--json"],
             in: packageRoot)
         #expect(run.status == 0, "\(run.stderr)")
         let json = try object(run.stdout)
@@ -429,6 +429,10 @@ struct CompareCommandTests {
         let text = try String(contentsOf: csv, encoding: .utf8)
         #expect(text.split(separator: "\n").count == 22 && text.hasPrefix("r,u,rate,v,t,alpha_bar\n"))
         #expect(try String(contentsOf: svg, encoding: .utf8).hasPrefix("<svg"))
+        // the old spelling --samples still works, warns once, and tabulates the same rows
+        let old = try adiabat(["schedule", "ddpm-cosine", "double-well", "--samples", "20", "--json"], in: packageRoot)
+        #expect(old.status == 0 && old.stderr.contains("warning: schedule --samples is deprecated; use --steps"))
+        #expect(try object(old.stdout)["rows"] as? [[Double]] == rows)
         let flip = try object(try adiabat(["schedule", "flip:linear", "--field-scale", "0.5", "--json"]).stdout)
         #expect(flip["exact"] as? Bool == true)
         #expect((flip["columns"] as? [String])?.contains("B") == true)
@@ -456,7 +460,7 @@ struct CompareCommandTests {
         total_time = 6.0
         """.write(to: spin, atomically: true, encoding: .utf8)
         let table = dir.appendingPathComponent("path.csv")
-        let export = try adiabat(["schedule", "flip:ddpm-cosine", spin.path, "--samples", "400", "--path-output", table.path])
+        let export = try adiabat(["schedule", "flip:ddpm-cosine", spin.path, "--steps", "400", "--path-output", table.path])
         #expect(export.status == 0, "\(export.stderr)")
         let tabled = dir.appendingPathComponent("tabled.toml")
         try """

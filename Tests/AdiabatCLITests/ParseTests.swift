@@ -25,13 +25,20 @@ struct ParseTests {
         let c = try SweepCommand.parse(["c.toml", "--report", "r", "--shard", "2/4", "--json"])
         #expect(c.spec == "c.toml" && c.folder.report == "r" && c.shard == "2/4" && c.common.json && c.slurm == nil)
         let s = try SweepCommand.parse([
-            "c.toml", "--slurm", "8", "--submit", "--partition", "short", "--time", "1:00:00", "--mem", "4G",
+            "c.toml", "--slurm", "8", "--submit", "--partition", "short", "--time-limit", "1:00:00", "--mem", "4G",
             "--cpus-per-task", "4", "--account", "qa",
         ])
-        #expect(s.slurm == 8 && s.submit && s.partition == "short" && s.time == "1:00:00" && s.mem == "4G")
+        #expect(s.slurm == 8 && s.submit && s.partition == "short" && s.timeLimit == "1:00:00" && s.mem == "4G")
         #expect(s.cpusPerTask == 4 && s.account == "qa")
         #expect(throws: (any Error).self) { try SweepCommand.parse(["c.toml", "--submit"]) }
         #expect(throws: (any Error).self) { try SweepCommand.parse(["c.toml", "--partition", "short"]) }
+        // `--time` is the diffusion time elsewhere; on sweep it is the old spelling of --time-limit
+        #expect(try SweepCommand.parse(["c.toml", "--slurm", "2", "--time", "0:10:00"]).deprecatedTime == "0:10:00")
+        #expect(throws: (any Error).self) {
+            try SweepCommand.parse(["c.toml", "--slurm", "2", "--time", "1", "--time-limit", "2"])
+        }
+        #expect(throws: (any Error).self) { try SweepCommand.parse(["c.toml", "--time-limit", "1:00:00"]) }
+        #expect(ParameterFlags.flag(for: "sweep.time_limit") == "--time-limit")
         #expect(throws: (any Error).self) { try SweepCommand.parse(["c.toml", "--slurm", "4", "--shard", "1/4"]) }
         #expect(try SweepCommand.parse(["r", "--status"]).status)
         #expect(try MergeCommand.parse(["r", "--status"]).status)
@@ -159,17 +166,20 @@ struct ParseTests {
 
     @Test("schedule, problems and reproduce parse their flags")
     func others() throws {
-        let s = try ScheduleCommand.parse(["cosine", "--samples", "10", "--t-max", "2"])
-        #expect(s.samples == 10 && s.horizon.tMax == 2)
+        let s = try ScheduleCommand.parse(["cosine", "--steps", "10", "--t-max", "2"])
+        #expect(s.steps == 10 && s.horizon.tMax == 2)
+        // `--samples` is particles or reads elsewhere; on schedule it is the old spelling of --steps
+        #expect(try ScheduleCommand.parse(["cosine", "--samples", "10"]).deprecatedSamples == 10)
+        #expect(throws: (any Error).self) { try ScheduleCommand.parse(["cosine", "--samples", "10", "--steps", "10"]) }
         // negative values are parsed; the library refuses them, naming the parameter
         for (flags, parameter) in [
-            (["--samples", "-2"], "schedule.samples"), (["--t-max", "-1"], "schedule.t_max"),
+            (["--steps", "-2"], "schedule.steps"), (["--t-max", "-1"], "schedule.t_max"),
             (["--gap-samples", "2"], "schedule.gap_samples"), (["--flip-rate", "0"], "schedule.flip_rate"),
         ] {
             let c = try ScheduleCommand.parse(["cosine"] + flags)
             do {
                 try ScheduleTable.validate(
-                    samples: c.samples, gapSamples: c.scheduleParameters.gapSamples ?? 41, tMax: c.horizon.tMax,
+                    samples: c.steps ?? 200, gapSamples: c.scheduleParameters.gapSamples ?? 41, tMax: c.horizon.tMax,
                     fieldScale: c.fieldScale, beta: c.flipDiffusion.beta, flipRate: c.flipDiffusion.flipRate)
                 Issue.record("\(flags) passed validation")
             } catch let error as InputError {

@@ -7,7 +7,7 @@ public struct SlurmPlan: Sendable, Equatable {
     /// Number of array tasks (= shards).
     public var tasks: Int
     public var partition: String?
-    /// `--time`, as Slurm spells it (`HH:MM:SS`, `D-HH:MM`, minutes).
+    /// sbatch's `--time` (`sweep --time-limit`), as Slurm spells it (`HH:MM:SS`, `D-HH:MM`, minutes).
     public var time: String?
     /// `--mem` (`4G`, `500M`).
     public var memory: String?
@@ -26,14 +26,14 @@ public struct SlurmPlan: Sendable, Equatable {
         self.account = account
     }
 
-    /// Checks the values that would make a broken script (`sweep.slurm`, `sweep.time`, …).
+    /// Checks the values that would make a broken script (`sweep.slurm`, `sweep.time_limit`, …).
     public func validate() throws {
         guard (1...10_000).contains(tasks) else { throw InputError("sweep.slurm", "must lie in 1…10000 tasks (got \(tasks))") }
         if let c = cpusPerTask, !(1...1024).contains(c) {
             throw InputError("sweep.cpus_per_task", "must lie in 1…1024 (got \(c))")
         }
         for (name, value) in [
-            ("sweep.partition", partition), ("sweep.time", time), ("sweep.mem", memory), ("sweep.account", account),
+            ("sweep.partition", partition), ("sweep.time_limit", time), ("sweep.mem", memory), ("sweep.account", account),
         ] {
             if let v = value, v.isEmpty || v.contains(where: { $0.isWhitespace || "'\"`$\\;".contains($0) }) {
                 throw InputError(name, "'\(v)' is not a Slurm value (no spaces or shell characters)")

@@ -136,7 +136,7 @@ public enum ScheduleExport {
     public static func diffusers(_ schedule: Schedule, tMax: Double, process: ForwardProcess, steps: Int) throws
         -> [String: Any]
     {
-        guard steps >= 1 else { throw InputError("schedule.samples", "must be at least 1 (got \(steps))") }
+        guard steps >= 1 else { throw InputError("schedule.steps", "must be at least 1 (got \(steps))") }
         let rs = (0..<steps).map { Double($0) / Double(steps) }
         let times = rs.map { schedule.diffusionTime(at: $0, tMax: tMax) }
         var object: [String: Any] = [

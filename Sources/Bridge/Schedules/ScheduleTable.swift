@@ -36,7 +36,7 @@ public struct ScheduleTable: Sendable, Encodable {
     public static func validate(
         samples: Int, gapSamples: Int, tMax: Double?, fieldScale: Double?, beta: Double?, flipRate: Double
     ) throws {
-        _ = try Checked.count(samples, "schedule.samples", in: 1...1_000_000)
+        _ = try Checked.count(samples, "schedule.steps", in: 1...1_000_000)
         _ = try Checked.count(gapSamples, "schedule.gap_samples", in: 3...2001)
         if let tMax { try Check.positive(tMax, "schedule.t_max") }
         if let fieldScale { try Check.positive(fieldScale, "schedule.field_scale") }
@@ -48,7 +48,7 @@ public struct ScheduleTable: Sendable, Encodable {
     public static func make(schedule: Schedule, request: ScheduleRequest, library: ScheduleLibrary, samples: Int = 200) throws
         -> ScheduleTable
     {
-        guard (1...1_000_000).contains(samples) else { throw InputError("schedule.samples", "must be 1…10⁶ (got \(samples))") }
+        guard (1...1_000_000).contains(samples) else { throw InputError("schedule.steps", "must be 1…10⁶ (got \(samples))") }
         let rs = (0...samples).map { Double($0) / Double(samples) }
         var columns = ["r", "u", "rate"]
         var values: [[Double]] = rs.map { [$0, schedule.progress(at: $0), schedule.rate(at: $0)] }
