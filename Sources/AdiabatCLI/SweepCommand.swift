@@ -66,7 +66,9 @@ struct SweepCommand: ParsableCommand {
         if timeLimit != nil && deprecatedTime != nil {
             throw ValidationError("give --time-limit only (--time is its deprecated spelling on sweep)")
         }
-        if slurm == nil && (partition != nil || timeLimit ?? deprecatedTime != nil || mem != nil || cpusPerTask != nil || account != nil) {
+        if slurm == nil
+            && (partition != nil || timeLimit ?? deprecatedTime != nil || mem != nil || cpusPerTask != nil || account != nil)
+        {
             throw ValidationError("--partition, --time-limit, --mem, --cpus-per-task and --account apply with --slurm N")
         }
     }
@@ -88,7 +90,8 @@ struct SweepCommand: ParsableCommand {
         if let slurm {
             if deprecatedTime != nil { Output.warning("sweep --time is deprecated; use --time-limit (the same Slurm time)") }
             let plan = SlurmPlan(
-                tasks: slurm, partition: partition, time: timeLimit ?? deprecatedTime, memory: mem, cpusPerTask: cpusPerTask, account: account)
+                tasks: slurm, partition: partition, time: timeLimit ?? deprecatedTime, memory: mem, cpusPerTask: cpusPerTask,
+                account: account)
             try plan.validate()
             if submit { _ = try SlurmPlan.requireSbatch() }
             let manifest = try campaign.claim(directory, shards: slurm)
