@@ -1,4 +1,3 @@
-import AdiabatCore
 import ArgumentParser
 import Bridge
 import Foundation

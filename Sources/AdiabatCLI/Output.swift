@@ -1,4 +1,3 @@
-import AdiabatCore
 import Bridge
 import Foundation
 
