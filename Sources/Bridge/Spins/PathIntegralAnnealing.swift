@@ -42,6 +42,12 @@ public struct PathIntegralOptions: Sendable, Equatable {
     func validate() throws {
         try Check.sampleCount(samples)
         try Check.positive(sweeps, "sample.sweeps")
+        try Self.validate(slices: slices, beta: beta)
+    }
+
+    /// The checks of the optional Trotter slices and `β`, also the sampler's request check
+    /// (``PathIntegralSampler``), so that a bad value is refused before any work.
+    static func validate(slices: Int?, beta: Double?) throws {
         if let m = slices {
             guard m >= 2 else {
                 throw InputError(
