@@ -12,4 +12,11 @@ extension UnsafeMutablePointer where Pointee == Double {
             self[2 * k + 1] = im
         }
     }
+
+    /// Multiplies the first `count` complex numbers of an interleaved vector by `−i` in place,
+    /// `(re, im) → (im, −re)`: `Hψ` into the Schrödinger right-hand side `−iHψ`.
+    @inlinable
+    public func multiplyByMinusI(count: Int) {
+        for k in 0..<count { storeComplex(at: k, self[2 * k], self[2 * k + 1], timesMinusI: true) }
+    }
 }
