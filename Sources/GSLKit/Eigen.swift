@@ -88,6 +88,20 @@ public enum SymmetricEigensolver {
             return Eigensystem(values: values, vectors: nil, dimension: n)
         }
     }
+
+    /// The `count` lowest eigenpairs (`1 ≤ count ≤ n`) of a small matrix-free symmetric
+    /// operator, from the dense decomposition of its matrix
+    /// (``LinearAlgebra/denseMatrix(dimension:apply:)``): the
+    /// fallback of Lanczos where the operator is too small for ARPACK (`count ≥ n`) or
+    /// the dense solve is cheaper.
+    public static func lowest(
+        count k: Int, dimension n: Int, vectors wantVectors: Bool = false,
+        apply: (UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>) -> Void
+    ) throws -> Eigensystem {
+        let full = try solve(matrix: LinearAlgebra.denseMatrix(dimension: n, apply: apply), dimension: n, vectors: wantVectors)
+        return Eigensystem(
+            values: Array(full.values.prefix(k)), vectors: full.vectors.map { Array($0.prefix(k * n)) }, dimension: n)
+    }
 }
 
 /// Selected eigenpairs of a symmetric tridiagonal matrix with LAPACK's MRRR solver

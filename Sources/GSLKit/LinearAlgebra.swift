@@ -37,6 +37,35 @@ public enum LinearAlgebra {
         (0..<n).map { gsl_vector_get(v, $0) }
     }
 
+    /// Calls `body(j, A e_j)` for each column `j` of a matrix-free operator on `n` unknowns,
+    /// in order (the column buffer is reused: copy what you keep).
+    ///
+    /// - Parameter apply: writes `A x` into the second buffer.
+    public static func forEachColumn(
+        dimension n: Int, apply: (UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>) -> Void,
+        _ body: (Int, [Double]) -> Void
+    ) {
+        var unit = [Double](repeating: 0, count: n)
+        var column = [Double](repeating: 0, count: n)
+        for j in 0..<n {
+            unit[j] = 1
+            unit.withUnsafeBufferPointer { u in column.withUnsafeMutableBufferPointer { apply(u, $0) } }
+            unit[j] = 0
+            body(j, column)
+        }
+    }
+
+    /// The row-major `n × n` matrix of a matrix-free operator (column `j` is `A e_j`).
+    public static func denseMatrix(
+        dimension n: Int, apply: (UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>) -> Void
+    ) -> [Double] {
+        var matrix = [Double](repeating: 0, count: n * n)
+        forEachColumn(dimension: n, apply: apply) { j, column in
+            for i in 0..<n { matrix[i * n + j] = column[i] }
+        }
+        return matrix
+    }
+
     /// Least squares `min_c Σᵢ wᵢ (yᵢ − (X c)ᵢ)²` by SVD (`gsl_multifit_linear_tsvd` /
     /// `gsl_multifit_wlinear_tsvd`), robust to a rank-deficient design.
     ///

@@ -98,7 +98,7 @@ public struct AnnealingHamiltonian: Sendable {
     }
 
     /// The `count` lowest eigenpairs of `H` with coefficients `(a, b)` in one sector.
-    /// Eigenvectors (on request) are sector vectors; see ``embed(_:sector:)``.
+    /// Eigenvectors (on request) are sector vectors; see ``SpinFlipSector/embed(_:qubits:)``.
     public func levels(a: Double, b: Double, count: Int, sector: SpinFlipSector = .full, vectors: Bool = false) throws
         -> Eigensystem
     {
@@ -131,18 +131,9 @@ public struct AnnealingHamiltonian: Sendable {
             return Eigensystem(values: order.map { b * op.diagonal[$0] }, vectors: vectorsOut, dimension: n)
         }
         if n <= Self.denseLimit || k >= n {
-            var matrix = [Double](repeating: 0, count: n * n)
-            var column = [Double](repeating: 0, count: n)
-            var unit = [Double](repeating: 0, count: n)
-            for j in 0..<n {
-                unit[j] = 1
-                unit.withUnsafeBufferPointer { u in column.withUnsafeMutableBufferPointer { op.apply(a: a, b: b, u, into: $0) } }
-                unit[j] = 0
-                for i in 0..<n { matrix[i * n + j] = column[i] }
+            return try SymmetricEigensolver.lowest(count: k, dimension: n, vectors: vectors) {
+                op.apply(a: a, b: b, $0, into: $1)
             }
-            let full = try SymmetricEigensolver.solve(matrix: matrix, dimension: n, vectors: vectors)
-            return Eigensystem(
-                values: Array(full.values.prefix(k)), vectors: full.vectors.map { Array($0.prefix(k * n)) }, dimension: n)
         }
         // ARPACK keeps ncv Lanczos vectors of length n: beyond 2²⁰ states keep ncv small
         // (2k + 6 vectors, 1.9 GB at 24 qubits and k = 4) at the price of a few more restarts.
@@ -156,21 +147,6 @@ public struct AnnealingHamiltonian: Sendable {
             op.apply(a: a, b: b, x, into: y)
         }
         return result.eigensystem
-    }
-
-    /// A sector vector as a full-register vector: `(|k⟩ ± |k̄⟩)/√2` for each sector index `k`.
-    public func embed(_ v: ArraySlice<Double>, sector: SpinFlipSector) -> [Double] {
-        if sector == .full { return Array(v) }
-        let n = qubits
-        let all = (1 << n) - 1
-        var out = [Double](repeating: 0, count: 1 << n)
-        let sign: Double = sector == .even ? 1 : -1
-        let r = 1 / 2.0.squareRoot()
-        for (offset, value) in v.enumerated() {
-            out[offset] = value * r
-            out[offset ^ all] = sign * value * r
-        }
-        return out
     }
 
     /// The lowest `count` levels of the whole register at `s` (both sectors merged when
@@ -239,7 +215,7 @@ public struct AnnealingHamiltonian: Sendable {
                 let inGround = system.values.filter { $0 <= e0 + tol }.count
                 if inGround < system.values.count || count >= operatorFor(sector).dimension {
                     for k in 0..<inGround {
-                        if let v = system.vector(k) { candidates.append((system.values[k], embed(v, sector: sector))) }
+                        if let v = system.vector(k) { candidates.append((system.values[k], sector.embed(v, qubits: qubits))) }
                     }
                     break
                 }

@@ -48,12 +48,7 @@ enum EvolutionLoop {
     ) {
         let m = 2 * n
         for i in 0..<(m * m) { dfdy[i] = 0 }
-        var unit = [Double](repeating: 0, count: n)
-        var column = [Double](repeating: 0, count: n)
-        for l in 0..<n {
-            unit[l] = 1
-            unit.withUnsafeBufferPointer { u in column.withUnsafeMutableBufferPointer { apply(u, $0) } }
-            unit[l] = 0
+        LinearAlgebra.forEachColumn(dimension: n, apply: apply) { l, column in
             for k in 0..<n where column[k] != 0 {
                 dfdy[(2 * k) * m + (2 * l + 1)] = column[k]
                 dfdy[(2 * k + 1) * m + (2 * l)] = -column[k]

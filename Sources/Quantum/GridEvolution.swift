@@ -147,13 +147,7 @@ public enum GridEvolution {
                 let rhs: ODEProblem.RightHandSide = { t, y, dydt in
                     let h = try GridHamiltonian(grid: grid, potential: try potential(t), order: order)
                     h.applyComplex(y, into: dydt)
-                    var j = 0
-                    while j < 2 * n {
-                        let re = dydt[j]
-                        dydt[j] = dydt[j + 1]
-                        dydt[j + 1] = -re
-                        j += 2
-                    }
+                    dydt.baseAddress!.multiplyByMinusI(count: n)  // safe: a grid has nodes
                 }
                 guard withJacobian else { return (rhs, nil) }
                 let jacobian: ODEProblem.Jacobian = { t, y, dfdy, dfdt in

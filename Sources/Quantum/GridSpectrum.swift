@@ -81,21 +81,13 @@ public struct SpectrumStatistics: Sendable, Codable, Equatable {
     /// The number of unknowns.
     public var dimension: Int
     /// Matrix-free operator applications (Lanczos; 0 for the direct solvers).
-    public var operatorApplications: Int
+    public var operatorApplications = 0
     /// Implicit restarts (Lanczos; 0 otherwise).
-    public var restarts: Int
+    public var restarts = 0
     /// Lanczos steps (ARPACK operator calls; each applies the filter polynomial once).
-    public var krylovSteps: Int
+    public var krylovSteps = 0
     /// The degree of the Chebyshev filter (0: none).
-    public var filterDegree: Int
-
-    public init(dimension: Int, operatorApplications: Int = 0, restarts: Int = 0, krylovSteps: Int = 0, filterDegree: Int = 0) {
-        self.dimension = dimension
-        self.operatorApplications = operatorApplications
-        self.restarts = restarts
-        self.krylovSteps = krylovSteps
-        self.filterDegree = filterDegree
-    }
+    public var filterDegree = 0
 }
 
 /// The lowest levels of a Hamiltonian: energies (ascending), the gap `E₁ − E₀`, the solver
@@ -194,20 +186,10 @@ extension GridHamiltonian {
                 throw InputError(
                     "method", "the dense solver is limited to 4096 unknowns (this grid has \(n))", hint: "use lanczos")
             }
-            var matrix = [Double](repeating: 0, count: n * n)
-            var unit = [Double](repeating: 0, count: n)
-            var column = [Double](repeating: 0, count: n)
-            for j in 0..<n {
-                unit[j] = 1
-                unit.withUnsafeBufferPointer { u in column.withUnsafeMutableBufferPointer { apply(u, into: $0) } }
-                for i in 0..<n { matrix[i * n + j] = column[i] }
-                unit[j] = 0
-            }
-            let system = try SymmetricEigensolver.solve(matrix: matrix, dimension: n, vectors: vectors)
+            let system = try SymmetricEigensolver.lowest(count: count, dimension: n, vectors: vectors) { apply($0, into: $1) }
             return Spectrum(
-                energies: Array(system.values.prefix(count)), method: .dense, statistics: SpectrumStatistics(dimension: n),
-                states: system.vectors.map { GridSpectrumSupport.orient(Array($0.prefix(n * count)), n: n, scale: normalisation) }
-            )
+                energies: system.values, method: .dense, statistics: SpectrumStatistics(dimension: n),
+                states: system.vectors.map { GridSpectrumSupport.orient($0, n: n, scale: normalisation) })
         case .lanczos:
             guard count < n else {
                 throw InputError(

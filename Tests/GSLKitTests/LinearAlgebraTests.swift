@@ -33,6 +33,28 @@ struct EigenTests {
         #expect(maxAbsDifference(values, (1...n).map { laplacianEigenvalue($0, n) }) < 1e-12)
     }
 
+    @Test("a matrix-free operator: its dense matrix column by column, and its lowest pairs by the dense solver")
+    func matrixFree() throws {
+        // The 1-D Laplacian as a stencil: y_i = 2x_i − x_{i−1} − x_{i+1}.
+        let n = 12
+        let stencil: (UnsafeBufferPointer<Double>, UnsafeMutableBufferPointer<Double>) -> Void = { x, y in
+            for i in 0..<n { y[i] = 2 * x[i] - (i > 0 ? x[i - 1] : 0) - (i < n - 1 ? x[i + 1] : 0) }
+        }
+        let matrix = LinearAlgebra.denseMatrix(dimension: n, apply: stencil)
+        for i in 0..<n {
+            for j in 0..<n { #expect(matrix[i * n + j] == (i == j ? 2 : abs(i - j) == 1 ? -1 : 0)) }
+        }
+        let lowest = try SymmetricEigensolver.lowest(count: 3, dimension: n, vectors: true, apply: stencil)
+        #expect(lowest.values.count == 3 && lowest.vectors?.count == 3 * n)
+        #expect(maxAbsDifference(lowest.values, (1...3).map { laplacianEigenvalue($0, n) }) < 1e-13)
+        // Ground state: sin(π(i+1)/(n+1)) up to sign and normalisation.
+        let v = Array(lowest.vector(0)!)
+        let exact = (0..<n).map { sin(Double.pi * Double($0 + 1) / Double(n + 1)) }
+        let norm = exact.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        let sign: Double = v[0] > 0 ? 1 : -1
+        #expect(maxAbsDifference(v.map { sign * $0 }, exact.map { $0 / norm }) < 1e-13)
+    }
+
     @Test("dense symmetric rejects a non-symmetric or non-finite matrix")
     func denseRejects() {
         #expect(throws: GSLError.self) { _ = try SymmetricEigensolver.solve(matrix: [1, 2, 3, 4], dimension: 2) }

@@ -16,16 +16,7 @@ public enum PathIntegralSampler: SpinSampler {
     ]
 
     public static func validate(_ request: SampleRequest) throws {
-        if let b = request.beta, !(b.isFinite && b > 0) {
-            throw InputError(
-                "sample.beta", "must be a finite number > 0 (got \(b))",
-                hint: "β is the inverse temperature of the quantum system")
-        }
-        if let m = request.trotterSlices, m < 2 {
-            throw InputError(
-                "sample.trotter_slices", "must be at least 2 (got \(m))",
-                hint: "the Trotter decomposition needs M ≥ 2 slices; its error falls as 1/M²")
-        }
+        try PathIntegralOptions.validate(slices: request.trotterSlices, beta: request.beta)
     }
 
     public static func run(_ loaded: SpinProblem, _ o: SampleRequest) throws -> SpinSampleResult {

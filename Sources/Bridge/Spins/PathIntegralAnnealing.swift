@@ -42,6 +42,12 @@ public struct PathIntegralOptions: Sendable, Equatable {
     func validate() throws {
         try Check.sampleCount(samples)
         try Check.positive(sweeps, "sample.sweeps")
+        try Self.validate(slices: slices, beta: beta)
+    }
+
+    /// The checks of the optional Trotter slices and `β`, also the sampler's request check
+    /// (``PathIntegralSampler``), so that a bad value is refused before any work.
+    static func validate(slices: Int?, beta: Double?) throws {
         if let m = slices {
             guard m >= 2 else {
                 throw InputError(
@@ -168,33 +174,19 @@ public enum PathIntegralAnnealing {
         let steps = plan
         let graph = CSRGraph(model)
         let samples = options.samples
-        let streams = try SampleStreams(seed: options.seed, samples: samples, blockSize: 4)
-        var spins = [Int8](repeating: 0, count: samples * n)
-        var energies = [Double](repeating: 0, count: samples)
         let start = initialSpins.map { $0.map { Int8($0) } }
-        let started = ContinuousClock.now
-        let cpuStart = CPUTime.process()
-        spins.withUnsafeMutableBufferPointer { sp in
-            energies.withUnsafeMutableBufferPointer { ep in
-                let out = SharedPointer(sp.baseAddress!)  // safe: samples·n ≥ 1
-                let e = SharedPointer(ep.baseAddress!)  // safe: samples ≥ 1
-                Parallel.forEachTask(streams.blocks) { block in
-                    var rng = Xoshiro256(seed: streams.stream(block))
-                    var replica = TrotterReplica(graph: graph, slices: slices, open: options.boundary == .open)
-                    for r in streams.range(block, samples: samples) {
-                        replica.initialise(start, rng: &rng)
-                        for step in steps { replica.sweep(bcl: step.bcl, kp: step.kp, bond: step.bond, rng: &rng) }
-                        let (k, energy) = replica.lowestSlice()
-                        replica.copySlice(k, to: out.base + r * n)
-                        e[r] = energy
-                    }
-                }
-            }
+        let open = options.boundary == .open
+        let reads = try SpinReads(
+            samples: samples, qubits: n, seed: options.seed, blockSize: 4,
+            scratch: { TrotterReplica(graph: graph, slices: slices, open: open) }
+        ) { replica, rng, out in
+            replica.initialise(start, rng: &rng)
+            for step in steps { replica.sweep(bcl: step.bcl, kp: step.kp, bond: step.bond, rng: &rng) }
+            let (k, energy) = replica.lowestSlice()
+            replica.copySlice(k, to: out)
+            return energy
         }
-        let elapsed = seconds(since: started)
-        var stats = FlipChainStatistics()
-        stats.seconds = elapsed
-        stats.cpuSeconds = CPUTime.since(cpuStart)
+        let elapsed = reads.statistics.seconds
         let sweepRate = elapsed > 0 ? Double(sweeps) * Double(samples) / elapsed : nil
         var settings: [String: SettingValue] = [
             "sweeps": SettingValue(sweeps), "trotter_slices": SettingValue(slices), "beta": SettingValue(beta),
@@ -203,9 +195,9 @@ public enum PathIntegralAnnealing {
         ]
         if let rate = sweepRate { settings["spin_updates_per_second"] = SettingValue(rate * Double(n * slices)) }
         return try SpinReadout.summarise(
-            sampler: "path-integral", model: model, energies: energies,
-            states: SpinReadout.basisStates(spins, qubits: n, reads: samples), reference: groundEnergy,
-            sweepsPerRead: Double(sweeps), seed: options.seed, settings: settings, statistics: stats,
+            sampler: "path-integral", model: model, energies: reads.energies,
+            states: SpinReadout.basisStates(reads.spins, qubits: n, reads: samples), reference: groundEnergy,
+            sweepsPerRead: Double(sweeps), seed: options.seed, settings: settings, statistics: reads.statistics,
             sweepsPerSecond: sweepRate)
     }
 

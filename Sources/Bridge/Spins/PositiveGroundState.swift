@@ -128,7 +128,7 @@ extension SpinFlipHamiltonian {
                 gap = system.values[1] - system.values[0]
             }
         }
-        var v = stoquastic.embed(slice, sector: sector)
+        var v = sector.embed(slice, qubits: stoquastic.qubits)
         if v.reduce(0, +) < 0 { v = v.map { -$0 } }
         let top = v.reduce(0) { max($0, abs($1)) }
         // Start from |v| (components lost in rounding get a tiny placeholder; refinement

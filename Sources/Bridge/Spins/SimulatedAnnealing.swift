@@ -146,39 +146,22 @@ public enum SimulatedAnnealing {
         }
         let graph = CSRGraph(model)
         let samples = options.samples
-        let blockSize = 16
-        let streams = try SampleStreams(seed: options.seed, samples: samples, blockSize: blockSize)
-        var spins = [Int8](repeating: 0, count: samples * n)
-        var energies = [Double](repeating: 0, count: samples)
         let perBeta = options.sweepsPerBeta
-        let started = ContinuousClock.now
-        let cpuStart = CPUTime.process()
-        spins.withUnsafeMutableBufferPointer { sp in
-            energies.withUnsafeMutableBufferPointer { ep in
-                let z = SharedPointer(sp.baseAddress!)  // safe: samples·n ≥ 1
-                let e = SharedPointer(ep.baseAddress!)  // safe: samples ≥ 1
-                Parallel.forEachTask(streams.blocks) { block in
-                    var rng = Xoshiro256(seed: streams.stream(block))
-                    var field = [Double](repeating: 0, count: n)
-                    for r in streams.range(block, samples: samples) {
-                        let zr = z.base + r * n
-                        for i in 0..<n { zr[i] = rng.uniform() < 0.5 ? 1 : -1 }
-                        field.withUnsafeMutableBufferPointer { fp in
-                            let f = fp.baseAddress!  // safe: n ≥ 1
-                            graph.localFields(zr, into: f)
-                            for beta in schedule {
-                                for _ in 0..<perBeta { graph.sweep(zr, fields: f, beta: beta, rng: &rng) }
-                            }
-                        }
-                        e[r] = graph.energy(zr)
-                    }
+        let reads = try SpinReads(
+            samples: samples, qubits: n, seed: options.seed, blockSize: 16,
+            scratch: { [Double](repeating: 0, count: n) }
+        ) { field, rng, zr in
+            for i in 0..<n { zr[i] = rng.uniform() < 0.5 ? 1 : -1 }
+            field.withUnsafeMutableBufferPointer { fp in
+                let f = fp.baseAddress!  // safe: n ≥ 1
+                graph.localFields(zr, into: f)
+                for beta in schedule {
+                    for _ in 0..<perBeta { graph.sweep(zr, fields: f, beta: beta, rng: &rng) }
                 }
             }
+            return graph.energy(zr)
         }
-        let elapsed = seconds(since: started)
-        var stats = FlipChainStatistics()
-        stats.seconds = elapsed
-        stats.cpuSeconds = CPUTime.since(cpuStart)
+        let elapsed = reads.statistics.seconds
         var settings: [String: SettingValue] = [
             "sweeps": SettingValue(options.sweeps), "sweeps_per_beta": SettingValue(perBeta),
             "beta_schedule": .text(options.schedule.rawValue), "beta_hot": SettingValue(range.hot),
@@ -193,9 +176,9 @@ public enum SimulatedAnnealing {
             settings["beta_end"] = SettingValue(schedule.last ?? 0)
         }
         return try SpinReadout.summarise(
-            sampler: "simulated-annealing", model: model, energies: energies,
-            states: SpinReadout.basisStates(spins, qubits: n, reads: samples), reference: groundEnergy,
-            sweepsPerRead: Double(options.sweeps), seed: options.seed, settings: settings, statistics: stats,
+            sampler: "simulated-annealing", model: model, energies: reads.energies,
+            states: SpinReadout.basisStates(reads.spins, qubits: n, reads: samples), reference: groundEnergy,
+            sweepsPerRead: Double(options.sweeps), seed: options.seed, settings: settings, statistics: reads.statistics,
             sweepsPerSecond: elapsed > 0 ? Double(options.sweeps) * Double(samples) / elapsed : nil)
     }
 

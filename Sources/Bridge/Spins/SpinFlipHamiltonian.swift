@@ -162,17 +162,7 @@ public struct SpinFlipHamiltonian: Sendable {
 
     /// The dense matrix of one sector (row-major), for small registers and tests.
     public func denseMatrix(sector: SpinFlipSector = .full) -> [Double] {
-        let n = dimension(of: sector)
-        var matrix = [Double](repeating: 0, count: n * n)
-        var unit = [Double](repeating: 0, count: n)
-        var column = [Double](repeating: 0, count: n)
-        for j in 0..<n {
-            unit[j] = 1
-            unit.withUnsafeBufferPointer { u in column.withUnsafeMutableBufferPointer { apply(u, into: $0, sector: sector) } }
-            unit[j] = 0
-            for i in 0..<n { matrix[i * n + j] = column[i] }
-        }
-        return matrix
+        LinearAlgebra.denseMatrix(dimension: dimension(of: sector)) { apply($0, into: $1, sector: sector) }
     }
 
     // MARK: Spectrum
@@ -182,7 +172,7 @@ public struct SpinFlipHamiltonian: Sendable {
     public static let denseLimit = 32
 
     /// The `count` lowest eigenpairs in one sector (eigenvectors are sector vectors; see
-    /// ``embed(_:sector:)``).
+    /// ``SpinFlipSector/embed(_:qubits:)``).
     public func lowest(
         count: Int, sector: SpinFlipSector = .full, vectors: Bool = false,
         options: LanczosOptions = LanczosOptions(tolerance: 0)
@@ -194,9 +184,9 @@ public struct SpinFlipHamiltonian: Sendable {
         let k = min(count, n)
         guard k >= 1 else { throw InputError("levels", "must be at least 1 (got \(count))") }
         if n <= Self.denseLimit || k >= n {
-            let full = try SymmetricEigensolver.solve(matrix: denseMatrix(sector: sector), dimension: n, vectors: vectors)
-            return Eigensystem(
-                values: Array(full.values.prefix(k)), vectors: full.vectors.map { Array($0.prefix(k * n)) }, dimension: n)
+            return try SymmetricEigensolver.lowest(count: k, dimension: n, vectors: vectors) {
+                apply($0, into: $1, sector: sector)
+            }
         }
         let result = try LanczosEigensolver.lowest(count: k, dimension: n, vectors: vectors, options: options) { x, y in
             apply(x, into: y, sector: sector)
@@ -213,20 +203,6 @@ public struct SpinFlipHamiltonian: Sendable {
             return Array((even + odd).sorted().prefix(count))
         }
         return try lowest(count: count, options: options).values
-    }
-
-    /// A sector vector as a full-register vector: `(|k⟩ ± |k̄⟩)/√2` for each sector index `k`.
-    public func embed(_ v: ArraySlice<Double>, sector: SpinFlipSector) -> [Double] {
-        if sector == .full { return Array(v) }
-        let all = dimension - 1
-        var out = [Double](repeating: 0, count: dimension)
-        let sign: Double = sector == .even ? 1 : -1
-        let r = 1 / 2.0.squareRoot()
-        for (offset, value) in v.enumerated() {
-            out[offset] = value * r
-            out[offset ^ all] = sign * value * r
-        }
-        return out
     }
 }
 
@@ -274,13 +250,7 @@ enum FlipKernel {
                                     re += w * src[2 * j]
                                     im += w * src[2 * j + 1]
                                 }
-                                if minusI {
-                                    dst[2 * k] = im
-                                    dst[2 * k + 1] = -re
-                                } else {
-                                    dst[2 * k] = re
-                                    dst[2 * k + 1] = im
-                                }
+                                dst.base.storeComplex(at: k, re, im, timesMinusI: minusI)
                             }
                         } else if top == 0 {
                             // Blocks of 2048 states, one pass per term: x[k ⊕ T] is a permutation
