@@ -146,6 +146,32 @@ public struct PathGaps: Sendable, Codable, Equatable {
             gap: profile.gaps)
     }
 
+    /// results.json's `gap_profile` keys are snake case like every other key.
+    enum CodingKeys: String, CodingKey {
+        case parameter, progress, gap, unusable
+        case parameterName = "parameter_name"
+        case fullGap = "full_gap"
+    }
+
+    /// The camel-case keys results.json carried before they were snake case.
+    private enum EarlierKeys: String, CodingKey {
+        case parameterName, fullGap
+    }
+
+    /// Reads the snake-case keys, and the camel-case ones of reports written before.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let earlier = try decoder.container(keyedBy: EarlierKeys.self)
+        self.init(
+            parameterName: try c.decodeIfPresent(String.self, forKey: .parameterName)
+                ?? earlier.decode(String.self, forKey: .parameterName),
+            parameter: try c.decode([Double].self, forKey: .parameter),
+            progress: try c.decode([Double].self, forKey: .progress), gap: try c.decode([Double].self, forKey: .gap),
+            fullGap: try c.decodeIfPresent([Double].self, forKey: .fullGap)
+                ?? earlier.decodeIfPresent([Double].self, forKey: .fullGap),
+            unusable: try c.decodeIfPresent(String.self, forKey: .unusable))
+    }
+
     /// The smallest gap and where it is.
     public var minimum: (gap: Double, parameter: Double) {
         var best = 0
