@@ -223,6 +223,9 @@ public final class ScheduleLibrary: @unchecked Sendable {
     public let progress: (@Sendable (Int, Int) -> Void)?
     /// Called before a gap profile estimated at more than 5 s starts: (seconds, summary).
     public let announce: (@Sendable (Double, String) -> Void)?
+    /// The section whose parameters the library's errors name: `schedule` (`schedule.t_max`),
+    /// `sample`, `evolve` or `compare`, after the command that asked for the schedules.
+    public let scope: String
     private let lock = NSLock()
     private var cachedGaps: PathGaps?
     private var cachedMap: FlipDiffusionMap?
@@ -247,28 +250,20 @@ public final class ScheduleLibrary: @unchecked Sendable {
     public init(
         context: Context, gapSamples: Int = 41, gaps: PathGaps? = nil, flipRate: Double = 1, flipTMax: Double? = nil,
         flipBeta: Double? = nil, maxWork: Double? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil,
-        announce: (@Sendable (Double, String) -> Void)? = nil
+        announce: (@Sendable (Double, String) -> Void)? = nil, scope: String = "schedule"
     ) throws {
         try WorkBudget.validate(maxWork)
-        guard (3...2001).contains(gapSamples) else { throw InputError("gap samples", "must be 3…2001 (got \(gapSamples))") }
-        try Check.positive(flipRate, "flip rate")
-        if let t = flipTMax {
-            try Check.positive(t, "t_max")
-            // The flip diffusion's clock is OU's at rate γ: past γ·t ≈ 50 the data is erased and
-            // e^{−2γt} underflows, so every rate would be 0/0 (the horizon OU landscapes share).
-            guard t * flipRate <= 50 else {
-                throw InputError(
-                    "t_max",
-                    "\(t) is beyond the flip diffusion's horizon: γ·t_max = \(t * flipRate) exceeds 50 (the spins are uniform by γt ≈ 10 and e^{−2γt} underflows past 350)",
-                    hint: "use t_max ≤ \(Comparison.format(50 / flipRate))")
-            }
+        guard (3...2001).contains(gapSamples) else {
+            throw InputError("\(scope).gap_samples", "must be 3…2001 (got \(gapSamples))")
         }
+        try Check.positive(flipRate, "\(scope).flip_rate")
+        if let t = flipTMax { try Self.checkFlipHorizon(t, rate: flipRate, parameter: "\(scope).t_max") }
         if case .free(let process, let tMax, _) = context {
-            try Check.positive(tMax, "t_max")
+            try Check.positive(tMax, "\(scope).t_max")
             let horizon = process == .ou ? 50.0 : 1e6
             guard tMax <= horizon else {
                 throw InputError(
-                    "t_max",
+                    "\(scope).t_max",
                     "\(tMax) is beyond the \(process.rawValue.uppercased()) process's horizon of \(Comparison.format(horizon))",
                     hint: process == .ou ? "the OU process forgets the data by t ≈ 10; use t_max ≤ 50" : "use t_max ≤ 1e6")
             }
@@ -282,7 +277,22 @@ public final class ScheduleLibrary: @unchecked Sendable {
         self.maxWork = maxWork
         self.progress = progress
         self.announce = announce
+        self.scope = scope
         if case .free(_, _, let map) = context { cachedMap = map }
+    }
+
+    /// Refuses a flip-diffusion horizon `t` (named `parameter`) that is not positive or lies
+    /// past the diffusion's reach at rate `rate`.
+    public static func checkFlipHorizon(_ t: Double, rate: Double, parameter: String) throws {
+        try Check.positive(t, parameter)
+        // The flip diffusion's clock is OU's at rate γ: past γ·t ≈ 50 the data is erased and
+        // e^{−2γt} underflows, so every rate would be 0/0 (the horizon OU landscapes share).
+        guard t * rate <= 50 else {
+            throw InputError(
+                parameter,
+                "\(t) is beyond the flip diffusion's horizon: γ·t_max = \(t * rate) exceeds 50 (the spins are uniform by γt ≈ 10 and e^{−2γt} underflows past 350)",
+                hint: "use t_max ≤ \(Comparison.format(50 / rate))")
+        }
     }
 
     /// The measured gap profile (computed on first use).
@@ -319,7 +329,7 @@ public final class ScheduleLibrary: @unchecked Sendable {
     private func checkWork(_ estimate: SpectrumWorkEstimate, what: String) throws {
         try estimate.check(
             maxWork: maxWork, what: "\(what) at \(gapSamples) points (for roland-cerf and gap-adaptive)",
-            parameter: "schedule.gap_samples", reduce: "schedule.gap_samples (or use a fixed schedule)")
+            parameter: "\(scope).gap_samples", reduce: "\(scope).gap_samples (or use a fixed schedule)")
         if estimate.seconds > 5 { announce?(estimate.seconds, estimate.summary) }
     }
 
@@ -411,7 +421,8 @@ extension ScheduleLibrary: ScheduleContext {
                 samples == gapSamples
                 ? self
                 : try ScheduleLibrary(
-                    context: context, gapSamples: samples, flipRate: flipRate, flipTMax: flipTMax, flipBeta: flipBeta)
+                    context: context, gapSamples: samples, flipRate: flipRate, flipTMax: flipTMax, flipBeta: flipBeta,
+                    scope: scope)
             return try library.schedule(ScheduleRequest(name, order: order))
         }
         return try spec.schedule.schedule(for: h)

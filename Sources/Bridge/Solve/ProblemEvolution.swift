@@ -276,7 +276,7 @@ extension Problem {
         }
         let path = try LandscapePath(problem: loaded)
         let shape = try ScheduleLibrary(
-            context: .landscape(path), gapSamples: request.gapSamples ?? 41, maxWork: request.maxWork
+            context: .landscape(path), gapSamples: request.gapSamples ?? 41, maxWork: request.maxWork, scope: "evolve"
         ).schedule(request.schedule)
         let method = request.method ?? .split4
         let options = request.options(for: method)
@@ -368,7 +368,8 @@ extension Problem {
                 hint: "drop the anneal: prefix (or use it with the reverse-flip sampler)")
         }
         return try ScheduleLibrary(
-            context: .annealing(spec, hamiltonian), gapSamples: gapSamples ?? 41, maxWork: maxWork
+            context: .annealing(spec, hamiltonian), gapSamples: gapSamples ?? 41, maxWork: maxWork,
+            scope: String(parameter.prefix { $0 != "." })
         ).schedule(request)
     }
 }
