@@ -1,3 +1,4 @@
+import AdiabatCore
 import Foundation
 
 /// An axis scale.
@@ -284,21 +285,11 @@ public struct SVGPlot: Sendable {
 }
 
 /// Escapes text for XML/HTML content and attributes.
-public func escapeXML(_ s: String) -> String {
-    var out = ""
-    out.reserveCapacity(s.count)
-    for c in s {
-        switch c {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "'": out += "&#39;"
-        default: out.append(c)
-        }
-    }
-    return out
-}
+public func escapeXML(_ s: String) -> String { s.escaped(by: xmlEscapes) }
+
+private let xmlEscapes: [Unicode.Scalar: String] = [
+    "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;",
+]
 
 /// `n` in Unicode superscript digits (`−5` → `⁻⁵`), for labels like `10⁻⁵`.
 public func superscript(_ n: Int) -> String {
