@@ -166,6 +166,15 @@ struct ScheduleLibraryTests {
         #expect(abs(table.rows[3][5] - exp(-2 * table.rows[3][4])) < 1e-15)
     }
 
+    @Test("a bad schedule spelling is named by the caller's parameter (compare.schedules for lists)")
+    func spellingNames() {
+        let order = inputError { _ = try ScheduleRequest.parse("boundary-cancelling-20", parameter: "evolve.schedule") }
+        #expect(order?.hasPrefix("evolve.schedule: boundary-cancelling order must be 0…12 (got 20)") == true)
+        #expect(
+            inputError { _ = try ScheduleRequest.parseList("linear,nope") }?.hasPrefix(
+                "compare.schedules: unknown schedule 'nope'") == true)
+    }
+
     @Test("a horizon past the diffusion's reach is named by the parameter of the command that set it")
     func horizonNames() throws {
         let free = inputError { _ = try ScheduleLibrary(context: .free(process: .ou, tMax: 60, map: nil)) }

@@ -206,7 +206,7 @@ public final class Comparison: @unchecked Sendable {
             }
         }
         fingerprint = print.hex
-        var parsed = try settings.schedules.map { try ScheduleRequest.parse($0) }
+        var parsed = try settings.schedules.map { try ScheduleRequest.parse($0, parameter: "compare.schedules") }
         var dropped: [String] = []
         if case .annealing(let a) = subject, a.exactSkipped != nil {
             // Without the register, gap-driven and flip: schedules cannot be built.

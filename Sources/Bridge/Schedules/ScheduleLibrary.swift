@@ -38,8 +38,10 @@ public struct ScheduleRequest: Sendable, Hashable, CustomStringConvertible {
         ]
     }
 
-    /// Parses `text`; `order` is the default boundary-cancelling order (`--order`).
-    public static func parse(_ text: String, order: Int = 2) throws -> ScheduleRequest {
+    /// Parses `text`; `order` is the default boundary-cancelling order (`--order`); errors name
+    /// `parameter` (`evolve.schedule`, `compare.schedules`; bare `schedule` when the caller
+    /// does not say).
+    public static func parse(_ text: String, order: Int = 2, parameter: String = "schedule") throws -> ScheduleRequest {
         var body = text.trimmingCharacters(in: .whitespaces)
         var direction: CorrespondenceDirection? = nil
         if body.hasPrefix("flip:") {
@@ -61,23 +63,27 @@ public struct ScheduleRequest: Sendable, Hashable, CustomStringConvertible {
         }
         let prefix = "boundary-cancelling-"
         if body.hasPrefix(prefix), let k = Int(body.dropFirst(prefix.count)) {
-            guard (0...12).contains(k) else { throw InputError("schedule", "boundary-cancelling order must be 0…12 (got \(k))") }
+            guard (0...12).contains(k) else {
+                throw InputError(parameter, "boundary-cancelling order must be 0…12 (got \(k))")
+            }
             return ScheduleRequest(source: .named(.boundaryCancelling), order: k, direction: direction)
         }
         throw InputError(
-            "schedule", "unknown schedule '\(text)'",
+            parameter, "unknown schedule '\(text)'",
             hint:
                 "use one of \(ScheduleName.allCases.map(\.rawValue).joined(separator: ", ")), boundary-cancelling-K, a FILE.csv of r,u rows, or flip:NAME / anneal:NAME"
         )
     }
 
     /// Parses a comma-separated list (`--schedules a,b`); a `.csv` path may not contain commas.
-    public static func parseList(_ text: String, order: Int = 2) throws -> [ScheduleRequest] {
+    public static func parseList(
+        _ text: String, order: Int = 2, parameter: String = "compare.schedules"
+    ) throws -> [ScheduleRequest] {
         let parts = text.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        guard !parts.isEmpty else { throw InputError("compare.schedules", "names no schedule") }
+        guard !parts.isEmpty else { throw InputError(parameter, "names no schedule") }
         var out: [ScheduleRequest] = []
         for p in parts {
-            let r = try parse(p, order: order)
+            let r = try parse(p, order: order, parameter: parameter)
             if !out.contains(r) { out.append(r) }
         }
         return out
