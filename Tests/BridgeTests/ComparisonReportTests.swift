@@ -39,10 +39,10 @@ struct ComparisonReportTests {
     }
 
     /// `u(r)` curves: linear, and one that reaches the data end early (the gap-adaptive shape).
-    static func curves(_ names: [String]) -> [ComparisonReport.Curve] {
+    static func curves(_ names: [String]) -> [Curve] {
         let r = (0...100).map { Double($0) / 100 }
         return names.map { name in
-            ComparisonReport.Curve(
+            Curve(
                 label: name, x: r, y: r.map { name == "gap-adaptive" ? 1 - pow(1 - $0, 6) : $0 })
         }
     }

@@ -734,11 +734,11 @@ public final class Comparison: @unchecked Sendable {
     }
 
     /// `u(r)` of every schedule at 101 run times, for the schedule plot.
-    func scheduleCurves() -> [ComparisonReport.Curve] {
+    func scheduleCurves() -> [Curve] {
         let r = (0...100).map { Double($0) / 100 }
         return requests.compactMap { req in
             schedules[req.description].map { s in
-                ComparisonReport.Curve(label: req.description, x: r, y: r.map { s.progress(at: $0) })
+                Curve(label: req.description, x: r, y: r.map { s.progress(at: $0) })
             }
         }
     }
