@@ -388,7 +388,6 @@ public struct ComparisonReport: Sendable, Codable {
         var interest: [Double]
         var interestName: String
         if annealing {
-            let symmetric = context?.symmetry != nil
             series.append(
                 PlotSeries(label: "adiabatic gap", x: x, y: g, markers: false))
             interest = g
