@@ -83,23 +83,15 @@ public enum JSONText {
         return "\(x)"
     }
 
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
+    /// JSON's escapes: the quote, the backslash, and every control character below U+0020
+    /// (`\n`, `\r`, `\t` by name, the others as `\u00XX`).
+    static let escapes: [Unicode.Scalar: String] = {
+        var table: [Unicode.Scalar: String] = ["\"": "\\\"", "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"]
+        for value in UInt8(0)..<0x20 where table[Unicode.Scalar(value)] == nil {
+            table[Unicode.Scalar(value)] = String(format: "\\u%04x", UInt32(value))
         }
-        return out + "\""
-    }
+        return table
+    }()
+
+    static func quoted(_ s: String) -> String { "\"" + s.escaped(by: escapes) + "\"" }
 }

@@ -68,14 +68,21 @@ public struct UniformGrid: Sendable, Equatable, Codable, CustomStringConvertible
         return s
     }
 
+    /// Calls `body(a, i)` for every axis `a` of flat node `index`, last axis first, with the
+    /// node's index `i` along it: the one decomposition of a flat index (stencils, coordinates).
+    @inlinable @inline(__always)
+    public func forEachAxis(ofNode index: Int, _ body: (_ axis: Int, _ i: Int) throws -> Void) rethrows {
+        var rest = index
+        for a in stride(from: points.count - 1, through: 0, by: -1) {
+            let m = points[a]
+            try body(a, rest % m)
+            rest /= m
+        }
+    }
+
     /// Writes the coordinates of flat node `index` into `x` (length ``dimension``).
     @inline(__always) public func point(_ index: Int, into x: inout [Double]) {
-        var rest = index
-        for a in stride(from: dimension - 1, through: 0, by: -1) {
-            let i = rest % points[a]
-            rest /= points[a]
-            x[a] = coordinate(axis: a, i)
-        }
+        forEachAxis(ofNode: index) { a, i in x[a] = coordinate(axis: a, i) }
     }
 
     /// The node coordinates, flat, `count × dimension` (point-major).

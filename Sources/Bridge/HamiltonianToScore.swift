@@ -229,11 +229,7 @@ public enum HamiltonianToScore {
         while let (value, i) = heap.pop() {
             if done[i] || value < logPsi[i] { continue }
             done[i] = true
-            var rest = i
-            for a in stride(from: d - 1, through: 0, by: -1) {
-                index[a] = rest % grid.points[a]
-                rest /= grid.points[a]
-            }
+            grid.forEachAxis(ofNode: i) { a, ia in index[a] = ia }
             for (o, offset) in offsets.enumerated() {
                 var j = i
                 var inside = true

@@ -138,12 +138,8 @@ public enum ScoreFieldHamiltonian {
         var out = [Double](repeating: 0, count: coarse.count * d)
         let strides = grid.strides
         for k in 0..<coarse.count {
-            var rest = k
             var fine = 0
-            for a in stride(from: d - 1, through: 0, by: -1) {
-                fine += 2 * (rest % points[a]) * strides[a]
-                rest /= points[a]
-            }
+            coarse.forEachAxis(ofNode: k) { a, i in fine += 2 * i * strides[a] }
             for c in 0..<d { out[k * d + c] = score[fine * d + c] }
         }
         return (out, coarse)

@@ -168,7 +168,6 @@ public enum ScoreHamiltonian {
     /// `V_i = (∇ₕ²e^φ)_i / e^{φ_i} = −Σ_axes [w₀ + Σ_j w_j (e^{φ_{i+j}−φ_i} + e^{φ_{i−j}−φ_i})]/h²`
     /// with `w` the weights of `−∂²` and neighbours beyond the walls omitted (Dirichlet).
     static func discretePotential(halfLogDensity phi: [Double], grid: UniformGrid, order: LaplacianOrder) -> [Double] {
-        let d = grid.dimension
         let strides = grid.strides
         let spacing = grid.spacing
         let w = order.weights
@@ -179,12 +178,9 @@ public enum ScoreHamiltonian {
                 let out = SharedPointer(vBuffer.baseAddress!)  // safe: as above
                 Parallel.forEachChunk(count: grid.count, minimumChunk: 4096) { range in
                     for k in range {
-                        var rest = k
                         var total = 0.0
-                        for a in stride(from: d - 1, through: 0, by: -1) {
+                        grid.forEachAxis(ofNode: k) { a, i in
                             let m = grid.points[a]
-                            let i = rest % m
-                            rest /= m
                             let s = strides[a]
                             var axis = w[0]
                             for j in 1..<w.count {

@@ -130,12 +130,9 @@ enum GridDifferences {
                     let v = SharedReadPointer(fBuffer.baseAddress!)  // safe: n ≥ 3
                     Parallel.forEachChunk(count: n, minimumChunk: 8192) { range in
                         for k in range {
-                            var rest = k
                             var lap = 0.0
-                            for a in stride(from: d - 1, through: 0, by: -1) {
+                            grid.forEachAxis(ofNode: k) { a, i in
                                 let m = grid.points[a]
-                                let i = rest % m
-                                rest /= m
                                 let s = strides[a]
                                 let h = spacing[a]
                                 let first: Double

@@ -1,3 +1,4 @@
+import AdiabatCore
 import Foundation
 
 /// An axis scale.
@@ -6,11 +7,23 @@ public enum AxisScale: String, Sendable, Codable {
     case log
 }
 
-/// One line (and optional markers) on a plot.
-public struct PlotSeries: Sendable {
+/// A labelled curve `(x, y)`: the data of a plot series, and what a report keeps of it (a
+/// compare report's schedules `u(r)`; JSON keys `label`, `x`, `y`).
+public struct Curve: Sendable, Codable, Equatable {
     public var label: String
     public var x: [Double]
     public var y: [Double]
+
+    public init(label: String, x: [Double], y: [Double]) {
+        self.label = label
+        self.x = x
+        self.y = y
+    }
+}
+
+/// One line (and optional markers) on a plot: a ``Curve`` and how it is drawn.
+public struct PlotSeries: Sendable {
+    public var curve: Curve
     /// Optional ± error bars (same length as y).
     public var errors: [Double]?
     public var dashed: Bool
@@ -19,13 +32,15 @@ public struct PlotSeries: Sendable {
     /// and its band) can share a colour.
     public var colour: Int? = nil
 
-    public init(label: String, x: [Double], y: [Double], errors: [Double]? = nil, dashed: Bool = false, markers: Bool = true) {
-        self.label = label
-        self.x = x
-        self.y = y
+    public init(curve: Curve, errors: [Double]? = nil, dashed: Bool = false, markers: Bool = true) {
+        self.curve = curve
         self.errors = errors
         self.dashed = dashed
         self.markers = markers
+    }
+
+    public init(label: String, x: [Double], y: [Double], errors: [Double]? = nil, dashed: Bool = false, markers: Bool = true) {
+        self.init(curve: Curve(label: label, x: x, y: y), errors: errors, dashed: dashed, markers: markers)
     }
 }
 
@@ -59,8 +74,8 @@ public struct SVGPlot: Sendable {
     /// Every finite y value a plot draws (error-bar ends included) and its reference lines.
     public var drawnY: [Double] {
         series.flatMap { s -> [Double] in
-            guard let e = s.errors else { return s.y }
-            return zip(s.y, e).flatMap { [$0 - $1, $0 + $1] } + s.y
+            guard let e = s.errors else { return s.curve.y }
+            return zip(s.curve.y, e).flatMap { [$0 - $1, $0 + $1] } + s.curve.y
         } + referenceLines.map(\.value)
     }
 
@@ -192,7 +207,7 @@ public struct SVGPlot: Sendable {
         let bottom = 52.0
         let plotW = width - left - right
         let plotH = height - top - bottom
-        let allX = series.flatMap(\.x)
+        let allX = series.flatMap(\.curve.x)
         let allY = drawnY
         let (x0, x1) = range(allX, xScale)
         var (y0, y1) = range(allY, yScale)
@@ -204,7 +219,7 @@ public struct SVGPlot: Sendable {
         func f(_ v: Double) -> String { String(format: "%.2f", v) }
         // Several plots share one page: each needs its own clip path id.
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in "\(title)|\(xLabel)|\(yLabel)|\(note ?? "")|\(series.map(\.label))".utf8 {
+        for b in "\(title)|\(xLabel)|\(yLabel)|\(note ?? "")|\(series.map(\.curve.label))".utf8 {
             hash = (hash ^ UInt64(b)) &* 0x0000_0100_0000_01B3
         }
         let clipID = "plotarea-" + String(hash, radix: 16)
@@ -247,7 +262,7 @@ public struct SVGPlot: Sendable {
         }
         for (k, s) in series.enumerated() {
             let colour = Self.palette[(series[k].colour ?? k) % Self.palette.count]
-            let points = zip(s.x, s.y).compactMap { x, y -> (Double, Double)? in
+            let points = zip(s.curve.x, s.curve.y).compactMap { x, y -> (Double, Double)? in
                 guard let a = px(x), let b = py(y) else { return nil }
                 return (a, b)
             }
@@ -257,8 +272,9 @@ public struct SVGPlot: Sendable {
                 svg += "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\"\(dash) points=\"\(list)\"/>\n"
             }
             if let errors = s.errors {
-                for i in s.x.indices where i < errors.count {
-                    guard let x = px(s.x[i]), let lo = py(s.y[i] - errors[i]) ?? py(s.y[i]), let hi = py(s.y[i] + errors[i])
+                let c = s.curve
+                for i in c.x.indices where i < errors.count {
+                    guard let x = px(c.x[i]), let lo = py(c.y[i] - errors[i]) ?? py(c.y[i]), let hi = py(c.y[i] + errors[i])
                     else { continue }
                     svg += "<line x1=\"\(f(x))\" y1=\"\(f(lo))\" x2=\"\(f(x))\" y2=\"\(f(hi))\" stroke=\"\(colour)\"/>\n"
                 }
@@ -276,7 +292,7 @@ public struct SVGPlot: Sendable {
             let dash = s.dashed ? " stroke-dasharray=\"6,4\"" : ""
             svg +=
                 "<line x1=\"\(f(x))\" y1=\"\(f(y))\" x2=\"\(f(x + 22))\" y2=\"\(f(y))\" stroke=\"\(colour)\" stroke-width=\"2\"\(dash)/>\n"
-            svg += "<text x=\"\(f(x + 28))\" y=\"\(f(y + 4))\">\(escapeXML(s.label))</text>\n"
+            svg += "<text x=\"\(f(x + 28))\" y=\"\(f(y + 4))\">\(escapeXML(s.curve.label))</text>\n"
         }
         svg += "</svg>\n"
         return svg
@@ -284,21 +300,11 @@ public struct SVGPlot: Sendable {
 }
 
 /// Escapes text for XML/HTML content and attributes.
-public func escapeXML(_ s: String) -> String {
-    var out = ""
-    out.reserveCapacity(s.count)
-    for c in s {
-        switch c {
-        case "&": out += "&amp;"
-        case "<": out += "&lt;"
-        case ">": out += "&gt;"
-        case "\"": out += "&quot;"
-        case "'": out += "&#39;"
-        default: out.append(c)
-        }
-    }
-    return out
-}
+public func escapeXML(_ s: String) -> String { s.escaped(by: xmlEscapes) }
+
+private let xmlEscapes: [Unicode.Scalar: String] = [
+    "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;",
+]
 
 /// `n` in Unicode superscript digits (`−5` → `⁻⁵`), for labels like `10⁻⁵`.
 public func superscript(_ n: Int) -> String {

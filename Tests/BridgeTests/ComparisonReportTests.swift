@@ -39,10 +39,10 @@ struct ComparisonReportTests {
     }
 
     /// `u(r)` curves: linear, and one that reaches the data end early (the gap-adaptive shape).
-    static func curves(_ names: [String]) -> [ComparisonReport.Curve] {
+    static func curves(_ names: [String]) -> [Curve] {
         let r = (0...100).map { Double($0) / 100 }
         return names.map { name in
-            ComparisonReport.Curve(
+            Curve(
                 label: name, x: r, y: r.map { name == "gap-adaptive" ? 1 - pow(1 - $0, 6) : $0 })
         }
     }
@@ -260,5 +260,21 @@ struct ComparisonReportTests {
         #expect(inputError { try landscape.validate() }?.hasPrefix("compare.steps: must lie in 1…10⁶ (got 0)") == true)
         spins.cells = Array(1...65)
         #expect(inputError { try spins.validate(annealing: true) }?.contains("compare.cells and compare.sweeps") == true)
+    }
+    @Test("results.json: gap_profile keys are snake case; a report with the earlier camel-case keys still loads")
+    func gapProfileKeys() throws {
+        let report = Self.landscape(quantumAt16: Self.quantum)
+        let json = try report.json()
+        let profile = try #require(
+            (try JSONSerialization.jsonObject(with: json) as? [String: Any])?["gap_profile"] as? [String: Any])
+        #expect(Set(profile.keys) == ["parameter_name", "parameter", "progress", "gap"])
+        #expect(try JSONDecoder().decode(ComparisonReport.self, from: json).gaps == report.gaps)
+        // A results.json written before: camelCase parameterName and fullGap.
+        let earlier = Data(
+            #"{"parameterName": "s", "parameter": [0, 1], "progress": [0, 1], "gap": [2, 1], "fullGap": [2, 0.5]}"#.utf8)
+        let gaps = try JSONDecoder().decode(PathGaps.self, from: earlier)
+        #expect(gaps == PathGaps(parameterName: "s", parameter: [0, 1], progress: [0, 1], gap: [2, 1], fullGap: [2, 0.5]))
+        let written = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(gaps)) as? [String: Any]
+        #expect(written?["full_gap"] != nil && written?["fullGap"] == nil)
     }
 }

@@ -4,6 +4,7 @@ import Foundation
 import GSLKit
 import Landscapes
 import Quantum
+import TestSupport
 import Testing
 
 @Suite("Schedules across domains: the flip-diffusion map and the name library")
@@ -163,6 +164,34 @@ struct ScheduleLibraryTests {
         #expect(table.columns == ["r", "u", "rate", "v", "t", "alpha_bar"])
         #expect(table.rows.count == 11 && abs(table.rows[0][4] - 3) < 1e-12 && table.rows[10][4] == 0)
         #expect(abs(table.rows[3][5] - exp(-2 * table.rows[3][4])) < 1e-15)
+    }
+
+    @Test("a bad schedule spelling is named by the caller's parameter (compare.schedules for lists)")
+    func spellingNames() {
+        let order = inputError { _ = try ScheduleRequest.parse("boundary-cancelling-20", parameter: "evolve.schedule") }
+        #expect(order?.hasPrefix("evolve.schedule: boundary-cancelling order must be 0…12 (got 20)") == true)
+        #expect(
+            inputError { _ = try ScheduleRequest.parseList("linear,nope") }?.hasPrefix(
+                "compare.schedules: unknown schedule 'nope'") == true)
+    }
+
+    @Test("a horizon past the diffusion's reach is named by the parameter of the command that set it")
+    func horizonNames() throws {
+        let free = inputError { _ = try ScheduleLibrary(context: .free(process: .ou, tMax: 60, map: nil)) }
+        #expect(free?.hasPrefix("schedule.t_max: 60.0 is beyond the OU process's horizon") == true, "\(free ?? "")")
+        let compare = inputError {
+            _ = try ScheduleLibrary(context: .free(process: .ou, tMax: 60, map: nil), scope: "compare")
+        }
+        #expect(compare?.hasPrefix("compare.t_max:") == true)
+        #expect(
+            inputError { try ScheduleLibrary.checkFlipHorizon(60, rate: 1, parameter: "schedule.t_max") }?.hasPrefix(
+                "schedule.t_max: 60.0 is beyond the flip diffusion's horizon") == true)
+        // The reverse flip chain's t_max is refused as sample.t_max before any library is built.
+        var request = SampleRequest(sampler: "reverse-flip", seed: 1)
+        request.tMax = 30
+        request.flipRate = 2
+        let sample = inputError { _ = try Problem.load("maxcut6", seed: 1).sample(request) }
+        #expect(sample?.hasPrefix("sample.t_max: 30.0 is beyond the flip diffusion's horizon: γ·t_max = 60.0") == true)
     }
 }
 

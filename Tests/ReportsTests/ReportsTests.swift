@@ -1,3 +1,4 @@
+import AdiabatCore
 import Foundation
 import Reports
 import Testing
@@ -22,6 +23,15 @@ struct ReportsTests {
         #expect(svg.contains(">roland-cerf<"))
         #expect(svg.contains(">0.01<") || svg.contains(">1e-2<"))
         #expect(!svg.contains("nan") && !svg.contains("inf"))
+    }
+
+    @Test("XML and JSON escapes: each its own table through one loop; other text, accents included, unchanged")
+    func escapes() throws {
+        #expect(escapeXML(#"a<b & "c" 'd'> é"#) == "a&lt;b &amp; &quot;c&quot; &#39;d&#39;&gt; é")
+        let json = try JSONText.encode(["k": "q\"b\\n\nr\rt\t\u{1}é"], pretty: false)
+        #expect(String(decoding: json, as: UTF8.self) == #"{"k":"q\"b\\n\nr\rt\t\u0001é"}"# + "\n")
+        let back = try JSONSerialization.jsonObject(with: json) as? [String: String]
+        #expect(back?["k"] == "q\"b\\n\nr\rt\t\u{1}é")
     }
 
     @Test("linear ticks are round numbers covering the data")

@@ -143,7 +143,7 @@ public final class Comparison: @unchecked Sendable {
             name = problem.name
             summary = problem.description
             print.add("grid \(grid.points) seed \(settings.seed)")
-            library = try ScheduleLibrary(context: .landscape(path), gapSamples: settings.gapSamples)
+            library = try ScheduleLibrary(context: .landscape(path), gapSamples: settings.gapSamples, scope: "compare")
         case .scoreField(let field):
             guard !field.field.radial else {
                 throw InputError(
@@ -171,7 +171,8 @@ public final class Comparison: @unchecked Sendable {
             print.add(Array(try InputFile.read(field.dataFile, what: "score field file")))
             print.add("seed \(settings.seed)")
             library = try ScheduleLibrary(
-                context: .free(process: field.process, tMax: span.length, map: nil), gapSamples: settings.gapSamples)
+                context: .free(process: field.process, tMax: span.length, map: nil), gapSamples: settings.gapSamples,
+                scope: "compare")
         case .annealing(let loaded):
             if loaded.catalyst != nil {
                 throw InputError(
@@ -197,13 +198,15 @@ public final class Comparison: @unchecked Sendable {
             print.add("\(loaded.spec.schedule) \(loaded.spec.initialSpins ?? [])")
             if let g = loaded.spec.groundEnergy { print.add("ground_energy \(g)") }
             if let h = annealing?.hamiltonian {
-                library = try ScheduleLibrary(context: .annealing(loaded.spec, h), gapSamples: settings.gapSamples)
+                library = try ScheduleLibrary(
+                    context: .annealing(loaded.spec, h), gapSamples: settings.gapSamples, scope: "compare")
             } else {
-                library = try ScheduleLibrary(context: .free(process: .ou, tMax: 1, map: nil), gapSamples: settings.gapSamples)
+                library = try ScheduleLibrary(
+                    context: .free(process: .ou, tMax: 1, map: nil), gapSamples: settings.gapSamples, scope: "compare")
             }
         }
         fingerprint = print.hex
-        var parsed = try settings.schedules.map { try ScheduleRequest.parse($0) }
+        var parsed = try settings.schedules.map { try ScheduleRequest.parse($0, parameter: "compare.schedules") }
         var dropped: [String] = []
         if case .annealing(let a) = subject, a.exactSkipped != nil {
             // Without the register, gap-driven and flip: schedules cannot be built.
@@ -731,11 +734,11 @@ public final class Comparison: @unchecked Sendable {
     }
 
     /// `u(r)` of every schedule at 101 run times, for the schedule plot.
-    func scheduleCurves() -> [ComparisonReport.Curve] {
+    func scheduleCurves() -> [Curve] {
         let r = (0...100).map { Double($0) / 100 }
         return requests.compactMap { req in
             schedules[req.description].map { s in
-                ComparisonReport.Curve(label: req.description, x: r, y: r.map { s.progress(at: $0) })
+                Curve(label: req.description, x: r, y: r.map { s.progress(at: $0) })
             }
         }
     }

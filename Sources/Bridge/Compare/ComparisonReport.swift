@@ -4,19 +4,6 @@ import Reports
 /// The outcome of a comparison: every row, the gap profile, the schedules, and renderings
 /// as results.csv, results.json and a self-contained report.html (docs/compare.md).
 public struct ComparisonReport: Sendable, Codable {
-    /// A curve `(x, y)` with a label (the schedules' `u(r)`).
-    public struct Curve: Sendable, Codable, Equatable {
-        public var label: String
-        public var x: [Double]
-        public var y: [Double]
-
-        public init(label: String, x: [Double], y: [Double]) {
-            self.label = label
-            self.x = x
-            self.y = y
-        }
-    }
-
     /// How many cells the sweep has, how many this run computed, how many came from the store.
     public struct CellCounts: Sendable, Codable, Equatable {
         public var total: Int
@@ -37,6 +24,7 @@ public struct ComparisonReport: Sendable, Codable {
     public var settings: ComparisonSettings
     public var grid: String
     public var gaps: PathGaps
+    /// Each schedule's `u(r)`, labelled by its spelling.
     public var schedules: [Curve]
     public var rows: [ComparisonRow]
     public var cells: CellCounts
@@ -374,7 +362,7 @@ public struct ComparisonReport: Sendable, Codable {
         p.series = series
         p.referenceLines = reference
         if yLog {
-            let zero = series.reduce(0) { $0 + $1.y.filter { !($0 > 0) }.count }
+            let zero = series.reduce(0) { $0 + $1.curve.y.filter { !($0 > 0) }.count }
             if zero > 0 {
                 p.note =
                     "\(zero) point\(zero == 1 ? "" : "s") at \(y.components(separatedBy: ",").first ?? y) = 0 not drawn (log axis)"
@@ -400,7 +388,6 @@ public struct ComparisonReport: Sendable, Codable {
         var interest: [Double]
         var interestName: String
         if annealing {
-            let symmetric = context?.symmetry != nil
             series.append(
                 PlotSeries(label: "adiabatic gap", x: x, y: g, markers: false))
             interest = g
@@ -424,12 +411,12 @@ public struct ComparisonReport: Sendable, Codable {
         var p = plot(
             "Gap along the path", x: annealing ? "anneal fraction s" : "diffusion time t (noise end tₘₐₓ → data end 0)",
             y: unit.map { "gap Δ/h (\($0))" } ?? "gap (dimensionless)", series, xLog: false, yLog: true)
-        let drawn = series.flatMap(\.y).filter { $0.isFinite && $0 > 0 }
+        let drawn = series.flatMap(\.curve.y).filter { $0.isFinite && $0 > 0 }
         if let top = drawn.max(), let low = drawn.min() {
             let noise = 1e-10 * top
             if let smallest = interest.filter({ $0 > noise }).min() {
                 let floor = max(pow(10, (log10(smallest)).rounded(.down) - 2), noise)
-                if low < floor || series.contains(where: { $0.y.contains { !($0 > 0) } }) {
+                if low < floor || series.contains(where: { $0.curve.y.contains { !($0 > 0) } }) {
                     p.yRange = floor...pow(10, log10(top).rounded(.up))
                     p.note =
                         "axis clipped at \(scientific(floor, digits: 1)) (2 decades below the smallest \(interestName)); the dashed curve falls to \(low < noise ? "numerical zero" : Self.number(low))"
@@ -443,7 +430,7 @@ public struct ComparisonReport: Sendable, Codable {
         var p = plot(
             "Schedules u(τ/T)", x: "run time r = τ/T (fraction of the run)",
             y: annealing ? "anneal fraction s" : "progress u = 1 − t/tₘₐₓ",
-            schedules.map { PlotSeries(label: $0.label, x: $0.x, y: $0.y, markers: false) }, xLog: false, yLog: false)
+            schedules.map { PlotSeries(curve: $0, markers: false) }, xLog: false, yLog: false)
         p.yRange = 0...1
         return p
     }

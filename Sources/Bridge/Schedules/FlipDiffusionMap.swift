@@ -25,12 +25,6 @@ public struct FlipDiffusionMap: Sendable {
     /// Why the map is exact or how ε was chosen.
     public let note: String
 
-    public init(correspondence: FlipDiffusionCorrespondence, exact: Bool, note: String) {
-        self.correspondence = correspondence
-        self.exact = exact
-        self.note = note
-    }
-
     /// The map for `model`'s law at inverse temperature `beta` (nil: uniform on the ground
     /// states), flipping each spin at `rate`.
     public static func forModel(_ model: IsingModel, beta: Double? = nil, rate: Double = 1) throws -> FlipDiffusionMap {

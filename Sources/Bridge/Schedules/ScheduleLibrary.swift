@@ -38,8 +38,10 @@ public struct ScheduleRequest: Sendable, Hashable, CustomStringConvertible {
         ]
     }
 
-    /// Parses `text`; `order` is the default boundary-cancelling order (`--order`).
-    public static func parse(_ text: String, order: Int = 2) throws -> ScheduleRequest {
+    /// Parses `text`; `order` is the default boundary-cancelling order (`--order`); errors name
+    /// `parameter` (`evolve.schedule`, `compare.schedules`; bare `schedule` when the caller
+    /// does not say).
+    public static func parse(_ text: String, order: Int = 2, parameter: String = "schedule") throws -> ScheduleRequest {
         var body = text.trimmingCharacters(in: .whitespaces)
         var direction: CorrespondenceDirection? = nil
         if body.hasPrefix("flip:") {
@@ -61,23 +63,27 @@ public struct ScheduleRequest: Sendable, Hashable, CustomStringConvertible {
         }
         let prefix = "boundary-cancelling-"
         if body.hasPrefix(prefix), let k = Int(body.dropFirst(prefix.count)) {
-            guard (0...12).contains(k) else { throw InputError("schedule", "boundary-cancelling order must be 0…12 (got \(k))") }
+            guard (0...12).contains(k) else {
+                throw InputError(parameter, "boundary-cancelling order must be 0…12 (got \(k))")
+            }
             return ScheduleRequest(source: .named(.boundaryCancelling), order: k, direction: direction)
         }
         throw InputError(
-            "schedule", "unknown schedule '\(text)'",
+            parameter, "unknown schedule '\(text)'",
             hint:
                 "use one of \(ScheduleName.allCases.map(\.rawValue).joined(separator: ", ")), boundary-cancelling-K, a FILE.csv of r,u rows, or flip:NAME / anneal:NAME"
         )
     }
 
     /// Parses a comma-separated list (`--schedules a,b`); a `.csv` path may not contain commas.
-    public static func parseList(_ text: String, order: Int = 2) throws -> [ScheduleRequest] {
+    public static func parseList(
+        _ text: String, order: Int = 2, parameter: String = "compare.schedules"
+    ) throws -> [ScheduleRequest] {
         let parts = text.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        guard !parts.isEmpty else { throw InputError("compare.schedules", "names no schedule") }
+        guard !parts.isEmpty else { throw InputError(parameter, "names no schedule") }
         var out: [ScheduleRequest] = []
         for p in parts {
-            let r = try parse(p, order: order)
+            let r = try parse(p, order: order, parameter: parameter)
             if !out.contains(r) { out.append(r) }
         }
         return out
@@ -146,6 +152,32 @@ public struct PathGaps: Sendable, Codable, Equatable {
             gap: profile.gaps)
     }
 
+    /// results.json's `gap_profile` keys are snake case like every other key.
+    enum CodingKeys: String, CodingKey {
+        case parameter, progress, gap, unusable
+        case parameterName = "parameter_name"
+        case fullGap = "full_gap"
+    }
+
+    /// The camel-case keys results.json carried before they were snake case.
+    private enum EarlierKeys: String, CodingKey {
+        case parameterName, fullGap
+    }
+
+    /// Reads the snake-case keys, and the camel-case ones of reports written before.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let earlier = try decoder.container(keyedBy: EarlierKeys.self)
+        self.init(
+            parameterName: try c.decodeIfPresent(String.self, forKey: .parameterName)
+                ?? earlier.decode(String.self, forKey: .parameterName),
+            parameter: try c.decode([Double].self, forKey: .parameter),
+            progress: try c.decode([Double].self, forKey: .progress), gap: try c.decode([Double].self, forKey: .gap),
+            fullGap: try c.decodeIfPresent([Double].self, forKey: .fullGap)
+                ?? earlier.decodeIfPresent([Double].self, forKey: .fullGap),
+            unusable: try c.decodeIfPresent(String.self, forKey: .unusable))
+    }
+
     /// The smallest gap and where it is.
     public var minimum: (gap: Double, parameter: Double) {
         var best = 0
@@ -197,6 +229,9 @@ public final class ScheduleLibrary: @unchecked Sendable {
     public let progress: (@Sendable (Int, Int) -> Void)?
     /// Called before a gap profile estimated at more than 5 s starts: (seconds, summary).
     public let announce: (@Sendable (Double, String) -> Void)?
+    /// The section whose parameters the library's errors name: `schedule` (`schedule.t_max`),
+    /// `sample`, `evolve` or `compare`, after the command that asked for the schedules.
+    public let scope: String
     private let lock = NSLock()
     private var cachedGaps: PathGaps?
     private var cachedMap: FlipDiffusionMap?
@@ -221,28 +256,20 @@ public final class ScheduleLibrary: @unchecked Sendable {
     public init(
         context: Context, gapSamples: Int = 41, gaps: PathGaps? = nil, flipRate: Double = 1, flipTMax: Double? = nil,
         flipBeta: Double? = nil, maxWork: Double? = nil, progress: (@Sendable (Int, Int) -> Void)? = nil,
-        announce: (@Sendable (Double, String) -> Void)? = nil
+        announce: (@Sendable (Double, String) -> Void)? = nil, scope: String = "schedule"
     ) throws {
         try WorkBudget.validate(maxWork)
-        guard (3...2001).contains(gapSamples) else { throw InputError("gap samples", "must be 3…2001 (got \(gapSamples))") }
-        try Check.positive(flipRate, "flip rate")
-        if let t = flipTMax {
-            try Check.positive(t, "t_max")
-            // The flip diffusion's clock is OU's at rate γ: past γ·t ≈ 50 the data is erased and
-            // e^{−2γt} underflows, so every rate would be 0/0 (the horizon OU landscapes share).
-            guard t * flipRate <= 50 else {
-                throw InputError(
-                    "t_max",
-                    "\(t) is beyond the flip diffusion's horizon: γ·t_max = \(t * flipRate) exceeds 50 (the spins are uniform by γt ≈ 10 and e^{−2γt} underflows past 350)",
-                    hint: "use t_max ≤ \(Comparison.format(50 / flipRate))")
-            }
+        guard (3...2001).contains(gapSamples) else {
+            throw InputError("\(scope).gap_samples", "must be 3…2001 (got \(gapSamples))")
         }
+        try Check.positive(flipRate, "\(scope).flip_rate")
+        if let t = flipTMax { try Self.checkFlipHorizon(t, rate: flipRate, parameter: "\(scope).t_max") }
         if case .free(let process, let tMax, _) = context {
-            try Check.positive(tMax, "t_max")
+            try Check.positive(tMax, "\(scope).t_max")
             let horizon = process == .ou ? 50.0 : 1e6
             guard tMax <= horizon else {
                 throw InputError(
-                    "t_max",
+                    "\(scope).t_max",
                     "\(tMax) is beyond the \(process.rawValue.uppercased()) process's horizon of \(Comparison.format(horizon))",
                     hint: process == .ou ? "the OU process forgets the data by t ≈ 10; use t_max ≤ 50" : "use t_max ≤ 1e6")
             }
@@ -256,7 +283,22 @@ public final class ScheduleLibrary: @unchecked Sendable {
         self.maxWork = maxWork
         self.progress = progress
         self.announce = announce
+        self.scope = scope
         if case .free(_, _, let map) = context { cachedMap = map }
+    }
+
+    /// Refuses a flip-diffusion horizon `t` (named `parameter`) that is not positive or lies
+    /// past the diffusion's reach at rate `rate`.
+    public static func checkFlipHorizon(_ t: Double, rate: Double, parameter: String) throws {
+        try Check.positive(t, parameter)
+        // The flip diffusion's clock is OU's at rate γ: past γ·t ≈ 50 the data is erased and
+        // e^{−2γt} underflows, so every rate would be 0/0 (the horizon OU landscapes share).
+        guard t * rate <= 50 else {
+            throw InputError(
+                parameter,
+                "\(t) is beyond the flip diffusion's horizon: γ·t_max = \(t * rate) exceeds 50 (the spins are uniform by γt ≈ 10 and e^{−2γt} underflows past 350)",
+                hint: "use t_max ≤ \(Comparison.format(50 / rate))")
+        }
     }
 
     /// The measured gap profile (computed on first use).
@@ -293,7 +335,7 @@ public final class ScheduleLibrary: @unchecked Sendable {
     private func checkWork(_ estimate: SpectrumWorkEstimate, what: String) throws {
         try estimate.check(
             maxWork: maxWork, what: "\(what) at \(gapSamples) points (for roland-cerf and gap-adaptive)",
-            parameter: "schedule.gap_samples", reduce: "schedule.gap_samples (or use a fixed schedule)")
+            parameter: "\(scope).gap_samples", reduce: "\(scope).gap_samples (or use a fixed schedule)")
         if estimate.seconds > 5 { announce?(estimate.seconds, estimate.summary) }
     }
 
@@ -385,7 +427,8 @@ extension ScheduleLibrary: ScheduleContext {
                 samples == gapSamples
                 ? self
                 : try ScheduleLibrary(
-                    context: context, gapSamples: samples, flipRate: flipRate, flipTMax: flipTMax, flipBeta: flipBeta)
+                    context: context, gapSamples: samples, flipRate: flipRate, flipTMax: flipTMax, flipBeta: flipBeta,
+                    scope: scope)
             return try library.schedule(ScheduleRequest(name, order: order))
         }
         return try spec.schedule.schedule(for: h)

@@ -63,6 +63,16 @@ public struct EvolveRequest: Sendable {
         options.trajectoryStates = saveState != nil && saveStateTimes == .trajectory
         return options
     }
+
+    /// The total time on a problem whose file sets none (`problem`: a landscape, a score field,
+    /// said in the error), where the instantaneous spectrum is not available either.
+    func givenTotalTime(for problem: String) throws -> Double {
+        guard let totalTime else {
+            throw InputError("evolve.total_time", "is required for \(problem)", hint: "give the total run time T")
+        }
+        if instantaneous { throw InputError("evolve.instantaneous", "is available for annealing problems only") }
+        return totalTime
+    }
 }
 
 /// What a long evolution reports while it runs.
@@ -266,17 +276,10 @@ extension Problem {
     }
 
     static func evolve(_ loaded: LandscapeProblem, _ request: EvolveRequest) throws -> EvolveSolution {
-        guard let T = request.totalTime else {
-            throw InputError(
-                "evolve.total_time", "is required for a landscape problem (a landscape file sets no total time)",
-                hint: "give the total run time T")
-        }
-        if request.instantaneous {
-            throw InputError("evolve.instantaneous", "is available for annealing problems only")
-        }
+        let T = try request.givenTotalTime(for: "a landscape problem (a landscape file sets no total time)")
         let path = try LandscapePath(problem: loaded)
         let shape = try ScheduleLibrary(
-            context: .landscape(path), gapSamples: request.gapSamples ?? 41, maxWork: request.maxWork
+            context: .landscape(path), gapSamples: request.gapSamples ?? 41, maxWork: request.maxWork, scope: "evolve"
         ).schedule(request.schedule)
         let method = request.method ?? .split4
         let options = request.options(for: method)
@@ -368,7 +371,8 @@ extension Problem {
                 hint: "drop the anneal: prefix (or use it with the reverse-flip sampler)")
         }
         return try ScheduleLibrary(
-            context: .annealing(spec, hamiltonian), gapSamples: gapSamples ?? 41, maxWork: maxWork
+            context: .annealing(spec, hamiltonian), gapSamples: gapSamples ?? 41, maxWork: maxWork,
+            scope: String(parameter.prefix { $0 != "." })
         ).schedule(request)
     }
 }

@@ -125,6 +125,10 @@ extension SampleRequest {
         }
         if let b = beta, !(b.isFinite && b >= 0) { throw InputError("sample.beta", "must be finite and ≥ 0 (got \(b))") }
         if !(flipRate.isFinite && flipRate > 0) { throw InputError("sample.flip_rate", "must be positive (got \(flipRate))") }
+        // The flip diffusion's horizon, here where the command names it, before the sampler builds its library.
+        if let t = tMax, sampler.parameters.contains(.flipRate) {
+            try ScheduleLibrary.checkFlipHorizon(t, rate: flipRate, parameter: "sample.t_max")
+        }
         if let t = totalTime, !(t.isFinite && t > 0) {
             throw InputError("sample.total_time", "must be a positive number (got \(t))")
         }
@@ -243,7 +247,7 @@ extension Problem {
         let landscapePath = try LandscapePath(
             landscape: landscape, discretisation: loaded.discretisation, process: loaded.process, tMax: horizon)
         let shape = try ScheduleLibrary(
-            context: .landscape(landscapePath), gapSamples: o.gapSamples ?? 41, maxWork: o.maxWork
+            context: .landscape(landscapePath), gapSamples: o.gapSamples ?? 41, maxWork: o.maxWork, scope: "sample"
         ).schedule(schedule)
         let path = try DiffusionPath(process: loaded.process, tMax: horizon, schedule: shape, steps: steps)
         var run = SamplingRun(

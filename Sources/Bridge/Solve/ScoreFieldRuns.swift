@@ -224,14 +224,7 @@ extension Problem {
     /// `H_S(t_last)`, with the fidelity measured against ``ScoreFieldTarget`` at the first table.
     static func evolve(_ loaded: ScoreFieldProblem, _ request: EvolveRequest) throws -> EvolveSolution {
         try loaded.requireGrid(for: "evolve")
-        guard let T = request.totalTime else {
-            throw InputError(
-                "evolve.total_time", "is required for a score field (a problem file sets no total time)",
-                hint: "give the total run time T")
-        }
-        if request.instantaneous {
-            throw InputError("evolve.instantaneous", "is available for annealing problems only")
-        }
+        let T = try request.givenTotalTime(for: "a score field (a problem file sets no total time)")
         let field = loaded.field
         let grid = field.grid
         let span = try ScoreFieldSpan(loaded, start: nil, parameter: "evolve", purpose: "evolve")
