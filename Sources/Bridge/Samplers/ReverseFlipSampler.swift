@@ -22,7 +22,7 @@ public enum ReverseFlipSampler: SpinSampler {
         if request.direction == .toAnnealing { request.direction = nil }
         let library = try ScheduleLibrary(
             context: .annealing(loaded.spec, h), gapSamples: o.gapSamples ?? 41, flipRate: o.flipRate, flipTMax: o.tMax,
-            flipBeta: o.beta, maxWork: o.maxWork)
+            flipBeta: o.beta, maxWork: o.maxWork, scope: "sample")
         let schedule = try library.schedule(request)
         // Default t_max: the uniform law is within TV (n/2)e^{−2γt} ≤ 1e-4 of p_tmax (or the
         // noise end of a diffusion schedule that ends first).
