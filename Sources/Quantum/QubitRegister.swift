@@ -361,9 +361,11 @@ extension TransverseFieldOperator {
 /// exact for any `α`, `β`.
 ///
 /// Memory traffic decides the speed, so the work is fused: one pass over cache-sized
-/// chunks applies the phase and the rotations of the low qubits (two qubits at a time, on
-/// quadruples of amplitudes), then one cache-blocked sweep per group of up to 8 high qubits
-/// (``sweepGroups(qubits:lowQubits:)``); all on every core.
+/// chunks applies the phase and the rotations of the low qubits (three qubits at a time, on
+/// octuples of amplitudes), then one cache-blocked sweep per group of up to 8 high qubits
+/// (``sweepGroups(qubits:lowQubits:)``); all on every core. The passes are compute-bound on
+/// SSE2 (x86-64's baseline), so the arithmetic per amplitude is kept small: an amplitude is one
+/// vector `(re, im)` in the rotations, and the phase's products run on planes.
 struct RegisterKernels: Sendable {
     /// Bits of the vector index (`n`, or `n − 1` in a spin-flip sector).
     let qubits: Int
@@ -507,7 +509,15 @@ struct RegisterKernels: Sendable {
                     }
                     if doRotate {
                         var q = 0
-                        while q + 1 < lowQubits {
+                        while q + 2 < lowQubits {
+                            if tangentForm {
+                                rotateBlockOctuples(v, mask: 1 << q, amplitudes: chunk, 1, sines)
+                            } else {
+                                rotateBlockOctuples(v, mask: 1 << q, amplitudes: chunk, c, sines)
+                            }
+                            q += 3
+                        }
+                        if q + 1 < lowQubits {
                             if tangentForm {
                                 rotateBlockQuads(v, mask: 1 << q, amplitudes: chunk, 1, sines)
                             } else {
@@ -530,24 +540,16 @@ struct RegisterKernels: Sendable {
         if flipSign != 0 {
             // σx of the top qubit in a sector: ±(flip of all bits), pairs (k, L − 1 − k)
             let length = 1 << qubits
-            let tf = flipSign * t
-            let sf = flipSign * s
+            let flipSines = rotationSines(flipSign * (tangentForm ? t : s))
+            let cf = tangentForm ? 1 : c
             balancedFor(count: length / 2, grain: 4096) { range in
                 for k in range {
                     let u = p.base + 2 * k
                     let w = p.base + 2 * (length - 1 - k)
-                    let ur = u[0], ui = u[1], wr = w[0], wi = w[1]
-                    if tangentForm {
-                        u[0] = ur - tf * wi
-                        u[1] = ui + tf * wr
-                        w[0] = wr - tf * ui
-                        w[1] = wi + tf * ur
-                    } else {
-                        u[0] = c * ur - sf * wi
-                        u[1] = c * ui + sf * wr
-                        w[0] = c * wr - sf * ui
-                        w[1] = c * wi + sf * ur
-                    }
+                    let a = loadAmplitude(u)
+                    let b = loadAmplitude(w)
+                    storeAmplitude(u, rotated(a, b, cf, flipSines))
+                    storeAmplitude(w, rotated(b, a, cf, flipSines))
                 }
             }
         }
@@ -581,7 +583,7 @@ struct RegisterKernels: Sendable {
     /// The rotations of the high qubits (`q ≥ lowQubits`), one streaming pass per group of
     /// up to 8: a block is the `2^g` runs of `T = 2^(16−g)` consecutive amplitudes that the
     /// group's bits connect (runs `2^{q₀}` amplitudes apart); the group's rotations act on the
-    /// block in cache, two qubits at a time on quadruples of runs.
+    /// block in cache, three qubits at a time on octuples of runs (then two, or one).
     private func highSweeps(
         _ p: SharedPointer<Double>, lowQubits: Int, tangentForm: Bool, t: Double, c: Double, s: Double
     ) {
@@ -598,23 +600,25 @@ struct RegisterKernels: Sendable {
                     let base = p.base + 2 * ((outer << (q0 + g)) + offset)
                     var j = 0
                     while j < g {
-                        let pair = j + 1 < g
+                        let width = min(3, g - j)  // qubits j..<j + width at once
                         let member = inner << j  // amplitudes between partners of qubit q0 + j
-                        let stride = pair ? 4 : 2
-                        // runs m with bits j (and j + 1) clear
+                        let stride = 1 << width
+                        // runs m with bits j..<j + width clear
                         var m = 0
                         while m < (1 << g) {
                             let u = base + 2 * (m << q0)
-                            switch (pair, tangentForm) {
-                            case (true, true): rotateRun(u, member: member, count: run, 1, sines)
-                            case (true, false): rotateRun(u, member: member, count: run, c, sines)
-                            case (false, true): rotatePairs(u, mask: member, range: 0..<run, 1, sines)
-                            case (false, false): rotatePairs(u, mask: member, range: 0..<run, c, sines)
+                            switch (width, tangentForm) {
+                            case (3, true): rotateOctuples(u, member: member, count: run, step: 1, 1, sines)
+                            case (3, false): rotateOctuples(u, member: member, count: run, step: 1, c, sines)
+                            case (2, true): rotateRun(u, member: member, count: run, 1, sines)
+                            case (2, false): rotateRun(u, member: member, count: run, c, sines)
+                            case (_, true): rotatePairs(u, mask: member, range: 0..<run, 1, sines)
+                            case (_, false): rotatePairs(u, mask: member, range: 0..<run, c, sines)
                             }
                             m += 1
                             if m & ((1 << j) - 1) == 0 { m += (stride - 1) << j }
                         }
-                        j += pair ? 2 : 1
+                        j += width
                     }
                 }
             }
@@ -704,6 +708,73 @@ func rotateQuadruples(
         storeAmplitude(w, rotated(b1, f1, c, sv))
         storeAmplitude(y, rotated(f1, b1, c, sv))
         u += 2 &* step
+    }
+}
+
+/// The rotation of one qubit on the pair `(x, y)` (`sv` from ``rotationSines(_:)``).
+@inline(__always)
+func rotatePair(_ x: inout SIMD2<Double>, _ y: inout SIMD2<Double>, _ c: Double, _ sv: SIMD2<Double>) {
+    let x1 = rotated(x, y, c, sv)
+    y = rotated(y, x, c, sv)
+    x = x1
+}
+
+/// `count` octuples `(u + j·M)`, `j = 0…7` (`M = member` amplitudes), whose first members are
+/// `step` amplitudes apart, under the rotations of three qubits: one load and one store per
+/// amplitude for three qubits (a quadruple takes two).
+@inline(__always)
+func rotateOctuples(
+    _ start: UnsafeMutablePointer<Double>, member: Int, count: Int, step: Int, _ c: Double, _ sv: SIMD2<Double>
+) {
+    let m2 = 2 &* member
+    var u = start
+    let end = start + 2 &* step &* count
+    while u < end {
+        var a0 = loadAmplitude(u), a1 = loadAmplitude(u + m2)
+        var a2 = loadAmplitude(u + 2 &* m2), a3 = loadAmplitude(u + 3 &* m2)
+        var a4 = loadAmplitude(u + 4 &* m2), a5 = loadAmplitude(u + 5 &* m2)
+        var a6 = loadAmplitude(u + 6 &* m2), a7 = loadAmplitude(u + 7 &* m2)
+        // qubit q
+        rotatePair(&a0, &a1, c, sv)
+        rotatePair(&a2, &a3, c, sv)
+        rotatePair(&a4, &a5, c, sv)
+        rotatePair(&a6, &a7, c, sv)
+        // qubit q + 1
+        rotatePair(&a0, &a2, c, sv)
+        rotatePair(&a1, &a3, c, sv)
+        rotatePair(&a4, &a6, c, sv)
+        rotatePair(&a5, &a7, c, sv)
+        // qubit q + 2
+        rotatePair(&a0, &a4, c, sv)
+        rotatePair(&a1, &a5, c, sv)
+        rotatePair(&a2, &a6, c, sv)
+        rotatePair(&a3, &a7, c, sv)
+        storeAmplitude(u, a0)
+        storeAmplitude(u + m2, a1)
+        storeAmplitude(u + 2 &* m2, a2)
+        storeAmplitude(u + 3 &* m2, a3)
+        storeAmplitude(u + 4 &* m2, a4)
+        storeAmplitude(u + 5 &* m2, a5)
+        storeAmplitude(u + 6 &* m2, a6)
+        storeAmplitude(u + 7 &* m2, a7)
+        u += 2 &* step
+    }
+}
+
+/// Rotations of qubits `q`, `q+1`, `q+2` (`mask = 2^q`) on all the octuples of the
+/// `amplitudes` at `v` (a multiple of `8m`): blocks of `8m` amplitudes, each `m` octuples in
+/// a run; for `m = 1` one loop over the consecutive octuples.
+@inline(__always)
+func rotateBlockOctuples(_ v: UnsafeMutablePointer<Double>, mask m: Int, amplitudes: Int, _ c: Double, _ sv: SIMD2<Double>) {
+    if m == 1 {
+        rotateOctuples(v, member: 1, count: amplitudes >> 3, step: 8, c, sv)
+        return
+    }
+    var block = v
+    let end = v + 2 &* amplitudes
+    while block < end {
+        rotateOctuples(block, member: m, count: m, step: 1, c, sv)
+        block += 16 &* m
     }
 }
 
