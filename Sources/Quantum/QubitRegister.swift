@@ -484,8 +484,21 @@ struct RegisterKernels: Sendable {
                 for ci in range {
                     let k0 = ci << cb
                     let v = p.base + 2 * k0
+                    // qubits the phase's rows rotate while the row is in L1 (whole octuples, so the
+                    // qubits are grouped as in the chunk-wide loop below and the roundings agree)
+                    var rowRotated = 0
                     if doPhase, let structure, let lowPhase {
-                        structure.applyChunk(v, high: ci, beta: beta, scale: scale, lowPhase: lowPhase.base, scratch: scratch)
+                        let rowQubits = doRotate ? structure.rowBits / 3 * 3 : 0
+                        structure.applyChunk(v, high: ci, beta: beta, scale: scale, lowPhase: lowPhase.base, scratch: scratch) {
+                            row, length in
+                            if rowQubits == 0 { return }
+                            if tangentForm {
+                                rotateLowQubits(row, 0..<rowQubits, amplitudes: length, 1, sines)
+                            } else {
+                                rotateLowQubits(row, 0..<rowQubits, amplitudes: length, c, sines)
+                            }
+                        }
+                        rowRotated = rowQubits
                     } else if doPhase {
                         let e = d + k0
                         if fast {
@@ -508,29 +521,10 @@ struct RegisterKernels: Sendable {
                         }
                     }
                     if doRotate {
-                        var q = 0
-                        while q + 2 < lowQubits {
-                            if tangentForm {
-                                rotateBlockOctuples(v, mask: 1 << q, amplitudes: chunk, 1, sines)
-                            } else {
-                                rotateBlockOctuples(v, mask: 1 << q, amplitudes: chunk, c, sines)
-                            }
-                            q += 3
-                        }
-                        if q + 1 < lowQubits {
-                            if tangentForm {
-                                rotateBlockQuads(v, mask: 1 << q, amplitudes: chunk, 1, sines)
-                            } else {
-                                rotateBlockQuads(v, mask: 1 << q, amplitudes: chunk, c, sines)
-                            }
-                            q += 2
-                        }
-                        if q < lowQubits {
-                            if tangentForm {
-                                rotatePairs(v, mask: 1 << q, range: 0..<(chunk >> 1), 1, sines)
-                            } else {
-                                rotatePairs(v, mask: 1 << q, range: 0..<(chunk >> 1), c, sines)
-                            }
+                        if tangentForm {
+                            rotateLowQubits(v, rowRotated..<lowQubits, amplitudes: chunk, 1, sines)
+                        } else {
+                            rotateLowQubits(v, rowRotated..<lowQubits, amplitudes: chunk, c, sines)
                         }
                     }
                 }
@@ -778,6 +772,26 @@ func rotateBlockOctuples(_ v: UnsafeMutablePointer<Double>, mask m: Int, amplitu
     }
 }
 
+/// The rotations of `qubits` on the block of `amplitudes` at `v` (a multiple of
+/// `2^qubits.upperBound`): three qubits at a time from the lowest, then two or one.
+@inline(__always)
+func rotateLowQubits(
+    _ v: UnsafeMutablePointer<Double>, _ qubits: Range<Int>, amplitudes: Int, _ c: Double, _ sv: SIMD2<Double>
+) {
+    var q = qubits.lowerBound
+    while q + 2 < qubits.upperBound {
+        rotateBlockOctuples(v, mask: 1 << q, amplitudes: amplitudes, c, sv)
+        q += 3
+    }
+    if q + 1 < qubits.upperBound {
+        rotateBlockQuads(v, mask: 1 << q, amplitudes: amplitudes, c, sv)
+        q += 2
+    }
+    if q < qubits.upperBound {
+        rotatePairs(v, mask: 1 << q, range: 0..<(amplitudes >> 1), c, sv)
+    }
+}
+
 /// Rotations of qubits `q` and `q+1` (`mask = 2^q`) on all the quadruples of the `amplitudes`
 /// at `v` (a multiple of `4m`): blocks of `4m` amplitudes, each `m` quadruples in a run; for
 /// `m = 1` one loop over the consecutive quadruples.
@@ -896,11 +910,16 @@ struct PhaseStructure: Sendable {
     /// with `lo_A` the low ⌈b/2⌉ bits and `lo_B` the rest: two tables of 2^{b/2} entries built
     /// by doubling (one multiplication per entry), and per amplitude three complex
     /// multiplications (`g_A·g_B`, `·P_lo`, `·ψ`) on planes that vectorise. `scratch` holds
-    /// at least `2(2^{⌈b/2⌉} + 2^{⌊b/2⌋})` values.
+    /// at least `2(2^{⌈b/2⌉} + 2^{⌊b/2⌋})` values. `afterRow` runs on each row (the `2^{⌈b/2⌉}`
+    /// amplitudes of one `lo_B`) just after its phase, while the row is in L1.
+    /// Bits of a row: the chunk is multiplied row by row, `2^rowBits` amplitudes each.
+    var rowBits: Int { (lowBits + 1) / 2 }
+
     @inline(__always)
     func applyChunk(
         _ v: UnsafeMutablePointer<Double>, high hi: Int, beta: Double, scale: Double, lowPhase: UnsafePointer<Double>,
-        scratch g: UnsafeMutablePointer<Double>
+        scratch g: UnsafeMutablePointer<Double>,
+        afterRow: (_ row: UnsafeMutablePointer<Double>, _ amplitudes: Int) -> Void = { _, _ in }
     ) {
         let b = lowBits
         let fast = abs(beta) * bound <= FastTrig.maximumArgument
@@ -908,7 +927,7 @@ struct PhaseStructure: Sendable {
             let (sn, cs) = fast ? FastTrig.sinCos(x) : (sin(x), cos(x))
             return (cs, -sn)
         }
-        let bitsA = (b + 1) / 2
+        let bitsA = rowBits
         let countA = 1 << bitsA
         let countB = 1 << (b - bitsA)
         // planes: g_A re, g_A im, g_B re, g_B im
@@ -954,6 +973,7 @@ struct PhaseStructure: Sendable {
                 w[2 * k] = re * pr - im * pi
                 w[2 * k + 1] = re * pi + im * pr
             }
+            afterRow(w, countA)
         }
     }
 }
