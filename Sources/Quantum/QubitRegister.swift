@@ -361,9 +361,11 @@ extension TransverseFieldOperator {
 /// exact for any `α`, `β`.
 ///
 /// Memory traffic decides the speed, so the work is fused: one pass over cache-sized
-/// chunks applies the phase and the rotations of the low qubits (two qubits at a time, on
-/// quadruples of amplitudes), then one cache-blocked sweep per group of up to 8 high qubits
-/// (``sweepGroups(qubits:lowQubits:)``); all on every core.
+/// chunks applies the phase and the rotations of the low qubits (three qubits at a time, on
+/// octuples of amplitudes), then one cache-blocked sweep per group of up to 8 high qubits
+/// (``sweepGroups(qubits:lowQubits:)``); all on every core. The passes are compute-bound on
+/// SSE2 (x86-64's baseline), so the arithmetic per amplitude is kept small: an amplitude is one
+/// vector `(re, im)` in the rotations, and the phase's products run on planes.
 struct RegisterKernels: Sendable {
     /// Bits of the vector index (`n`, or `n − 1` in a spin-flip sector).
     let qubits: Int
@@ -443,9 +445,13 @@ struct RegisterKernels: Sendable {
 
     /// `ψ ← e^{+iα Σσx} e^{−iβ E} ψ` (the phase first). `β = 0` skips the phase, `α = 0` the rotation.
     ///
-    /// For `|α| ≤ π/8` each rotation is applied as `cos α·(1 + i tan α σx)`: the pairs see
+    /// For `|cos α| ≥ 1/4` each rotation is applied as `cos α·(1 + i tan α σx)`: the pairs see
     /// `u + i t w` (4 multiplications instead of 8), and the common factor `cosⁿα` joins
-    /// the phase multiplication.
+    /// the phase multiplication. This is as accurate as the rotation itself for any `t`: each
+    /// `(1 + i t σx)` is `sec α` times a unitary, so the rounding it adds is `O(ε)` relative to
+    /// the vector's norm, which grows by exactly `sec α` per qubit and is scaled back by
+    /// `cosⁿα`. The bound on `|cos α|` keeps that growth (`≤ 4ⁿ`, 2⁸⁰ at 40 qubits) and the
+    /// scale far inside the range of `Double`.
     func phaseThenRotate(_ psi: UnsafeMutableBufferPointer<Double>, beta: Double, alpha: Double) {
         guard let base = psi.baseAddress else { return }
         let p = SharedPointer(base)
@@ -453,10 +459,11 @@ struct RegisterKernels: Sendable {
         let chunk = 1 << cb
         let chunks = (1 << qubits) >> cb
         let doRotate = alpha != 0
-        let tangentForm = doRotate && abs(alpha) <= Double.pi / 8
         let c = cos(alpha)
+        let tangentForm = doRotate && abs(c) >= 0.25
         let s = sin(alpha)
         let t = tangentForm ? s / c : 0
+        let sines = rotationSines(tangentForm ? t : s)
         let scale = tangentForm ? pow(c, Double(qubits + (flipSign != 0 ? 1 : 0))) : 1
         let doPhase = beta != 0 || scale != 1
         let fast = abs(beta) * maxAbsEnergy <= FastTrig.maximumArgument
@@ -472,13 +479,26 @@ struct RegisterKernels: Sendable {
             let dBase = SharedReadPointer(dp.baseAddress!)  // safe: dimension ≥ 2
             balancedFor(count: chunks, grain: max(1, 4096 >> cb)) { range in
                 let d = dBase.base
-                let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 2 * chunk)
+                let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 2 * chunk + 256)
                 defer { scratch.deallocate() }
                 for ci in range {
                     let k0 = ci << cb
                     let v = p.base + 2 * k0
+                    // qubits the phase's rows rotate while the row is in L1 (whole octuples, so the
+                    // qubits are grouped as in the chunk-wide loop below and the roundings agree)
+                    var rowRotated = 0
                     if doPhase, let structure, let lowPhase {
-                        structure.applyChunk(v, high: ci, beta: beta, scale: scale, lowPhase: lowPhase.base, scratch: scratch)
+                        let rowQubits = doRotate ? structure.rowBits / 3 * 3 : 0
+                        structure.applyChunk(v, high: ci, beta: beta, scale: scale, lowPhase: lowPhase.base, scratch: scratch) {
+                            row, length in
+                            if rowQubits == 0 { return }
+                            if tangentForm {
+                                rotateLowQubits(row, 0..<rowQubits, amplitudes: length, 1, sines)
+                            } else {
+                                rotateLowQubits(row, 0..<rowQubits, amplitudes: length, c, sines)
+                            }
+                        }
+                        rowRotated = rowQubits
                     } else if doPhase {
                         let e = d + k0
                         if fast {
@@ -501,21 +521,10 @@ struct RegisterKernels: Sendable {
                         }
                     }
                     if doRotate {
-                        var q = 0
-                        while q + 1 < lowQubits {
-                            if tangentForm {
-                                tangentQuads(v, mask: 1 << q, range: 0..<(chunk >> 2), t)
-                            } else {
-                                rotateQuads(v, mask: 1 << q, range: 0..<(chunk >> 2), c, s)
-                            }
-                            q += 2
-                        }
-                        if q < lowQubits {
-                            if tangentForm {
-                                tangentPairs(v, mask: 1 << q, range: 0..<(chunk >> 1), t)
-                            } else {
-                                rotatePairs(v, mask: 1 << q, range: 0..<(chunk >> 1), c, s)
-                            }
+                        if tangentForm {
+                            rotateLowQubits(v, rowRotated..<lowQubits, amplitudes: chunk, 1, sines)
+                        } else {
+                            rotateLowQubits(v, rowRotated..<lowQubits, amplitudes: chunk, c, sines)
                         }
                     }
                 }
@@ -525,24 +534,16 @@ struct RegisterKernels: Sendable {
         if flipSign != 0 {
             // σx of the top qubit in a sector: ±(flip of all bits), pairs (k, L − 1 − k)
             let length = 1 << qubits
-            let tf = flipSign * t
-            let sf = flipSign * s
+            let flipSines = rotationSines(flipSign * (tangentForm ? t : s))
+            let cf = tangentForm ? 1 : c
             balancedFor(count: length / 2, grain: 4096) { range in
                 for k in range {
                     let u = p.base + 2 * k
                     let w = p.base + 2 * (length - 1 - k)
-                    let ur = u[0], ui = u[1], wr = w[0], wi = w[1]
-                    if tangentForm {
-                        u[0] = ur - tf * wi
-                        u[1] = ui + tf * wr
-                        w[0] = wr - tf * ui
-                        w[1] = wi + tf * ur
-                    } else {
-                        u[0] = c * ur - sf * wi
-                        u[1] = c * ui + sf * wr
-                        w[0] = c * wr - sf * ui
-                        w[1] = c * wi + sf * ur
-                    }
+                    let a = loadAmplitude(u)
+                    let b = loadAmplitude(w)
+                    storeAmplitude(u, rotated(a, b, cf, flipSines))
+                    storeAmplitude(w, rotated(b, a, cf, flipSines))
                 }
             }
         }
@@ -576,10 +577,11 @@ struct RegisterKernels: Sendable {
     /// The rotations of the high qubits (`q ≥ lowQubits`), one streaming pass per group of
     /// up to 8: a block is the `2^g` runs of `T = 2^(16−g)` consecutive amplitudes that the
     /// group's bits connect (runs `2^{q₀}` amplitudes apart); the group's rotations act on the
-    /// block in cache, two qubits at a time on quadruples of runs.
+    /// block in cache, three qubits at a time on octuples of runs (then two, or one).
     private func highSweeps(
         _ p: SharedPointer<Double>, lowQubits: Int, tangentForm: Bool, t: Double, c: Double, s: Double
     ) {
+        let sines = rotationSines(tangentForm ? t : s)
         for (q0, g) in Self.sweepGroups(qubits: qubits, lowQubits: lowQubits) {
             let inner = 1 << q0  // amplitudes below the group's lowest bit
             let run = min(inner, 1 << max(0, Self.blockBits - g))
@@ -592,23 +594,25 @@ struct RegisterKernels: Sendable {
                     let base = p.base + 2 * ((outer << (q0 + g)) + offset)
                     var j = 0
                     while j < g {
-                        let pair = j + 1 < g
+                        let width = min(3, g - j)  // qubits j..<j + width at once
                         let member = inner << j  // amplitudes between partners of qubit q0 + j
-                        let stride = pair ? 4 : 2
-                        // runs m with bits j (and j + 1) clear
+                        let stride = 1 << width
+                        // runs m with bits j..<j + width clear
                         var m = 0
                         while m < (1 << g) {
                             let u = base + 2 * (m << q0)
-                            switch (pair, tangentForm) {
-                            case (true, true): tangentRun(u, member: member, count: run, t)
-                            case (true, false): rotateRun(u, member: member, count: run, c, s)
-                            case (false, true): tangentPairs(u, mask: member, range: 0..<run, t)
-                            case (false, false): rotatePairs(u, mask: member, range: 0..<run, c, s)
+                            switch (width, tangentForm) {
+                            case (3, true): rotateOctuples(u, member: member, count: run, step: 1, 1, sines)
+                            case (3, false): rotateOctuples(u, member: member, count: run, step: 1, c, sines)
+                            case (2, true): rotateRun(u, member: member, count: run, 1, sines)
+                            case (2, false): rotateRun(u, member: member, count: run, c, sines)
+                            case (_, true): rotatePairs(u, mask: member, range: 0..<run, 1, sines)
+                            case (_, false): rotatePairs(u, mask: member, range: 0..<run, c, sines)
                             }
                             m += 1
                             if m & ((1 << j) - 1) == 0 { m += (stride - 1) << j }
                         }
-                        j += pair ? 2 : 1
+                        j += width
                     }
                 }
             }
@@ -641,73 +645,181 @@ func forEachGroupRun(_ range: Range<Int>, mask m: Int, shift: Int, _ body: (_ st
     }
 }
 
-/// `(1 + i t σx)` on qubits `q` and `q+1` (`mask = 2^q`) for the quadruples `t ∈ range`: the
-/// rotation with `cos α → 1`, `sin α → t` (multiplying by the literal 1 is exact and folds away).
+/// The sine of a rotation as the vector `(−s, s)`, so that `c·u + i s·w` on an amplitude
+/// `(re, im)` is `c·u + (−s, s)·(w_im, w_re)`: one swap, two multiplications and one addition,
+/// with the roundings of the scalar form (`a − b·x = a + (−b)·x` exactly). Not inlined on
+/// purpose: where the optimiser sees that the lanes are `±s` it rewrites the product as a
+/// subtraction and an addition blended lane by lane, which on SSE2 (no `addsubpd`) costs
+/// three more instructions per amplitude.
+@inline(never)
+func rotationSines(_ s: Double) -> SIMD2<Double> { SIMD2(-s, s) }
+
+/// `c·u + i s·w` on one amplitude (`sv` from ``rotationSines(_:)``); `c` the literal 1 folds away.
 @inline(__always)
-func tangentQuads(_ v: UnsafeMutablePointer<Double>, mask m: Int, range: Range<Int>, _ t: Double) {
-    rotateQuads(v, mask: m, range: range, 1, t)
+func rotated(_ u: SIMD2<Double>, _ w: SIMD2<Double>, _ c: Double, _ sv: SIMD2<Double>) -> SIMD2<Double> {
+    c * u + sv * SIMD2(w.y, w.x)
 }
 
-/// `(1 + i t σx)` on qubit `q` for the pairs `t ∈ range`.
+/// One amplitude `(re, im)` at `p` as a vector (no alignment needed).
 @inline(__always)
-func tangentPairs(_ v: UnsafeMutablePointer<Double>, mask m: Int, range: Range<Int>, _ t: Double) {
-    rotatePairs(v, mask: m, range: range, 1, t)
+func loadAmplitude(_ p: UnsafeMutablePointer<Double>) -> SIMD2<Double> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD2<Double>.self)
+}
+
+@inline(__always)
+func storeAmplitude(_ p: UnsafeMutablePointer<Double>, _ v: SIMD2<Double>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD2<Double>.self)
 }
 
 /// `count` consecutive quadruples `(u, u+M, u+2M, u+3M)` (`M = member` amplitudes) under
-/// the tangent-form rotations of two qubits.
+/// the rotations `(cos α, sin α) = (c, s)` of two qubits (`sv = rotationSines(s)`; the
+/// tangent form `1 + i t σx` is `c = 1`, `s = t`).
 @inline(__always)
-func tangentRun(_ start: UnsafeMutablePointer<Double>, member: Int, count: Int, _ t: Double) {
-    rotateRun(start, member: member, count: count, 1, t)
+func rotateRun(_ start: UnsafeMutablePointer<Double>, member: Int, count: Int, _ c: Double, _ sv: SIMD2<Double>) {
+    rotateQuadruples(start, member: member, count: count, step: 1, c, sv)
 }
 
-/// `count` consecutive quadruples `(u, u+M, u+2M, u+3M)` (`M = member` amplitudes) under
-/// the rotations `(cos α, sin α) = (c, s)` of two qubits.
+/// `count` quadruples `(u, u+M, u+2M, u+3M)` whose first members are `step` amplitudes
+/// apart. Each amplitude is one SSE2 vector.
 @inline(__always)
-func rotateRun(_ start: UnsafeMutablePointer<Double>, member: Int, count: Int, _ c: Double, _ s: Double) {
-    let m2 = 2 * member
+func rotateQuadruples(
+    _ start: UnsafeMutablePointer<Double>, member: Int, count: Int, step: Int, _ c: Double, _ sv: SIMD2<Double>
+) {
+    let m2 = 2 &* member
     var u = start
-    for _ in 0..<count {
+    let end = start + 2 &* step &* count
+    while u < end {
         let w = u + m2
-        let x = u + 2 * m2
-        let y = u + 3 * m2
+        let x = w + m2
+        let y = x + m2
+        let a = loadAmplitude(u), b = loadAmplitude(w), e = loadAmplitude(x), f = loadAmplitude(y)
         // qubit q: (u, w) and (x, y)
-        let ur = c * u[0] - s * w[1], ui = c * u[1] + s * w[0]
-        let wr = c * w[0] - s * u[1], wi = c * w[1] + s * u[0]
-        let xr = c * x[0] - s * y[1], xi = c * x[1] + s * y[0]
-        let yr = c * y[0] - s * x[1], yi = c * y[1] + s * x[0]
+        let a1 = rotated(a, b, c, sv), b1 = rotated(b, a, c, sv)
+        let e1 = rotated(e, f, c, sv), f1 = rotated(f, e, c, sv)
         // qubit q+1: (u, x) and (w, y)
-        u[0] = c * ur - s * xi
-        u[1] = c * ui + s * xr
-        x[0] = c * xr - s * ui
-        x[1] = c * xi + s * ur
-        w[0] = c * wr - s * yi
-        w[1] = c * wi + s * yr
-        y[0] = c * yr - s * wi
-        y[1] = c * yi + s * wr
-        u += 2
+        storeAmplitude(u, rotated(a1, e1, c, sv))
+        storeAmplitude(x, rotated(e1, a1, c, sv))
+        storeAmplitude(w, rotated(b1, f1, c, sv))
+        storeAmplitude(y, rotated(f1, b1, c, sv))
+        u += 2 &* step
     }
 }
 
-/// Rotations of qubits `q` and `q+1` (`mask = 2^q`) on the quadruples `t ∈ range`: quadruple
-/// `t` starts at amplitude `(t mod m) + 4m·⌊t/m⌋`, its members are `+0, +m, +2m, +3m`.
+/// The rotation of one qubit on the pair `(x, y)` (`sv` from ``rotationSines(_:)``).
 @inline(__always)
-func rotateQuads(_ v: UnsafeMutablePointer<Double>, mask m: Int, range: Range<Int>, _ c: Double, _ s: Double) {
-    forEachGroupRun(range, mask: m, shift: 2) { start, run in rotateRun(v + 2 * start, member: m, count: run, c, s) }
+func rotatePair(_ x: inout SIMD2<Double>, _ y: inout SIMD2<Double>, _ c: Double, _ sv: SIMD2<Double>) {
+    let x1 = rotated(x, y, c, sv)
+    y = rotated(y, x, c, sv)
+    x = x1
 }
 
-/// Rotation of qubit `q` (`mask = 2^q`) on the pairs `t ∈ range`.
+/// `count` octuples `(u + j·M)`, `j = 0…7` (`M = member` amplitudes), whose first members are
+/// `step` amplitudes apart, under the rotations of three qubits: one load and one store per
+/// amplitude for three qubits (a quadruple takes two).
 @inline(__always)
-func rotatePairs(_ v: UnsafeMutablePointer<Double>, mask m: Int, range: Range<Int>, _ c: Double, _ s: Double) {
+func rotateOctuples(
+    _ start: UnsafeMutablePointer<Double>, member: Int, count: Int, step: Int, _ c: Double, _ sv: SIMD2<Double>
+) {
+    let m2 = 2 &* member
+    var u = start
+    let end = start + 2 &* step &* count
+    while u < end {
+        var a0 = loadAmplitude(u), a1 = loadAmplitude(u + m2)
+        var a2 = loadAmplitude(u + 2 &* m2), a3 = loadAmplitude(u + 3 &* m2)
+        var a4 = loadAmplitude(u + 4 &* m2), a5 = loadAmplitude(u + 5 &* m2)
+        var a6 = loadAmplitude(u + 6 &* m2), a7 = loadAmplitude(u + 7 &* m2)
+        // qubit q
+        rotatePair(&a0, &a1, c, sv)
+        rotatePair(&a2, &a3, c, sv)
+        rotatePair(&a4, &a5, c, sv)
+        rotatePair(&a6, &a7, c, sv)
+        // qubit q + 1
+        rotatePair(&a0, &a2, c, sv)
+        rotatePair(&a1, &a3, c, sv)
+        rotatePair(&a4, &a6, c, sv)
+        rotatePair(&a5, &a7, c, sv)
+        // qubit q + 2
+        rotatePair(&a0, &a4, c, sv)
+        rotatePair(&a1, &a5, c, sv)
+        rotatePair(&a2, &a6, c, sv)
+        rotatePair(&a3, &a7, c, sv)
+        storeAmplitude(u, a0)
+        storeAmplitude(u + m2, a1)
+        storeAmplitude(u + 2 &* m2, a2)
+        storeAmplitude(u + 3 &* m2, a3)
+        storeAmplitude(u + 4 &* m2, a4)
+        storeAmplitude(u + 5 &* m2, a5)
+        storeAmplitude(u + 6 &* m2, a6)
+        storeAmplitude(u + 7 &* m2, a7)
+        u += 2 &* step
+    }
+}
+
+/// Rotations of qubits `q`, `q+1`, `q+2` (`mask = 2^q`) on all the octuples of the
+/// `amplitudes` at `v` (a multiple of `8m`): blocks of `8m` amplitudes, each `m` octuples in
+/// a run; for `m = 1` one loop over the consecutive octuples.
+@inline(__always)
+func rotateBlockOctuples(_ v: UnsafeMutablePointer<Double>, mask m: Int, amplitudes: Int, _ c: Double, _ sv: SIMD2<Double>) {
+    if m == 1 {
+        rotateOctuples(v, member: 1, count: amplitudes >> 3, step: 8, c, sv)
+        return
+    }
+    var block = v
+    let end = v + 2 &* amplitudes
+    while block < end {
+        rotateOctuples(block, member: m, count: m, step: 1, c, sv)
+        block += 16 &* m
+    }
+}
+
+/// The rotations of `qubits` on the block of `amplitudes` at `v` (a multiple of
+/// `2^qubits.upperBound`): three qubits at a time from the lowest, then two or one.
+@inline(__always)
+func rotateLowQubits(
+    _ v: UnsafeMutablePointer<Double>, _ qubits: Range<Int>, amplitudes: Int, _ c: Double, _ sv: SIMD2<Double>
+) {
+    var q = qubits.lowerBound
+    while q + 2 < qubits.upperBound {
+        rotateBlockOctuples(v, mask: 1 << q, amplitudes: amplitudes, c, sv)
+        q += 3
+    }
+    if q + 1 < qubits.upperBound {
+        rotateBlockQuads(v, mask: 1 << q, amplitudes: amplitudes, c, sv)
+        q += 2
+    }
+    if q < qubits.upperBound {
+        rotatePairs(v, mask: 1 << q, range: 0..<(amplitudes >> 1), c, sv)
+    }
+}
+
+/// Rotations of qubits `q` and `q+1` (`mask = 2^q`) on all the quadruples of the `amplitudes`
+/// at `v` (a multiple of `4m`): blocks of `4m` amplitudes, each `m` quadruples in a run; for
+/// `m = 1` one loop over the consecutive quadruples.
+@inline(__always)
+func rotateBlockQuads(_ v: UnsafeMutablePointer<Double>, mask m: Int, amplitudes: Int, _ c: Double, _ sv: SIMD2<Double>) {
+    if m == 1 {
+        rotateQuadruples(v, member: 1, count: amplitudes >> 2, step: 4, c, sv)
+        return
+    }
+    var block = v
+    let end = v + 2 &* amplitudes
+    while block < end {
+        rotateRun(block, member: m, count: m, c, sv)
+        block += 8 &* m
+    }
+}
+
+/// Rotation of qubit `q` (`mask = 2^q`) on the pairs `t ∈ range` (`sv = rotationSines(s)`).
+@inline(__always)
+func rotatePairs(_ v: UnsafeMutablePointer<Double>, mask m: Int, range: Range<Int>, _ c: Double, _ sv: SIMD2<Double>) {
     forEachGroupRun(range, mask: m, shift: 1) { start, run in
-        var u = v + 2 * start
-        for _ in 0..<run {
-            let w = u + 2 * m
-            let ur = u[0], ui = u[1], wr = w[0], wi = w[1]
-            u[0] = c * ur - s * wi
-            u[1] = c * ui + s * wr
-            w[0] = c * wr - s * ui
-            w[1] = c * wi + s * ur
+        var u = v + 2 &* start
+        let end = u + 2 &* run
+        while u < end {
+            let w = u + 2 &* m
+            let a = loadAmplitude(u), b = loadAmplitude(w)
+            storeAmplitude(u, rotated(a, b, c, sv))
+            storeAmplitude(w, rotated(b, a, c, sv))
             u += 2
         }
     }
@@ -768,7 +880,8 @@ struct PhaseStructure: Sendable {
         fields = f
     }
 
-    /// `P_lo(lo) = e^{−iβE_lo(lo)}`, interleaved, 2^b complex (caller deallocates).
+    /// `P_lo(lo) = e^{−iβE_lo(lo)}`, 2^b complex as two planes: the real parts, then the
+    /// imaginary parts (caller deallocates).
     func lowPhases(beta: Double) -> UnsafeMutablePointer<Double> {
         let count = 1 << lowBits
         let out = UnsafeMutablePointer<Double>.allocate(capacity: 2 * count)
@@ -782,8 +895,8 @@ struct PhaseStructure: Sendable {
                 for lo in range {
                     let x = beta * e[lo]
                     let (sn, cs) = fast ? FastTrig.sinCos(x) : (sin(x), cos(x))
-                    target[2 * lo] = cs
-                    target[2 * lo + 1] = -sn
+                    target[lo] = cs
+                    target[count + lo] = -sn
                 }
             }
         }
@@ -791,10 +904,22 @@ struct PhaseStructure: Sendable {
     }
 
     /// Multiplies the chunk `high` (2^b amplitudes at `v`) by `scale·e^{−iβE}`.
+    ///
+    /// With all low spins up the phase is `g₀ = e^{−iβ(E_hi + Σᵢ Fᵢ)}`; flipping spin `i`
+    /// multiplies it by `dᵢ = conj(fᵢ)² = e^{2iβFᵢ}`. So `Π fᵢ^{zᵢ} · e^{−iβE_hi} = g_A(lo_A)·g_B(lo_B)`
+    /// with `lo_A` the low ⌈b/2⌉ bits and `lo_B` the rest: two tables of 2^{b/2} entries built
+    /// by doubling (one multiplication per entry), and per amplitude three complex
+    /// multiplications (`g_A·g_B`, `·P_lo`, `·ψ`) on planes that vectorise. `scratch` holds
+    /// at least `2(2^{⌈b/2⌉} + 2^{⌊b/2⌋})` values. `afterRow` runs on each row (the `2^{⌈b/2⌉}`
+    /// amplitudes of one `lo_B`) just after its phase, while the row is in L1.
+    /// Bits of a row: the chunk is multiplied row by row, `2^rowBits` amplitudes each.
+    var rowBits: Int { (lowBits + 1) / 2 }
+
     @inline(__always)
     func applyChunk(
         _ v: UnsafeMutablePointer<Double>, high hi: Int, beta: Double, scale: Double, lowPhase: UnsafePointer<Double>,
-        scratch g: UnsafeMutablePointer<Double>
+        scratch g: UnsafeMutablePointer<Double>,
+        afterRow: (_ row: UnsafeMutablePointer<Double>, _ amplitudes: Int) -> Void = { _, _ in }
     ) {
         let b = lowBits
         let fast = abs(beta) * bound <= FastTrig.maximumArgument
@@ -802,29 +927,53 @@ struct PhaseStructure: Sendable {
             let (sn, cs) = fast ? FastTrig.sinCos(x) : (sin(x), cos(x))
             return (cs, -sn)
         }
-        let (g0r, g0i) = phasor(beta * highEnergy[hi])
-        g[0] = scale * g0r
-        g[1] = scale * g0i
-        for i in 0..<b {
-            let (fr, fi) = phasor(beta * fields[hi * b + i])
-            let half = 1 << i
-            for lo in 0..<half {
-                let gr = g[2 * lo]
-                let gi = g[2 * lo + 1]
-                // z = −1 partner: × conj(f); z = +1: × f
-                g[2 * (lo + half)] = gr * fr + gi * fi
-                g[2 * (lo + half) + 1] = gi * fr - gr * fi
-                g[2 * lo] = gr * fr - gi * fi
-                g[2 * lo + 1] = gi * fr + gr * fi
+        let bitsA = rowBits
+        let countA = 1 << bitsA
+        let countB = 1 << (b - bitsA)
+        // planes: g_A re, g_A im, g_B re, g_B im
+        let aRe = g, aIm = g + countA, bRe = g + 2 * countA, bIm = bRe + countB
+        fields.withUnsafeBufferPointer { fp in
+            let f = fp.baseAddress! + hi * b  // safe: b ≥ 1
+            var sum = highEnergy[hi]
+            for i in 0..<b { sum += f[i] }
+            let (g0r, g0i) = phasor(beta * sum)
+            aRe[0] = scale * g0r
+            aIm[0] = scale * g0i
+            bRe[0] = 1
+            bIm[0] = 0
+            for i in 0..<b {
+                let (fr, fi) = phasor(beta * f[i])
+                // d = conj(f)²
+                let dr = fr * fr - fi * fi
+                let di = -2 * fr * fi
+                let (re, im, half) = i < bitsA ? (aRe, aIm, 1 << i) : (bRe, bIm, 1 << (i - bitsA))
+                for lo in 0..<half {
+                    let gr = re[lo]
+                    let gi = im[lo]
+                    re[lo + half] = gr * dr - gi * di
+                    im[lo + half] = gr * di + gi * dr
+                }
             }
         }
-        for lo in 0..<(1 << b) {
-            let pr = lowPhase[2 * lo] * g[2 * lo] - lowPhase[2 * lo + 1] * g[2 * lo + 1]
-            let pi = lowPhase[2 * lo] * g[2 * lo + 1] + lowPhase[2 * lo + 1] * g[2 * lo]
-            let re = v[2 * lo]
-            let im = v[2 * lo + 1]
-            v[2 * lo] = re * pr - im * pi
-            v[2 * lo + 1] = re * pi + im * pr
+        let count = 1 << b
+        for r in 0..<countB {
+            let br = bRe[r]
+            let bi = bIm[r]
+            let base = r << bitsA
+            let lRe = lowPhase + base
+            let lIm = lowPhase + count + base
+            let w = v + 2 * base
+            for k in 0..<countA {
+                let tr = aRe[k] * br - aIm[k] * bi
+                let ti = aRe[k] * bi + aIm[k] * br
+                let pr = lRe[k] * tr - lIm[k] * ti
+                let pi = lRe[k] * ti + lIm[k] * tr
+                let re = w[2 * k]
+                let im = w[2 * k + 1]
+                w[2 * k] = re * pr - im * pi
+                w[2 * k + 1] = re * pi + im * pr
+            }
+            afterRow(w, countA)
         }
     }
 }

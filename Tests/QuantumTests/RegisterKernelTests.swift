@@ -189,7 +189,7 @@ struct RegisterKernelTests {
     /// cache-blocked sweeps of up to 8 high qubits, the factorised phase) against the plain
     /// reference on a random normalised state: equal to rounding (each amplitude passes through
     /// ~n rotations and a few phase products, ~1e-15 each), for registers below, at and above
-    /// the chunk size, odd and even, both rotation forms (tangent for |α| ≤ π/8), the spin-flip
+    /// the chunk size, odd and even, both rotation forms (tangent for |cos α| ≥ 1/4), the spin-flip
     /// sectors and the projector driver.
     @Test(
         "one split factor by the blocked kernels equals the plain reference on a random state",
@@ -213,7 +213,8 @@ struct RegisterKernelTests {
             var psi = (0..<(2 * op.dimension)).map { _ in rng.gaussian() }
             let norm = psi.reduce(0) { $0 + $1 * $1 }.squareRoot()
             psi = psi.map { $0 / norm }
-            for (beta, alpha) in [(0.7, 0.3), (-1.3, 1.1), (0.0, -0.2), (0.45, 0.0)] {
+            // tangent form for |cos α| ≥ 1/4 (0.3, 1.1, −0.2), the (c, s) form beyond (1.45)
+            for (beta, alpha) in [(0.7, 0.3), (-1.3, 1.1), (0.0, -0.2), (0.45, 0.0), (0.2, 1.45)] {
                 var fast = psi
                 op.splitFactor(&fast, beta: beta, alpha: alpha, model: phaseModel)
                 let slow = Self.referenceFactor(psi, op, beta: beta, alpha: alpha)
