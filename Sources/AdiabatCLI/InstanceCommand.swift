@@ -109,14 +109,6 @@ struct InstanceCommand: ParsableCommand {
             var groundEnergySource: String?
             var frustratedTiles: Int?
             var plantedState: [Int]?
-            enum CodingKeys: String, CodingKey {
-                case kind, spins, couplings, seed, file
-                case problemFile = "problem_file"
-                case groundEnergy = "ground_energy"
-                case groundEnergySource = "ground_energy_source"
-                case frustratedTiles = "frustrated_tiles"
-                case plantedState = "planted_state"
-            }
         }
         let summary = Summary(
             kind: name, spins: model.variableCount, couplings: model.quadratic.count, seed: common.seed,

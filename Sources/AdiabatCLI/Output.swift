@@ -9,10 +9,13 @@ enum Output {
 
     /// The JSON object `json(_:)` prints, without printing it: commands that also write files
     /// encode first, so a result that cannot be written fails before any file is touched.
-    static func encodeJSON<T: Encodable>(_ value: T, snakeCaseKeys: Bool = false) throws -> Data {
+    /// One key policy for every `--json` object: property names in snake case
+    /// (`groundStateProbability` → `ground_state_probability`); a type spells a key itself
+    /// only where it differs from that (`CodingKeys`); dictionary keys are written as they are.
+    static func encodeJSON<T: Encodable>(_ value: T) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        if snakeCaseKeys { encoder.keyEncodingStrategy = .convertToSnakeCase }
+        encoder.keyEncodingStrategy = .convertToSnakeCase
         let data: Data
         do {
             data = try encoder.encode(value)

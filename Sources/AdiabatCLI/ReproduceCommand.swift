@@ -101,7 +101,7 @@ struct ReproduceCommand: ParsableCommand {
                 Summary(
                     experiment: name.rawValue, size: paper ? "paper" : size.rawValue, output: directory.path, files: files,
                     headline: Dictionary(artefacts.headline, uniquingKeysWith: { a, _ in a }), seconds: seconds,
-                    result: AnyEncodable(value: result)), snakeCaseKeys: true) : nil
+                    result: AnyEncodable(value: result))) : nil
         try OutputFile.createFolder(directory)
         try OutputFile.writeTogether(staged)
         if let json {

@@ -230,9 +230,4 @@ struct MergeJSON: Encodable {
     var rows: Int
     var problems: Int
     var shards: Int
-
-    enum CodingKeys: String, CodingKey {
-        case rows, problems, shards
-        case reportHTML = "report_html"
-    }
 }

@@ -79,7 +79,7 @@ extension SolutionStatus: Codable {
 ///
 /// In JSON the counts sit beside the solution's own figures (flat keys `steps`,
 /// `rejected_steps`, `evaluations`, `seconds`), not in a nested object.
-public struct SolutionStatistics: Sendable, Equatable, Codable {
+public struct SolutionStatistics: Sendable, Equatable, Encodable {
     /// Accepted steps.
     public var steps = 0
     /// Rejected (retried) steps.
@@ -100,11 +100,6 @@ public struct SolutionStatistics: Sendable, Equatable, Codable {
     /// The counts of a GSL integration (its wall time is the caller's to add).
     public init(_ ode: ODEStatistics) {
         self.init(steps: ode.steps, rejectedSteps: ode.rejectedSteps, evaluations: ode.evaluations)
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case steps, evaluations, seconds
-        case rejectedSteps = "rejected_steps"
     }
 }
 

@@ -6,8 +6,8 @@ import Problems
 import Quantum
 
 /// What `adiabat spectrum` reports for a landscape problem (JSON keys in snake case).
-public struct SpectrumReport: Sendable, Codable {
-    public struct ProfilePoint: Sendable, Codable {
+public struct SpectrumReport: Sendable, Encodable {
+    public struct ProfilePoint: Sendable, Encodable {
         public var time: Double
         public var energies: [Double]
         public var gap: Double
@@ -37,17 +37,6 @@ public struct SpectrumReport: Sendable, Codable {
     /// The diffusion time of the smallest sampled gap.
     public var at: Double?
     public var seconds: Double
-
-    enum CodingKeys: String, CodingKey {
-        case problem, grid, time, energies, gap, method, unknowns, profile, at, seconds
-        case angularMomentum = "angular_momentum"
-        case operatorApplications = "operator_applications"
-        case filterDegree = "filter_degree"
-        case exactEnergies = "exact_energies"
-        case referenceEnergies = "reference_energies"
-        case referenceDifferences = "reference_differences"
-        case minGap = "min_gap"
-    }
 
     /// Solves the problem's Score Hamiltonian at diffusion time `time` (and, with
     /// `profilePoints`, along the whole path).
@@ -109,7 +98,7 @@ public struct SpectrumReport: Sendable, Codable {
 }
 
 /// What `adiabat translate` reports; the table itself goes to `--output`.
-public struct TranslationReport: Sendable, Codable {
+public struct TranslationReport: Sendable, Encodable {
     public var problem: String
     public var to: String
     public var time: Double
@@ -130,16 +119,6 @@ public struct TranslationReport: Sendable, Codable {
     /// The table itself, one row per node in ``columns``' order (`translate --json`); a
     /// non-finite value is null.
     public var rows: [[Double?]]?
-
-    enum CodingKeys: String, CodingKey {
-        case problem, to, time, grid, nodes, gap, output, columns, rows
-        case groundEnergy = "ground_energy"
-        case continuedNodes = "continued_nodes"
-        case roundTrip = "round_trip"
-        case maxAbsError = "max_abs_error"
-        case rmsError = "rms_error"
-        case comparedNodes = "compared_nodes"
-    }
 }
 
 /// A table of nodal values (the translator's output): named columns, one row per node.

@@ -176,7 +176,7 @@ public struct SamplingOutcome: Sendable {
 /// The figures of one run (the JSON object of `adiabat sample --json`). Sample-based
 /// figures carry standard errors; Fokker–Planck figures are exact on the grid
 /// (`tv_stderr = 0`).
-public struct SamplingReport: Sendable, Codable, Equatable {
+public struct SamplingReport: Sendable, Encodable, Equatable {
     public var sampler: String
     public var method: String
     public var steps: Int
@@ -214,28 +214,6 @@ public struct SamplingReport: Sendable, Codable, Equatable {
     /// and how many particles left the box during the run and were dropped (``samples``
     /// counts the particles kept, which the metrics measure).
     public var leftBox: Int? = nil
-
-    enum CodingKeys: String, CodingKey {
-        case sampler, method, steps, samples, schedule, process, seed, tv, fidelity, kl, bins, seconds
-        case tMax = "t_max"
-        case scoreError = "score_error"
-        case tvStderr = "tv_stderr"
-        case fidelityStderr = "fidelity_stderr"
-        case klStderr = "kl_stderr"
-        case tvNoiseFloor = "tv_noise_floor"
-        case tvNoiseFloorSD = "tv_noise_floor_sd"
-        case wasserstein1
-        case wasserstein1Stderr = "wasserstein1_stderr"
-        case energyDistance = "energy_distance"
-        case energyDistanceStderr = "energy_distance_stderr"
-        case scoreEvaluations = "score_evaluations"
-        case massError = "mass_error"
-        case minimumDensity = "minimum_density"
-        case tMin = "t_min"
-        case target
-        case priorRedrawn = "prior_redrawn"
-        case leftBox = "left_box"
-    }
 }
 
 extension LangevinSettings {

@@ -229,7 +229,7 @@ public struct AnnealingHamiltonian: Sendable {
 }
 
 /// One point of a spectrum profile along the path.
-public struct SpectrumPoint: Sendable, Codable, Equatable {
+public struct SpectrumPoint: Sendable, Encodable, Equatable {
     public var s: Double
     /// Lowest levels of `H(s)`, ascending (whole register).
     public var energies: [Double]
@@ -238,16 +238,11 @@ public struct SpectrumPoint: Sendable, Codable, Equatable {
     /// The gap above the levels that end in `H_P`'s ground space, in the evolution's sector
     /// (see ``AnnealingHamiltonian/adiabaticGap(at:)``); nil when not computed.
     public var adiabaticGap: Double?
-
-    enum CodingKeys: String, CodingKey {
-        case s, energies, gap
-        case adiabaticGap = "adiabatic_gap"
-    }
 }
 
 /// The `adiabat spectrum` computation for an annealing problem: levels at one `s`, and
 /// optionally a profile along the whole path. One call for the CLI.
-public struct AnnealingSpectrumReport: Sendable, Codable {
+public struct AnnealingSpectrumReport: Sendable, Encodable {
     public var qubits: Int
     public var s: Double
     public var energies: [Double]
@@ -263,16 +258,6 @@ public struct AnnealingSpectrumReport: Sendable, Codable {
     public var adiabaticAt: Double?
     /// A degenerate case in words (e.g. every state a ground state), instead of an infinite gap.
     public var note: String?
-
-    enum CodingKeys: String, CodingKey {
-        case qubits, s, energies, gap, profile, at, symmetry, note
-        case adiabaticGap = "adiabatic_gap"
-        case groundEnergy = "ground_energy"
-        case groundStates = "ground_states"
-        case minGap = "min_gap"
-        case minAdiabaticGap = "min_adiabatic_gap"
-        case adiabaticAt = "adiabatic_at"
-    }
 
     /// Levels at `s` (`levels` of them, at least 2) and, with `profile ≥ 2`, at `profile`
     /// equally spaced `s` from 0 to 1. Profile points run on all cores (ARPACK itself is

@@ -89,7 +89,7 @@ public struct EvolutionOptions: Sendable, Equatable {
 }
 
 /// One recorded point of an evolution.
-public struct TrajectoryPoint: Sendable, Codable, Equatable {
+public struct TrajectoryPoint: Sendable, Encodable, Equatable {
     /// Run time τ.
     public var time: Double
     /// Progress `u(τ/T)` (anneal fraction `s`, or `1 − t/t_max` on a landscape path).
@@ -102,12 +102,6 @@ public struct TrajectoryPoint: Sendable, Codable, Equatable {
     public var instantaneousFidelity: Double?
     /// Instantaneous adiabatic gap (when requested).
     public var gap: Double?
-
-    enum CodingKeys: String, CodingKey {
-        case time, progress, energy, gap
-        case targetProbability = "target_probability"
-        case instantaneousFidelity = "instantaneous_fidelity"
-    }
 }
 
 /// `‖x − y‖₂` of two interleaved vectors.

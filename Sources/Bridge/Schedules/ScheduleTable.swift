@@ -25,12 +25,6 @@ public struct ScheduleTable: Sendable, Encodable {
     public var exact: Bool?
     public var note: String?
 
-    enum CodingKeys: String, CodingKey {
-        case schedule, context, columns, rows, clock, exact, note
-        case tMax = "t_max"
-        case noiseEnd = "noise_end"
-    }
-
     /// The checks of `adiabat schedule`'s settings, before anything is built: table rows, gap
     /// points, the horizon, the field scale, β and the flip rate (errors name `schedule.*`).
     public static func validate(

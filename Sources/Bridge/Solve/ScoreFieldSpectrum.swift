@@ -8,8 +8,8 @@ import Quantum
 /// from a score: its ground energy `λθ` with a discretisation-error estimate, the RMS curl, the
 /// Helmholtz–Hodge remainder, the terminal penalty `√(2λθ/Δ)`, and, with a reference density in
 /// the file, the score error `ε` and the floor `ε/√Δ` (docs/theory.md §7).
-public struct ScoreFieldSpectrumReport: Sendable, Codable {
-    public struct ProfilePoint: Sendable, Codable {
+public struct ScoreFieldSpectrumReport: Sendable, Encodable {
+    public struct ProfilePoint: Sendable, Encodable {
         public var time: Double
         public var energies: [Double]
         public var gap: Double
@@ -18,13 +18,6 @@ public struct ScoreFieldSpectrumReport: Sendable, Codable {
         public var terminalPenalty: Double?
         public var scoreError: Double?
         public var floor: Double?
-
-        enum CodingKeys: String, CodingKey {
-            case time, energies, gap, floor
-            case lambdaTheta = "lambda_theta"
-            case terminalPenalty = "terminal_penalty"
-            case scoreError = "score_error"
-        }
     }
 
     public var problem: String
@@ -72,23 +65,6 @@ public struct ScoreFieldSpectrumReport: Sendable, Codable {
     public var minGap: Double?
     public var at: Double?
     public var seconds: Double
-
-    enum CodingKeys: String, CodingKey {
-        case problem, grid, time, interpolated, energies, gap, method, unknowns, floor, profile, at, seconds, radial, note
-        case angularMomentum = "angular_momentum"
-        case lambdaTheta = "lambda_theta"
-        case lambdaThetaError = "lambda_theta_error"
-        case coarseGroundEnergy = "coarse_ground_energy"
-        case curlRMS = "curl_rms"
-        case hodgeRemainder = "hodge_remainder"
-        case hodgeRemainderUniform = "hodge_remainder_uniform"
-        case hodgeIterations = "hodge_iterations"
-        case terminalPenalty = "terminal_penalty"
-        case scoreError = "score_error"
-        case referenceEnergies = "reference_energies"
-        case referenceDifferences = "reference_differences"
-        case minGap = "min_gap"
-    }
 
     /// The lowest `levels` levels (and ground state) of the field's Score Hamiltonian.
     public static func levels(_ score: [Double], grid: UniformGrid, levels: Int, vectors: Bool = false) throws -> Spectrum {

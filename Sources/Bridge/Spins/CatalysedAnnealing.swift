@@ -166,7 +166,7 @@ public struct CatalysedSpectrumPoint: Sendable, Codable, Equatable {
 /// `adiabat spectrum` on a problem with a catalyst: the lowest levels of
 /// `H(s) = −A Σwᵢσxᵢ + B H_P + C ΣKᵢⱼσxᵢσxⱼ` (both spin-flip sectors merged when `hᵢ = 0`),
 /// whether it is stoquastic under a gauge, and optionally a gap profile.
-public struct CatalysedSpectrumReport: Sendable, Codable, Equatable {
+public struct CatalysedSpectrumReport: Sendable, Encodable, Equatable {
     public var qubits: Int
     public var catalystTerms: Int
     public var s: Double
@@ -177,12 +177,6 @@ public struct CatalysedSpectrumReport: Sendable, Codable, Equatable {
     public var profile: [CatalysedSpectrumPoint]?
     public var minGap: Double?
     public var at: Double?
-
-    enum CodingKeys: String, CodingKey {
-        case qubits, s, energies, gap, stoquastic, gauge, profile, at
-        case catalystTerms = "catalyst_terms"
-        case minGap = "min_gap"
-    }
 
     public static func point(_ annealing: CatalysedAnnealing, s: Double, levels: Int) throws -> CatalysedSpectrumPoint {
         let h = try annealing.operatorAt(s)

@@ -153,7 +153,7 @@ public struct SpinScoreHamiltonian: Sendable {
 }
 
 /// Levels of a Score Hamiltonian (JSON for `adiabat spectrum`).
-public struct SpinScoreSpectrum: Sendable, Codable, Equatable {
+public struct SpinScoreSpectrum: Sendable, Encodable, Equatable {
     public var qubits: Int
     /// Lowest levels, ascending (`energies[0] = 0` up to rounding).
     public var energies: [Double]
@@ -165,10 +165,4 @@ public struct SpinScoreSpectrum: Sendable, Codable, Equatable {
     public var moves: Int
     /// Largest move weight (`Γ`).
     public var rateScale: Double
-
-    enum CodingKeys: String, CodingKey {
-        case qubits, energies, gap, symmetry, moves
-        case groundResidual = "ground_residual"
-        case rateScale = "rate_scale"
-    }
 }

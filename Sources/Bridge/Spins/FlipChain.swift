@@ -92,7 +92,7 @@ public struct FlipChain: Sendable {
 }
 
 /// The outcome of a spin sampler (`adiabat sample` on an annealing problem).
-public struct SpinSampleResult: Sendable, Codable {
+public struct SpinSampleResult: Sendable, Encodable {
     public var sampler: String
     public var qubits: Int
     public var samples: Int

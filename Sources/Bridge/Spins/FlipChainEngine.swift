@@ -3,7 +3,7 @@ import Foundation
 import GSLKit
 
 /// Counts kept by a flip-chain simulation.
-public struct FlipChainStatistics: Sendable, Equatable, Codable {
+public struct FlipChainStatistics: Sendable, Equatable, Encodable {
     /// Candidate events drawn (thinning proposals; every event in a homogeneous cell).
     public var candidates = 0
     /// Accepted flips.
@@ -26,11 +26,6 @@ public struct FlipChainStatistics: Sendable, Equatable, Codable {
     mutating func add(_ other: FlipChainStatistics) {
         candidates += other.candidates
         flips += other.flips
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case candidates, flips, cells, tables, seconds
-        case cpuSeconds = "cpu_seconds"
     }
 }
 

@@ -95,7 +95,7 @@ public struct SpinTranslation: Sendable {
 }
 
 /// The result of `adiabat translate PROBLEM --s s --round-trip` on an annealing problem.
-public struct SpinRoundTripReport: Sendable, Codable, Equatable {
+public struct SpinRoundTripReport: Sendable, Encodable, Equatable {
     public var qubits: Int
     public var s: Double
     public var evaluatedAt: Double
@@ -122,18 +122,6 @@ public struct SpinRoundTripReport: Sendable, Codable, Equatable {
     public var minimumProbability: Double
     /// `‖H(s)‖` bound used for tolerances.
     public var scale: Double
-
-    enum CodingKeys: String, CodingKey {
-        case qubits, s, a, b, c, gap, gauge, sweeps, sector, scale
-        case evaluatedAt = "evaluated_at"
-        case groundEnergy = "ground_energy"
-        case stoquasticAsWritten = "stoquastic_as_written"
-        case maxAbsError = "max_abs_error"
-        case diagonalError = "diagonal_error"
-        case offDiagonalError = "off_diagonal_error"
-        case problemGroundProbability = "problem_ground_probability"
-        case minimumProbability = "minimum_probability"
-    }
 }
 
 /// Which law on spins a problem defines, for Distribution → Hamiltonian.
@@ -167,7 +155,7 @@ public enum SpinLawSpecification: Sendable, Equatable {
 
 /// Distribution → Hamiltonian and back: law → Score Hamiltonian (4) → positive ground state →
 /// law. The report carries the spectrum and the round-trip error of the amplitudes.
-public struct SpinLawTranslationReport: Sendable, Codable, Equatable {
+public struct SpinLawTranslationReport: Sendable, Encodable, Equatable {
     public var qubits: Int
     public var law: String
     public var gamma: Double
@@ -176,12 +164,6 @@ public struct SpinLawTranslationReport: Sendable, Codable, Equatable {
     public var maxAbsError: Double?
     /// `E₀` found by the eigen-solver (0 in exact arithmetic; round trip only).
     public var groundEnergy: Double?
-
-    enum CodingKeys: String, CodingKey {
-        case qubits, law, gamma, spectrum
-        case maxAbsError = "max_abs_error"
-        case groundEnergy = "ground_energy"
-    }
 
     /// Builds the Score Hamiltonian of `law` with rate `gamma`, its lowest `levels` levels,
     /// and (with `roundTrip`) the round trip of the amplitudes.
