@@ -244,15 +244,7 @@ public struct TransverseFieldOperator: Sendable {
                 for k in range {
                     let w = b * d.base[k] + a
                     if shift == 1 {
-                        let re = w * xs[2 * k] - cr
-                        let im = w * xs[2 * k + 1] - ci
-                        if minusI {
-                            ys[2 * k] = im
-                            ys[2 * k + 1] = -re
-                        } else {
-                            ys[2 * k] = re
-                            ys[2 * k + 1] = im
-                        }
+                        ys.storeComplex(at: k, w * xs[2 * k] - cr, w * xs[2 * k + 1] - ci, timesMinusI: minusI)
                     } else {
                         ys[k] = w * xs[k] - cr
                     }
@@ -755,20 +747,31 @@ func rotateOctuples(
     }
 }
 
-/// Rotations of qubits `q`, `q+1`, `q+2` (`mask = 2^q`) on all the octuples of the
-/// `amplitudes` at `v` (a multiple of `8m`): blocks of `8m` amplitudes, each `m` octuples in
-/// a run; for `m = 1` one loop over the consecutive octuples.
+/// Rotations of the `k` qubits `q … q+k−1` (`mask = 2^q`; `k` = 3: octuples, 2: quadruples)
+/// on all the groups of `2^k` amplitudes at `v` (a multiple of `2^k·m`): blocks of `2^k·m`
+/// amplitudes, each `m` groups in a run; for `m = 1` one loop over the consecutive groups.
+/// `k` is a literal at every call, so the branch folds away when this is inlined.
 @inline(__always)
-func rotateBlockOctuples(_ v: UnsafeMutablePointer<Double>, mask m: Int, amplitudes: Int, _ c: Double, _ sv: SIMD2<Double>) {
+func rotateBlockGroups(
+    _ v: UnsafeMutablePointer<Double>, mask m: Int, qubits k: Int, amplitudes: Int, _ c: Double, _ sv: SIMD2<Double>
+) {
+    @inline(__always)
+    func groups(_ start: UnsafeMutablePointer<Double>, member: Int, count: Int, step: Int) {
+        if k == 3 {
+            rotateOctuples(start, member: member, count: count, step: step, c, sv)
+        } else {
+            rotateQuadruples(start, member: member, count: count, step: step, c, sv)
+        }
+    }
     if m == 1 {
-        rotateOctuples(v, member: 1, count: amplitudes >> 3, step: 8, c, sv)
+        groups(v, member: 1, count: amplitudes >> k, step: 1 << k)
         return
     }
     var block = v
     let end = v + 2 &* amplitudes
     while block < end {
-        rotateOctuples(block, member: m, count: m, step: 1, c, sv)
-        block += 16 &* m
+        groups(block, member: m, count: m, step: 1)
+        block += (2 << k) &* m
     }
 }
 
@@ -780,32 +783,15 @@ func rotateLowQubits(
 ) {
     var q = qubits.lowerBound
     while q + 2 < qubits.upperBound {
-        rotateBlockOctuples(v, mask: 1 << q, amplitudes: amplitudes, c, sv)
+        rotateBlockGroups(v, mask: 1 << q, qubits: 3, amplitudes: amplitudes, c, sv)
         q += 3
     }
     if q + 1 < qubits.upperBound {
-        rotateBlockQuads(v, mask: 1 << q, amplitudes: amplitudes, c, sv)
+        rotateBlockGroups(v, mask: 1 << q, qubits: 2, amplitudes: amplitudes, c, sv)
         q += 2
     }
     if q < qubits.upperBound {
         rotatePairs(v, mask: 1 << q, range: 0..<(amplitudes >> 1), c, sv)
-    }
-}
-
-/// Rotations of qubits `q` and `q+1` (`mask = 2^q`) on all the quadruples of the `amplitudes`
-/// at `v` (a multiple of `4m`): blocks of `4m` amplitudes, each `m` quadruples in a run; for
-/// `m = 1` one loop over the consecutive quadruples.
-@inline(__always)
-func rotateBlockQuads(_ v: UnsafeMutablePointer<Double>, mask m: Int, amplitudes: Int, _ c: Double, _ sv: SIMD2<Double>) {
-    if m == 1 {
-        rotateQuadruples(v, member: 1, count: amplitudes >> 2, step: 4, c, sv)
-        return
-    }
-    var block = v
-    let end = v + 2 &* amplitudes
-    while block < end {
-        rotateRun(block, member: m, count: m, c, sv)
-        block += 8 &* m
     }
 }
 
