@@ -37,6 +37,8 @@ struct ScheduleCommand: ParsableCommand {
     @Option(name: .customLong("samples"), parsing: .unconditional, help: .hidden)
     var deprecatedSamples: Int?
 
+    static let stepsSpelling = OldSpelling(command: "schedule", flag: "--steps", old: "--samples", same: "the same number N")
+
     @OptionGroup var horizon: DiffusionHorizonOption
 
     @Option(name: .long, help: "Forward process without a problem: ou or ve.")
@@ -77,9 +79,7 @@ struct ScheduleCommand: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-        if steps != nil, deprecatedSamples != nil {
-            throw ValidationError("give --steps only (--samples is its deprecated spelling on schedule)")
-        }
+        try Self.stepsSpelling.checkExclusive(steps, deprecatedSamples)
         if problem != nil, fieldScale != nil {
             throw ValidationError("--field-scale applies without a PROBLEM; a spin problem sets its own field scale")
         }
@@ -89,10 +89,9 @@ struct ScheduleCommand: ParsableCommand {
     }
 
     func run() throws {
-        if deprecatedSamples != nil { Output.warning("schedule --samples is deprecated; use --steps (the same number N)") }
-        let steps = self.steps ?? deprecatedSamples ?? 200
+        let steps = Self.stepsSpelling.resolve(self.steps, deprecatedSamples) ?? 200
         try ScheduleTable.validate(
-            samples: steps, gapSamples: gapSamples, tMax: horizon.tMax, fieldScale: fieldScale, beta: flipDiffusion.beta,
+            steps: steps, gapSamples: gapSamples, tMax: horizon.tMax, fieldScale: fieldScale, beta: flipDiffusion.beta,
             flipRate: flipDiffusion.flipRate)
         let request = try name.request(order: scheduleParameters.order)
         let library = try makeLibrary()
@@ -112,7 +111,7 @@ struct ScheduleCommand: ParsableCommand {
         }
         if anneal.totalTime != nil { throw InputError("schedule.total_time", "applies to --export dwave") }
         Output.endProgress()
-        let table = try ScheduleTable.make(schedule: schedule, request: request, library: library, samples: steps)
+        let table = try ScheduleTable.make(schedule: schedule, request: request, library: library, steps: steps)
         // Every output is built and checked before any file is written: a failing command
         // leaves no file behind.
         var files: [(String, Data)] = []

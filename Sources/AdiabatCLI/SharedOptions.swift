@@ -106,3 +106,27 @@ struct ReportFolderOptions: ParsableArguments {
     /// The folder: `--report`, or `report/NAME`.
     func folder(default name: String) -> String { report ?? "report/\(name)" }
 }
+
+/// A flag still read under the spelling it had before every option got one meaning
+/// (`schedule --samples` is `--steps`, `sweep --time` is `--time-limit`): the old spelling is a
+/// hidden option; both at once are refused, and the old one alone works with one warning.
+struct OldSpelling {
+    var command: String
+    var flag: String
+    var old: String
+    /// What stays the same under the new name (`the same number N`).
+    var same: String
+
+    /// For `validate()`: refuses the two spellings together.
+    func checkExclusive<T>(_ value: T?, _ oldValue: T?) throws {
+        if value != nil, oldValue != nil {
+            throw ValidationError("give \(flag) only (\(old) is its deprecated spelling on \(command))")
+        }
+    }
+
+    /// For `run()`: the value given by either spelling, warning once for the old one.
+    func resolve<T>(_ value: T?, _ oldValue: T?) -> T? {
+        if oldValue != nil { Output.warning("\(command) \(old) is deprecated; use \(flag) (\(same))") }
+        return value ?? oldValue
+    }
+}

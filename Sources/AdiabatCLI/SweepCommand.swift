@@ -49,6 +49,8 @@ struct SweepCommand: ParsableCommand {
     @Option(name: .customLong("time"), help: .hidden)
     var deprecatedTime: String?
 
+    static let timeLimitSpelling = OldSpelling(command: "sweep", flag: "--time-limit", old: "--time", same: "the same Slurm time")
+
     @Option(name: .long, help: "With --slurm: memory per task (default 2G).")
     var mem: String?
 
@@ -63,9 +65,7 @@ struct SweepCommand: ParsableCommand {
     func validate() throws {
         if submit && slurm == nil { throw ValidationError("--submit needs --slurm N") }
         if slurm != nil && shard != nil { throw ValidationError("--slurm writes the array of all shards; drop --shard") }
-        if timeLimit != nil && deprecatedTime != nil {
-            throw ValidationError("give --time-limit only (--time is its deprecated spelling on sweep)")
-        }
+        try Self.timeLimitSpelling.checkExclusive(timeLimit, deprecatedTime)
         if slurm == nil
             && (partition != nil || timeLimit ?? deprecatedTime != nil || mem != nil || cpusPerTask != nil || account != nil)
         {
@@ -88,10 +88,9 @@ struct SweepCommand: ParsableCommand {
             fileURLWithPath: folder.folder(default: specURL.deletingPathExtension().lastPathComponent)
         ).standardizedFileURL
         if let slurm {
-            if deprecatedTime != nil { Output.warning("sweep --time is deprecated; use --time-limit (the same Slurm time)") }
             let plan = SlurmPlan(
-                tasks: slurm, partition: partition, time: timeLimit ?? deprecatedTime, memory: mem, cpusPerTask: cpusPerTask,
-                account: account)
+                tasks: slurm, partition: partition, time: Self.timeLimitSpelling.resolve(timeLimit, deprecatedTime), memory: mem,
+                cpusPerTask: cpusPerTask, account: account)
             try plan.validate()
             if submit { _ = try SlurmPlan.requireSbatch() }
             let manifest = try campaign.claim(directory, shards: slurm)
