@@ -64,6 +64,7 @@ struct ReproduceCommand: ParsableCommand {
 
     func run() throws {
         let size: ExperimentSize = quick ? .quick : .full
+        let sizeName = paper ? "paper" : size.rawValue
         let start = Date()
         let report: @Sendable (String) -> Void = { Output.progress($0) }
         let result: any ExperimentResult
@@ -99,7 +100,7 @@ struct ReproduceCommand: ParsableCommand {
             common.json
             ? try Output.encodeJSON(
                 Summary(
-                    experiment: name.rawValue, size: paper ? "paper" : size.rawValue, output: directory.path, files: files,
+                    experiment: name.rawValue, size: sizeName, output: directory.path, files: files,
                     headline: Dictionary(artefacts.headline, uniquingKeysWith: { a, _ in a }), seconds: seconds,
                     result: AnyEncodable(value: result))) : nil
         try OutputFile.createFolder(directory)
@@ -108,7 +109,7 @@ struct ReproduceCommand: ParsableCommand {
             Output.emit(json)
             return
         }
-        Output.line("experiment  \(name.rawValue) (\(paper ? "paper" : size.rawValue), \(String(format: "%.1f", seconds)) s)")
+        Output.line("experiment  \(name.rawValue) (\(sizeName), \(String(format: "%.1f", seconds)) s)")
         let width = min(40, artefacts.headline.map(\.0.count).max() ?? 0)
         for (label, value) in artefacts.headline {
             Output.line("  \(label.padding(toLength: max(width, label.count), withPad: " ", startingAt: 0))  \(value)")
