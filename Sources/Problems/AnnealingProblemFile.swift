@@ -189,6 +189,12 @@ public struct AnnealingSpec: Sendable {
             }
             let order = try schedule.int("order", default: 2)
             let samples = try schedule.int("gap_samples", default: 41)
+            func checkGapSamples() throws {
+                let r = GapProfile.sampleRange
+                guard r.contains(samples) else {
+                    throw schedule.error("gap_samples", "must be \(r.lowerBound)…\(r.upperBound) (got \(samples))")
+                }
+            }
             let gapTolerance = try schedule.double("gap_tolerance")
             if let g = gapTolerance, !(g > 0 && g < 1) {
                 throw schedule.error(
@@ -204,11 +210,11 @@ public struct AnnealingSpec: Sendable {
                 guard (0...12).contains(order) else { throw schedule.error("order", "must be 0…12 (got \(order))") }
                 spec = .boundaryCancelling(order: order)
             case "roland-cerf":
-                guard (3...2001).contains(samples) else { throw schedule.error("gap_samples", "must be 3…2001 (got \(samples))") }
+                try checkGapSamples()
                 spec = .rolandCerf(samples: samples, tolerance: gapTolerance)
             case _ where type != "points":
                 guard let name = ScheduleName(rawValue: type) else { throw schedule.error("type", "is \"\(type)\"") }
-                guard (3...2001).contains(samples) else { throw schedule.error("gap_samples", "must be 3…2001 (got \(samples))") }
+                try checkGapSamples()
                 spec = .library(name, order: order, gapSamples: samples)
             default:  // points
                 var pairs: [[Double]]

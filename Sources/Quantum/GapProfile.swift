@@ -44,6 +44,10 @@ public enum PathCoordinate: Sendable, Equatable, Codable {
 /// (`power = 2`: Roland–Cerf's local adiabatic schedule, `du/dτ ∝ g²`; `power = 1`: the
 /// diffusion-side rule `dt/dτ ∝ g`).
 public struct GapProfile: Sendable, Codable {
+    /// The points a profile may have, wherever `gap_samples` is given: at least 3 to place a
+    /// minimum, at most 2001 (each point is a spectrum solve).
+    public static let sampleRange = 3...2001
+
     public struct Point: Sendable, Codable, Equatable {
         /// The path parameter (diffusion time `t` or anneal fraction `s`).
         public var parameter: Double

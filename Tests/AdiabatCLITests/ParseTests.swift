@@ -179,7 +179,7 @@ struct ParseTests {
             let c = try ScheduleCommand.parse(["cosine"] + flags)
             do {
                 try ScheduleTable.validate(
-                    samples: c.steps ?? 200, gapSamples: c.scheduleParameters.gapSamples ?? 41, tMax: c.horizon.tMax,
+                    steps: c.steps ?? 200, gapSamples: c.scheduleParameters.gapSamples ?? 41, tMax: c.horizon.tMax,
                     fieldScale: c.fieldScale, beta: c.flipDiffusion.beta, flipRate: c.flipDiffusion.flipRate)
                 Issue.record("\(flags) passed validation")
             } catch let error as InputError {

@@ -160,7 +160,7 @@ struct ScheduleLibraryTests {
         }
         #expect(throws: InputError.self) { _ = try library.schedule(named: "flip:linear") }
         // The exported table: r, u, rate, t, alpha_bar (+ v for a diffusion schedule).
-        let table = try ScheduleTable.make(schedule: cosine, request: try .parse("ddpm-cosine"), library: library, samples: 10)
+        let table = try ScheduleTable.make(schedule: cosine, request: try .parse("ddpm-cosine"), library: library, steps: 10)
         #expect(table.columns == ["r", "u", "rate", "v", "t", "alpha_bar"])
         #expect(table.rows.count == 11 && abs(table.rows[0][4] - 3) < 1e-12 && table.rows[10][4] == 0)
         #expect(abs(table.rows[3][5] - exp(-2 * table.rows[3][4])) < 1e-15)

@@ -106,8 +106,10 @@ public struct ComparisonSettings: Sendable, Codable, Equatable {
         guard (1...10_000_000).contains(samples) else {
             throw InputError("compare.samples", "must lie in 1…10⁷ (got \(samples))")
         }
-        guard (3...2001).contains(gapSamples) else {
-            throw InputError("compare.gap_samples", "must lie in 3…2001 (got \(gapSamples))")
+        guard GapProfile.sampleRange.contains(gapSamples) else {
+            throw InputError(
+                "compare.gap_samples",
+                "must lie in \(GapProfile.sampleRange.lowerBound)…\(GapProfile.sampleRange.upperBound) (got \(gapSamples))")
         }
         if let p = points, !(16...4095).contains(p) { throw InputError("compare.points", "must lie in 16…4095 (got \(p))") }
         guard rtol.isFinite, rtol > 0, rtol < 1 else { throw InputError("compare.rtol", "must lie in (0, 1) (got \(rtol))") }

@@ -259,9 +259,7 @@ public final class ScheduleLibrary: @unchecked Sendable {
         announce: (@Sendable (Double, String) -> Void)? = nil, scope: String = "schedule"
     ) throws {
         try WorkBudget.validate(maxWork)
-        guard (3...2001).contains(gapSamples) else {
-            throw InputError("\(scope).gap_samples", "must be 3…2001 (got \(gapSamples))")
-        }
+        _ = try Checked.count(gapSamples, "\(scope).gap_samples", in: GapProfile.sampleRange)
         try Check.positive(flipRate, "\(scope).flip_rate")
         if let t = flipTMax { try Self.checkFlipHorizon(t, rate: flipRate, parameter: "\(scope).t_max") }
         if case .free(let process, let tMax, _) = context {

@@ -28,22 +28,25 @@ public struct ScheduleTable: Sendable, Encodable {
     /// The checks of `adiabat schedule`'s settings, before anything is built: table rows, gap
     /// points, the horizon, the field scale, β and the flip rate (errors name `schedule.*`).
     public static func validate(
-        samples: Int, gapSamples: Int, tMax: Double?, fieldScale: Double?, beta: Double?, flipRate: Double
+        steps: Int, gapSamples: Int, tMax: Double?, fieldScale: Double?, beta: Double?, flipRate: Double
     ) throws {
-        _ = try Checked.count(samples, "schedule.steps", in: 1...1_000_000)
-        _ = try Checked.count(gapSamples, "schedule.gap_samples", in: 3...2001)
+        _ = try Checked.count(steps, "schedule.steps", in: stepRange)
+        _ = try Checked.count(gapSamples, "schedule.gap_samples", in: GapProfile.sampleRange)
         if let tMax { try Check.positive(tMax, "schedule.t_max") }
         if let fieldScale { try Check.positive(fieldScale, "schedule.field_scale") }
         if let beta { try Check.positive(beta, "schedule.beta") }
         try Check.positive(flipRate, "schedule.flip_rate")
     }
 
-    /// Tabulates `schedule` (built by `library` for `request`) at `samples + 1` run times.
-    public static func make(schedule: Schedule, request: ScheduleRequest, library: ScheduleLibrary, samples: Int = 200) throws
+    /// The table's steps `N` (`N + 1` rows).
+    static let stepRange = 1...1_000_000
+
+    /// Tabulates `schedule` (built by `library` for `request`) at `steps + 1` run times.
+    public static func make(schedule: Schedule, request: ScheduleRequest, library: ScheduleLibrary, steps: Int = 200) throws
         -> ScheduleTable
     {
-        guard (1...1_000_000).contains(samples) else { throw InputError("schedule.steps", "must be 1…10⁶ (got \(samples))") }
-        let rs = (0...samples).map { Double($0) / Double(samples) }
+        _ = try Checked.count(steps, "schedule.steps", in: stepRange)
+        let rs = (0...steps).map { Double($0) / Double(steps) }
         var columns = ["r", "u", "rate"]
         var values: [[Double]] = rs.map { [$0, schedule.progress(at: $0), schedule.rate(at: $0)] }
         func add(_ name: String, _ f: (Double, Double) -> Double) {

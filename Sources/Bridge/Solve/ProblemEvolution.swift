@@ -149,8 +149,10 @@ extension Problem {
     /// Real-time evolution along the problem's path (docs/evolution.md, docs/annealing.md).
     public func evolve(_ request: EvolveRequest) throws -> EvolveSolution {
         try WorkBudget.validate(request.maxWork)
-        if let g = request.gapSamples, !(3...2001).contains(g) {
-            throw InputError("evolve.gap_samples", "must lie in 3…2001 (got \(g))")
+        if let g = request.gapSamples, !GapProfile.sampleRange.contains(g) {
+            throw InputError(
+                "evolve.gap_samples",
+                "must lie in \(GapProfile.sampleRange.lowerBound)…\(GapProfile.sampleRange.upperBound) (got \(g))")
         }
         if let T = request.totalTime { try Check.positive(T, "evolve.total_time") }
         if let steps = request.steps {

@@ -110,7 +110,11 @@ extension SampleRequest {
             guard sampler.parameters.contains(.schedule) else {
                 throw InputError("sample.gap_samples", "does not apply to \(sampler.name), which takes no schedule")
             }
-            guard (3...2001).contains(g) else { throw InputError("sample.gap_samples", "must lie in 3…2001 (got \(g))") }
+            guard GapProfile.sampleRange.contains(g) else {
+                throw InputError(
+                    "sample.gap_samples",
+                    "must lie in \(GapProfile.sampleRange.lowerBound)…\(GapProfile.sampleRange.upperBound) (got \(g))")
+            }
         }
         for (value, parameter, limit) in [
             (steps, SamplerParameter.steps, Self.maximumSteps), (cells, .cells, Self.maximumCells),
